@@ -1,0 +1,31 @@
+package io.streamnlp.cli;
+
+import io.streamnlp.config.AppVersion;
+import io.streamnlp.inference.OfflineDjl;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code streamnlp <command>}. Each command parses its flags and calls one capability. */
+@Command(name = "streamnlp", mixinStandardHelpOptions = true, versionProvider = StreamNlpCommand.Version.class,
+        description = "Enriches Kafka text events with embeddings, sentiment and named entities.",
+        subcommands = {RunCommand.class, DemoCommand.class, ConfigDocCommand.class})
+public final class StreamNlpCommand implements Runnable {
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    public static void main(String[] args) {
+        OfflineDjl.configure();
+        int exitCode = new CommandLine(new StreamNlpCommand()).execute(args);
+        System.exit(exitCode);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"StreamNLP " + AppVersion.get()};
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.streamnlp.inference;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SequencedMap;
+
+/**
+ * The encoders StreamNLP ships. Each one's files come from a langchain4j embeddings jar on the
+ * classpath, used only as a container of one .onnx file and one tokenizer.json; versions must match
+ * the pom's so the version on the records names the exact files.
+ */
+public final class ModelCatalogue {
+
+    /** The encoder used when {@code model.name} is not set. */
+    public static final String DEFAULT_MODEL = "minilm-l6-q";
+
+    private static final int HIDDEN = 384;
+
+    private static final SequencedMap<String, EncoderSpec> MODELS = new LinkedHashMap<>();
+
+    static {
+        add(new EncoderSpec("minilm-l6-q", "all-MiniLM-L6-v2-int8/1.19.0-beta29",
+                "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json",
+                Pooling.MEAN, "", HIDDEN, "sentence-transformers/all-MiniLM-L6-v2, 6 layers, int8"));
+        add(new EncoderSpec("minilm-l6", "all-MiniLM-L6-v2/1.19.0-beta29",
+                "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json",
+                Pooling.MEAN, "", HIDDEN, "sentence-transformers/all-MiniLM-L6-v2, 6 layers, fp32"));
+        add(new EncoderSpec("bge-small-q", "bge-small-en-v1.5-int8/1.11.0-beta19",
+                "bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json",
+                Pooling.CLS, "", HIDDEN, "BAAI/bge-small-en-v1.5, 12 layers, int8"));
+        add(new EncoderSpec("e5-small-q", "e5-small-v2-int8/0.36.2",
+                "e5-small-v2-q.onnx", "e5-small-v2-q-tokenizer.json",
+                Pooling.MEAN, "query: ", HIDDEN, "intfloat/e5-small-v2, 12 layers, int8"));
+    }
+
+    private ModelCatalogue() {}
+
+    private static void add(EncoderSpec spec) {
+        MODELS.put(spec.name(), spec);
+    }
+
+    /** The spec of a named encoder, or an error that lists the valid names. */
+    public static EncoderSpec byName(String name) {
+        EncoderSpec spec = MODELS.get(name);
+        if (spec == null) {
+            throw new IllegalArgumentException(
+                    "Unknown model '" + name + "'. Known models: " + String.join(", ", MODELS.keySet()));
+        }
+        return spec;
+    }
+
+    /** All encoders, default first. */
+    public static Map<String, EncoderSpec> all() {
+        return Map.copyOf(MODELS);
+    }
+
+    public static Iterable<EncoderSpec> inOrder() {
+        return MODELS.sequencedValues();
+    }
+}

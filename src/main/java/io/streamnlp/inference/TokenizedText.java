@@ -1,0 +1,19 @@
+package io.streamnlp.inference;
+
+/**
+ * A text as the encoder sees it: word-piece ids with special tokens, before padding.
+ *
+ * @param ids word-piece ids, [CLS] ... [SEP]
+ * @param charStarts per token, start offset into the tokenized string (-1 for special tokens)
+ * @param charEnds per token, end offset (exclusive; -1 for special tokens)
+ * @param wordIds per token, index of the word it belongs to (-1 for special tokens): the word-pieces
+ *     of one word share it
+ * @param truncated true when the text had more tokens than the max length and its tail was cut
+ */
+public record TokenizedText(long[] ids, int[] charStarts, int[] charEnds, long[] wordIds, boolean truncated) {
+
+    /** Tokens the encoder will attend to (special tokens included). */
+    public int length() {
+        return ids.length;
+    }
+}

@@ -1,0 +1,53 @@
+package io.streamnlp.ingest;
+
+import io.streamnlp.config.AppVersion;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Headers of a dead-letter record. The value and key stay the original bytes, untouched, so a fixed
+ * consumer can re-publish them; the headers say why and where from (see schemas/DeadLetter.avsc).
+ */
+public final class DeadLetterHeaders {
+
+    public static final String REASON = "streamnlp.error.reason";
+    public static final String STAGE = "streamnlp.error.stage";
+    public static final String ERROR_CLASS = "streamnlp.error.class";
+    public static final String ERROR_MESSAGE = "streamnlp.error.message";
+    public static final String SOURCE_TOPIC = "streamnlp.source.topic";
+    public static final String SOURCE_PARTITION = "streamnlp.source.partition";
+    public static final String SOURCE_OFFSET = "streamnlp.source.offset";
+    public static final String SOURCE_TIMESTAMP = "streamnlp.source.timestamp";
+    public static final String APP_VERSION = "streamnlp.app.version";
+
+    private DeadLetterHeaders() {}
+
+    /** Input headers are kept; ours are added after them. */
+    public static Headers describe(Headers original, RejectedInputException error, String stage,
+            String topic, int partition, long offset, long timestamp) {
+        Headers headers = new RecordHeaders(original.toArray());
+        put(headers, REASON, error.reason());
+        put(headers, STAGE, stage);
+        put(headers, ERROR_CLASS, error.errorClass());
+        put(headers, ERROR_MESSAGE, String.valueOf(error.getMessage()));
+        put(headers, SOURCE_TOPIC, topic);
+        put(headers, SOURCE_PARTITION, Integer.toString(partition));
+        put(headers, SOURCE_OFFSET, Long.toString(offset));
+        put(headers, SOURCE_TIMESTAMP, Long.toString(timestamp));
+        put(headers, APP_VERSION, AppVersion.get());
+        return headers;
+    }
+
+    private static void put(Headers headers, String key, String value) {
+        headers.remove(key);
+        headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The value of one of our headers, or null. */
+    public static String read(Headers headers, String key) {
+        var header = headers.lastHeader(key);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,91 @@
+package io.streamnlp.ingest;
+
+import io.streamnlp.ops.TaskMetrics;
+import io.streamnlp.schema.TextEvent;
+import io.streamnlp.schema.internal.PendingText;
+import java.nio.ByteBuffer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First stage: raw bytes of one input format to a validated {@link PendingText} for the batcher, or
+ * to the dead-letter child with the reason in headers. A bad record never throws out of here, so it
+ * can neither stop its partition nor be lost: it is forwarded, counted and logged.
+ */
+public final class IngestProcessor implements Processor<byte[], byte[], byte[], Object> {
+
+    public static final String STAGE = "ingest";
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestProcessor.class);
+
+    private final TextEventParser parser;
+    private final EventValidator validator;
+    private final String acceptedChild;
+    private final String deadLetterChild;
+    private ProcessorContext<byte[], Object> context;
+    private TaskMetrics metrics;
+
+    public IngestProcessor(TextEventParser parser, EventValidator validator, String acceptedChild, String deadLetterChild) {
+        this.parser = parser;
+        this.validator = validator;
+        this.acceptedChild = acceptedChild;
+        this.deadLetterChild = deadLetterChild;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Object> context) {
+        this.context = context;
+        this.metrics = new TaskMetrics(context.metrics(), context.taskId());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        metrics.increment("records-in", "Input records read, per topic and partition",
+                "topic", source.topic(), "partition", Integer.toString(source.partition()));
+        try {
+            if (record.value() == null) {
+                throw new RejectedInputException(RejectReason.NULL_VALUE, "record value is null (tombstone)");
+            }
+            TextEvent event = parser.parse(source.topic(), record.key(), record.value());
+            validator.validate(event);
+            context.forward(record.withValue((Object) pending(record, event, source)), acceptedChild);
+        } catch (RejectedInputException rejected) {
+            deadLetter(record, source, rejected);
+        }
+    }
+
+    private static PendingText pending(Record<byte[], byte[]> record, TextEvent event, RecordMetadata source) {
+        long eventTime = event.getEventTime() != null ? event.getEventTime().toEpochMilli() : record.timestamp();
+        return PendingText.newBuilder()
+                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+                .setId(event.getId())
+                .setText(event.getText())
+                .setEventTime(eventTime)
+                .setTimestamp(record.timestamp())
+                .setSourceTopic(source.topic())
+                .setSourcePartition(source.partition())
+                .setSourceOffset(source.offset())
+                .build();
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, RejectedInputException rejected) {
+        LOG.warn("Dead-lettering {}-{}@{}: {} ({})", source.topic(), source.partition(), source.offset(),
+                rejected.reason(), rejected.getMessage());
+        metrics.increment("dead-lettered", "Records sent to the dead-letter topic, per reason and partition",
+                "reason", rejected.reason(), "topic", source.topic(), "partition", Integer.toString(source.partition()));
+        var headers = DeadLetterHeaders.describe(record.headers(), rejected, STAGE,
+                source.topic(), source.partition(), source.offset(), record.timestamp());
+        context.forward(new Record<byte[], Object>(record.key(), record.value(), record.timestamp(), headers),
+                deadLetterChild);
+    }
+
+    @Override
+    public void close() {
+        metrics.close();
+    }
+}

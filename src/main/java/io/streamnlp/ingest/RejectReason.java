@@ -1,0 +1,16 @@
+package io.streamnlp.ingest;
+
+/** Reason codes of rejected input; they appear in dead-letter headers and metric tags. */
+public final class RejectReason {
+    public static final String NULL_VALUE = "null-value";
+    public static final String BAD_AVRO = "bad-avro";
+    public static final String BAD_JSON = "bad-json";
+    public static final String BAD_UTF8 = "bad-utf8";
+    public static final String MISSING_ID = "missing-id";
+    public static final String MISSING_TEXT = "missing-text";
+    public static final String EMPTY_TEXT = "empty-text";
+    public static final String TEXT_TOO_LARGE = "text-too-large";
+    public static final String REGISTRY_UNAVAILABLE = "registry-unavailable";
+
+    private RejectReason() {}
+}

@@ -1,0 +1,127 @@
+package io.streamnlp.local;
+
+import io.streamnlp.app.StreamNlpApplication;
+import io.streamnlp.config.ConfigLoader;
+import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.registry.AvroSerdes;
+import io.streamnlp.registry.RegistrySettings;
+import io.streamnlp.registry.SchemaRegistryClient;
+import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.TextEvent;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The demo: on the embedded stack, feed the sample reviews as Avro TextEvents, run the pipeline,
+ * collect every embedding record and print what came out.
+ */
+public final class DemoRun {
+
+    public static final String INPUT_TOPIC = "streamnlp.reviews";
+    private static final int PARTITIONS = 2;
+
+    private final PrintStream out;
+    private final int rows;
+    private final Duration timeout;
+
+    public DemoRun(PrintStream out, int rows, Duration timeout) {
+        this.out = out;
+        this.rows = rows;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Runs the demo on the given stack; returns the embeddings by id.
+     *
+     * @param whileRunning called after the report, while the pipeline still runs (--keep-running)
+     */
+    public Map<String, EmbeddingRecord> run(LocalStack stack, Map<String, String> extraSettings, Runnable whileRunning)
+            throws Exception {
+        List<SampleReviews.Review> reviews = SampleReviews.load();
+        Map<String, String> settings = new HashMap<>();
+        settings.put(StreamNlpConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
+        settings.put(StreamNlpConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
+        settings.put(StreamNlpConfig.INPUT_TOPICS, INPUT_TOPIC + ":avro");
+        settings.put(StreamNlpConfig.APPLICATION_ID, "streamnlp-demo");
+        settings.put(StreamNlpConfig.STATE_DIR, Files.createTempDirectory("streamnlp-demo-state").toString());
+        settings.putAll(extraSettings);
+        StreamNlpConfig config = ConfigLoader.load(null, Map.of(), settings);
+
+        Topics.ensure(config.adminProperties(), List.of(INPUT_TOPIC), PARTITIONS);
+        Topics.ensure(config.adminProperties(), config.outputTopics().all(), PARTITIONS);
+        out.printf("Broker %s, registry %s%n", stack.bootstrapServers(), stack.registryUrl());
+
+        try (SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.fromConfig(config.registrySettings()))) {
+            produce(config, registry, reviews);
+            out.printf("Produced %d sample reviews to %s (Avro, Confluent wire format)%n", reviews.size(), INPUT_TOPIC);
+            long started = System.nanoTime();
+            try (StreamNlpApplication app = new StreamNlpApplication(config)) {
+                app.start();
+                Map<String, EmbeddingRecord> embeddings = collect(config, registry, reviews.size());
+                double seconds = (System.nanoTime() - started) / 1e9;
+                out.printf("Received %d embedding records from %s in %.1f s (model load included)%n%n",
+                        embeddings.size(), config.outputTopics().embeddings(), seconds);
+                new DemoReport(out, rows).print(reviews, embeddings);
+                whileRunning.run();
+                return embeddings;
+            }
+        }
+    }
+
+    private static void produce(StreamNlpConfig config, SchemaRegistryClient registry, List<SampleReviews.Review> reviews) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS));
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<String, TextEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
+                AvroSerdes.specific(TextEvent.class, registry, false).serializer())) {
+            Instant now = Instant.now();
+            for (SampleReviews.Review review : reviews) {
+                TextEvent event = TextEvent.newBuilder().setId(review.id()).setText(review.text())
+                        .setSource("streamnlp-samples").setEventTime(now).setLanguage("en").build();
+                producer.send(new ProducerRecord<>(INPUT_TOPIC, review.id(), event));
+            }
+            producer.flush();
+        }
+    }
+
+    private Map<String, EmbeddingRecord> collect(StreamNlpConfig config, SchemaRegistryClient registry, int expected) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "streamnlp-demo-reader");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, EmbeddingRecord> received = new LinkedHashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], EmbeddingRecord> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer())) {
+            consumer.subscribe(List.of(config.outputTopics().embeddings()));
+            int lastReported = 0;
+            while (received.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> received.put(r.value().getId(), r.value()));
+                if (received.size() - lastReported >= 50 || (received.size() == expected && lastReported != expected)) {
+                    lastReported = received.size();
+                    out.printf("  ... %d / %d enriched%n", received.size(), expected);
+                }
+            }
+        }
+        if (received.size() < expected) {
+            throw new IllegalStateException("Timed out after " + timeout.toSeconds() + " s with " + received.size()
+                    + " of " + expected + " embedding records");
+        }
+        return received;
+    }
+}

@@ -1,0 +1,57 @@
+package io.streamnlp.topology;
+
+import io.streamnlp.batching.Enrichment;
+import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.internal.PendingText;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Turns one encoder pass into one record per result kind, each sent to its own sink with the input's
+ * key and timestamp.
+ */
+final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Object> {
+
+    private final EncoderSpec model;
+    private ProcessorContext<byte[], Object> context;
+
+    FanOutProcessor(EncoderSpec model) {
+        this.model = model;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], Enrichment> record) {
+        Enrichment enrichment = record.value();
+        context.forward(record.withValue((Object) embedding(enrichment)), TopologyNames.EMBEDDINGS_SINK);
+    }
+
+    private EmbeddingRecord embedding(Enrichment enrichment) {
+        PendingText event = enrichment.event();
+        float[] vector = enrichment.encoded().sentenceVector();
+        List<Float> values = new ArrayList<>(vector.length);
+        for (float v : vector) {
+            values.add(v);
+        }
+        return EmbeddingRecord.newBuilder()
+                .setId(event.getId())
+                .setModel(model.name())
+                .setModelVersion(model.version())
+                .setDimension(vector.length)
+                .setVector(values)
+                .setTokenCount(enrichment.tokens().length())
+                .setTruncated(enrichment.tokens().truncated())
+                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
+                .setCached(false)
+                .build();
+    }
+}

@@ -1,0 +1,25 @@
+package io.streamnlp.testing;
+
+import io.streamnlp.batching.EncoderSessions;
+import io.streamnlp.inference.Encoder;
+import io.streamnlp.inference.ModelCatalogue;
+
+/** The real default encoder, loaded once per test JVM (loading costs about a second). */
+public final class TestEncoder {
+
+    private static Encoder encoder;
+
+    private TestEncoder() {}
+
+    public static synchronized Encoder get() {
+        if (encoder == null) {
+            encoder = Encoder.load(ModelCatalogue.byName(ModelCatalogue.DEFAULT_MODEL), 256, 1, true);
+        }
+        return encoder;
+    }
+
+    /** Fresh per-thread sessions over the shared encoder (each test counts its own encodes). */
+    public static EncoderSessions sessions() {
+        return new EncoderSessions(get());
+    }
+}

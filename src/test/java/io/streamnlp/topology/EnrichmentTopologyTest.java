@@ -1,0 +1,190 @@
+package io.streamnlp.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamnlp.batching.EncoderSessions;
+import io.streamnlp.config.ConfigLoader;
+import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.ingest.DeadLetterHeaders;
+import io.streamnlp.ingest.RejectReason;
+import io.streamnlp.registry.AvroSerdes;
+import io.streamnlp.registry.RegistrySettings;
+import io.streamnlp.registry.SchemaRegistryClient;
+import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.TextEvent;
+import io.streamnlp.schema.internal.PendingText;
+import io.streamnlp.testing.TestEncoder;
+import io.streamnlp.testing.TestRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole topology with the real encoder and a real registry, driven by TopologyTestDriver. */
+class EnrichmentTopologyTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private SchemaRegistryClient registry;
+    private EncoderSessions sessions;
+    private String prefix;
+
+    private StreamNlpConfig start(Map<String, String> extra) {
+        prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> settings = new HashMap<>(Map.of(
+                StreamNlpConfig.INPUT_TOPICS, prefix + ".reviews:avro," + prefix + ".chat:json," + prefix + ".logs:text",
+                StreamNlpConfig.OUTPUT_TOPIC_PREFIX, prefix,
+                StreamNlpConfig.SCHEMA_REGISTRY_URL, TestRegistry.url(),
+                StreamNlpConfig.STATE_DIR, stateDir.toString(),
+                StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"));
+        settings.putAll(extra);
+        StreamNlpConfig config = ConfigLoader.load(null, Map.of(), settings);
+        registry = new SchemaRegistryClient(RegistrySettings.fromConfig(config.registrySettings()));
+        sessions = TestEncoder.sessions();
+        driver = new TopologyTestDriver(EnrichmentTopology.build(config, sessions, registry), config.streamsProperties());
+        return config;
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+        sessions.close();
+        registry.close();
+    }
+
+    private TestInputTopic<byte[], byte[]> input(String name) {
+        return driver.createInputTopic(prefix + "." + name, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private TestOutputTopic<byte[], EmbeddingRecord> embeddings() {
+        return driver.createOutputTopic(prefix + ".embeddings", new ByteArrayDeserializer(),
+                AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer());
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] avro(TextEvent event) {
+        return AvroSerdes.specific(TextEvent.class, registry, false).serializer().serialize(prefix + ".reviews", event);
+    }
+
+    @Test
+    void everyFormatComesOutAsOneEmbeddingWithTheInputsKeyAndTimestamp() {
+        start(Map.of());
+        input("chat").pipeInput(new TestRecord<>(utf8("k-j1"), utf8("{\"id\":\"j1\",\"text\":\"Great coffee, friendly staff.\"}"), T0));
+        input("reviews").pipeInput(new TestRecord<>(utf8("k-a1"),
+                avro(TextEvent.newBuilder().setId("a1").setText("The battery died after two days.")
+                        .setEventTime(Instant.parse("2025-05-05T00:00:00Z")).build()), T0.plusSeconds(1)));
+        input("logs").pipeInput(new TestRecord<>(utf8("p1"), utf8("Plain text from kcat."), T0.plusSeconds(2)));
+        assertThat(embeddings().isEmpty()).as("a batch waits for more texts until its time is up").isTrue();
+
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        List<TestRecord<byte[], EmbeddingRecord>> out = embeddings().readRecordsToList();
+        assertThat(out).extracting(r -> r.value().getId()).containsExactly("j1", "a1", "p1");
+        assertThat(out).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("k-j1", "k-a1", "p1");
+        assertThat(out).extracting(TestRecord::getRecordTime).containsExactly(T0, T0.plusSeconds(1), T0.plusSeconds(2));
+        assertThat(out.get(1).value().getEventTime()).as("eventTime field wins over the record timestamp")
+                .isEqualTo(Instant.parse("2025-05-05T00:00:00Z"));
+        assertThat(out.get(0).value().getEventTime()).isEqualTo(T0);
+        for (var record : out) {
+            EmbeddingRecord e = record.value();
+            assertThat(e.getModel()).isEqualTo("minilm-l6-q");
+            assertThat(e.getModelVersion()).isNotBlank();
+            assertThat(e.getDimension()).isEqualTo(384);
+            assertThat(e.getVector()).hasSize(384);
+            double norm = e.getVector().stream().mapToDouble(v -> v * v).sum();
+            assertThat(norm).isCloseTo(1.0, within(1e-4));
+            assertThat(e.getTruncated()).isFalse();
+            assertThat(e.getTokenCount()).isBetween(4, 20);
+        }
+        assertThat(sessions.textsEncoded()).as("one encoder pass per text").isEqualTo(3);
+    }
+
+    @Test
+    void aFullBatchRunsAtOnceAndTheRestWaitsForTheClock() {
+        start(Map.of(StreamNlpConfig.BATCH_MAX_RECORDS, "4"));
+        for (int i = 0; i < 5; i++) {
+            input("logs").pipeInput(utf8("id" + i), utf8("Review number " + i + " is fine."));
+        }
+        assertThat(embeddings().readValuesToList()).extracting(EmbeddingRecord::getId)
+                .containsExactly("id0", "id1", "id2", "id3");
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertThat(embeddings().readValuesToList()).extracting(EmbeddingRecord::getId).containsExactly("id4");
+    }
+
+    @Test
+    void waitingTextsAreHeldInThePendingStoreUntilEmitted() {
+        start(Map.of());
+        input("logs").pipeInput(utf8("x1"), utf8("first"));
+        input("logs").pipeInput(utf8("x2"), utf8("second"));
+        KeyValueStore<Long, PendingText> pending = driver.getKeyValueStore(TopologyNames.PENDING_STORE);
+        try (var all = pending.all()) {
+            assertThat(all).toIterable().extracting(kv -> kv.value.getId()).containsExactly("x1", "x2");
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertThat(embeddings().readValuesToList()).hasSize(2);
+        try (var all = pending.all()) {
+            assertThat(all.hasNext()).as("emitted texts leave the pending store").isFalse();
+        }
+    }
+
+    @Test
+    void longTextsAreTruncatedAndFlagged() {
+        start(Map.of()); // the test encoder's max length is 256 tokens
+        input("logs").pipeInput(utf8("long"), utf8("This review goes on and on. ".repeat(60)));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        EmbeddingRecord record = embeddings().readValue();
+        assertThat(record.getTruncated()).isTrue();
+        assertThat(record.getTokenCount()).isEqualTo(256);
+    }
+
+    @Test
+    void badInputGoesToTheDeadLetterTopicUntouchedWithItsReason() {
+        start(Map.of(StreamNlpConfig.MAX_TEXT_BYTES, "1000"));
+        byte[] notJson = utf8("{not json");
+        input("chat").pipeInput(utf8("k1"), notJson);
+        input("chat").pipeInput(utf8("k2"), utf8("{\"id\":\"e\",\"text\":\"   \"}"));
+        input("logs").pipeInput((byte[]) null, utf8("text without a key"));
+        input("logs").pipeInput(utf8("big"), utf8("x".repeat(1001)));
+        input("reviews").pipeInput(utf8("k5"), new byte[] {0, 0, 0, 0, 7, 1}); // unknown schema id
+        input("logs").pipeInput(utf8("ok"), utf8("A valid one in between."));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(prefix + ".dlq",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).extracting(r -> DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.REASON)).containsExactly(
+                RejectReason.BAD_JSON, RejectReason.EMPTY_TEXT, RejectReason.MISSING_ID,
+                RejectReason.TEXT_TOO_LARGE, RejectReason.BAD_AVRO);
+        assertThat(dead.get(0).value()).isEqualTo(notJson);
+        assertThat(dead.get(0).key()).isEqualTo(utf8("k1"));
+        assertThat(DeadLetterHeaders.read(dead.get(0).headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(prefix + ".chat");
+        assertThat(DeadLetterHeaders.read(dead.get(0).headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(DeadLetterHeaders.read(dead.get(0).headers(), DeadLetterHeaders.STAGE)).isEqualTo("ingest");
+        assertThat(DeadLetterHeaders.read(dead.get(4).headers(), DeadLetterHeaders.ERROR_MESSAGE)).isNotBlank();
+        assertThat(embeddings().readValuesToList()).extracting(EmbeddingRecord::getId).containsExactly("ok");
+        assertThat(sessions.textsEncoded()).as("rejected input costs no inference").isEqualTo(1);
+    }
+}
