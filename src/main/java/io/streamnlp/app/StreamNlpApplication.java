@@ -4,6 +4,7 @@ import io.streamnlp.batching.EncoderSessions;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.ModelCatalogue;
+import io.streamnlp.ops.AccountingLog;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.topology.EnrichmentTopology;
@@ -27,6 +28,7 @@ public final class StreamNlpApplication implements AutoCloseable {
     private final EncoderSessions sessions;
     private final SchemaRegistryClient registry;
     private final KafkaStreams streams;
+    private AccountingLog accountingLog;
 
     public StreamNlpApplication(StreamNlpConfig config) {
         this.config = config;
@@ -59,6 +61,7 @@ public final class StreamNlpApplication implements AutoCloseable {
                 config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS), config.inputTopics(),
                 config.getString(StreamNlpConfig.PROCESSING_GUARANTEE));
         streams.start();
+        accountingLog = new AccountingLog(streams, Duration.ofSeconds(config.getInt(StreamNlpConfig.ACCOUNTING_LOG_INTERVAL_S)));
     }
 
     public KafkaStreams streams() {
@@ -71,7 +74,11 @@ public final class StreamNlpApplication implements AutoCloseable {
 
     @Override
     public void close() {
+        // Close waits for the current batch; texts still collecting stay in the pending store.
         streams.close(Duration.ofSeconds(60));
+        if (accountingLog != null) {
+            accountingLog.close();
+        }
         sessions.close();
         registry.close();
         encoder.close();

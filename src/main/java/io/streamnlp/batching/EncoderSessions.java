@@ -3,7 +3,10 @@ package io.streamnlp.batching;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSession;
 import io.streamnlp.inference.EncoderStats;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,6 +17,8 @@ public final class EncoderSessions implements AutoCloseable {
 
     private final Encoder encoder;
     private final Map<Thread, EncoderSession> sessions = new ConcurrentHashMap<>();
+    /** Counters of sessions whose thread died, so the totals stay totals. */
+    private final List<EncoderStats> retired = new CopyOnWriteArrayList<>();
 
     public EncoderSessions(Encoder encoder) {
         this.encoder = encoder;
@@ -24,19 +29,40 @@ public final class EncoderSessions implements AutoCloseable {
     }
 
     public EncoderSession forCurrentThread() {
-        return sessions.computeIfAbsent(Thread.currentThread(), thread -> encoder.newSession());
+        EncoderSession session = sessions.get(Thread.currentThread());
+        if (session == null) {
+            releaseDeadThreads(); // a failed stream thread is replaced by a new one: free its predictor
+            session = sessions.computeIfAbsent(Thread.currentThread(), thread -> encoder.newSession());
+        }
+        return session;
+    }
+
+    private void releaseDeadThreads() {
+        sessions.entrySet().removeIf(entry -> {
+            if (entry.getKey().isAlive()) {
+                return false;
+            }
+            retired.add(entry.getValue().stats());
+            entry.getValue().close();
+            return true;
+        });
     }
 
     /** Texts encoded by all threads so far (the cache aside, one per accepted event). */
     public long textsEncoded() {
-        return sessions.values().stream().map(EncoderSession::stats).mapToLong(EncoderStats::texts).sum();
+        return allStats().mapToLong(EncoderStats::texts).sum();
     }
 
     /** Padded tokens over real tokens, minus one, over all threads. */
     public double paddingWaste() {
-        long real = sessions.values().stream().mapToLong(s -> s.stats().realTokens()).sum();
-        long padded = sessions.values().stream().mapToLong(s -> s.stats().paddedTokens()).sum();
+        long real = allStats().mapToLong(EncoderStats::realTokens).sum();
+        long padded = allStats().mapToLong(EncoderStats::paddedTokens).sum();
         return real == 0 ? 0.0 : (double) padded / real - 1.0;
+    }
+
+    /** Counters of every session, live or retired. */
+    public Stream<EncoderStats> allStats() {
+        return Stream.concat(sessions.values().stream().map(EncoderSession::stats), retired.stream());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.streamnlp.config;
 
+import io.streamnlp.errors.DeadLetteringProcessingExceptionHandler;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.InputTopic;
@@ -45,6 +46,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String STATE_DIR = "state.dir";
+    public static final String ACCOUNTING_LOG_INTERVAL_S = "accounting.log.interval.s";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(APPLICATION_ID, Type.STRING, "streamnlp", Importance.HIGH,
@@ -81,7 +83,9 @@ public final class StreamNlpConfig extends AbstractConfig {
                     ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
                     "exactly_once_v2 (default) or at_least_once.")
             .define(STATE_DIR, Type.STRING, Path.of(System.getProperty("java.io.tmpdir"), "streamnlp-state").toString(),
-                    Importance.MEDIUM, "Directory of the RocksDB state stores (pending batches).");
+                    Importance.MEDIUM, "Directory of the RocksDB state stores (pending batches).")
+            .define(ACCOUNTING_LOG_INTERVAL_S, Type.INT, 60, Range.atLeast(1), Importance.LOW,
+                    "How often (seconds) to log, per input partition, records in / enriched / dead-lettered / pending, when they changed.");
 
     public StreamNlpConfig(Map<String, ?> settings) {
         super(DEFINITION, settings, false);
@@ -130,6 +134,10 @@ public final class StreamNlpConfig extends AbstractConfig {
         props.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        // Unexpected errors in a stage dead-letter the input record instead of stopping the app.
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, outputTopics().deadLetters());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putAll(originalsWithPrefix(KAFKA_PREFIX, true));
         return props;
     }

@@ -2,6 +2,7 @@ package io.streamnlp.topology;
 
 import io.streamnlp.batching.Enrichment;
 import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.internal.PendingText;
 import java.time.Instant;
@@ -19,6 +20,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
 
     private final EncoderSpec model;
     private ProcessorContext<byte[], Object> context;
+    private TaskMetrics metrics;
 
     FanOutProcessor(EncoderSpec model) {
         this.model = model;
@@ -27,12 +29,21 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
     @Override
     public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
+        this.metrics = new TaskMetrics(context.metrics(), context.taskId());
     }
 
     @Override
     public void process(Record<byte[], Enrichment> record) {
         Enrichment enrichment = record.value();
         context.forward(record.withValue((Object) embedding(enrichment)), TopologyNames.EMBEDDINGS_SINK);
+        PendingText event = enrichment.event();
+        metrics.increment("records-out", "Input records fully enriched (all outputs forwarded), per input topic and partition",
+                "topic", event.getSourceTopic(), "partition", Integer.toString(event.getSourcePartition()));
+    }
+
+    @Override
+    public void close() {
+        metrics.close();
     }
 
     private EmbeddingRecord embedding(Enrichment enrichment) {

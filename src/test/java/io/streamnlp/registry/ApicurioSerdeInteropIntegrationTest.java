@@ -16,6 +16,10 @@ import io.streamnlp.local.ApicurioRegistry;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.TextEvent;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -28,10 +32,11 @@ import org.junit.jupiter.api.Test;
  * Our Confluent-format serdes and Apicurio's own Kafka Avro serdes read each other's bytes.
  *
  * <p>Apicurio 3.x's ccompat API hands out <em>content ids</em> as schema ids, so Apicurio's serde is
- * configured with its 4-byte id handler and {@code use-id=contentId}. A fresh registry numbers
- * content and versions (global ids) alike, which would hide a wrong choice; the setup therefore
- * registers one schema under several subjects first, so that the two kinds of id differ for every
- * schema registered after it.
+ * configured with its 4-byte id handler and {@code use-id=contentId}. A wrong choice must fail
+ * here, but Apicurio numbers a new schema's content and its first version (global id) alike, and
+ * that version holds the very same schema. So the setup stores each schema under a decoy subject,
+ * then under the subjects of the tests (new versions of existing content: other global ids), then
+ * deletes the decoy for good: no global id then equals a content id the tests use.
  */
 class ApicurioSerdeInteropIntegrationTest {
 
@@ -39,14 +44,13 @@ class ApicurioSerdeInteropIntegrationTest {
   private static SchemaRegistryClient client;
 
   @BeforeAll
-  static void startRegistry() {
+  static void startRegistry() throws Exception {
     registry = ApicurioRegistry.start(ApicurioRegistry.defaultHome());
     client = new SchemaRegistryClient(RegistrySettings.of(registry.ccompatUrl()));
-    Schema decoy = new Schema.Parser().parse("""
-        {"type": "record", "name": "Decoy", "fields": [{"name": "n", "type": "int"}]}""");
-    for (String subject : new String[] {"decoy-a", "decoy-b", "decoy-c"}) {
-      client.register(subject, decoy); // one content id, three global ids
-    }
+    separateContentIdsFromGlobalIds(
+        TextEvent.getClassSchema(), "interop-ours-text", "interop-apicurio-text");
+    separateContentIdsFromGlobalIds(
+        EmbeddingRecord.getClassSchema(), "interop-ours-embeddings", "interop-apicurio-embeddings");
   }
 
   @AfterAll
@@ -107,6 +111,27 @@ class ApicurioSerdeInteropIntegrationTest {
     try (SchemaRegistryClient reader = new SchemaRegistryClient(RegistrySettings.of(registry.ccompatUrl()))) {
       assertThat(new ConfluentAvroDeserializer<>(type, reader).deserialize(topic, theirs))
           .isEqualTo(record);
+    }
+  }
+
+  private static void separateContentIdsFromGlobalIds(Schema schema, String... topics)
+      throws IOException, InterruptedException {
+    String decoy = "decoy-" + schema.getName();
+    client.register(decoy, schema);
+    for (String topic : topics) {
+      client.register(SchemaRegistryClient.valueSubject(topic), schema);
+    }
+    // Confluent semantics: a subject is soft-deleted first, then permanently.
+    delete(registry.ccompatUrl() + "/subjects/" + decoy);
+    delete(registry.ccompatUrl() + "/subjects/" + decoy + "?permanent=true");
+  }
+
+  private static void delete(String url) throws IOException, InterruptedException {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> response = http.send(
+          HttpRequest.newBuilder(URI.create(url)).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("DELETE %s: %s", url, response.body()).isEqualTo(200);
     }
   }
 

@@ -1,0 +1,135 @@
+package io.streamnlp.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.local.SampleReviews;
+import io.streamnlp.registry.AvroSerdes;
+import io.streamnlp.registry.RegistrySettings;
+import io.streamnlp.registry.SchemaRegistryClient;
+import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.testing.ChildApp;
+import io.streamnlp.testing.KafkaTestCluster;
+import io.streamnlp.testing.PipelineProbe;
+import io.streamnlp.testing.TestRegistry;
+import io.streamnlp.testing.TopicReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline in a child JVM, killed with SIGKILL at random moments while it works, restarted each
+ * time; then a read_committed consumer checks the output. Exactly-once: every input id exactly
+ * once. At-least-once: every input id at least once (duplicates are allowed there, and counted).
+ */
+@Tag("slow")
+class CrashRecoveryIntegrationTest {
+
+    private static final int EVENTS = 6000;
+    private static final int PARTITIONS = 4;
+    private static final int KILLS = 5;
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void exactlyOnceHoldsAcrossRepeatedSigkills() throws Exception {
+        Outcome outcome = crashAndRecover(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(outcome.missing()).as("lost ids").isZero();
+        assertThat(outcome.duplicates()).as("duplicated ids").isZero();
+    }
+
+    @Test
+    void atLeastOnceLosesNothingAcrossRepeatedSigkills() throws Exception {
+        Outcome outcome = crashAndRecover(StreamsConfig.AT_LEAST_ONCE);
+        assertThat(outcome.missing()).as("lost ids").isZero();
+    }
+
+    record Outcome(int records, int distinct, int missing, int duplicates, int midStreamKills) {}
+
+    private Outcome crashAndRecover(String guarantee) throws Exception {
+        String name = guarantee.replace('_', '-');
+        String input = name + ".in";
+        String prefix = name + ".out";
+        try (KafkaTestCluster kafka = KafkaTestCluster.start();
+                SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.of(TestRegistry.url()))) {
+            kafka.createTopics(List.of(input), PARTITIONS);
+            kafka.createTopics(List.of(prefix + ".embeddings", prefix + ".sentiment", prefix + ".entities", prefix + ".dlq"),
+                    PARTITIONS);
+            produce(kafka.bootstrapServers(), input);
+
+            Map<String, String> settings = new HashMap<>();
+            settings.put(StreamNlpConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            settings.put(StreamNlpConfig.SCHEMA_REGISTRY_URL, TestRegistry.url());
+            settings.put(StreamNlpConfig.APPLICATION_ID, name);
+            settings.put(StreamNlpConfig.INPUT_TOPICS, input + ":text");
+            settings.put(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, prefix);
+            settings.put(StreamNlpConfig.PROCESSING_GUARANTEE, guarantee);
+            settings.put(StreamNlpConfig.STATE_DIR, workDir.resolve("state").toString());
+            // A killed member must leave the group quickly so the restart does not wait 45 s for it.
+            settings.put("kafka.consumer.session.timeout.ms", "6000");
+            settings.put("kafka.consumer.heartbeat.interval.ms", "1000");
+            // Commit every second in both modes, so kills land between commits with work in flight.
+            settings.put("kafka.commit.interval.ms", "1000");
+
+            Random random = new Random(42);
+            int midStreamKills = 0;
+            for (int kill = 1; kill <= KILLS; kill++) {
+                ChildApp child = ChildApp.start(settings, ChildApp.newLog(workDir, name + "-" + kill));
+                child.awaitRunning(Duration.ofSeconds(90));
+                Thread.sleep(300 + random.nextInt(1500));
+                long committedBefore = PipelineProbe.committed(kafka.bootstrapServers(), name, input);
+                child.kill();
+                if (committedBefore < EVENTS) {
+                    midStreamKills++;
+                }
+                System.out.printf("[%s] SIGKILL %d at %d/%d committed input records%n", name, kill, committedBefore, EVENTS);
+            }
+
+            ChildApp last = ChildApp.start(settings, ChildApp.newLog(workDir, name + "-final"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+            while (PipelineProbe.committed(kafka.bootstrapServers(), name, input) < EVENTS && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            assertThat(last.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isZero();
+
+            var records = TopicReader.readAll(kafka.bootstrapServers(), prefix + ".embeddings",
+                    AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer(), EVENTS, Duration.ofSeconds(60));
+            Map<String, Integer> counts = new HashMap<>();
+            records.forEach(r -> counts.merge(r.value().getId(), 1, Integer::sum));
+            int missing = 0;
+            for (int i = 0; i < EVENTS; i++) {
+                if (!counts.containsKey("id-" + i)) {
+                    missing++;
+                }
+            }
+            int duplicates = records.size() - counts.size();
+            Outcome outcome = new Outcome(records.size(), counts.size(), missing, duplicates, midStreamKills);
+            System.out.printf("[%s] %d events in, %d SIGKILLs (%d mid-stream): %s%n", name, EVENTS, KILLS, midStreamKills, outcome);
+            assertThat(midStreamKills).as("kills that hit the app while it still had input to process").isGreaterThanOrEqualTo(KILLS);
+            var dlq = TopicReader.readAllBytes(kafka.bootstrapServers(), prefix + ".dlq", 0, Duration.ofSeconds(1));
+            assertThat(dlq).as("no valid input may be dead-lettered").isEmpty();
+            return outcome;
+        }
+    }
+
+    private static void produce(String bootstrap, String topic) {
+        List<SampleReviews.Review> samples = SampleReviews.load();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < EVENTS; i++) {
+                producer.send(new ProducerRecord<>(topic, "id-" + i, samples.get(i % samples.size()).text() + " #" + i));
+            }
+        }
+    }
+}

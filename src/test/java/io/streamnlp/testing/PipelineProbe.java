@@ -1,0 +1,36 @@
+package io.streamnlp.testing;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** What an operator would look at from outside: how far the application's group has committed. */
+public final class PipelineProbe {
+
+    private PipelineProbe() {}
+
+    /** Sum of the group's committed offsets on the topic (0 where nothing is committed yet). */
+    public static long committed(String bootstrapServers, String groupId, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            Map<TopicPartition, OffsetAndMetadata> offsets =
+                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            return offsets.entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum();
+        }
+    }
+
+    /** Sum of the latest offsets of a topic's partitions. */
+    public static long endOffsets(String bootstrapServers, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            Set<TopicPartition> tps = java.util.stream.IntStream.range(0, partitions)
+                    .mapToObj(p -> new TopicPartition(topic, p)).collect(Collectors.toSet());
+            return admin.listOffsets(tps.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                    .all().get().values().stream().mapToLong(info -> info.offset()).sum();
+        }
+    }
+}
