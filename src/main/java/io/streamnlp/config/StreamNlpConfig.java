@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -47,6 +48,9 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String STATE_DIR = "state.dir";
     public static final String ACCOUNTING_LOG_INTERVAL_S = "accounting.log.interval.s";
+
+    /** Batches a stream thread may run between two polls (sets consumer max.poll.records). */
+    static final int MAX_POLL_BATCHES = 4;
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(APPLICATION_ID, Type.STRING, "streamnlp", Importance.HIGH,
@@ -138,6 +142,10 @@ public final class StreamNlpConfig extends AbstractConfig {
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, outputTopics().deadLetters());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingExceptionHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // A stream thread runs every batch of one poll before it polls again: bound that work so a
+        // thread never passes max.poll.interval.ms (default 300 s) even with the longest texts.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
+                MAX_POLL_BATCHES * getInt(BATCH_MAX_RECORDS));
         props.putAll(originalsWithPrefix(KAFKA_PREFIX, true));
         return props;
     }

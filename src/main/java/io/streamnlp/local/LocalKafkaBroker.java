@@ -35,11 +35,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
 
     private final Path dataDir;
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
     private final String bootstrapServers;
+    private KafkaRaftServer server;
 
-    private LocalKafkaBroker(Path dataDir, KafkaRaftServer server, String bootstrapServers) {
+    private LocalKafkaBroker(Path dataDir, KafkaConfig config, KafkaRaftServer server, String bootstrapServers) {
         this.dataDir = dataDir;
+        this.config = config;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
     }
@@ -83,7 +85,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             String bootstrap = "127.0.0.1:" + brokerPort;
-            LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, server, bootstrap);
+            LocalKafkaBroker broker = new LocalKafkaBroker(dataDir, config, server, bootstrap);
             broker.awaitReady(Duration.ofSeconds(60));
             LOG.info("Local Kafka broker ready at {}", bootstrap);
             return broker;
@@ -98,6 +100,21 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Stops the node, waits {@code downtime}, and starts it again on the same ports with the same
+     * data, as a rolling restart or a crash-and-reboot looks to clients.
+     */
+    public void restart(Duration downtime) throws Exception {
+        server.shutdown();
+        server.awaitShutdown();
+        LOG.info("Local Kafka broker stopped; restarting in {} ms", downtime.toMillis());
+        Thread.sleep(downtime.toMillis());
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        awaitReady(Duration.ofSeconds(60));
+        LOG.info("Local Kafka broker back at {}", bootstrapServers);
     }
 
     public String bootstrapServers() {

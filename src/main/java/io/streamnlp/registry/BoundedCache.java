@@ -12,30 +12,30 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BoundedCache<K, V> {
 
-  private final ConcurrentHashMap<K, V> entries = new ConcurrentHashMap<>();
-  private final int capacity;
+    private final ConcurrentHashMap<K, V> entries = new ConcurrentHashMap<>();
+    private final int capacity;
 
-  BoundedCache(int capacity) {
-    if (capacity <= 0) {
-      throw new IllegalArgumentException("capacity must be positive, got " + capacity);
+    BoundedCache(int capacity) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be positive, got " + capacity);
+        }
+        this.capacity = capacity;
     }
-    this.capacity = capacity;
-  }
 
-  /** The value, or null when absent. */
-  V get(K key) {
-    return entries.get(key);
-  }
-
-  void put(K key, V value) {
-    // Concurrent puts may overshoot by a few entries; the next put trims them.
-    while (entries.size() >= capacity && !entries.containsKey(key)) {
-      Iterator<K> any = entries.keySet().iterator();
-      if (!any.hasNext()) {
-        break;
-      }
-      entries.remove(any.next());
+    /** The value, or null when absent. */
+    V get(K key) {
+        return entries.get(key);
     }
-    entries.put(key, value);
-  }
+
+    void put(K key, V value) {
+        // Concurrent puts may overshoot by a few entries; the next put trims them.
+        while (entries.size() >= capacity && !entries.containsKey(key)) {
+            Iterator<K> any = entries.keySet().iterator();
+            if (!any.hasNext()) {
+                break;
+            }
+            entries.remove(any.next());
+        }
+        entries.put(key, value);
+    }
 }

@@ -24,74 +24,74 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class ConfluentAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
-  private final SchemaRegistryClient client;
-  private final SpecificData data;
-  private final Schema readerSchema;
-  private final BoundedCache<Integer, DatumReader<T>> readersByWriterId;
-  private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
+    private final SchemaRegistryClient client;
+    private final SpecificData data;
+    private final Schema readerSchema;
+    private final BoundedCache<Integer, DatumReader<T>> readersByWriterId;
+    private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
-  public ConfluentAvroDeserializer(Class<T> type, SchemaRegistryClient client) {
-    this.client = client;
-    // The class's own SpecificData carries its logical-type conversions (Instant for timestamps).
-    this.data = SpecificData.getForClass(type);
-    this.readerSchema = data.getSchema(type);
-    this.readersByWriterId = new BoundedCache<>(client.settings().cacheCapacity());
-  }
-
-  @Override
-  public T deserialize(String topic, byte[] bytes) {
-    if (bytes == null) {
-      return null;
+    public ConfluentAvroDeserializer(Class<T> type, SchemaRegistryClient client) {
+        this.client = client;
+        // The class's own SpecificData carries its logical-type conversions (Instant for timestamps).
+        this.data = SpecificData.getForClass(type);
+        this.readerSchema = data.getSchema(type);
+        this.readersByWriterId = new BoundedCache<>(client.settings().cacheCapacity());
     }
-    int schemaId = WireFormat.schemaId(bytes);
-    DatumReader<T> reader = reader(schemaId);
-    BinaryDecoder decoder =
-        DecoderFactory.get().binaryDecoder(
-            bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE, decoders.get());
-    decoders.set(decoder);
-    try {
-      T record = reader.read(null, decoder);
-      if (decoder.isEnd()) {
-        return record;
-      }
-    } catch (EOFException e) {
-      throw new SerializationException(
-          "truncated Avro body: the " + bytes.length + "-byte record ended before its "
-              + readerSchema.getFullName() + " (schema id " + schemaId + ") was complete", e);
-    } catch (IOException | RuntimeException e) {
-      throw new SerializationException(
-          "cannot decode the Avro body as " + readerSchema.getFullName() + " with writer schema id "
-              + schemaId + ": " + e, e);
-    }
-    throw new SerializationException(
-        "bytes left over after the " + readerSchema.getFullName() + " of schema id " + schemaId
-            + " in a " + bytes.length + "-byte record: corrupt body or wrong schema id");
-  }
 
-  private DatumReader<T> reader(int schemaId) {
-    DatumReader<T> cached = readersByWriterId.get(schemaId);
-    if (cached != null) {
-      return cached;
-    }
-    Schema writerSchema = writerSchema(schemaId);
-    DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, readerSchema, data);
-    readersByWriterId.put(schemaId, reader);
-    return reader;
-  }
-
-  private Schema writerSchema(int schemaId) {
-    try {
-      return client.getSchemaById(schemaId);
-    } catch (SchemaRegistryException e) {
-      switch (e.reason()) {
-        case NOT_FOUND ->
+    @Override
+    public T deserialize(String topic, byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        int schemaId = WireFormat.schemaId(bytes);
+        DatumReader<T> reader = reader(schemaId);
+        BinaryDecoder decoder =
+                DecoderFactory.get().binaryDecoder(
+                        bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE, decoders.get());
+        decoders.set(decoder);
+        try {
+            T record = reader.read(null, decoder);
+            if (decoder.isEnd()) {
+                return record;
+            }
+        } catch (EOFException e) {
             throw new SerializationException(
-                "unknown schema id " + schemaId + ": " + e.getMessage(), e);
-        case UNUSABLE_SCHEMA ->
+                    "truncated Avro body: the " + bytes.length + "-byte record ended before its "
+                            + readerSchema.getFullName() + " (schema id " + schemaId + ") was complete", e);
+        } catch (IOException | RuntimeException e) {
             throw new SerializationException(
-                "schema id " + schemaId + " is not a usable Avro schema: " + e.getMessage(), e);
-        default -> throw e;
-      }
+                    "cannot decode the Avro body as " + readerSchema.getFullName() + " with writer schema id "
+                            + schemaId + ": " + e, e);
+        }
+        throw new SerializationException(
+                "bytes left over after the " + readerSchema.getFullName() + " of schema id " + schemaId
+                        + " in a " + bytes.length + "-byte record: corrupt body or wrong schema id");
     }
-  }
+
+    private DatumReader<T> reader(int schemaId) {
+        DatumReader<T> cached = readersByWriterId.get(schemaId);
+        if (cached != null) {
+            return cached;
+        }
+        Schema writerSchema = writerSchema(schemaId);
+        DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, readerSchema, data);
+        readersByWriterId.put(schemaId, reader);
+        return reader;
+    }
+
+    private Schema writerSchema(int schemaId) {
+        try {
+            return client.getSchemaById(schemaId);
+        } catch (SchemaRegistryException e) {
+            switch (e.reason()) {
+                case NOT_FOUND ->
+                        throw new SerializationException(
+                                "unknown schema id " + schemaId + ": " + e.getMessage(), e);
+                case UNUSABLE_SCHEMA ->
+                        throw new SerializationException(
+                                "schema id " + schemaId + " is not a usable Avro schema: " + e.getMessage(), e);
+                default -> throw e;
+            }
+        }
+    }
 }

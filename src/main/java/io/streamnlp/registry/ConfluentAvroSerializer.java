@@ -23,51 +23,51 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class ConfluentAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
-  /** A thread's output buffer grown past this is dropped after use instead of kept for reuse. */
-  private static final int MAX_RETAINED_BUFFER = 1 << 20;
+    /** A thread's output buffer grown past this is dropped after use instead of kept for reuse. */
+    private static final int MAX_RETAINED_BUFFER = 1 << 20;
 
-  private final SchemaRegistryClient client;
-  private final boolean isKey;
-  private final Schema schema;
-  private final DatumWriter<T> writer;
-  private final ThreadLocal<Output> outputs = ThreadLocal.withInitial(Output::new);
+    private final SchemaRegistryClient client;
+    private final boolean isKey;
+    private final Schema schema;
+    private final DatumWriter<T> writer;
+    private final ThreadLocal<Output> outputs = ThreadLocal.withInitial(Output::new);
 
-  /** The reusable per-thread stream and encoder of one serialization. */
-  private static final class Output {
-    final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    BinaryEncoder encoder;
-  }
-
-  public ConfluentAvroSerializer(Class<T> type, SchemaRegistryClient client, boolean isKey) {
-    this.client = client;
-    this.isKey = isKey;
-    // The class's own SpecificData carries its logical-type conversions (Instant for timestamps).
-    SpecificData data = SpecificData.getForClass(type);
-    this.schema = data.getSchema(type);
-    this.writer = new SpecificDatumWriter<>(schema, data);
-  }
-
-  @Override
-  public byte[] serialize(String topic, T record) {
-    if (record == null) {
-      return null;
+    /** The reusable per-thread stream and encoder of one serialization. */
+    private static final class Output {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder;
     }
-    int schemaId = client.register(SchemaRegistryClient.subject(topic, isKey), schema);
-    Output output = outputs.get();
-    try {
-      output.bytes.reset();
-      WireFormat.writeHeader(output.bytes, schemaId);
-      output.encoder = EncoderFactory.get().binaryEncoder(output.bytes, output.encoder);
-      writer.write(record, output.encoder);
-      output.encoder.flush();
-      return output.bytes.toByteArray();
-    } catch (IOException | RuntimeException e) {
-      throw new SerializationException(
-          "cannot write " + schema.getFullName() + " to topic " + topic + ": " + e, e);
-    } finally {
-      if (output.bytes.size() > MAX_RETAINED_BUFFER) {
-        outputs.remove();
-      }
+
+    public ConfluentAvroSerializer(Class<T> type, SchemaRegistryClient client, boolean isKey) {
+        this.client = client;
+        this.isKey = isKey;
+        // The class's own SpecificData carries its logical-type conversions (Instant for timestamps).
+        SpecificData data = SpecificData.getForClass(type);
+        this.schema = data.getSchema(type);
+        this.writer = new SpecificDatumWriter<>(schema, data);
     }
-  }
+
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        int schemaId = client.register(SchemaRegistryClient.subject(topic, isKey), schema);
+        Output output = outputs.get();
+        try {
+            output.bytes.reset();
+            WireFormat.writeHeader(output.bytes, schemaId);
+            output.encoder = EncoderFactory.get().binaryEncoder(output.bytes, output.encoder);
+            writer.write(record, output.encoder);
+            output.encoder.flush();
+            return output.bytes.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException(
+                    "cannot write " + schema.getFullName() + " to topic " + topic + ": " + e, e);
+        } finally {
+            if (output.bytes.size() > MAX_RETAINED_BUFFER) {
+                outputs.remove();
+            }
+        }
+    }
 }

@@ -15,6 +15,9 @@ import java.util.Base64;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Client of the Confluent Schema Registry REST API (also served by Apicurio's {@code ccompat}).
@@ -24,236 +27,262 @@ import org.apache.avro.SchemaParseException;
  */
 public final class SchemaRegistryClient implements AutoCloseable {
 
-  static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-  private static final String ACCEPT =
-      "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json";
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final String ACCEPT =
+            "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
 
-  private final RegistrySettings settings;
-  private final HttpClient http;
-  private final String authorization;
-  private final BoundedCache<SubjectSchema, Integer> idsBySubjectSchema;
-  private final BoundedCache<Integer, Schema> schemasById;
+    private final RegistrySettings settings;
+    private final HttpClient http;
+    private final String authorization;
+    private final BoundedCache<SubjectSchema, Integer> idsBySubjectSchema;
+    private final BoundedCache<Integer, Schema> schemasById;
 
-  private record SubjectSchema(String subject, Schema schema) {}
+    private record SubjectSchema(String subject, Schema schema) {}
 
-  public SchemaRegistryClient(RegistrySettings settings) {
-    this.settings = settings;
-    HttpClient.Builder builder =
-        HttpClient.newBuilder().connectTimeout(settings.requestTimeout());
-    if (settings.trustStore() != null || settings.keyStore() != null) {
-      builder.sslContext(RegistryTls.context(settings.trustStore(), settings.keyStore()));
+    public SchemaRegistryClient(RegistrySettings settings) {
+        this.settings = settings;
+        HttpClient.Builder builder =
+                HttpClient.newBuilder().connectTimeout(settings.requestTimeout());
+        if (settings.trustStore() != null || settings.keyStore() != null) {
+            builder.sslContext(RegistryTls.context(settings.trustStore(), settings.keyStore()));
+        }
+        this.http = builder.build();
+        this.authorization =
+                settings.basicAuthUserInfo() == null
+                        ? null
+                        : "Basic " + Base64.getEncoder().encodeToString(
+                                settings.basicAuthUserInfo().getBytes(StandardCharsets.UTF_8));
+        this.idsBySubjectSchema = new BoundedCache<>(settings.cacheCapacity());
+        this.schemasById = new BoundedCache<>(settings.cacheCapacity());
     }
-    this.http = builder.build();
-    this.authorization =
-        settings.basicAuthUserInfo() == null
-            ? null
-            : "Basic " + Base64.getEncoder().encodeToString(
-                settings.basicAuthUserInfo().getBytes(StandardCharsets.UTF_8));
-    this.idsBySubjectSchema = new BoundedCache<>(settings.cacheCapacity());
-    this.schemasById = new BoundedCache<>(settings.cacheCapacity());
-  }
 
-  public RegistrySettings settings() {
-    return settings;
-  }
-
-  /** The subject of a topic's record values under the default TopicNameStrategy. */
-  public static String valueSubject(String topic) {
-    return topic + "-value";
-  }
-
-  /** The subject of a topic's record keys under the default TopicNameStrategy. */
-  public static String keySubject(String topic) {
-    return topic + "-key";
-  }
-
-  /** {@link #keySubject} or {@link #valueSubject}. */
-  public static String subject(String topic, boolean isKey) {
-    return isKey ? keySubject(topic) : valueSubject(topic);
-  }
-
-  /**
-   * Registers {@code schema} under {@code subject} (or finds it, if already there) and returns its
-   * id. Cached per subject and schema.
-   *
-   * @throws SchemaRegistryException e.g. {@link Reason#REJECTED} with HTTP 409 when the schema is
-   *     incompatible with the subject's earlier versions
-   */
-  public int register(String subject, Schema schema) {
-    SubjectSchema key = new SubjectSchema(subject, schema);
-    Integer cached = idsBySubjectSchema.get(key);
-    if (cached != null) {
-      return cached;
+    /** What this client was built from (e.g. for its cache capacity). */
+    public RegistrySettings settings() {
+        return settings;
     }
-    String path = "/subjects/" + pathSegment(subject) + "/versions";
-    JsonNode answer = send(post(path, Map.of("schema", schema.toString())));
-    JsonNode id = answer.get("id");
-    if (id == null || !id.canConvertToInt()) {
-      throw new SchemaRegistryException(
-          Reason.UNUSABLE_SCHEMA,
-          "Schema Registry at " + url(path) + " answered without a schema id: " + answer,
-          200, SchemaRegistryException.NO_ERROR_CODE, null);
+
+    /** The subject of a topic's record values under the default TopicNameStrategy. */
+    public static String valueSubject(String topic) {
+        return topic + "-value";
     }
-    idsBySubjectSchema.put(key, id.intValue());
-    // The registry holds this schema (or one with the same canonical form) under the id.
-    schemasById.put(id.intValue(), schema);
-    return id.intValue();
-  }
 
-  /**
-   * The schema registered under {@code id}. Cached.
-   *
-   * @throws SchemaRegistryException {@link Reason#NOT_FOUND} for an unknown id, {@link
-   *     Reason#UNUSABLE_SCHEMA} when the id holds a non-Avro or unparsable schema
-   */
-  public Schema getSchemaById(int id) {
-    Schema cached = schemasById.get(id);
-    if (cached != null) {
-      return cached;
+    /** The subject of a topic's record keys under the default TopicNameStrategy. */
+    public static String keySubject(String topic) {
+        return topic + "-key";
     }
-    String path = "/schemas/ids/" + id;
-    JsonNode answer = send(request(path).GET().build());
-    Schema schema = parseAvro(path, answer);
-    schemasById.put(id, schema);
-    return schema;
-  }
 
-  /** Sets the registry-wide compatibility level ({@code BACKWARD}, {@code FULL}, {@code NONE}...). */
-  public void setCompatibility(String level) {
-    send(
-        request("/config")
-            .PUT(HttpRequest.BodyPublishers.ofString(json(Map.of("compatibility", level))))
-            .header("Content-Type", CONTENT_TYPE)
-            .build());
-  }
-
-  @Override
-  public void close() {
-    http.close();
-  }
-
-  private Schema parseAvro(String path, JsonNode answer) {
-    String type = answer.path("schemaType").asText("AVRO");
-    JsonNode text = answer.get("schema");
-    if (!type.equals("AVRO") || text == null || !text.isTextual()) {
-      throw new SchemaRegistryException(
-          Reason.UNUSABLE_SCHEMA,
-          "Schema Registry at " + url(path) + " holds a " + type + " schema, not an Avro one",
-          200, SchemaRegistryException.NO_ERROR_CODE, null);
+    /** {@link #keySubject} or {@link #valueSubject}. */
+    public static String subject(String topic, boolean isKey) {
+        return isKey ? keySubject(topic) : valueSubject(topic);
     }
-    try {
-      return new Schema.Parser().parse(text.asText());
-    } catch (SchemaParseException e) {
-      throw new SchemaRegistryException(
-          Reason.UNUSABLE_SCHEMA,
-          "Schema Registry at " + url(path) + " returned an unparsable Avro schema: "
-              + e.getMessage(),
-          200, SchemaRegistryException.NO_ERROR_CODE, e);
+
+    /**
+     * Registers {@code schema} under {@code subject} (or finds it, if already there) and returns its
+     * id. Cached per subject and schema.
+     *
+     * @throws SchemaRegistryException e.g. {@link Reason#REJECTED} with HTTP 409 when the schema is
+     *     incompatible with the subject's earlier versions
+     */
+    public int register(String subject, Schema schema) {
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = idsBySubjectSchema.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String path = "/subjects/" + pathSegment(subject) + "/versions";
+        JsonNode answer = send(withJsonBody("POST", path, Map.of("schema", schema.toString())));
+        JsonNode id = answer.get("id");
+        if (id == null || !id.canConvertToInt()) {
+            throw unusable(path, "answered without a schema id: " + abbreviate(answer.toString()), null);
+        }
+        idsBySubjectSchema.put(key, id.intValue());
+        // The registry holds this schema (or one with the same canonical form) under the id.
+        schemasById.put(id.intValue(), schema);
+        return id.intValue();
     }
-  }
 
-  private HttpRequest post(String path, Map<String, String> body) {
-    return request(path)
-        .POST(HttpRequest.BodyPublishers.ofString(json(body)))
-        .header("Content-Type", CONTENT_TYPE)
-        .build();
-  }
-
-  private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(url(path))
-            .timeout(settings.requestTimeout())
-            .header("Accept", ACCEPT);
-    if (authorization != null) {
-      builder.header("Authorization", authorization);
+    /**
+     * The schema registered under {@code id}. Cached.
+     *
+     * @throws SchemaRegistryException {@link Reason#NOT_FOUND} for an unknown id, {@link
+     *     Reason#UNUSABLE_SCHEMA} when the id holds a non-Avro or unparsable schema
+     */
+    public Schema getSchemaById(int id) {
+        Schema cached = schemasById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        String path = "/schemas/ids/" + id;
+        JsonNode answer = send(request(path).GET().build());
+        Schema schema = parseAvro(path, answer);
+        schemasById.put(id, schema);
+        return schema;
     }
-    return builder;
-  }
 
-  private JsonNode send(HttpRequest request) {
-    HttpResponse<String> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new SchemaRegistryException(
-          Reason.UNREACHABLE,
-          "Schema Registry at " + request.uri() + " is unreachable (" + request.method() + "): "
-              + describe(e),
-          SchemaRegistryException.NO_HTTP_STATUS, SchemaRegistryException.NO_ERROR_CODE, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SchemaRegistryException(
-          Reason.UNREACHABLE,
-          "interrupted while calling the Schema Registry at " + request.uri(),
-          SchemaRegistryException.NO_HTTP_STATUS, SchemaRegistryException.NO_ERROR_CODE, e);
+    /** Sets the registry-wide compatibility level ({@code BACKWARD}, {@code FULL}, {@code NONE}...). */
+    public void setCompatibility(String level) {
+        send(withJsonBody("PUT", "/config", Map.of("compatibility", level)));
     }
-    JsonNode body = parse(response.body());
-    int status = response.statusCode();
-    if (status / 100 == 2) {
-      return body;
+
+    @Override
+    public void close() {
+        http.close();
     }
-    throw failure(request, status, body, response.body());
-  }
 
-  private static SchemaRegistryException failure(
-      HttpRequest request, int status, JsonNode body, String rawBody) {
-    Reason reason =
-        status >= 500 || status == 429 ? Reason.UNAVAILABLE
-            : status == 404 ? Reason.NOT_FOUND
-            : Reason.REJECTED;
-    int errorCode = body.path("error_code").asInt(SchemaRegistryException.NO_ERROR_CODE);
-    String detail =
-        body.hasNonNull("message") ? body.get("message").asText() : abbreviate(rawBody);
-    String message =
-        "Schema Registry at " + request.uri() + " answered HTTP " + status + " to "
-            + request.method()
-            + (errorCode == SchemaRegistryException.NO_ERROR_CODE ? "" : " (error_code " + errorCode + ")")
-            + (detail.isEmpty() ? "" : ": " + detail);
-    return new SchemaRegistryException(reason, message, status, errorCode, null);
-  }
-
-  private URI url(String path) {
-    return URI.create(settings.url() + path);
-  }
-
-  /** Registry error bodies are JSON, but a proxy in front may answer with HTML or nothing. */
-  private static JsonNode parse(String body) {
-    try {
-      JsonNode node = body == null || body.isBlank() ? null : JSON.readTree(body);
-      return node == null ? JSON.createObjectNode() : node;
-    } catch (JsonProcessingException e) {
-      return JSON.createObjectNode();
+    private Schema parseAvro(String path, JsonNode answer) {
+        String type = answer.path("schemaType").asText("AVRO");
+        JsonNode text = answer.get("schema");
+        if (!type.equals("AVRO")) {
+            throw unusable(path, "holds a " + type + " schema, not an Avro one", null);
+        }
+        if (text == null || !text.isTextual()) {
+            throw unusable(path, "answered without a schema: " + abbreviate(answer.toString()), null);
+        }
+        try {
+            return new Schema.Parser().parse(text.asText());
+        } catch (SchemaParseException e) {
+            throw unusable(path, "returned an unparsable Avro schema: " + e.getMessage(), e);
+        }
     }
-  }
 
-  private static String json(Map<String, String> body) {
-    try {
-      return JSON.writeValueAsString(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write a map of strings as JSON", e);
+    /** The registry answered 2xx, but with nothing this client can use. */
+    private SchemaRegistryException unusable(String path, String what, Throwable cause) {
+        return new SchemaRegistryException(
+                Reason.UNUSABLE_SCHEMA, "Schema Registry at " + url(path) + " " + what,
+                200, SchemaRegistryException.NO_ERROR_CODE, cause);
     }
-  }
 
-  private static String pathSegment(String subject) {
-    return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  /** The exception and its causes, e.g. "ConnectException: Connection refused". */
-  private static String describe(Throwable e) {
-    // The HttpClient's ConnectException has a null message; the reason is in its cause.
-    StringBuilder text = new StringBuilder(e.getClass().getSimpleName());
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t.getMessage() != null) {
-        return text.append(": ").append(t.getMessage()).toString();
-      }
+    private HttpRequest withJsonBody(String method, String path, Map<String, String> body) {
+        return request(path)
+                .method(method, HttpRequest.BodyPublishers.ofString(json(body)))
+                .header("Content-Type", CONTENT_TYPE)
+                .build();
     }
-    return text.toString();
-  }
 
-  private static String abbreviate(String text) {
-    String flat = text == null ? "" : text.strip().replaceAll("\\s+", " ");
-    return flat.length() <= 200 ? flat : flat.substring(0, 200) + "...";
-  }
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(url(path))
+                        .timeout(settings.requestTimeout())
+                        .header("Accept", ACCEPT);
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        return builder;
+    }
+
+    /**
+     * Sends the request; an unreachable or overloaded registry is retried with exponential backoff
+     * (100 ms doubling to 2 s) for up to the settings' retry budget, then the last error is thrown.
+     */
+    private JsonNode send(HttpRequest request) {
+        long deadline = System.nanoTime() + settings.retryBudget().toNanos();
+        long backoffMs = 100;
+        while (true) {
+            try {
+                return sendOnce(request);
+            } catch (SchemaRegistryException e) {
+                if (!e.isRetriable() || System.nanoTime() + backoffMs * 1_000_000 > deadline) {
+                    throw e;
+                }
+                LOG.warn("{}; retrying in {} ms", e.getMessage(), backoffMs);
+                sleep(backoffMs, request);
+                backoffMs = Math.min(2_000, backoffMs * 2);
+            }
+        }
+    }
+
+    private static void sleep(long millis, HttpRequest request) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new InterruptException("interrupted while waiting to retry the Schema Registry at " + request.uri(), e);
+        }
+    }
+
+    private JsonNode sendOnce(HttpRequest request) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new SchemaRegistryException(
+                    Reason.UNREACHABLE,
+                    "Schema Registry at " + request.uri() + " is unreachable (" + request.method() + "): "
+                            + describe(e),
+                    SchemaRegistryException.NO_HTTP_STATUS, SchemaRegistryException.NO_ERROR_CODE, e);
+        } catch (InterruptedException e) {
+            // Kafka's unchecked form; it restores the thread's interrupt flag.
+            throw new InterruptException(
+                    "interrupted while calling the Schema Registry at " + request.uri(), e);
+        }
+        JsonNode body = parse(response.body());
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            return body;
+        }
+        throw failure(request, status, body, response.body());
+    }
+
+    private static SchemaRegistryException failure(
+            HttpRequest request, int status, JsonNode body, String rawBody) {
+        Reason reason =
+                status >= 500 || status == 429 ? Reason.UNAVAILABLE
+                        : status == 404 ? Reason.NOT_FOUND
+                        : Reason.REJECTED;
+        int errorCode = body.path("error_code").asInt(SchemaRegistryException.NO_ERROR_CODE);
+        String detail =
+                body.hasNonNull("message") ? body.get("message").asText() : abbreviate(rawBody);
+        String message =
+                "Schema Registry at " + request.uri() + " answered HTTP " + status + " to "
+                        + request.method()
+                        + (errorCode == SchemaRegistryException.NO_ERROR_CODE ? "" : " (error_code " + errorCode + ")")
+                        + (detail.isEmpty() ? "" : ": " + detail);
+        return new SchemaRegistryException(reason, message, status, errorCode, null);
+    }
+
+    private URI url(String path) {
+        return URI.create(settings.url() + path);
+    }
+
+    /** Registry error bodies are JSON, but a proxy in front may answer with HTML or nothing. */
+    private static JsonNode parse(String body) {
+        try {
+            JsonNode node = body == null || body.isBlank() ? null : JSON.readTree(body);
+            return node == null ? JSON.createObjectNode() : node;
+        } catch (JsonProcessingException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    private static String json(Map<String, String> body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a map of strings as JSON", e);
+        }
+    }
+
+    private static String pathSegment(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The exception and its causes, e.g. "ConnectException <- ClosedChannelException". */
+    private static String describe(Throwable e) {
+        // The HttpClient's ConnectException has a null message; what happened is in its causes.
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null && text.length() < 300; t = t.getCause()) {
+            text.append(text.isEmpty() ? "" : " <- ").append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                return text.append(": ").append(t.getMessage()).toString();
+            }
+        }
+        return text.toString();
+    }
+
+    private static String abbreviate(String text) {
+        String flat = text == null ? "" : text.strip().replaceAll("\\s+", " ");
+        return flat.length() <= 200 ? flat : flat.substring(0, 200) + "...";
+    }
 }

@@ -10,53 +10,53 @@ package io.streamnlp.registry;
  */
 public final class SchemaRegistryException extends RuntimeException {
 
-  /** Why the call failed. */
-  public enum Reason {
-    /** No HTTP answer: connection refused, DNS, TLS handshake, timeout. */
-    UNREACHABLE,
-    /** HTTP 5xx or 429: the registry is up but cannot serve now. */
-    UNAVAILABLE,
-    /** HTTP 404: unknown subject, version or schema id. */
-    NOT_FOUND,
-    /** Any other 4xx: bad credentials (401/403), incompatible schema (409), invalid schema (422). */
-    REJECTED,
-    /** The registry answered, but not with an Avro schema or id this client can use. */
-    UNUSABLE_SCHEMA
-  }
+    /** Why the call failed. */
+    public enum Reason {
+        /** No HTTP answer: connection refused, DNS, TLS handshake, timeout. */
+        UNREACHABLE,
+        /** HTTP 5xx or 429: the registry is up but cannot serve now. */
+        UNAVAILABLE,
+        /** HTTP 404: unknown subject, version or schema id. */
+        NOT_FOUND,
+        /** Any other 4xx: bad credentials (401/403), incompatible schema (409), invalid schema (422). */
+        REJECTED,
+        /** The registry answered, but not with an Avro schema or id this client can use. */
+        UNUSABLE_SCHEMA
+    }
 
-  /** {@link #errorCode()} when the registry sent none. */
-  public static final int NO_ERROR_CODE = -1;
-  /** {@link #httpStatus()} when there was no HTTP answer. */
-  public static final int NO_HTTP_STATUS = -1;
+    /** {@link #errorCode()} when the registry sent none. */
+    public static final int NO_ERROR_CODE = -1;
+    /** {@link #httpStatus()} when there was no HTTP answer. */
+    public static final int NO_HTTP_STATUS = -1;
 
-  private final Reason reason;
-  private final int httpStatus;
-  private final int errorCode;
+    private final Reason reason;
+    private final int httpStatus;
+    private final int errorCode;
 
-  SchemaRegistryException(
-      Reason reason, String message, int httpStatus, int errorCode, Throwable cause) {
-    super(message, cause);
-    this.reason = reason;
-    this.httpStatus = httpStatus;
-    this.errorCode = errorCode;
-  }
+    SchemaRegistryException(
+            Reason reason, String message, int httpStatus, int errorCode, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+        this.httpStatus = httpStatus;
+        this.errorCode = errorCode;
+    }
 
-  public Reason reason() {
-    return reason;
-  }
+    public Reason reason() {
+        return reason;
+    }
 
-  /** The HTTP status, or {@link #NO_HTTP_STATUS}. */
-  public int httpStatus() {
-    return httpStatus;
-  }
+    /** The HTTP status, or {@link #NO_HTTP_STATUS}. */
+    public int httpStatus() {
+        return httpStatus;
+    }
 
-  /** The registry's {@code error_code} (e.g. 40403 schema not found), or {@link #NO_ERROR_CODE}. */
-  public int errorCode() {
-    return errorCode;
-  }
+    /** The registry's {@code error_code} (e.g. 40403 schema not found), or {@link #NO_ERROR_CODE}. */
+    public int errorCode() {
+        return errorCode;
+    }
 
-  /** True when the same call may succeed later: the registry was unreachable or overloaded. */
-  public boolean isRetriable() {
-    return reason == Reason.UNREACHABLE || reason == Reason.UNAVAILABLE;
-  }
+    /** True when the same call may succeed later: the registry was unreachable or overloaded. */
+    public boolean isRetriable() {
+        return reason == Reason.UNREACHABLE || reason == Reason.UNAVAILABLE;
+    }
 }

@@ -40,117 +40,117 @@ import org.junit.jupiter.api.Test;
  */
 class ApicurioSerdeInteropIntegrationTest {
 
-  private static ApicurioRegistry registry;
-  private static SchemaRegistryClient client;
+    private static ApicurioRegistry registry;
+    private static SchemaRegistryClient client;
 
-  @BeforeAll
-  static void startRegistry() throws Exception {
-    registry = ApicurioRegistry.start(ApicurioRegistry.defaultHome());
-    client = new SchemaRegistryClient(RegistrySettings.of(registry.ccompatUrl()));
-    separateContentIdsFromGlobalIds(
-        TextEvent.getClassSchema(), "interop-ours-text", "interop-apicurio-text");
-    separateContentIdsFromGlobalIds(
-        EmbeddingRecord.getClassSchema(), "interop-ours-embeddings", "interop-apicurio-embeddings");
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (client != null) {
-      client.close();
+    @BeforeAll
+    static void startRegistry() throws Exception {
+        registry = ApicurioRegistry.start(ApicurioRegistry.defaultHome());
+        client = new SchemaRegistryClient(RegistrySettings.of(registry.ccompatUrl()));
+        separateContentIdsFromGlobalIds(
+                TextEvent.getClassSchema(), "interop-ours-text", "interop-apicurio-text");
+        separateContentIdsFromGlobalIds(
+                EmbeddingRecord.getClassSchema(), "interop-ours-embeddings", "interop-apicurio-embeddings");
     }
-    if (registry != null) {
-      registry.close();
+
+    @AfterAll
+    static void stopRegistry() {
+        if (client != null) {
+            client.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
     }
-  }
 
-  @Test
-  void apicurioReadsTextEventsWeWrite() throws Exception {
-    assertApicurioReadsOurs("interop-ours-text", TextEvent.class, textEvent("ours-1"));
-  }
-
-  @Test
-  void apicurioReadsEmbeddingsWeWrite() throws Exception {
-    assertApicurioReadsOurs("interop-ours-embeddings", EmbeddingRecord.class, embeddingRecord("ours-2"));
-  }
-
-  @Test
-  void weReadTextEventsApicurioWrites() throws Exception {
-    assertWeReadApicurios("interop-apicurio-text", TextEvent.class, textEvent("theirs-1"));
-  }
-
-  @Test
-  void weReadEmbeddingsApicurioWrites() throws Exception {
-    assertWeReadApicurios(
-        "interop-apicurio-embeddings", EmbeddingRecord.class, embeddingRecord("theirs-2"));
-  }
-
-  private static <T extends SpecificRecord> void assertApicurioReadsOurs(
-      String topic, Class<T> type, T record) throws Exception {
-    byte[] ours = new ConfluentAvroSerializer<>(type, client, false).serialize(topic, record);
-    assertIdIsContentIdNotGlobalId(topic, WireFormat.schemaId(ours));
-
-    try (AvroKafkaDeserializer<T> apicurio = new AvroKafkaDeserializer<>()) {
-      apicurio.configure(apicurioConfig(), false);
-      assertThat(apicurio.deserialize(topic, ours)).isEqualTo(record);
+    @Test
+    void apicurioReadsTextEventsWeWrite() throws Exception {
+        assertApicurioReadsOurs("interop-ours-text", TextEvent.class, textEvent("ours-1"));
     }
-  }
 
-  private static <T extends SpecificRecord> void assertWeReadApicurios(
-      String topic, Class<T> type, T record) throws Exception {
-    byte[] theirs;
-    try (AvroKafkaSerializer<T> apicurio = new AvroKafkaSerializer<>()) {
-      apicurio.configure(apicurioConfig(), false);
-      theirs = apicurio.serialize(topic, record);
+    @Test
+    void apicurioReadsEmbeddingsWeWrite() throws Exception {
+        assertApicurioReadsOurs("interop-ours-embeddings", EmbeddingRecord.class, embeddingRecord("ours-2"));
     }
-    assertIdIsContentIdNotGlobalId(topic, WireFormat.schemaId(theirs));
-    // Same framing, same Avro body: only the schema id could differ, and it must not either.
-    assertThat(Arrays.copyOfRange(theirs, WireFormat.HEADER_SIZE, theirs.length))
-        .isEqualTo(ConfluentAvroSerdeIntegrationTest.avroBody(type, record));
 
-    // A fresh client: the schema is fetched by id through ccompat, not found in a cache.
-    try (SchemaRegistryClient reader = new SchemaRegistryClient(RegistrySettings.of(registry.ccompatUrl()))) {
-      assertThat(new ConfluentAvroDeserializer<>(type, reader).deserialize(topic, theirs))
-          .isEqualTo(record);
+    @Test
+    void weReadTextEventsApicurioWrites() throws Exception {
+        assertWeReadApicurios("interop-apicurio-text", TextEvent.class, textEvent("theirs-1"));
     }
-  }
 
-  private static void separateContentIdsFromGlobalIds(Schema schema, String... topics)
-      throws IOException, InterruptedException {
-    String decoy = "decoy-" + schema.getName();
-    client.register(decoy, schema);
-    for (String topic : topics) {
-      client.register(SchemaRegistryClient.valueSubject(topic), schema);
+    @Test
+    void weReadEmbeddingsApicurioWrites() throws Exception {
+        assertWeReadApicurios(
+                "interop-apicurio-embeddings", EmbeddingRecord.class, embeddingRecord("theirs-2"));
     }
-    // Confluent semantics: a subject is soft-deleted first, then permanently.
-    delete(registry.ccompatUrl() + "/subjects/" + decoy);
-    delete(registry.ccompatUrl() + "/subjects/" + decoy + "?permanent=true");
-  }
 
-  private static void delete(String url) throws IOException, InterruptedException {
-    try (HttpClient http = HttpClient.newHttpClient()) {
-      HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(URI.create(url)).DELETE().build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as("DELETE %s: %s", url, response.body()).isEqualTo(200);
+    private static <T extends SpecificRecord> void assertApicurioReadsOurs(
+            String topic, Class<T> type, T record) throws Exception {
+        byte[] ours = new ConfluentAvroSerializer<>(type, client, false).serialize(topic, record);
+        assertIdIsContentIdNotGlobalId(topic, WireFormat.schemaId(ours));
+
+        try (AvroKafkaDeserializer<T> apicurio = new AvroKafkaDeserializer<>()) {
+            apicurio.configure(apicurioConfig(), false);
+            assertThat(apicurio.deserialize(topic, ours)).isEqualTo(record);
+        }
     }
-  }
 
-  /** Apicurio's serde settings for Confluent framing against this registry. */
-  private static Map<String, Object> apicurioConfig() {
-    return Map.of(
-        SerdeConfig.REGISTRY_URL, registry.nativeUrl(),
-        SerdeConfig.ID_HANDLER, Default4ByteIdHandler.class.getName(),
-        SerdeConfig.USE_ID, IdOption.contentId.name(),
-        SerdeConfig.AUTO_REGISTER_ARTIFACT, true,
-        AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
-  }
+    private static <T extends SpecificRecord> void assertWeReadApicurios(
+            String topic, Class<T> type, T record) throws Exception {
+        byte[] theirs;
+        try (AvroKafkaSerializer<T> apicurio = new AvroKafkaSerializer<>()) {
+            apicurio.configure(apicurioConfig(), false);
+            theirs = apicurio.serialize(topic, record);
+        }
+        assertIdIsContentIdNotGlobalId(topic, WireFormat.schemaId(theirs));
+        // Same framing, same Avro body: only the schema id could differ, and it must not either.
+        assertThat(Arrays.copyOfRange(theirs, WireFormat.HEADER_SIZE, theirs.length))
+                .isEqualTo(ConfluentAvroSerdeIntegrationTest.avroBody(type, record));
 
-  /** The framed id is the subject's content id in Apicurio's native API, and not its global id. */
-  private static void assertIdIsContentIdNotGlobalId(String topic, int framedId)
-      throws IOException, InterruptedException {
-    JsonNode version = getJson(registry.nativeUrl() + "/groups/default/artifacts/" + topic
-        + "-value/versions/branch=latest");
-    assertThat(framedId).as("content id of %s", version).isEqualTo(version.get("contentId").intValue());
-    assertThat(framedId).as("global id of %s", version).isNotEqualTo(version.get("globalId").intValue());
-  }
+        // A fresh client: the schema is fetched by id through ccompat, not found in a cache.
+        try (SchemaRegistryClient reader = new SchemaRegistryClient(RegistrySettings.of(registry.ccompatUrl()))) {
+            assertThat(new ConfluentAvroDeserializer<>(type, reader).deserialize(topic, theirs))
+                    .isEqualTo(record);
+        }
+    }
+
+    private static void separateContentIdsFromGlobalIds(Schema schema, String... topics)
+            throws IOException, InterruptedException {
+        String decoy = "decoy-" + schema.getName();
+        client.register(decoy, schema);
+        for (String topic : topics) {
+            client.register(SchemaRegistryClient.valueSubject(topic), schema);
+        }
+        // Confluent semantics: a subject is soft-deleted first, then permanently.
+        delete(registry.ccompatUrl() + "/subjects/" + decoy);
+        delete(registry.ccompatUrl() + "/subjects/" + decoy + "?permanent=true");
+    }
+
+    private static void delete(String url) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(url)).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("DELETE %s: %s", url, response.body()).isEqualTo(200);
+        }
+    }
+
+    /** Apicurio's serde settings for Confluent framing against this registry. */
+    private static Map<String, Object> apicurioConfig() {
+        return Map.of(
+                SerdeConfig.REGISTRY_URL, registry.nativeUrl(),
+                SerdeConfig.ID_HANDLER, Default4ByteIdHandler.class.getName(),
+                SerdeConfig.USE_ID, IdOption.contentId.name(),
+                SerdeConfig.AUTO_REGISTER_ARTIFACT, true,
+                AvroSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
+    }
+
+    /** The framed id is the subject's content id in Apicurio's native API, and not its global id. */
+    private static void assertIdIsContentIdNotGlobalId(String topic, int framedId)
+            throws IOException, InterruptedException {
+        JsonNode version = getJson(registry.nativeUrl() + "/groups/default/artifacts/" + topic
+                + "-value/versions/branch=latest");
+        assertThat(framedId).as("content id of %s", version).isEqualTo(version.get("contentId").intValue());
+        assertThat(framedId).as("global id of %s", version).isNotEqualTo(version.get("globalId").intValue());
+    }
 }

@@ -1,0 +1,9 @@
+package io.streamnlp.heads;
+
+/** CoNLL-2003 entity types. */
+public enum EntityType {
+    PER,
+    ORG,
+    LOC,
+    MISC
+}

@@ -1,0 +1,241 @@
+package io.streamnlp.heads;
+
+import io.streamnlp.inference.EncodedText;
+import io.streamnlp.inference.Encoder;
+import io.streamnlp.inference.EncoderSession;
+import io.streamnlp.inference.TokenizedText;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Encodes data sets with the frozen encoder and keeps the outputs on disk (by default under
+ * {@code /tmp/streamnlp-features/<model>/}), so re-running training or evaluation does not encode
+ * again. A file's name carries a hash of the encoder, its max length, the batch size and every text,
+ * so a changed data set or setting never reads stale features. Texts are encoded in batches of texts
+ * of similar length (sorted), always the same way, so the (int8) outputs are reproducible.
+ */
+public final class FeatureCache {
+
+    /** One data set through the encoder. */
+    public record Encoded(List<TokenizedText> tokens, EncodedText[] encoded) {}
+
+    private final Encoder encoder;
+    private final Path root;
+    private final int batchSize;
+    private final PrintStream log;
+
+    /** @param root cache folder, or null to encode every time */
+    public FeatureCache(Encoder encoder, Path root, int batchSize, PrintStream log) {
+        this.encoder = encoder;
+        this.root = root == null ? null : root.resolve(encoder.spec().name());
+        this.batchSize = batchSize;
+        this.log = log;
+    }
+
+    public Encoder encoder() {
+        return encoder;
+    }
+
+    /** Pooled sentence vectors of the texts, in order. */
+    public float[][] sentenceVectors(String name, List<String> texts) {
+        Path file = file(name, "vec", texts);
+        if (file != null && Files.isRegularFile(file)) {
+            return readVectors(file, texts.size());
+        }
+        List<TokenizedText> tokens = tokenize(texts);
+        EncodedText[] encoded = encode(name, tokens);
+        float[][] vectors = new float[encoded.length][];
+        for (int i = 0; i < encoded.length; i++) {
+            vectors[i] = encoded[i].sentenceVector();
+        }
+        if (file != null) {
+            writeVectors(file, vectors);
+        }
+        return vectors;
+    }
+
+    /** Tokenization and full encoder output (sentence vector and token states) of the texts, in order. */
+    public Encoded tokenStates(String name, List<String> texts) {
+        List<TokenizedText> tokens = tokenize(texts);
+        Path file = file(name, "tok", texts);
+        if (file != null && Files.isRegularFile(file)) {
+            return new Encoded(tokens, readStates(file, tokens));
+        }
+        EncodedText[] encoded = encode(name, tokens);
+        if (file != null) {
+            writeStates(file, encoded);
+        }
+        return new Encoded(tokens, encoded);
+    }
+
+    private List<TokenizedText> tokenize(List<String> texts) {
+        List<TokenizedText> tokens = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            tokens.add(encoder.tokenizer().tokenize(t));
+        }
+        return tokens;
+    }
+
+    private EncodedText[] encode(String name, List<TokenizedText> tokens) {
+        int n = tokens.size();
+        EncodedText[] out = new EncodedText[n];
+        int[] order = IntStream.range(0, n).boxed()
+                .sorted(Comparator.comparingInt((Integer i) -> tokens.get(i).length()).thenComparingInt(i -> i))
+                .mapToInt(Integer::intValue).toArray();
+        long started = System.nanoTime();
+        long lastLog = started;
+        try (EncoderSession session = encoder.newSession()) {
+            for (int from = 0; from < n; from += batchSize) {
+                int to = Math.min(n, from + batchSize);
+                List<TokenizedText> batch = new ArrayList<>(to - from);
+                for (int i = from; i < to; i++) {
+                    batch.add(tokens.get(order[i]));
+                }
+                EncodedText[] encoded = session.encode(batch);
+                for (int i = from; i < to; i++) {
+                    out[order[i]] = encoded[i - from];
+                }
+                long now = System.nanoTime();
+                if (log != null && (now - lastLog > 10_000_000_000L || to == n)) {
+                    double secs = (now - started) / 1e9;
+                    log.printf("[encode %s %s] %d/%d texts, %.0f texts/s%n", encoder.spec().name(), name, to, n,
+                            to / Math.max(secs, 1e-9));
+                    lastLog = now;
+                }
+            }
+        }
+        return out;
+    }
+
+    private Path file(String name, String kind, List<String> texts) {
+        if (root == null) {
+            return null;
+        }
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((encoder.spec().name() + "|" + encoder.spec().version() + "|" + encoder.tokenizer().maxLength()
+                    + "|" + batchSize + "|" + kind + "|").getBytes(StandardCharsets.UTF_8));
+            for (String t : texts) {
+                sha.update(t.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) '\n');
+            }
+            String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+            return root.resolve(name + "-" + hash + "." + kind);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void writeVectors(Path file, float[][] vectors) {
+        atomicWrite(file, data -> {
+            data.writeInt(vectors.length);
+            for (float[] v : vectors) {
+                writeFloats(data, v);
+            }
+        });
+    }
+
+    private static float[][] readVectors(Path file, int n) {
+        try (DataInputStream data = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
+            int count = data.readInt();
+            if (count != n) {
+                throw new IOException("expected " + n + " vectors, found " + count);
+            }
+            float[][] out = new float[n][];
+            for (int i = 0; i < n; i++) {
+                out[i] = readFloats(data);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Corrupt feature cache " + file + " (delete it)", e);
+        }
+    }
+
+    private static void writeStates(Path file, EncodedText[] encoded) {
+        atomicWrite(file, data -> {
+            data.writeInt(encoded.length);
+            for (EncodedText e : encoded) {
+                data.writeInt(e.dimension());
+                writeFloats(data, e.sentenceVector());
+                writeFloats(data, e.tokenStates());
+            }
+        });
+    }
+
+    private static EncodedText[] readStates(Path file, List<TokenizedText> tokens) {
+        try (DataInputStream data = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
+            int count = data.readInt();
+            if (count != tokens.size()) {
+                throw new IOException("expected " + tokens.size() + " texts, found " + count);
+            }
+            EncodedText[] out = new EncodedText[count];
+            for (int i = 0; i < count; i++) {
+                int dim = data.readInt();
+                float[] sentence = readFloats(data);
+                float[] states = readFloats(data);
+                if (states.length != tokens.get(i).length() * dim) {
+                    throw new IOException("text " + i + ": token states do not match its tokenization");
+                }
+                out[i] = new EncodedText(sentence, states, dim);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Corrupt feature cache " + file + " (delete it)", e);
+        }
+    }
+
+    private interface Writer {
+        void write(DataOutputStream data) throws IOException;
+    }
+
+    private static void atomicWrite(Path file, Writer writer) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".part");
+            try (OutputStream os = Files.newOutputStream(tmp);
+                    DataOutputStream data = new DataOutputStream(new BufferedOutputStream(os, 1 << 20))) {
+                writer.write(data);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write feature cache " + file, e);
+        }
+    }
+
+    private static void writeFloats(DataOutputStream data, float[] v) throws IOException {
+        data.writeInt(v.length);
+        ByteBuffer buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(v);
+        data.write(buf.array());
+    }
+
+    private static float[] readFloats(InputStream in) throws IOException {
+        DataInputStream data = (DataInputStream) in;
+        int n = data.readInt();
+        byte[] bytes = new byte[n * 4];
+        data.readFully(bytes);
+        float[] v = new float[n];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+        return v;
+    }
+}

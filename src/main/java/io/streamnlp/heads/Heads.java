@@ -1,0 +1,142 @@
+package io.streamnlp.heads;
+
+import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.inference.ModelCatalogue;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The task heads of one encoder: sentiment over the pooled vector and NER over the token states, both
+ * from the same encoder pass. Shipped as classpath resources {@code heads/<model>/sentiment.bin} and
+ * {@code heads/<model>/ner.bin} (format: {@link HeadFile}); built by {@code streamnlp train}.
+ * Immutable and thread-safe: load once, share across stream threads.
+ */
+public final class Heads {
+
+    /** Classpath folder of the heads; one sub-folder per encoder name. */
+    public static final String RESOURCE_ROOT = "heads";
+    public static final String SENTIMENT_FILE = "sentiment.bin";
+    public static final String NER_FILE = "ner.bin";
+
+    private final String model;
+    private final SentimentHead sentiment;
+    private final NerHead ner;
+
+    Heads(String model, SentimentHead sentiment, NerHead ner) {
+        this.model = model;
+        this.sentiment = sentiment;
+        this.ner = ner;
+    }
+
+    /**
+     * The heads of a catalogue encoder from the classpath.
+     *
+     * @throws MissingHeadsException when the classpath has no heads for it (the message says which
+     *     encoders have some and how to train them)
+     */
+    public static Heads load(String model) {
+        EncoderSpec spec = ModelCatalogue.byName(model);
+        HeadFile sentiment = readResource(model, SENTIMENT_FILE);
+        HeadFile ner = readResource(model, NER_FILE);
+        if (sentiment == null || ner == null) {
+            throw new MissingHeadsException("No task heads for encoder '" + model + "' on the classpath (looked for "
+                    + resource(model, sentiment == null ? SENTIMENT_FILE : NER_FILE) + "). Encoders with heads: "
+                    + (availableModels().isEmpty() ? "none" : String.join(", ", availableModels()))
+                    + ". Train them with: streamnlp train --model " + model + " --data ../shared/data");
+        }
+        return of(spec, sentiment, ner);
+    }
+
+    /** The heads of an encoder from {@code dir/<model>/} (what {@code train --out dir} writes). */
+    public static Heads load(String model, Path dir) {
+        EncoderSpec spec = ModelCatalogue.byName(model);
+        Path folder = dir.resolve(model);
+        Path sentiment = folder.resolve(SENTIMENT_FILE);
+        Path ner = folder.resolve(NER_FILE);
+        if (!Files.isRegularFile(sentiment) || !Files.isRegularFile(ner)) {
+            throw new MissingHeadsException("No task heads for encoder '" + model + "' in " + folder
+                    + " (expected " + SENTIMENT_FILE + " and " + NER_FILE + "). Train them with: streamnlp train --model "
+                    + model + " --data ../shared/data --out " + dir);
+        }
+        try (InputStream s = new BufferedInputStream(Files.newInputStream(sentiment));
+                InputStream n = new BufferedInputStream(Files.newInputStream(ner))) {
+            return of(spec, HeadFile.read(s), HeadFile.read(n));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read heads of " + model + " from " + folder, e);
+        }
+    }
+
+    static Heads of(EncoderSpec spec, HeadFile sentiment, HeadFile ner) {
+        for (HeadFile f : List.of(sentiment, ner)) {
+            if (!spec.name().equals(f.encoder())) {
+                throw new IllegalStateException("Head " + f.version() + " was trained on encoder '" + f.encoder()
+                        + "', not '" + spec.name() + "'");
+            }
+        }
+        SentimentHead s = SentimentHead.from(sentiment);
+        NerHead n = NerHead.from(ner);
+        if (s.dimension() != spec.dimension()) {
+            throw new IllegalStateException("Sentiment head " + s.version() + " expects " + s.dimension()
+                    + "-d vectors; " + spec.name() + " gives " + spec.dimension());
+        }
+        return new Heads(spec.name(), s, n);
+    }
+
+    /** Is there a complete set of heads for this encoder on the classpath? */
+    public static boolean available(String model) {
+        ClassLoader loader = Heads.class.getClassLoader();
+        return loader.getResource(resource(model, SENTIMENT_FILE)) != null
+                && loader.getResource(resource(model, NER_FILE)) != null;
+    }
+
+    /** Catalogue encoders that have heads on the classpath, in catalogue order. */
+    public static List<String> availableModels() {
+        List<String> names = new ArrayList<>();
+        for (EncoderSpec spec : ModelCatalogue.inOrder()) {
+            if (available(spec.name())) {
+                names.add(spec.name());
+            }
+        }
+        return names;
+    }
+
+    static String resource(String model, String file) {
+        return RESOURCE_ROOT + "/" + model + "/" + file;
+    }
+
+    private static HeadFile readResource(String model, String file) {
+        InputStream in = Heads.class.getClassLoader().getResourceAsStream(resource(model, file));
+        if (in == null) {
+            return null;
+        }
+        try (InputStream buffered = new BufferedInputStream(in)) {
+            return HeadFile.read(buffered);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + resource(model, file), e);
+        }
+    }
+
+    /** Encoder name these heads belong to. */
+    public String model() {
+        return model;
+    }
+
+    public SentimentHead sentiment() {
+        return sentiment;
+    }
+
+    public NerHead ner() {
+        return ner;
+    }
+
+    /** Both versions, for logs: {@code sentiment-v1-xxxxxxxx, ner-v1-yyyyyyyy}. */
+    public String versions() {
+        return sentiment.version() + ", " + ner.version();
+    }
+}

@@ -1,0 +1,134 @@
+package io.streamnlp.heads;
+
+import io.streamnlp.inference.EncodedText;
+import io.streamnlp.inference.TokenizedText;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * PER / ORG / LOC / MISC spans from the encoder's token states of the same pass as the embedding.
+ *
+ * <p>Per word (a run of word-pieces with one word id): the standardised state of its first
+ * word-piece and of its neighbours' within +-{@code window} words, plus casing and shape features read
+ * from the original text; a one-hidden-layer MLP gives BIO tag probabilities; Viterbi decodes the best
+ * tag sequence under BIO constraints (no I-X unless after B-X or I-X); runs of B-X I-X... become
+ * spans. All word-pieces of a word share its tag, so spans always start and end on word boundaries.
+ *
+ * <p>Texts longer than the encoder's max length: the tokenizer cut the tail, so entities are only
+ * searched in the encoded head of the text (the caller puts {@code tokens.truncated()} on the
+ * record). No windowing: that would take a second encoder pass.
+ *
+ * <p>Thread-safe (immutable).
+ */
+public final class NerHead {
+
+    public static final String KIND = "ner";
+
+    private final HeadFile file;
+    private final int window;
+    private final int dim;
+    private final float[] mean;
+    private final float[] invStd;
+    private final Mlp mlp;
+
+    NerHead(HeadFile file) {
+        if (!KIND.equals(file.kind())) {
+            throw new IllegalArgumentException("Not a NER head: " + file.kind());
+        }
+        if (!BioTags.LABELS.equals(file.labels())) {
+            throw new IllegalArgumentException("NER head labels must be " + BioTags.LABELS + ", were " + file.labels());
+        }
+        this.file = file;
+        this.window = file.metaInt("window");
+        this.mean = file.tensor("mean").data();
+        this.invStd = file.tensor("inv_std").data();
+        this.dim = mean.length;
+        this.mlp = Mlp.from(file);
+        if (mlp.inputSize() != NerFeatures.rowSize(dim, window) || mlp.outputSize() != BioTags.size()) {
+            throw new IllegalArgumentException("NER head " + file.version() + " has inconsistent dimensions");
+        }
+    }
+
+    public static NerHead from(HeadFile file) {
+        return new NerHead(file);
+    }
+
+    /** Goes on every entities record, e.g. {@code ner-v1-3fa2b1c0}. */
+    public String version() {
+        return file.version();
+    }
+
+    /** Name of the encoder whose token states this head reads. */
+    public String encoder() {
+        return file.encoder();
+    }
+
+    /** Words of context on each side. */
+    public int window() {
+        return window;
+    }
+
+    HeadFile file() {
+        return file;
+    }
+
+    /**
+     * Entities of one text, in text order.
+     *
+     * @param text the original text, exactly as given to the tokenizer
+     * @param tokens its tokenization ({@code encoder.tokenizer().tokenize(text)})
+     * @param encoded the encoder's output for {@code tokens}
+     */
+    public List<Entity> predict(String text, TokenizedText tokens, EncodedText encoded) {
+        Words words = Words.of(text, tokens);
+        float[] probs = tagProbabilities(text, words, encoded, tokens.length());
+        return spans(text, words, probs, BioTags.viterbi(probs, words.count()));
+    }
+
+    float[] tagProbabilities(String text, Words words, EncodedText encoded, int tokenCount) {
+        if (encoded.dimension() != dim) {
+            throw new IllegalArgumentException("Token states have " + encoded.dimension()
+                    + " dimensions; the NER head of " + file.encoder() + " expects " + dim);
+        }
+        if (encoded.tokenCount() != tokenCount) {
+            throw new IllegalArgumentException("Encoded text has " + encoded.tokenCount()
+                    + " token states but its tokenization has " + tokenCount + " tokens");
+        }
+        int n = words.count();
+        if (n == 0) {
+            return new float[0];
+        }
+        float[] states = NerFeatures.wordStates(encoded, words, mean, invStd);
+        float[] shapes = WordShape.words(text, words);
+        float[] textShape = WordShape.text(text, shapes, n);
+        float[] rows = NerFeatures.rows(n, dim, window, states, shapes, textShape);
+        return mlp.probabilities(rows, n);
+    }
+
+    static List<Entity> spans(String text, Words words, float[] probs, int[] tags) {
+        List<Entity> entities = new ArrayList<>();
+        int t = BioTags.size();
+        int i = 0;
+        int n = tags.length;
+        while (i < n) {
+            int tag = tags[i];
+            if (tag == BioTags.outside()) {
+                i++;
+                continue;
+            }
+            // Viterbi never starts a span with I-X; treat a stray one (other callers) as B-X.
+            EntityType type = BioTags.type(tag);
+            int first = i;
+            double sum = probs[i * t + tag];
+            i++;
+            while (i < n && tags[i] == BioTags.inside(type)) {
+                sum += probs[i * t + tags[i]];
+                i++;
+            }
+            int start = words.start(first);
+            int end = words.end(i - 1);
+            entities.add(new Entity(type, start, end, text.substring(start, end), (float) (sum / (i - first))));
+        }
+        return entities;
+    }
+}
