@@ -34,7 +34,9 @@ import java.util.TreeMap;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -54,7 +56,8 @@ public final class EnrichmentTopology {
     public static Topology build(StreamNlpConfig config, EncoderSessions sessions, SchemaRegistryClient registry) {
         OutputTopics outputs = config.outputTopics();
         EventValidator validator = new EventValidator(config.getInt(StreamNlpConfig.MAX_TEXT_BYTES));
-        Topology topology = new Topology();
+        // Built from our settings (not the defaults) so topology-level options see them too.
+        Topology topology = new Topology(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
 
         List<String> ingestNodes = new ArrayList<>();
         for (Map.Entry<InputFormat, List<String>> group : topicsByFormat(config.inputTopics()).entrySet()) {

@@ -14,13 +14,22 @@ import io.streamnlp.schema.TextEvent;
 import io.streamnlp.testing.KafkaTestCluster;
 import io.streamnlp.testing.PipelineProbe;
 import io.streamnlp.testing.TopicReader;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Tag;
@@ -65,9 +74,11 @@ class RegistryOutageIntegrationTest {
                 awaitCommitted(kafka, BEFORE);
 
                 // Events written with a newer TextEvent writer schema (an extra field) that the
-                // running app has never seen: it must fetch that schema, from a registry that is down.
-                produceV2(kafka, url, BEFORE, DURING);
+                // running app has never seen: registered now, written once the registry is down, so
+                // the app must fetch that schema from a registry that is not there.
+                int v2Id = registerV2(url);
                 registryProcess.close();
+                produceV2(kafka, v2Id, BEFORE, DURING);
                 long stoppedAt = System.nanoTime();
                 Thread.sleep(12_000);
                 long committedDuringOutage = PipelineProbe.committed(kafka.bootstrapServers(), "outage", "outage.in");
@@ -104,28 +115,34 @@ class RegistryOutageIntegrationTest {
         }
     }
 
-    /** Writes with a TextEvent schema that has one more field, registered under the topic's subject. */
-    private static void produceV2(KafkaTestCluster kafka, String url, int from, int count) throws Exception {
-        org.apache.avro.Schema v2 = new org.apache.avro.Schema.Parser().parse(TextEvent.getClassSchema().toString()
-                .replace("\"fields\":[", "\"fields\":[{\"name\":\"rating\",\"type\":\"int\",\"default\":0},"));
+    /** A TextEvent schema with one more field. */
+    private static final Schema V2 = new Schema.Parser().parse(
+            TextEvent.getClassSchema().toString()
+                    .replace("\"fields\":[", "\"fields\":[{\"name\":\"rating\",\"type\":\"int\",\"default\":0},"));
+
+    private static int registerV2(String url) {
         try (SchemaRegistryClient client = new SchemaRegistryClient(RegistrySettings.of(url))) {
-            int id = client.register("outage.in-value", v2);
-            try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
-                    new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-                for (int i = from; i < from + count; i++) {
-                    var record = new org.apache.avro.generic.GenericData.Record(v2);
-                    record.put("id", "id-" + i);
-                    record.put("text", "Order " + i + " arrived late but intact.");
-                    record.put("rating", 4);
-                    record.put("attributes", Map.of());
-                    var out = new java.io.ByteArrayOutputStream();
-                    out.write(0);
-                    out.write(java.nio.ByteBuffer.allocate(4).putInt(id).array());
-                    var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
-                    new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(v2).write(record, encoder);
-                    encoder.flush();
-                    producer.send(new ProducerRecord<>("outage.in", "id-" + i, out.toByteArray()));
-                }
+            return client.register("outage.in-value", V2);
+        }
+    }
+
+    /** Writes events framed with the v2 schema id, without asking the registry. */
+    private static void produceV2(KafkaTestCluster kafka, int id, int from, int count) throws Exception {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = from; i < from + count; i++) {
+                GenericRecord record = new GenericData.Record(V2);
+                record.put("id", "id-" + i);
+                record.put("text", "Order " + i + " arrived late but intact.");
+                record.put("rating", 4);
+                record.put("attributes", Map.of());
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                out.write(0);
+                out.write(ByteBuffer.allocate(4).putInt(id).array());
+                BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+                new GenericDatumWriter<GenericRecord>(V2).write(record, encoder);
+                encoder.flush();
+                producer.send(new ProducerRecord<>("outage.in", "id-" + i, out.toByteArray()));
             }
         }
     }

@@ -1,0 +1,119 @@
+package io.streamnlp.bench;
+
+import io.streamnlp.inference.TokenizedText;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+
+/** The benchmark's figures and the Markdown table they print as. */
+public final class BenchReport {
+
+    private final String model;
+    private final Benchmark.Size size;
+    private final List<String> texts;
+    private double meanTokens;
+    private EncoderBenchmark.Result bucketed;
+    private EncoderBenchmark.Result unbucketed;
+    private PipelineBenchmark.Throughput eos;
+    private PipelineBenchmark.Throughput alos;
+    private PipelineBenchmark.Throughput perRecord;
+    private PipelineBenchmark.Latency latency;
+    private long peakHeap;
+    private long peakRss;
+
+    BenchReport(String model, Benchmark.Size size, List<String> texts) {
+        this.model = model;
+        this.size = size;
+        this.texts = texts;
+    }
+
+    void tokens(List<TokenizedText> tokens) {
+        meanTokens = tokens.stream().mapToInt(TokenizedText::length).average().orElse(0);
+    }
+
+    void encoder(EncoderBenchmark.Result bucketed, EncoderBenchmark.Result unbucketed) {
+        this.bucketed = bucketed;
+        this.unbucketed = unbucketed;
+    }
+
+    void pipelineExactlyOnce(PipelineBenchmark.Throughput t) {
+        eos = t;
+    }
+
+    void pipelineAtLeastOnce(PipelineBenchmark.Throughput t) {
+        alos = t;
+    }
+
+    void perRecord(PipelineBenchmark.Throughput t) {
+        perRecord = t;
+    }
+
+    void latency(PipelineBenchmark.Latency l) {
+        latency = l;
+    }
+
+    void memory(long heap, long rss) {
+        peakHeap = heap;
+        peakRss = rss;
+    }
+
+    double pipelineExactlyOnceRate() {
+        return eos.textsPerSecond();
+    }
+
+    /** The table, with each target and whether this run met it. */
+    public String markdown() {
+        double latencyTarget = 50 + 2 * bucketed.medianBatchMs();
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "Model `%s`, %d review-like texts (mean %.1f tokens, seed %d), batch %d, %s.%n%n",
+                model, texts.size(), meanTokens, Benchmark.SEED, Benchmark.BATCH, machine()));
+        out.append("| row | measured | target | met |\n|---|---|---|---|\n");
+        row(out, "encoder alone (bucketed batches)", f("%.0f texts/s, %.0f tokens/s", bucketed.textsPerSecond(), bucketed.tokensPerSecond()), "ceiling", "");
+        row(out, "pipeline, exactly-once", f("%.0f texts/s = %.2f x encoder", eos.textsPerSecond(), eos.textsPerSecond() / bucketed.textsPerSecond()),
+                ">= 0.9 x encoder", met(eos.textsPerSecond() / bucketed.textsPerSecond() >= 0.9));
+        row(out, "pipeline, at-least-once", f("%.0f texts/s = %.2f x encoder", alos.textsPerSecond(), alos.textsPerSecond() / bucketed.textsPerSecond()), "", "");
+        row(out, "per record (batch size 1, exactly-once)", f("%.0f texts/s; pipeline / per-record = %.1fx", perRecord.textsPerSecond(),
+                eos.textsPerSecond() / perRecord.textsPerSecond()), "pipeline >= 8 x per-record", met(eos.textsPerSecond() / perRecord.textsPerSecond() >= 8));
+        row(out, "padding waste (padded / real - 1)", f("%.1f %% bucketed, %.1f %% without bucketing", 100 * bucketed.paddingWaste(), 100 * unbucketed.paddingWaste()),
+                "<= 10 % bucketed", met(bucketed.paddingWaste() <= 0.10));
+        row(out, "median batch time (encoder alone)", f("%.1f ms bucketed, %.1f ms without", bucketed.medianBatchMs(), unbucketed.medianBatchMs()), "", "");
+        row(out, f("latency at half load (%.0f texts/s offered, exactly-once)", latency.offeredPerSecond()),
+                f("p50 %.0f ms, p99 %.0f ms (%d samples)", latency.p50Ms(), latency.p99Ms(), latency.samples()),
+                f("p99 <= wait 50 ms + 2 x median batch = %.0f ms", latencyTarget), met(latency.p99Ms() <= latencyTarget));
+        row(out, "memory", f("peak heap %d MiB, peak RSS %d MiB (whole benchmark process)", peakHeap >> 20, peakRss >> 20), "", "");
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, String name, String measured, String target, String met) {
+        out.append("| ").append(name).append(" | ").append(measured).append(" | ").append(target).append(" | ").append(met).append(" |\n");
+    }
+
+    private static String met(boolean ok) {
+        return ok ? "yes" : "**no**";
+    }
+
+    private static String f(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+
+    static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux: say so below
+        }
+        return f("%d cores (%s), max heap %d MiB, Java %s, %s", Runtime.getRuntime().availableProcessors(), cpu,
+                Runtime.getRuntime().maxMemory() >> 20, Runtime.version(), LocalDate.now());
+    }
+
+    /** Whether every row was measured (the smoke test's check). */
+    public boolean complete() {
+        return bucketed != null && unbucketed != null && eos != null && alos != null && perRecord != null
+                && latency != null && latency.samples() > 0 && eos.records() == size.texts();
+    }
+}

@@ -1,0 +1,84 @@
+package io.streamnlp.bench;
+
+import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.inference.Encoder;
+import io.streamnlp.inference.ModelCatalogue;
+import io.streamnlp.inference.TokenizedText;
+import io.streamnlp.local.LocalStack;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every row of the benchmark, measured in one run on one machine: the encoder alone (the ceiling),
+ * the pipeline with exactly-once and at-least-once, the pipeline without batching (one model call
+ * per record, as the usual Kafka ML examples do), padding waste, latency at half load and memory.
+ */
+public final class Benchmark {
+
+    /** How big a run is: the full run takes a few minutes on 2 cores; smoke takes seconds. */
+    public record Size(int texts, int perRecordTexts, Duration latencyDuration) {
+        public static final Size FULL = new Size(3000, 600, Duration.ofSeconds(20));
+        public static final Size SMOKE = new Size(120, 40, Duration.ofSeconds(3));
+    }
+
+    static final int BATCH = 32;
+    static final long SEED = 7;
+
+    private final String model;
+    private final Size size;
+    private final PrintStream progress;
+
+    public Benchmark(String model, Size size, PrintStream progress) {
+        this.model = model;
+        this.size = size;
+        this.progress = progress;
+    }
+
+    public BenchReport run(Path apicurioHome) throws Exception {
+        List<String> texts = ReviewMix.generate(size.texts(), SEED);
+        int threads = Runtime.getRuntime().availableProcessors();
+        BenchReport report = new BenchReport(model, size, texts);
+
+        progress.println("encoder alone...");
+        EncoderBenchmark.Result bucketed;
+        EncoderBenchmark.Result unbucketed;
+        try (Encoder encoder = Encoder.load(ModelCatalogue.byName(model), 256, threads, true);
+                Encoder plain = Encoder.load(ModelCatalogue.byName(model), 256, threads, false)) {
+            List<TokenizedText> tokens = EncoderBenchmark.tokenize(encoder, texts);
+            report.tokens(tokens);
+            bucketed = EncoderBenchmark.run(encoder, tokens, BATCH, 5);
+            unbucketed = EncoderBenchmark.run(plain, tokens, BATCH, 5);
+        }
+        report.encoder(bucketed, unbucketed);
+
+        MemoryProbe.resetPeaks();
+        try (LocalStack stack = LocalStack.start(apicurioHome);
+                PipelineBenchmark pipeline = new PipelineBenchmark(stack, texts)) {
+            Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
+            progress.println("pipeline, exactly-once...");
+            report.pipelineExactlyOnce(pipeline.throughput("eos", common));
+            progress.println("pipeline, at-least-once...");
+            report.pipelineAtLeastOnce(pipeline.throughput("alos",
+                    merge(common, Map.of(StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"))));
+            progress.println("pipeline, per record (batching off)...");
+            try (PipelineBenchmark perRecord = new PipelineBenchmark(stack, texts.subList(0, size.perRecordTexts()))) {
+                report.perRecord(perRecord.throughput("per-record",
+                        merge(common, Map.of(StreamNlpConfig.BATCH_MAX_RECORDS, "1"))));
+            }
+            double halfLoad = report.pipelineExactlyOnceRate() / 2;
+            progress.printf("latency at half load (%.0f texts/s)...%n", halfLoad);
+            report.latency(pipeline.latency(common, halfLoad, size.latencyDuration()));
+        }
+        report.memory(MemoryProbe.peakHeapBytes(), MemoryProbe.peakRssBytes());
+        return report;
+    }
+
+    private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+        java.util.HashMap<String, String> merged = new java.util.HashMap<>(a);
+        merged.putAll(b);
+        return merged;
+    }
+}

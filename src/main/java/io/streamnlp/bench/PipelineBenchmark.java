@@ -1,0 +1,176 @@
+package io.streamnlp.bench;
+
+import io.streamnlp.app.StreamNlpApplication;
+import io.streamnlp.config.ConfigLoader;
+import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.local.LocalStack;
+import io.streamnlp.local.Topics;
+import io.streamnlp.registry.AvroSerdes;
+import io.streamnlp.registry.RegistrySettings;
+import io.streamnlp.registry.SchemaRegistryClient;
+import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.TextEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The whole pipeline on the embedded broker and registry, Avro in and out: from a pre-filled input
+ * topic to the last output record seen by a read_committed consumer. The clock starts when Kafka
+ * Streams is RUNNING (model loading and the first rebalance are not part of throughput).
+ */
+final class PipelineBenchmark implements AutoCloseable {
+
+    static final int PARTITIONS = 2;
+
+    record Throughput(double textsPerSecond, long records) {}
+
+    record Latency(double offeredPerSecond, long samples, double p50Ms, double p99Ms) {}
+
+    private final LocalStack stack;
+    private final SchemaRegistryClient registry;
+    private final String inputTopic = "bench.input";
+    private final List<String> texts;
+
+    PipelineBenchmark(LocalStack stack, List<String> texts) {
+        this.stack = stack;
+        this.texts = texts;
+        this.registry = new SchemaRegistryClient(RegistrySettings.of(stack.registryUrl()));
+        Topics.ensure(admin(), List.of(inputTopic), PARTITIONS);
+        try (var producer = producer()) {
+            for (int i = 0; i < texts.size(); i++) {
+                producer.send(new ProducerRecord<>(inputTopic, "id-" + i, event("id-" + i, texts.get(i))));
+            }
+        }
+    }
+
+    /** Enriches the whole pre-filled topic under a fresh application id; returns texts/s. */
+    Throughput throughput(String name, Map<String, String> settings) throws Exception {
+        String prefix = "bench." + name + "." + UUID.randomUUID().toString().substring(0, 6);
+        StreamNlpConfig config = config(prefix, settings);
+        Topics.ensure(admin(), config.outputTopics().all(), PARTITIONS);
+        try (var consumer = consumer(prefix + ".embeddings");
+                StreamNlpApplication app = new StreamNlpApplication(config)) {
+            app.start();
+            awaitRunning(app);
+            long started = System.nanoTime();
+            long received = 0;
+            long deadline = started + Duration.ofMinutes(10).toNanos();
+            while (received < texts.size() && System.nanoTime() < deadline) {
+                received += consumer.poll(Duration.ofMillis(50)).count();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            return new Throughput(received / seconds, received);
+        }
+    }
+
+    /**
+     * Offers events at {@code perSecond} for {@code duration} to a running pipeline (fresh input
+     * topic) and measures, per output, the time from the event's timestamp to its arrival at a
+     * read_committed consumer.
+     */
+    Latency latency(Map<String, String> settings, double perSecond, Duration duration) throws Exception {
+        String topic = "bench.latency." + UUID.randomUUID().toString().substring(0, 6);
+        Topics.ensure(admin(), List.of(topic), PARTITIONS);
+        String prefix = topic + ".out";
+        Map<String, String> withTopic = new HashMap<>(settings);
+        withTopic.put(StreamNlpConfig.INPUT_TOPICS, topic + ":avro");
+        StreamNlpConfig config = config(prefix, withTopic);
+        Topics.ensure(admin(), config.outputTopics().all(), PARTITIONS);
+        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        try (var consumer = consumer(prefix + ".embeddings");
+                StreamNlpApplication app = new StreamNlpApplication(config);
+                var producer = producer()) {
+            app.start();
+            awaitRunning(app);
+            consumer.poll(Duration.ofMillis(100)); // join before the first event
+            long total = Math.round(perSecond * duration.toSeconds());
+            long intervalNanos = Math.round(1e9 / perSecond);
+            long start = System.nanoTime();
+            long sent = 0;
+            long received = 0;
+            while (received < total && System.nanoTime() < start + duration.toNanos() + Duration.ofSeconds(30).toNanos()) {
+                long due = Math.min(total, (System.nanoTime() - start) / intervalNanos + 1);
+                for (; sent < due; sent++) {
+                    int i = (int) (sent % texts.size());
+                    producer.send(new ProducerRecord<>(topic, null, System.currentTimeMillis(), "l-" + sent, event("l-" + sent, texts.get(i))));
+                }
+                for (var record : consumer.poll(Duration.ofMillis(1))) {
+                    latencies.add((double) (System.currentTimeMillis() - record.timestamp()));
+                    received++;
+                }
+            }
+        }
+        List<Double> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        return new Latency(perSecond, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99));
+    }
+
+    private static double percentile(List<Double> sorted, double p) {
+        return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size())));
+    }
+
+    private StreamNlpConfig config(String prefix, Map<String, String> settings) throws Exception {
+        Map<String, String> all = new HashMap<>();
+        all.put(StreamNlpConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
+        all.put(StreamNlpConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
+        all.put(StreamNlpConfig.INPUT_TOPICS, inputTopic + ":avro");
+        all.put(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, prefix);
+        all.put(StreamNlpConfig.APPLICATION_ID, prefix);
+        all.put(StreamNlpConfig.STATE_DIR, Files.createTempDirectory("streamnlp-bench").toString());
+        all.putAll(settings);
+        return ConfigLoader.load(null, Map.of(), all);
+    }
+
+    private static void awaitRunning(StreamNlpApplication app) throws InterruptedException {
+        while (app.streams().state() != KafkaStreams.State.RUNNING) {
+            if (app.streams().state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("pipeline failed to start");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static TextEvent event(String id, String text) {
+        return TextEvent.newBuilder().setId(id).setText(text).setSource("bench").build();
+    }
+
+    private Map<String, Object> admin() {
+        return Map.of("bootstrap.servers", stack.bootstrapServers());
+    }
+
+    private KafkaProducer<String, TextEvent> producer() {
+        Map<String, Object> props = Map.of("bootstrap.servers", stack.bootstrapServers(), "linger.ms", 5);
+        return new KafkaProducer<>(props, new StringSerializer(), AvroSerdes.specific(TextEvent.class, registry, false).serializer());
+    }
+
+    private KafkaConsumer<byte[], EmbeddingRecord> consumer(String topic) {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<byte[], EmbeddingRecord> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer());
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+    }
+}

@@ -1,0 +1,40 @@
+package io.streamnlp.bench;
+
+import io.streamnlp.local.SampleReviews;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Review-like texts for benchmarks, from a fixed seed: word counts log-normal around 25 words
+ * (most between 10 and 60), a tail to 300; words drawn from the bundled sample reviews so the
+ * vocabulary and punctuation look like real reviews.
+ */
+public final class ReviewMix {
+
+    private ReviewMix() {}
+
+    public static List<String> generate(int count, long seed) {
+        String[] words = SampleReviews.load().stream()
+                .flatMap(r -> Arrays.stream(r.text().split("\\s+")))
+                .filter(w -> !w.isBlank())
+                .toArray(String[]::new);
+        Random random = new Random(seed);
+        List<String> texts = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int length = (int) Math.round(Math.exp(Math.log(25) + 0.6 * random.nextGaussian()));
+            length = Math.max(3, Math.min(300, length));
+            StringBuilder text = new StringBuilder();
+            int start = random.nextInt(words.length);
+            for (int w = 0; w < length; w++) {
+                if (w > 0) {
+                    text.append(' ');
+                }
+                text.append(words[(start + w) % words.length]);
+            }
+            texts.add(text.toString());
+        }
+        return texts;
+    }
+}

@@ -1,0 +1,42 @@
+package io.streamnlp.cli;
+
+import io.streamnlp.bench.BenchReport;
+import io.streamnlp.bench.Benchmark;
+import io.streamnlp.inference.ModelCatalogue;
+import io.streamnlp.local.ApicurioRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Measures the pipeline against the model's own speed; prints the table, optionally writes it. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark: encoder alone vs the pipeline (exactly-once, at-least-once, per record), padding, latency, memory.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--model", defaultValue = ModelCatalogue.DEFAULT_MODEL, description = "Encoder (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--smoke", description = "A few seconds: checks that every row runs; its figures mean nothing.")
+    boolean smoke;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Also write the table (Markdown) to this file, e.g. docs/BENCHMARKS.md.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        Benchmark.Size size = smoke ? Benchmark.Size.SMOKE : Benchmark.Size.FULL;
+        BenchReport report = new Benchmark(model, size, System.out).run(ApicurioRegistry.defaultHome());
+        String table = report.markdown();
+        System.out.println();
+        System.out.print(table);
+        if (output != null) {
+            String command = "bin/streamnlp bench" + (smoke ? " --smoke" : "") + " --model " + model;
+            Files.writeString(output, "# Benchmarks\n\nProduced by `" + command + " --output " + output + "`; "
+                    + "every row measured in the same run, on the same machine.\n\n" + table);
+            System.out.println("Written to " + output);
+        }
+        return report.complete() ? 0 : 1;
+    }
+}

@@ -1,0 +1,23 @@
+package io.streamnlp.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamnlp.inference.ModelCatalogue;
+import io.streamnlp.local.ApicurioRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import org.junit.jupiter.api.Test;
+
+/** The benchmark in smoke mode: every row runs and prints. Its figures are not judged here. */
+class BenchSmokeIntegrationTest {
+
+    @Test
+    void everyRowRunsAndPrints() throws Exception {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        BenchReport report = new Benchmark(ModelCatalogue.DEFAULT_MODEL, Benchmark.Size.SMOKE, new PrintStream(progress))
+                .run(ApicurioRegistry.defaultHome());
+        assertThat(report.complete()).isTrue();
+        assertThat(report.markdown()).contains("encoder alone", "pipeline, exactly-once", "pipeline, at-least-once",
+                "per record", "padding waste", "latency at half load", "memory");
+    }
+}
