@@ -2,6 +2,7 @@ package io.streamnlp.app;
 
 import io.streamnlp.batching.EncoderSessions;
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.ops.AccountingLog;
@@ -42,9 +43,11 @@ public final class StreamNlpApplication implements AutoCloseable {
                 encoder.spec().name(), encoder.spec().version(), (System.nanoTime() - started) / 1_000_000,
                 config.intraOpThreads());
         this.sessions = new EncoderSessions(encoder);
+        Heads heads = Heads.load(encoder.spec().name());
+        LOG.info("Loaded task heads {}", heads.versions());
         RegistrySettings registrySettings = RegistrySettings.fromConfig(config.registrySettings());
         this.registry = new SchemaRegistryClient(registrySettings);
-        Topology topology = EnrichmentTopology.build(config, sessions, registry);
+        Topology topology = EnrichmentTopology.build(config, sessions, heads, registry);
         LOG.debug("Topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, config.streamsProperties());
         // A thread that dies (e.g. the registry unreachable) is replaced and resumes from the last

@@ -17,6 +17,7 @@ public final class BenchReport {
     private double meanTokens;
     private EncoderBenchmark.Result bucketed;
     private EncoderBenchmark.Result unbucketed;
+    private HeadsBenchmark.Result heads;
     private PipelineBenchmark.Throughput eos;
     private PipelineBenchmark.Throughput alos;
     private PipelineBenchmark.Throughput perRecord;
@@ -37,6 +38,10 @@ public final class BenchReport {
     void encoder(EncoderBenchmark.Result bucketed, EncoderBenchmark.Result unbucketed) {
         this.bucketed = bucketed;
         this.unbucketed = unbucketed;
+    }
+
+    void heads(HeadsBenchmark.Result result) {
+        heads = result;
     }
 
     void pipelineExactlyOnce(PipelineBenchmark.Throughput t) {
@@ -72,6 +77,11 @@ public final class BenchReport {
                 model, texts.size(), meanTokens, Benchmark.SEED, Benchmark.BATCH, machine()));
         out.append("| row | measured | target | met |\n|---|---|---|---|\n");
         row(out, "encoder alone (bucketed batches)", f("%.0f texts/s, %.0f tokens/s", bucketed.textsPerSecond(), bucketed.tokensPerSecond()), "ceiling", "");
+        double encoderMicros = 1e6 / bucketed.textsPerSecond();
+        row(out, "task heads per text (after the encoder)", f("sentiment %.1f us, NER %.1f us = %.1f %% of the encoder's %.0f us",
+                heads.sentimentMicrosPerText(), heads.nerMicrosPerText(),
+                100 * (heads.sentimentMicrosPerText() + heads.nerMicrosPerText()) / encoderMicros, encoderMicros),
+                "small next to the encoder", met((heads.sentimentMicrosPerText() + heads.nerMicrosPerText()) < 0.1 * encoderMicros));
         row(out, "pipeline, exactly-once", f("%.0f texts/s = %.2f x encoder", eos.textsPerSecond(), eos.textsPerSecond() / bucketed.textsPerSecond()),
                 ">= 0.9 x encoder", met(eos.textsPerSecond() / bucketed.textsPerSecond() >= 0.9));
         row(out, "pipeline, at-least-once", f("%.0f texts/s = %.2f x encoder", alos.textsPerSecond(), alos.textsPerSecond() / bucketed.textsPerSecond()), "", "");
@@ -113,7 +123,7 @@ public final class BenchReport {
 
     /** Whether every row was measured (the smoke test's check). */
     public boolean complete() {
-        return bucketed != null && unbucketed != null && eos != null && alos != null && perRecord != null
+        return bucketed != null && unbucketed != null && heads != null && eos != null && alos != null && perRecord != null
                 && latency != null && latency.samples() > 0 && eos.records() == size.texts();
     }
 }

@@ -1,6 +1,7 @@
 package io.streamnlp.bench;
 
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TokenizedText;
@@ -51,6 +52,8 @@ public final class Benchmark {
             report.tokens(tokens);
             bucketed = EncoderBenchmark.run(encoder, tokens, BATCH, 5);
             unbucketed = EncoderBenchmark.run(plain, tokens, BATCH, 5);
+            progress.println("task heads...");
+            report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
         }
         report.encoder(bucketed, unbucketed);
 

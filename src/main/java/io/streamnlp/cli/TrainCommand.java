@@ -77,6 +77,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ner-dropout", defaultValue = "0.3", description = "(default ${DEFAULT-VALUE})")
     float nerDropout;
 
+    @Option(names = "--ner-input-dropout", defaultValue = "0.0", description = "(default ${DEFAULT-VALUE})")
+    float nerInputDropout;
+
+    @Option(names = "--ema", defaultValue = "0.0", description = "Average the weights with this decay per step; 0 = off (default ${DEFAULT-VALUE}).")
+    float ema;
+
+    @Option(names = "--ner-bigram", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "Tune a tag-bigram weight for Viterbi on dev (default ${DEFAULT-VALUE}).")
+    boolean nerBigram;
+
     @Override
     public Integer call() {
         boolean all = heads.equals("all");
@@ -87,7 +97,7 @@ final class TrainCommand implements Callable<Integer> {
         HeadTrainer.Options options = new HeadTrainer.Options(model, data, out, noCache ? null : cache, maxLength,
                 threads, 64, seed, all || heads.equals("sentiment"), all || heads.equals("ner"), sstPhrases,
                 sentimentHidden, sentimentEpochs, sentimentLr, sentimentWeightDecay, sentimentDropout, nerHidden,
-                nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout);
+                nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout, nerInputDropout, ema, nerBigram);
         new HeadTrainer(options, System.out).run();
         return 0;
     }

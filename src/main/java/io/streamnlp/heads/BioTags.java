@@ -71,9 +71,19 @@ final class BioTags {
     /**
      * The most probable tag sequence that respects the BIO constraints.
      *
-     * @param probs per word the probability of each tag, flat {@code [n x size()]}
+     * @param probs per word the probability of each tag, {@code [n][size()]}
      */
-    static int[] viterbi(float[] probs, int n) {
+    static int[] viterbi(float[][] probs) {
+        return viterbi(probs, null, null, 0f);
+    }
+
+    /**
+     * As {@link #viterbi(float[][])}, adding {@code weight x} log transition and start scores (a tag
+     * bigram model of the training data) to the tag log-probabilities; weight 0 = constraints only.
+     */
+    static int[] viterbi(float[][] probs, float[][] logTransitions, float[] logStart, float weight) {
+        boolean bigram = logTransitions != null && weight != 0f;
+        int n = probs.length;
         int t = size();
         int[] path = new int[n];
         if (n == 0) {
@@ -83,19 +93,23 @@ final class BioTags {
         double[] next = new double[t];
         int[][] back = new int[n][t];
         for (int j = 0; j < t; j++) {
-            score[j] = allowed(-1, j) ? log(probs[j]) : Double.NEGATIVE_INFINITY;
+            score[j] = allowed(-1, j) ? log(probs[0][j]) + (bigram ? weight * logStart[j] : 0)
+                    : Double.NEGATIVE_INFINITY;
         }
         for (int i = 1; i < n; i++) {
             for (int j = 0; j < t; j++) {
                 double best = Double.NEGATIVE_INFINITY;
                 int arg = 0;
                 for (int k = 0; k < t; k++) {
-                    if (allowed(k, j) && score[k] > best) {
-                        best = score[k];
-                        arg = k;
+                    if (allowed(k, j)) {
+                        double s = score[k] + (bigram ? weight * logTransitions[k][j] : 0);
+                        if (s > best) {
+                            best = s;
+                            arg = k;
+                        }
                     }
                 }
-                next[j] = best + log(probs[i * t + j]);
+                next[j] = best + log(probs[i][j]);
                 back[i][j] = arg;
             }
             double[] swap = score;
@@ -113,6 +127,37 @@ final class BioTags {
             path[i - 1] = back[i][path[i]];
         }
         return path;
+    }
+
+    /**
+     * Log start and transition probabilities of tag sequences, add-one smoothed over the allowed
+     * transitions: {@code [0]} is the start row ({@code [1][size()]}), {@code [1..]} the transitions
+     * from each tag.
+     */
+    static float[][] bigramLogProbabilities(int[] labels, int[] sentenceStart, int[] sentenceLength) {
+        int t = size();
+        double[][] counts = new double[t + 1][t];
+        for (int s = 0; s < sentenceStart.length; s++) {
+            int prev = -1;
+            for (int i = 0; i < sentenceLength[s]; i++) {
+                int tag = labels[sentenceStart[s] + i];
+                counts[prev + 1][tag]++;
+                prev = tag;
+            }
+        }
+        float[][] out = new float[t + 1][t];
+        for (int from = -1; from < t; from++) {
+            double total = 0;
+            for (int to = 0; to < t; to++) {
+                if (allowed(from, to)) {
+                    total += counts[from + 1][to] + 1;
+                }
+            }
+            for (int to = 0; to < t; to++) {
+                out[from + 1][to] = allowed(from, to) ? (float) Math.log((counts[from + 1][to] + 1) / total) : -1e9f;
+            }
+        }
+        return out;
     }
 
     private static double log(float p) {

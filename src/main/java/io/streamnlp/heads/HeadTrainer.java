@@ -53,7 +53,10 @@ public final class HeadTrainer {
             int nerEpochs,
             float nerLearningRate,
             float nerWeightDecay,
-            float nerDropout) {}
+            float nerDropout,
+            float nerInputDropout,
+            float emaDecay,
+            boolean nerBigram) {}
 
     private final Options o;
     private final PrintStream log;
@@ -147,12 +150,13 @@ public final class HeadTrainer {
             }
 
             @Override
-            public void fill(int example, float[] dst, int offset) {
-                System.arraycopy(x, example * dim, dst, offset, dim);
+            public void fill(int example, float[] dst) {
+                System.arraycopy(x, example * dim, dst, 0, dim);
             }
         };
         MlpTrainer.Config config = new MlpTrainer.Config(o.sentimentHidden(), o.sentimentEpochs(), 64,
-                o.sentimentLearningRate(), o.sentimentWeightDecay(), o.sentimentDropout(), o.seed(), o.threads());
+                o.sentimentLearningRate(), o.sentimentWeightDecay(), o.sentimentDropout(), 0f, o.emaDecay(), o.seed(),
+                o.threads());
         log.printf("Training the sentiment head of %s: %,d examples (%,d three-class sentences%s), %s%n", spec.name(), n,
                 threeClass, o.sstPhrases() ? ", " + (n - threeClass) + " two-class SST-2 phrases" : "",
                 o.sentimentHidden() > 0 ? "MLP, " + o.sentimentHidden() + " hidden" : "softmax regression");
@@ -172,6 +176,8 @@ public final class HeadTrainer {
         meta.put("train.examples", Integer.toString(n));
         meta.put("train.hidden", Integer.toString(o.sentimentHidden()));
         meta.put("train.epochs", Integer.toString(o.sentimentEpochs()));
+        meta.put("train.hiddenDropout", Float.toString(o.sentimentDropout()));
+        meta.put("train.ema", Float.toString(o.emaDecay()));
         meta.put("train.seed", Long.toString(o.seed()));
         meta.put("encoder.maxLength", Integer.toString(o.maxLength()));
         HeadFile file = sentimentFile(spec, model, mean, invStd, meta, true);
@@ -207,7 +213,7 @@ public final class HeadTrainer {
         int window = o.nerWindow();
         MlpTrainer.Rows rows = trainSet.rows(window);
         MlpTrainer.Config config = new MlpTrainer.Config(o.nerHidden(), o.nerEpochs(), 64, o.nerLearningRate(),
-                o.nerWeightDecay(), o.nerDropout(), o.seed(), o.threads());
+                o.nerWeightDecay(), o.nerDropout(), o.nerInputDropout(), o.emaDecay(), o.seed(), o.threads());
         log.printf("Training the NER head of %s: %,d words in %,d sentences, window +-%d, input %d, hidden %d%n",
                 spec.name(), trainSet.totalWords(), train.size(), window, rows.dim(), o.nerHidden());
         Mlp model = MlpTrainer.train(rows, trainSet.labels, null, BioTags.size(), config, m -> {
@@ -216,20 +222,45 @@ public final class HeadTrainer {
             return s.f1();
         }, log, "ner");
 
+        // Tag-bigram scores for Viterbi, weight tuned on dev (0 keeps the BIO constraints only).
+        float[][] bigram = BioTags.bigramLogProbabilities(trainSet.labels, trainSet.base, trainSet.count);
+        float weight = 0f;
+        if (o.nerBigram()) {
+            double bestF1 = devSet.score(model, window, dev).f1();
+            for (float w : new float[] {0.25f, 0.5f, 0.75f, 1f}) {
+                double f1 = devSet.score(model, window, dev, bigram, w).f1();
+                log.printf(Locale.ROOT, "  tag-bigram weight %.2f: CoNLL++ dev F1 %.2f%n", w, f1);
+                if (f1 > bestF1) {
+                    bestF1 = f1;
+                    weight = w;
+                }
+            }
+            log.printf(Locale.ROOT, "  tag-bigram weight chosen: %.2f (dev F1 %.2f)%n", weight, bestF1);
+        }
+        float[] bigramFlat = new float[bigram.length * BioTags.size()];
+        for (int i = 0; i < bigram.length; i++) {
+            System.arraycopy(bigram[i], 0, bigramFlat, i * BioTags.size(), BioTags.size());
+        }
+
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("window", Integer.toString(window));
+        meta.put("transition.weight", Float.toString(weight));
         meta.put("input", "per word: first word-piece state (standardised) of the words in +-window, word shape "
                 + WordShape.PER_WORD + ", padding flag; text shape " + WordShape.PER_TEXT);
         meta.put("train.data", "CoNLL-2003 (CoNLL++ conllpp_train.txt), Reuters RCV1, research use only");
         meta.put("train.words", Integer.toString(trainSet.totalWords()));
         meta.put("train.hidden", Integer.toString(o.nerHidden()));
         meta.put("train.epochs", Integer.toString(o.nerEpochs()));
+        meta.put("train.inputDropout", Float.toString(o.nerInputDropout()));
+        meta.put("train.hiddenDropout", Float.toString(o.nerDropout()));
+        meta.put("train.ema", Float.toString(o.emaDecay()));
         meta.put("train.seed", Long.toString(o.seed()));
         meta.put("encoder.maxLength", Integer.toString(o.maxLength()));
         List<HeadFile.Tensor> tensors = new ArrayList<>();
         tensors.add(new HeadFile.Tensor("mean", new int[] {norm[0].length}, norm[0], false));
         tensors.add(new HeadFile.Tensor("inv_std", new int[] {norm[1].length}, norm[1], false));
         tensors.addAll(model.tensors(true));
+        tensors.add(new HeadFile.Tensor("bigram", new int[] {bigram.length, BioTags.size()}, bigramFlat, false));
         HeadFile file = HeadFile.create(NerHead.KIND, RELEASE, spec.name(), spec.version(), BioTags.LABELS, meta,
                 tensors);
         ConllEval.Score shipped = HeadEvaluator.nerScore(new NerHead(file), dev, devEncoded);

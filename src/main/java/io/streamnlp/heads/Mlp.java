@@ -4,20 +4,22 @@ import java.util.List;
 
 /**
  * A feed-forward classifier: either softmax regression ({@code in -> out}) or one hidden ReLU layer
- * ({@code in -> hidden -> out}). Weights are row-major {@code [in x out]}. Plain float loops written
- * so the JIT vectorises them (y += a * row).
+ * ({@code in -> hidden -> out}). Weights are kept as one array per input row ({@code w[in][out]}) and
+ * activations as one array per example: the inner loops ({@code y += a * row}) then run over whole
+ * arrays from index 0, which HotSpot's C2 compiles to SIMD code (measured about 4x faster than the
+ * same loop at a varying offset into one flat array).
  */
 public final class Mlp {
 
     final int in;
     final int hidden; // 0 = no hidden layer
     final int out;
-    final float[] w1;
+    final float[][] w1;
     final float[] b1;
-    final float[] w2; // null without hidden layer
+    final float[][] w2; // null without hidden layer
     final float[] b2;
 
-    Mlp(int in, int hidden, int out, float[] w1, float[] b1, float[] w2, float[] b2) {
+    Mlp(int in, int hidden, int out, float[][] w1, float[] b1, float[][] w2, float[] b2) {
         this.in = in;
         this.hidden = hidden;
         this.out = out;
@@ -26,9 +28,9 @@ public final class Mlp {
         this.w2 = w2;
         this.b2 = b2;
         int firstOut = hidden > 0 ? hidden : out;
-        check(w1.length == in * firstOut && b1.length == firstOut, "layer 1");
+        check(w1.length == in && (in == 0 || w1[0].length == firstOut) && b1.length == firstOut, "layer 1");
         if (hidden > 0) {
-            check(w2 != null && w2.length == hidden * out && b2.length == out, "layer 2");
+            check(w2 != null && w2.length == hidden && w2[0].length == out && b2.length == out, "layer 2");
         }
     }
 
@@ -52,63 +54,106 @@ public final class Mlp {
         HeadFile.Tensor b1 = file.tensor("b1");
         if (file.hasTensor("w2")) {
             HeadFile.Tensor w2 = file.tensor("w2");
-            return new Mlp(w1.dim(0), w1.dim(1), w2.dim(1), w1.data(), b1.data(), w2.data(), file.tensor("b2").data());
+            return new Mlp(w1.dim(0), w1.dim(1), w2.dim(1), rows(w1), b1.data(), rows(w2), file.tensor("b2").data());
         }
-        return new Mlp(w1.dim(0), 0, w1.dim(1), w1.data(), b1.data(), null, null);
+        return new Mlp(w1.dim(0), 0, w1.dim(1), rows(w1), b1.data(), null, null);
     }
 
-    /** The tensors to write; big matrices as f16 when {@code half}. */
+    private static float[][] rows(HeadFile.Tensor t) {
+        int r = t.dim(0);
+        int c = t.dim(1);
+        float[][] out = new float[r][c];
+        for (int i = 0; i < r; i++) {
+            System.arraycopy(t.data(), i * c, out[i], 0, c);
+        }
+        return out;
+    }
+
+    private static float[] flat(float[][] m) {
+        int c = m.length == 0 ? 0 : m[0].length;
+        float[] out = new float[m.length * c];
+        for (int i = 0; i < m.length; i++) {
+            System.arraycopy(m[i], 0, out, i * c, c);
+        }
+        return out;
+    }
+
+    /** The tensors to write; the weight matrices as f16 when {@code half}. */
     List<HeadFile.Tensor> tensors(boolean half) {
         int firstOut = hidden > 0 ? hidden : out;
         if (hidden == 0) {
-            return List.of(new HeadFile.Tensor("w1", new int[] {in, firstOut}, w1, half),
-                    new HeadFile.Tensor("b1", new int[] {firstOut}, b1, false));
+            return List.of(new HeadFile.Tensor("w1", new int[] {in, firstOut}, flat(w1), half),
+                    new HeadFile.Tensor("b1", new int[] {firstOut}, b1.clone(), false));
         }
-        return List.of(new HeadFile.Tensor("w1", new int[] {in, hidden}, w1, half),
-                new HeadFile.Tensor("b1", new int[] {hidden}, b1, false),
-                new HeadFile.Tensor("w2", new int[] {hidden, out}, w2, half),
-                new HeadFile.Tensor("b2", new int[] {out}, b2, false));
+        return List.of(new HeadFile.Tensor("w1", new int[] {in, hidden}, flat(w1), half),
+                new HeadFile.Tensor("b1", new int[] {hidden}, b1.clone(), false),
+                new HeadFile.Tensor("w2", new int[] {hidden, out}, flat(w2), half),
+                new HeadFile.Tensor("b2", new int[] {out}, b2.clone(), false));
     }
 
-    /** Softmax probabilities for {@code rows} inputs laid out flat {@code [rows x in]}; returns {@code [rows x out]}. */
-    public float[] probabilities(float[] x, int rows) {
-        float[] logits = logits(x, rows);
-        for (int r = 0; r < rows; r++) {
-            softmax(logits, r * out, out);
+    Mlp copy() {
+        return new Mlp(in, hidden, out, deepCopy(w1), b1.clone(), w2 == null ? null : deepCopy(w2),
+                b2 == null ? null : b2.clone());
+    }
+
+    private static float[][] deepCopy(float[][] m) {
+        float[][] c = new float[m.length][];
+        for (int i = 0; i < m.length; i++) {
+            c[i] = m[i].clone();
+        }
+        return c;
+    }
+
+    /** Softmax probabilities, one row per input row. */
+    public float[][] probabilities(float[][] x) {
+        float[][] logits = logits(x);
+        for (float[] row : logits) {
+            softmax(row);
         }
         return logits;
     }
 
-    float[] logits(float[] x, int rows) {
+    float[][] logits(float[][] x) {
+        int rows = x.length;
         if (hidden == 0) {
-            float[] y = new float[rows * out];
-            affine(x, rows, in, w1, b1, out, y);
+            float[][] y = new float[rows][out];
+            affine(x, 0, rows, w1, b1, y);
             return y;
         }
-        float[] h = new float[rows * hidden];
-        affine(x, rows, in, w1, b1, hidden, h);
-        relu(h);
-        float[] y = new float[rows * out];
-        affine(h, rows, hidden, w2, b2, out, y);
+        float[][] h = new float[rows][hidden];
+        affine(x, 0, rows, w1, b1, h);
+        for (float[] row : h) {
+            relu(row);
+        }
+        float[][] y = new float[rows][out];
+        affine(h, 0, rows, w2, b2, y);
         return y;
     }
 
-    /** y[r] = b + x[r] . W, for every row; W is {@code [in x out]}. Streams W once per call. */
-    static void affine(float[] x, int rows, int in, float[] w, float[] b, int out, float[] y) {
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(b, 0, y, r * out, out);
+    /**
+     * {@code y[r] = b + x[r] . W} for rows {@code [from, to)}; W is {@code [in][out]}. Each row of W is
+     * loaded once and applied to every example (k outer, examples inner).
+     */
+    static void affine(float[][] x, int from, int to, float[][] w, float[] b, float[][] y) {
+        for (int r = from; r < to; r++) {
+            System.arraycopy(b, 0, y[r], 0, b.length);
         }
+        int in = w.length;
         for (int k = 0; k < in; k++) {
-            int wk = k * out;
-            for (int r = 0; r < rows; r++) {
-                float a = x[r * in + k];
+            float[] wk = w[k];
+            for (int r = from; r < to; r++) {
+                float a = x[r][k];
                 if (a != 0f) {
-                    int yr = r * out;
-                    for (int j = 0; j < out; j++) {
-                        y[yr + j] += a * w[wk + j];
-                    }
+                    axpy(y[r], a, wk);
                 }
             }
+        }
+    }
+
+    /** y += a * v over the whole of y (v at least as long). */
+    static void axpy(float[] y, float a, float[] v) {
+        for (int j = 0; j < y.length; j++) {
+            y[j] += a * v[j];
         }
     }
 
@@ -120,20 +165,20 @@ public final class Mlp {
         }
     }
 
-    static void softmax(float[] v, int from, int n) {
+    static void softmax(float[] v) {
         float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, v[from + i]);
+        for (float x : v) {
+            max = Math.max(max, x);
         }
         double sum = 0;
-        for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(v[from + i] - max);
-            v[from + i] = e;
+        for (int i = 0; i < v.length; i++) {
+            float e = (float) Math.exp(v[i] - max);
+            v[i] = e;
             sum += e;
         }
         float inv = (float) (1.0 / sum);
-        for (int i = 0; i < n; i++) {
-            v[from + i] *= inv;
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= inv;
         }
     }
 }

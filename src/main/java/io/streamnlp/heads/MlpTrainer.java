@@ -7,8 +7,10 @@ import java.util.SplittableRandom;
 /**
  * Trains an {@link Mlp} with AdamW over mini-batches of a seeded shuffle: softmax cross-entropy,
  * optionally restricted per example to a subset of the classes (an SST-2 phrase labelled only
- * negative/positive is scored on the two-class view of the three outputs). Deterministic: the same
- * data, config and seed give the same weights, bit for bit.
+ * negative/positive is scored on the two-class view of the three outputs), dropout on the hidden
+ * layer, a learning rate decaying linearly to 10 %, and the weights of the best epoch on a validation
+ * score kept. Deterministic: the same data, config and seed give the same weights, bit for bit (work
+ * is split across threads only where no sum crosses threads).
  */
 final class MlpTrainer {
 
@@ -18,7 +20,7 @@ final class MlpTrainer {
 
         int dim();
 
-        void fill(int example, float[] dst, int offset);
+        void fill(int example, float[] dst);
     }
 
     /** Scores the model after an epoch (higher is better); the best epoch's weights are kept. */
@@ -26,8 +28,13 @@ final class MlpTrainer {
         double score(Mlp model);
     }
 
+    /**
+     * @param inputDropout share of input values zeroed per example (inverted dropout), 0 = none
+     * @param emaDecay keep an exponential moving average of the weights with this decay per step and
+     *     validate and return the average instead of the raw weights; 0 = off
+     */
     record Config(int hidden, int epochs, int batch, float learningRate, float weightDecay, float hiddenDropout,
-            long seed, int threads) {}
+            float inputDropout, float emaDecay, long seed, int threads) {}
 
     private static final float BETA1 = 0.9f;
     private static final float BETA2 = 0.999f;
@@ -45,36 +52,41 @@ final class MlpTrainer {
         int hidden = config.hidden();
         int firstOut = hidden > 0 ? hidden : classes;
         SplittableRandom init = new SplittableRandom(config.seed());
-        float[] w1 = new float[in * firstOut];
+        float[][] w1 = new float[in][firstOut];
         float[] b1 = new float[firstOut];
-        float[] w2 = hidden > 0 ? new float[hidden * classes] : null;
+        float[][] w2 = hidden > 0 ? new float[hidden][classes] : null;
         float[] b2 = hidden > 0 ? new float[classes] : null;
         if (hidden > 0) {
             double s1 = Math.sqrt(2.0 / in);
-            for (int i = 0; i < w1.length; i++) {
-                w1[i] = (float) (init.nextGaussian() * s1);
+            for (float[] row : w1) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = (float) (init.nextGaussian() * s1);
+                }
             }
             double s2 = Math.sqrt(1.0 / hidden);
-            for (int i = 0; i < w2.length; i++) {
-                w2[i] = (float) (init.nextGaussian() * s2);
+            for (float[] row : w2) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = (float) (init.nextGaussian() * s2);
+                }
             }
         }
         Mlp model = new Mlp(in, hidden, classes, w1, b1, w2, b2);
-        Adam a1 = new Adam(w1.length);
-        Adam ab1 = new Adam(b1.length);
-        Adam a2 = hidden > 0 ? new Adam(w2.length) : null;
-        Adam ab2 = hidden > 0 ? new Adam(b2.length) : null;
+        Mlp ema = config.emaDecay() > 0f ? model.copy() : null;
+        Adam a1 = new Adam(in, firstOut);
+        Adam ab1 = new Adam(1, firstOut);
+        Adam a2 = hidden > 0 ? new Adam(hidden, classes) : null;
+        Adam ab2 = hidden > 0 ? new Adam(1, classes) : null;
 
         int n = rows.size();
         int batch = config.batch();
         int stepsPerEpoch = (n + batch - 1) / batch;
         long totalSteps = (long) stepsPerEpoch * config.epochs();
-        float[] x = new float[batch * in];
-        float[] h = new float[batch * Math.max(1, hidden)];
-        float[] mask = new float[batch * Math.max(1, hidden)];
-        float[] logits = new float[batch * classes];
-        float[] g = new float[batch * classes];
-        float[] gh = new float[batch * Math.max(1, hidden)];
+        float[][] x = new float[batch][in];
+        float[][] h = hidden > 0 ? new float[batch][hidden] : null;
+        float[][] mask = hidden > 0 ? new float[batch][hidden] : null;
+        float[][] logits = new float[batch][classes];
+        float[][] g = new float[batch][classes];
+        float[][] gh = hidden > 0 ? new float[batch][hidden] : null;
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -98,100 +110,120 @@ final class MlpTrainer {
                 for (int from = 0; from < n; from += batch) {
                     int b = Math.min(batch, n - from);
                     for (int r = 0; r < b; r++) {
-                        rows.fill(order[from + r], x, r * in);
+                        rows.fill(order[from + r], x[r]);
+                    }
+                    if (config.inputDropout() > 0f) {
+                        float keep = 1f - config.inputDropout();
+                        float scale = 1f / keep;
+                        for (int r = 0; r < b; r++) {
+                            float[] xr = x[r];
+                            for (int k = 0; k < in; k++) {
+                                xr[k] = rng.nextFloat() < keep ? xr[k] * scale : 0f;
+                            }
+                        }
                     }
                     step++;
-                    // Linear decay to 10 % of the rate over all steps; Adam bias correction.
                     float progress = (float) (step - 1) / Math.max(1, totalSteps);
                     float lr = config.learningRate() * (1f - 0.9f * progress);
                     float corr = (float) (Math.sqrt(1 - Math.pow(BETA2, step)) / (1 - Math.pow(BETA1, step)));
                     float stepSize = lr * corr;
                     float decay = lr * config.weightDecay();
 
-                    float[] out;
                     if (hidden > 0) {
-                        affineParallel(parallel, x, b, in, w1, b1, hidden, h);
+                        parallel.forRange(b, (r0, r1) -> Mlp.affine(x, r0, r1, w1, b1, h));
                         float keep = 1f - config.hiddenDropout();
-                        for (int i = 0; i < b * hidden; i++) {
-                            if (h[i] < 0f) {
-                                h[i] = 0f;
-                            }
-                            if (config.hiddenDropout() > 0f) {
-                                mask[i] = rng.nextFloat() < keep ? 1f / keep : 0f;
-                                h[i] *= mask[i];
-                            } else {
-                                mask[i] = 1f;
+                        for (int r = 0; r < b; r++) {
+                            float[] hr = h[r];
+                            float[] mr = mask[r];
+                            for (int k = 0; k < hidden; k++) {
+                                if (hr[k] < 0f) {
+                                    hr[k] = 0f;
+                                }
+                                if (config.hiddenDropout() > 0f) {
+                                    mr[k] = rng.nextFloat() < keep ? 1f / keep : 0f;
+                                    hr[k] *= mr[k];
+                                } else {
+                                    mr[k] = 1f;
+                                }
                             }
                         }
-                        Mlp.affine(h, b, hidden, w2, b2, classes, logits);
+                        Mlp.affine(h, 0, b, w2, b2, logits);
                     } else {
-                        affineParallel(parallel, x, b, in, w1, b1, classes, logits);
+                        parallel.forRange(b, (r0, r1) -> Mlp.affine(x, r0, r1, w1, b1, logits));
                     }
-                    out = logits;
                     // Softmax over each example's allowed classes; g = (p - y) / b.
                     for (int r = 0; r < b; r++) {
                         int ex = order[from + r];
                         int allow = allowed == null ? -1 : allowed[ex];
-                        int o = r * classes;
+                        float[] z = logits[r];
+                        float[] gr = g[r];
                         float max = Float.NEGATIVE_INFINITY;
                         for (int c = 0; c < classes; c++) {
                             if ((allow >> c & 1) != 0) {
-                                max = Math.max(max, out[o + c]);
+                                max = Math.max(max, z[c]);
                             }
                         }
                         double sum = 0;
                         for (int c = 0; c < classes; c++) {
-                            double e = (allow >> c & 1) != 0 ? Math.exp(out[o + c] - max) : 0;
-                            g[o + c] = (float) e;
+                            double e = (allow >> c & 1) != 0 ? Math.exp(z[c] - max) : 0;
+                            gr[c] = (float) e;
                             sum += e;
                         }
                         for (int c = 0; c < classes; c++) {
-                            g[o + c] = (float) (g[o + c] / sum);
+                            gr[c] = (float) (gr[c] / sum);
                         }
-                        lossSum -= Math.log(Math.max(1e-30, g[o + labels[ex]]));
-                        g[o + labels[ex]] -= 1f;
+                        lossSum -= Math.log(Math.max(1e-30, gr[labels[ex]]));
+                        gr[labels[ex]] -= 1f;
                         for (int c = 0; c < classes; c++) {
-                            g[o + c] /= b;
+                            gr[c] /= b;
                         }
                     }
                     if (hidden > 0) {
-                        // gh = g . W2^T masked by ReLU and dropout; then W2, b2 updates.
+                        // gh = g . W2^T, masked by ReLU and dropout.
                         for (int r = 0; r < b; r++) {
                             for (int k = 0; k < hidden; k++) {
-                                int idx = r * hidden + k;
-                                if (h[idx] == 0f) {
-                                    gh[idx] = 0f;
+                                if (h[r][k] == 0f) {
+                                    gh[r][k] = 0f;
                                     continue;
                                 }
                                 float s = 0f;
-                                int wk = k * classes;
-                                int o = r * classes;
+                                float[] w2k = w2[k];
                                 for (int c = 0; c < classes; c++) {
-                                    s += g[o + c] * w2[wk + c];
+                                    s += g[r][c] * w2k[c];
                                 }
-                                gh[idx] = s * mask[idx];
+                                gh[r][k] = s * mask[r][k];
                             }
                         }
-                        float[] gw2 = new float[hidden * classes];
-                        float[] gb2 = new float[classes];
-                        for (int r = 0; r < b; r++) {
-                            for (int c = 0; c < classes; c++) {
-                                gb2[c] += g[r * classes + c];
-                            }
-                            for (int k = 0; k < hidden; k++) {
-                                float a = h[r * hidden + k];
+                        float[] grad = new float[classes];
+                        for (int k = 0; k < hidden; k++) {
+                            Arrays.fill(grad, 0f);
+                            for (int r = 0; r < b; r++) {
+                                float a = h[r][k];
                                 if (a != 0f) {
-                                    for (int c = 0; c < classes; c++) {
-                                        gw2[k * classes + c] += a * g[r * classes + c];
-                                    }
+                                    Mlp.axpy(grad, a, g[r]);
                                 }
                             }
+                            a2.update(k, w2[k], grad, stepSize, decay);
                         }
-                        a2.update(w2, gw2, 0, w2.length, stepSize, decay);
-                        ab2.update(b2, gb2, 0, b2.length, stepSize, 0f);
-                        updateFirstLayer(parallel, x, b, in, gh, hidden, w1, b1, a1, ab1, stepSize, decay);
+                        ab2.update(0, b2, columnSums(g, b, classes), stepSize, 0f);
+                        updateFirstLayer(parallel, x, b, gh, hidden, w1, b1, a1, ab1, stepSize, decay);
                     } else {
-                        updateFirstLayer(parallel, x, b, in, g, classes, w1, b1, a1, ab1, stepSize, decay);
+                        updateFirstLayer(parallel, x, b, g, classes, w1, b1, a1, ab1, stepSize, decay);
+                    }
+                    if (ema != null) {
+                        float d = config.emaDecay();
+                        parallel.forRange(in, (k0, k1) -> {
+                            for (int k = k0; k < k1; k++) {
+                                average(ema.w1[k], w1[k], d);
+                            }
+                        });
+                        average(ema.b1, b1, d);
+                        if (hidden > 0) {
+                            for (int k = 0; k < hidden; k++) {
+                                average(ema.w2[k], w2[k], d);
+                            }
+                            average(ema.b2, b2, d);
+                        }
                     }
                     long now = System.nanoTime();
                     if (log != null && now - lastLog > 30_000_000_000L) {
@@ -200,7 +232,8 @@ final class MlpTrainer {
                         lastLog = now;
                     }
                 }
-                double score = validation == null ? -epoch : validation.score(model);
+                Mlp current = ema != null ? ema : model;
+                double score = validation == null ? -epoch : validation.score(current);
                 if (log != null) {
                     log.printf("[train %s] epoch %d/%d: loss %.4f, validation %.4f (%.1f s)%n", name, epoch + 1,
                             config.epochs(), lossSum / n, score, (System.nanoTime() - started) / 1e9);
@@ -208,7 +241,7 @@ final class MlpTrainer {
                 if (validation == null || score > bestScore) {
                     bestScore = score;
                     bestEpoch = epoch;
-                    best = copy(model);
+                    best = current.copy();
                 }
             }
         }
@@ -218,86 +251,59 @@ final class MlpTrainer {
         return best;
     }
 
-    private static Mlp copy(Mlp m) {
-        return new Mlp(m.in, m.hidden, m.out, m.w1.clone(), m.b1.clone(), m.w2 == null ? null : m.w2.clone(),
-                m.b2 == null ? null : m.b2.clone());
+    private static void average(float[] avg, float[] w, float decay) {
+        float rest = 1f - decay;
+        for (int i = 0; i < avg.length; i++) {
+            avg[i] = decay * avg[i] + rest * w[i];
+        }
     }
 
-    /** y = x . W + b with the output columns split across threads. */
-    private static void affineParallel(Parallel parallel, float[] x, int rows, int in, float[] w, float[] b, int out,
-            float[] y) {
-        parallel.forRange(out, (j0, j1) -> {
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(b, j0, y, r * out + j0, j1 - j0);
-            }
-            for (int k = 0; k < in; k++) {
-                int wk = k * out;
-                for (int r = 0; r < rows; r++) {
-                    float a = x[r * in + k];
-                    if (a != 0f) {
-                        int yr = r * out;
-                        for (int j = j0; j < j1; j++) {
-                            y[yr + j] += a * w[wk + j];
-                        }
-                    }
-                }
-            }
-        });
+    private static float[] columnSums(float[][] m, int rows, int cols) {
+        float[] s = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            Mlp.axpy(s, 1f, m[r]);
+        }
+        return s;
     }
 
     /** Gradient of W1 = x^T . g, one input row at a time, applied at once (no full gradient buffer). */
-    private static void updateFirstLayer(Parallel parallel, float[] x, int rows, int in, float[] g, int out, float[] w,
+    private static void updateFirstLayer(Parallel parallel, float[][] x, int rows, float[][] g, int out, float[][] w,
             float[] b, Adam aw, Adam ab, float stepSize, float decay) {
-        float[] gb = new float[out];
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < out; j++) {
-                gb[j] += g[r * out + j];
-            }
-        }
-        ab.update(b, gb, 0, out, stepSize, 0f);
-        parallel.forRange(in, (k0, k1) -> {
+        ab.update(0, b, columnSums(g, rows, out), stepSize, 0f);
+        parallel.forRange(w.length, (k0, k1) -> {
             float[] grad = new float[out];
             for (int k = k0; k < k1; k++) {
                 Arrays.fill(grad, 0f);
-                boolean any = false;
                 for (int r = 0; r < rows; r++) {
-                    float a = x[r * in + k];
+                    float a = x[r][k];
                     if (a != 0f) {
-                        any = true;
-                        int gr = r * out;
-                        for (int j = 0; j < out; j++) {
-                            grad[j] += a * g[gr + j];
-                        }
+                        Mlp.axpy(grad, a, g[r]);
                     }
                 }
-                // Rows whose input was zero in the whole batch still decay and move with momentum.
-                aw.updateRow(w, grad, k * out, out, stepSize, decay, any);
+                aw.update(k, w[k], grad, stepSize, decay);
             }
         });
     }
 
-    /** AdamW state of one tensor. */
+    /** AdamW state of one weight matrix, row by row. */
     static final class Adam {
-        final float[] m;
-        final float[] v;
+        final float[][] m;
+        final float[][] v;
 
-        Adam(int size) {
-            m = new float[size];
-            v = new float[size];
+        Adam(int rows, int cols) {
+            m = new float[rows][cols];
+            v = new float[rows][cols];
         }
 
-        void update(float[] w, float[] grad, int from, int len, float stepSize, float decay) {
-            for (int i = 0; i < len; i++) {
-                int p = from + i;
+        void update(int row, float[] w, float[] grad, float stepSize, float decay) {
+            float[] mr = m[row];
+            float[] vr = v[row];
+            for (int i = 0; i < w.length; i++) {
                 float gi = grad[i];
-                m[p] = BETA1 * m[p] + (1 - BETA1) * gi;
-                v[p] = BETA2 * v[p] + (1 - BETA2) * gi * gi;
-                w[p] -= stepSize * m[p] / ((float) Math.sqrt(v[p]) + EPS) + decay * w[p];
+                mr[i] = BETA1 * mr[i] + (1 - BETA1) * gi;
+                vr[i] = BETA2 * vr[i] + (1 - BETA2) * gi * gi;
+                w[i] -= stepSize * mr[i] / ((float) Math.sqrt(vr[i]) + EPS) + decay * w[i];
             }
-        }
-
-        void updateRow(float[] w, float[] grad, int from, int len, float stepSize, float decay, boolean any) {
-            update(w, grad, from, len, stepSize, decay);
         }
     }
 }

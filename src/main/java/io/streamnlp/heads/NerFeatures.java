@@ -60,12 +60,11 @@ final class NerFeatures {
         System.arraycopy(textShape, textOffset, row, o, WordShape.PER_TEXT);
     }
 
-    /** All rows of one text, flat {@code [words x rowSize]}. */
-    static float[] rows(int n, int dim, int window, float[] states, float[] shapes, float[] textShape) {
-        int size = rowSize(dim, window);
-        float[] rows = new float[n * size];
+    /** All rows of one text, {@code [words][rowSize]}. */
+    static float[][] rows(int n, int dim, int window, float[] states, float[] shapes, float[] textShape) {
+        float[][] rows = new float[n][rowSize(dim, window)];
         for (int i = 0; i < n; i++) {
-            row(states, shapes, 0, i, n, dim, window, textShape, 0, rows, i * size);
+            row(states, shapes, 0, i, n, dim, window, textShape, 0, rows[i], 0);
         }
         return rows;
     }

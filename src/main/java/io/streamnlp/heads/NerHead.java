@@ -11,7 +11,8 @@ import java.util.List;
  * <p>Per word (a run of word-pieces with one word id): the standardised state of its first
  * word-piece and of its neighbours' within +-{@code window} words, plus casing and shape features read
  * from the original text; a one-hidden-layer MLP gives BIO tag probabilities; Viterbi decodes the best
- * tag sequence under BIO constraints (no I-X unless after B-X or I-X); runs of B-X I-X... become
+ * tag sequence under BIO constraints (no I-X unless after B-X or I-X), optionally adding a weighted
+ * tag-bigram score learned from the training data (weight tuned on dev); runs of B-X I-X... become
  * spans. All word-pieces of a word share its tag, so spans always start and end on word boundaries.
  *
  * <p>Texts longer than the encoder's max length: the tokenizer cut the tail, so entities are only
@@ -30,6 +31,9 @@ public final class NerHead {
     private final float[] mean;
     private final float[] invStd;
     private final Mlp mlp;
+    private final float[] logStart;
+    private final float[][] logTransitions;
+    private final float transitionWeight;
 
     NerHead(HeadFile file) {
         if (!KIND.equals(file.kind())) {
@@ -44,6 +48,20 @@ public final class NerHead {
         this.invStd = file.tensor("inv_std").data();
         this.dim = mean.length;
         this.mlp = Mlp.from(file);
+        if (file.hasTensor("bigram")) {
+            float[] bigram = file.tensor("bigram").data();
+            int t = BioTags.size();
+            this.logStart = java.util.Arrays.copyOfRange(bigram, 0, t);
+            this.logTransitions = new float[t][];
+            for (int k = 0; k < t; k++) {
+                logTransitions[k] = java.util.Arrays.copyOfRange(bigram, (k + 1) * t, (k + 2) * t);
+            }
+            this.transitionWeight = Float.parseFloat(file.meta("transition.weight"));
+        } else {
+            this.logStart = null;
+            this.logTransitions = null;
+            this.transitionWeight = 0f;
+        }
         if (mlp.inputSize() != NerFeatures.rowSize(dim, window) || mlp.outputSize() != BioTags.size()) {
             throw new IllegalArgumentException("NER head " + file.version() + " has inconsistent dimensions");
         }
@@ -81,11 +99,11 @@ public final class NerHead {
      */
     public List<Entity> predict(String text, TokenizedText tokens, EncodedText encoded) {
         Words words = Words.of(text, tokens);
-        float[] probs = tagProbabilities(text, words, encoded, tokens.length());
-        return spans(text, words, probs, BioTags.viterbi(probs, words.count()));
+        float[][] probs = tagProbabilities(text, words, encoded, tokens.length());
+        return spans(text, words, probs, BioTags.viterbi(probs, logTransitions, logStart, transitionWeight));
     }
 
-    float[] tagProbabilities(String text, Words words, EncodedText encoded, int tokenCount) {
+    float[][] tagProbabilities(String text, Words words, EncodedText encoded, int tokenCount) {
         if (encoded.dimension() != dim) {
             throw new IllegalArgumentException("Token states have " + encoded.dimension()
                     + " dimensions; the NER head of " + file.encoder() + " expects " + dim);
@@ -96,18 +114,16 @@ public final class NerHead {
         }
         int n = words.count();
         if (n == 0) {
-            return new float[0];
+            return new float[0][];
         }
         float[] states = NerFeatures.wordStates(encoded, words, mean, invStd);
         float[] shapes = WordShape.words(text, words);
         float[] textShape = WordShape.text(text, shapes, n);
-        float[] rows = NerFeatures.rows(n, dim, window, states, shapes, textShape);
-        return mlp.probabilities(rows, n);
+        return mlp.probabilities(NerFeatures.rows(n, dim, window, states, shapes, textShape));
     }
 
-    static List<Entity> spans(String text, Words words, float[] probs, int[] tags) {
+    static List<Entity> spans(String text, Words words, float[][] probs, int[] tags) {
         List<Entity> entities = new ArrayList<>();
-        int t = BioTags.size();
         int i = 0;
         int n = tags.length;
         while (i < n) {
@@ -119,10 +135,10 @@ public final class NerHead {
             // Viterbi never starts a span with I-X; treat a stray one (other callers) as B-X.
             EntityType type = BioTags.type(tag);
             int first = i;
-            double sum = probs[i * t + tag];
+            double sum = probs[i][tag];
             i++;
             while (i < n && tags[i] == BioTags.inside(type)) {
-                sum += probs[i * t + tags[i]];
+                sum += probs[i][tags[i]];
                 i++;
             }
             int start = words.start(first);

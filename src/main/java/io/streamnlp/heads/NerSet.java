@@ -160,29 +160,38 @@ final class NerSet {
             }
 
             @Override
-            public void fill(int example, float[] dst, int offset) {
+            public void fill(int example, float[] dst) {
                 int s = wordSentence[example];
                 NerFeatures.row(states, shapes, base[s], wordLocal[example], count[s], dim, window, textShapes,
-                        s * WordShape.PER_TEXT, dst, offset);
+                        s * WordShape.PER_TEXT, dst, 0);
             }
         };
     }
 
-    /** Entity F1 of a model on this set (standardised states), decoding as the head does. */
+    /** Entity F1 of a model on this set (standardised states), decoding with BIO constraints only. */
     ConllEval.Score score(Mlp model, int window, List<HeadData.ConllSentence> sentences) {
+        return score(model, window, sentences, null, 0f);
+    }
+
+    /** As above, decoding with a weighted tag-bigram score ({@link BioTags#bigramLogProbabilities}). */
+    ConllEval.Score score(Mlp model, int window, List<HeadData.ConllSentence> sentences, float[][] bigram,
+            float weight) {
+        float[] logStart = bigram == null ? null : bigram[0];
+        float[][] logTransitions = bigram == null ? null : java.util.Arrays.copyOfRange(bigram, 1, bigram.length);
         ConllEval.Score score = new ConllEval.Score();
         int size = NerFeatures.rowSize(dim, window);
         for (int s = 0; s < this.sentences; s++) {
             int n = count[s];
             List<ConllEval.Span> predicted = new ArrayList<>();
             if (n > 0) {
-                float[] rows = new float[n * size];
+                float[][] rows = new float[n][size];
                 for (int i = 0; i < n; i++) {
                     NerFeatures.row(states, shapes, base[s], i, n, dim, window, textShapes, s * WordShape.PER_TEXT,
-                            rows, i * size);
+                            rows[i], 0);
                 }
-                float[] probs = model.probabilities(rows, n);
-                for (Entity e : NerHead.spans(texts.get(s), words.get(s), probs, BioTags.viterbi(probs, n))) {
+                float[][] probs = model.probabilities(rows);
+                int[] tags = BioTags.viterbi(probs, logTransitions, logStart, weight);
+                for (Entity e : NerHead.spans(texts.get(s), words.get(s), probs, tags)) {
                     predicted.add(new ConllEval.Span(e.type().name(), e.start(), e.end()));
                 }
             }

@@ -63,11 +63,11 @@ public final class SentimentHead {
             throw new IllegalArgumentException("Sentence vector has " + sentenceVector.length
                     + " dimensions; the head of " + file.encoder() + " expects " + mean.length);
         }
-        float[] x = new float[mean.length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (sentenceVector[i] - mean[i]) * invStd[i];
+        float[][] x = new float[1][mean.length];
+        for (int i = 0; i < mean.length; i++) {
+            x[0][i] = (sentenceVector[i] - mean[i]) * invStd[i];
         }
-        float[] p = mlp.probabilities(x, 1);
+        float[] p = mlp.probabilities(x)[0];
         int best = 0;
         for (int c = 1; c < 3; c++) {
             if (p[c] > p[best]) {

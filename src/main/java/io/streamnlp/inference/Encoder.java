@@ -2,6 +2,8 @@ package io.streamnlp.inference;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,14 +39,12 @@ public final class Encoder implements AutoCloseable {
         OfflineDjl.configure();
         TextTokenizer tokenizer = new TextTokenizer(spec, maxLength);
         Model model = Model.newInstance(spec.name(), "OnnxRuntime");
-        // DJL applies intraOpNumThreads only when interOpNumThreads is set too.
-        Map<String, String> options = Map.of(
-                "interOpNumThreads", "1",
-                "intraOpNumThreads", Integer.toString(Math.max(1, intraOpThreads)),
-                "executionMode", "SEQUENTIAL",
-                "optLevel", "ALL_OPT");
         try (InputStream onnx = ModelResources.open(spec.onnxResource())) {
-            model.load(onnx, options);
+            model.load(onnx, Map.of("sessionOptions", sessionOptions(intraOpThreads)));
+        } catch (OrtException e) {
+            tokenizer.close();
+            model.close();
+            throw new IllegalStateException("Cannot configure ONNX Runtime", e);
         } catch (IOException e) {
             tokenizer.close();
             model.close();
@@ -55,6 +55,21 @@ public final class Encoder implements AutoCloseable {
             throw new IllegalStateException("Cannot load model " + spec.onnxResource(), e);
         }
         return new Encoder(spec, model, tokenizer, bucketing);
+    }
+
+    /**
+     * One graph call at a time per session, its work split over {@code intraOpThreads}. Spin-waiting
+     * is off: ONNX Runtime's threads would otherwise keep the cores busy between calls, starving
+     * the Kafka client threads that share them.
+     */
+    private static OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setInterOpNumThreads(1);
+        options.setIntraOpNumThreads(Math.max(1, intraOpThreads));
+        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
     }
 
     public EncoderSpec spec() {

@@ -12,7 +12,7 @@ import java.util.SequencedMap;
 public final class ModelCatalogue {
 
     /** The encoder used when {@code model.name} is not set. */
-    public static final String DEFAULT_MODEL = "minilm-l6-q";
+    public static final String DEFAULT_MODEL = "e5-small-q";
 
     private static final int HIDDEN = 384;
 

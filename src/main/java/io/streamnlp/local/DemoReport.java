@@ -1,11 +1,13 @@
 package io.streamnlp.local;
 
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EntitiesRecord;
+import io.streamnlp.schema.SentimentRecord;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 
-/** Prints the demo's table: id, first words, tokens, and the nearest other sample by cosine. */
+/** Prints the demo's table: id, first words, tokens, sentiment, entities, and the nearest other sample by cosine. */
 final class DemoReport {
 
     private final PrintStream out;
@@ -16,12 +18,17 @@ final class DemoReport {
         this.rows = rows;
     }
 
-    void print(List<SampleReviews.Review> reviews, Map<String, EmbeddingRecord> embeddings) {
+    void print(List<SampleReviews.Review> reviews, Map<String, EmbeddingRecord> embeddings,
+            Map<String, SentimentRecord> sentiment, Map<String, EntitiesRecord> entities) {
         EmbeddingRecord any = embeddings.values().iterator().next();
-        out.printf("Model %s (%s), dimension %d%n", any.getModel(), any.getModelVersion(), any.getDimension());
-        String format = "%-6s %-44s %6s  %-6s %-40s %6s%n";
-        out.printf(format, "id", "text", "tokens", "near", "nearest other review", "cosine");
-        out.printf(format, "-".repeat(6), "-".repeat(44), "-".repeat(6), "-".repeat(6), "-".repeat(40), "-".repeat(6));
+        SentimentRecord anySentiment = sentiment.values().iterator().next();
+        out.printf("Model %s (%s), dimension %d; heads: sentiment %s, entities %s%n", any.getModel(),
+                any.getModelVersion(), any.getDimension(), anySentiment.getHeadVersion(),
+                entities.values().iterator().next().getHeadVersion());
+        String format = "%-6s %-34s %4s  %-12s %-30s %-6s %-24s %5s%n";
+        out.printf(format, "id", "text", "tok", "sentiment", "entities", "near", "nearest other review", "cos");
+        out.printf(format, "-".repeat(6), "-".repeat(34), "-".repeat(4), "-".repeat(12), "-".repeat(30), "-".repeat(6),
+                "-".repeat(24), "-".repeat(5));
         float[][] vectors = reviews.stream().map(r -> toArray(embeddings.get(r.id()))).toArray(float[][]::new);
         int shown = Math.min(rows, reviews.size());
         for (int i = 0; i < shown; i++) {
@@ -39,12 +46,27 @@ final class DemoReport {
             }
             EmbeddingRecord record = embeddings.get(review.id());
             String tokens = record.getTokenCount() + (record.getTruncated() ? "+" : "");
-            out.printf(format, review.id(), clip(review.text(), 44), tokens, reviews.get(nearest).id(),
-                    clip(reviews.get(nearest).text(), 40), String.format("%.3f", best));
+            out.printf(format, review.id(), clip(review.text(), 34), tokens, sentiment(sentiment.get(review.id())),
+                    clip(entities(entities.get(review.id())), 30), reviews.get(nearest).id(),
+                    clip(reviews.get(nearest).text(), 24), String.format("%.2f", best));
         }
         if (shown < reviews.size()) {
             out.printf("(%d of %d rows; --rows N shows more; '+' marks a truncated text)%n", shown, reviews.size());
         }
+    }
+
+    private static String sentiment(SentimentRecord record) {
+        float p = switch (record.getLabel()) {
+            case NEGATIVE -> record.getNegative();
+            case NEUTRAL -> record.getNeutral();
+            case POSITIVE -> record.getPositive();
+        };
+        return String.format("%s %.2f", record.getLabel().name().substring(0, 3).toLowerCase(), p);
+    }
+
+    private static String entities(EntitiesRecord record) {
+        return record.getEntities().stream().map(e -> e.getText() + "/" + e.getType())
+                .reduce((a, b) -> a + ", " + b).orElse("-");
     }
 
     private static float[] toArray(EmbeddingRecord record) {

@@ -7,6 +7,8 @@ import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EntitiesRecord;
+import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,6 +19,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -71,11 +75,16 @@ public final class DemoRun {
             long started = System.nanoTime();
             try (StreamNlpApplication app = new StreamNlpApplication(config)) {
                 app.start();
-                Map<String, EmbeddingRecord> embeddings = collect(config, registry, reviews.size());
+                Map<String, EmbeddingRecord> embeddings = collect(config, registry, config.outputTopics().embeddings(),
+                        EmbeddingRecord.class, EmbeddingRecord::getId, reviews.size());
+                Map<String, SentimentRecord> sentiment = collect(config, registry, config.outputTopics().sentiment(),
+                        SentimentRecord.class, SentimentRecord::getId, reviews.size());
+                Map<String, EntitiesRecord> entities = collect(config, registry, config.outputTopics().entities(),
+                        EntitiesRecord.class, EntitiesRecord::getId, reviews.size());
                 double seconds = (System.nanoTime() - started) / 1e9;
-                out.printf("Received %d embedding records from %s in %.1f s (model load included)%n%n",
-                        embeddings.size(), config.outputTopics().embeddings(), seconds);
-                new DemoReport(out, rows).print(reviews, embeddings);
+                out.printf("Received %d embedding, %d sentiment and %d entities records in %.1f s (model load included)%n%n",
+                        embeddings.size(), sentiment.size(), entities.size(), seconds);
+                new DemoReport(out, rows).print(reviews, embeddings, sentiment, entities);
                 whileRunning.run();
                 return embeddings;
             }
@@ -98,21 +107,23 @@ public final class DemoRun {
         }
     }
 
-    private Map<String, EmbeddingRecord> collect(StreamNlpConfig config, SchemaRegistryClient registry, int expected) {
+    private <T extends SpecificRecord> Map<String, T> collect(StreamNlpConfig config, SchemaRegistryClient registry,
+            String topic, Class<T> type, Function<T, String> id, int expected) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS));
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "streamnlp-demo-reader");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "streamnlp-demo-reader-" + topic);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Map<String, EmbeddingRecord> received = new LinkedHashMap<>();
+        Map<String, T> received = new LinkedHashMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], EmbeddingRecord> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer())) {
-            consumer.subscribe(List.of(config.outputTopics().embeddings()));
+        try (KafkaConsumer<byte[], T> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                AvroSerdes.specific(type, registry, false).deserializer())) {
+            consumer.subscribe(List.of(topic));
             int lastReported = 0;
             while (received.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> received.put(r.value().getId(), r.value()));
-                if (received.size() - lastReported >= 50 || (received.size() == expected && lastReported != expected)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> received.put(id.apply(r.value()), r.value()));
+                if (type == EmbeddingRecord.class && (received.size() - lastReported >= 50
+                        || (received.size() == expected && lastReported != expected))) {
                     lastReported = received.size();
                     out.printf("  ... %d / %d enriched%n", received.size(), expected);
                 }
@@ -120,7 +131,7 @@ public final class DemoRun {
         }
         if (received.size() < expected) {
             throw new IllegalStateException("Timed out after " + timeout.toSeconds() + " s with " + received.size()
-                    + " of " + expected + " embedding records");
+                    + " of " + expected + " records on " + topic);
         }
         return received;
     }

@@ -3,9 +3,11 @@ package io.streamnlp.topology;
 import static io.streamnlp.topology.TopologyNames.BATCH;
 import static io.streamnlp.topology.TopologyNames.DEAD_LETTER_SINK;
 import static io.streamnlp.topology.TopologyNames.EMBEDDINGS_SINK;
+import static io.streamnlp.topology.TopologyNames.ENTITIES_SINK;
 import static io.streamnlp.topology.TopologyNames.FAN_OUT;
 import static io.streamnlp.topology.TopologyNames.INGEST_PREFIX;
 import static io.streamnlp.topology.TopologyNames.PENDING_STORE;
+import static io.streamnlp.topology.TopologyNames.SENTIMENT_SINK;
 import static io.streamnlp.topology.TopologyNames.SOURCE_PREFIX;
 
 import io.streamnlp.batching.BatchSettings;
@@ -24,7 +26,10 @@ import io.streamnlp.ingest.PlainTextParser;
 import io.streamnlp.ingest.TextEventParser;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.SchemaRegistryClient;
+import io.streamnlp.heads.Heads;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EntitiesRecord;
+import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,9 +48,9 @@ import org.apache.kafka.streams.state.Stores;
  * The whole pipeline, built apart from any running application so tests can drive it:
  *
  * <pre>
- *  input topics ─► source-&lt;format&gt; ─► ingest-&lt;format&gt; ─┬─► micro-batch ─► fan-out ─► embeddings sink
- *  (bytes)          (one per format)   parse, validate   │   (encoder,      (one record
- *                                                         │    pending store) per kind)
+ *  input topics ─► source-&lt;format&gt; ─► ingest-&lt;format&gt; ─┬─► micro-batch ─► fan-out ─┬─► embeddings sink
+ *  (bytes)          (one per format)   parse, validate   │   (encoder,      (heads,  ├─► sentiment sink
+ *                                                         │    pending store) records)└─► entities sink
  *                                                         └─► dead-letter sink (original bytes + reason headers)
  * </pre>
  */
@@ -53,7 +58,7 @@ public final class EnrichmentTopology {
 
     private EnrichmentTopology() {}
 
-    public static Topology build(StreamNlpConfig config, EncoderSessions sessions, SchemaRegistryClient registry) {
+    public static Topology build(StreamNlpConfig config, EncoderSessions sessions, Heads heads, SchemaRegistryClient registry) {
         OutputTopics outputs = config.outputTopics();
         EventValidator validator = new EventValidator(config.getInt(StreamNlpConfig.MAX_TEXT_BYTES));
         // Built from our settings (not the defaults) so topology-level options see them too.
@@ -80,9 +85,13 @@ public final class EnrichmentTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), new PendingTextSerde()), BATCH);
 
-        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(sessions.encoder().spec()), BATCH);
+        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(sessions.encoder().spec(), heads), BATCH);
         topology.addSink(EMBEDDINGS_SINK, outputs.embeddings(), new ByteArraySerializer(),
                 AvroSerdes.specific(EmbeddingRecord.class, registry, false).serializer(), FAN_OUT);
+        topology.addSink(SENTIMENT_SINK, outputs.sentiment(), new ByteArraySerializer(),
+                AvroSerdes.specific(SentimentRecord.class, registry, false).serializer(), FAN_OUT);
+        topology.addSink(ENTITIES_SINK, outputs.entities(), new ByteArraySerializer(),
+                AvroSerdes.specific(EntitiesRecord.class, registry, false).serializer(), FAN_OUT);
         topology.addSink(DEAD_LETTER_SINK, outputs.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 ingestNodes.toArray(String[]::new));
         return topology;

@@ -1,9 +1,16 @@
 package io.streamnlp.topology;
 
 import io.streamnlp.batching.Enrichment;
+import io.streamnlp.heads.Heads;
+import io.streamnlp.heads.Sentiment;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EntitiesRecord;
+import io.streamnlp.schema.Entity;
+import io.streamnlp.schema.EntityType;
+import io.streamnlp.schema.SentimentLabel;
+import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.internal.PendingText;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,17 +20,20 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Turns one encoder pass into one record per result kind, each sent to its own sink with the input's
- * key and timestamp.
+ * The task heads and the fan-out: from one encoder pass, the sentiment head (over the sentence
+ * vector) and the NER head (over the token states), then one record per output topic, each with
+ * the input's key and timestamp. No second encoder pass for any task.
  */
 final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Object> {
 
     private final EncoderSpec model;
+    private final Heads heads;
     private ProcessorContext<byte[], Object> context;
     private TaskMetrics metrics;
 
-    FanOutProcessor(EncoderSpec model) {
+    FanOutProcessor(EncoderSpec model, Heads heads) {
         this.model = model;
+        this.heads = heads;
     }
 
     @Override
@@ -35,15 +45,18 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
     @Override
     public void process(Record<byte[], Enrichment> record) {
         Enrichment enrichment = record.value();
-        context.forward(record.withValue((Object) embedding(enrichment)), TopologyNames.EMBEDDINGS_SINK);
         PendingText event = enrichment.event();
+        long started = System.nanoTime();
+        Sentiment sentiment = heads.sentiment().predict(enrichment.encoded().sentenceVector());
+        List<io.streamnlp.heads.Entity> entities =
+                heads.ner().predict(event.getText(), enrichment.tokens(), enrichment.encoded());
+        metrics.add("head-nanos", "Time spent in the sentiment and NER heads", System.nanoTime() - started);
+
+        context.forward(record.withValue((Object) embedding(enrichment)), TopologyNames.EMBEDDINGS_SINK);
+        context.forward(record.withValue((Object) sentiment(enrichment, sentiment)), TopologyNames.SENTIMENT_SINK);
+        context.forward(record.withValue((Object) entities(enrichment, entities)), TopologyNames.ENTITIES_SINK);
         metrics.increment("records-out", "Input records fully enriched (all outputs forwarded), per input topic and partition",
                 "topic", event.getSourceTopic(), "partition", Integer.toString(event.getSourcePartition()));
-    }
-
-    @Override
-    public void close() {
-        metrics.close();
     }
 
     private EmbeddingRecord embedding(Enrichment enrichment) {
@@ -64,5 +77,51 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(false)
                 .build();
+    }
+
+    private SentimentRecord sentiment(Enrichment enrichment, Sentiment sentiment) {
+        PendingText event = enrichment.event();
+        return SentimentRecord.newBuilder()
+                .setId(event.getId())
+                .setModel(model.name())
+                .setModelVersion(model.version())
+                .setHeadVersion(heads.sentiment().version())
+                .setLabel(SentimentLabel.valueOf(sentiment.label().name()))
+                .setNegative(sentiment.negative())
+                .setNeutral(sentiment.neutral())
+                .setPositive(sentiment.positive())
+                .setTruncated(enrichment.tokens().truncated())
+                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
+                .setCached(false)
+                .build();
+    }
+
+    private EntitiesRecord entities(Enrichment enrichment, List<io.streamnlp.heads.Entity> found) {
+        PendingText event = enrichment.event();
+        List<Entity> entities = new ArrayList<>(found.size());
+        for (io.streamnlp.heads.Entity e : found) {
+            entities.add(Entity.newBuilder()
+                    .setText(e.text())
+                    .setType(EntityType.valueOf(e.type().name()))
+                    .setStart(e.start())
+                    .setEnd(e.end())
+                    .setConfidence(e.confidence())
+                    .build());
+        }
+        return EntitiesRecord.newBuilder()
+                .setId(event.getId())
+                .setModel(model.name())
+                .setModelVersion(model.version())
+                .setHeadVersion(heads.ner().version())
+                .setEntities(entities)
+                .setTruncated(enrichment.tokens().truncated())
+                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
+                .setCached(false)
+                .build();
+    }
+
+    @Override
+    public void close() {
+        metrics.close();
     }
 }

@@ -12,18 +12,18 @@ class BioTagsTest {
     private static final int T = BioTags.size();
 
     /** Per word a distribution with most mass on one tag. */
-    private static float[] probs(String... argmax) {
-        float[] p = new float[argmax.length * T];
+    private static float[][] probs(String... argmax) {
+        float[][] p = new float[argmax.length][T];
         for (int i = 0; i < argmax.length; i++) {
-            java.util.Arrays.fill(p, i * T, (i + 1) * T, 0.02f);
-            p[i * T + BioTags.index(argmax[i])] = 1f - 0.02f * (T - 1);
+            java.util.Arrays.fill(p[i], 0.02f);
+            p[i][BioTags.index(argmax[i])] = 1f - 0.02f * (T - 1);
         }
         return p;
     }
 
-    private static List<String> decode(float[] probs, int n) {
+    private static List<String> decode(float[][] probs) {
         List<String> out = new ArrayList<>();
-        for (int t : BioTags.viterbi(probs, n)) {
+        for (int t : BioTags.viterbi(probs)) {
             out.add(BioTags.LABELS.get(t));
         }
         return out;
@@ -37,35 +37,36 @@ class BioTagsTest {
 
     @Test
     void keepsAValidArgmaxSequence() {
-        assertThat(decode(probs("B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-LOC"), 6))
+        assertThat(decode(probs("B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-LOC")))
                 .containsExactly("B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-LOC");
     }
 
     @Test
     void neverStartsWithAnInsideTag() {
-        List<String> tags = decode(probs("I-ORG", "I-ORG", "O"), 3);
+        List<String> tags = decode(probs("I-ORG", "I-ORG", "O"));
         assertThat(tags.get(0)).doesNotStartWith("I-");
     }
 
     @Test
     void insideTagNeverFollowsOOrAnotherType() {
         // Argmax alone would give O I-PER and B-LOC I-ORG: both invalid.
-        float[] p = probs("O", "I-PER", "O", "B-LOC", "I-ORG");
-        List<String> tags = decode(p, 5);
+        float[][] p = probs("O", "I-PER", "O", "B-LOC", "I-ORG");
+        List<String> tags = decode(p);
         assertValid(tags);
     }
 
     @Test
     void preferTheBestValidPathOverTheGreedyFix() {
         // Word 1 is I-PER with 0.6, B-PER 0.3; word 0 O 0.55, B-PER 0.4: best valid is B-PER I-PER.
-        float[] p = new float[2 * T];
-        java.util.Arrays.fill(p, 0.001f);
-        p[BioTags.index("O")] = 0.55f;
-        p[BioTags.index("B-PER")] = 0.4f;
-        p[T + BioTags.index("I-PER")] = 0.6f;
-        p[T + BioTags.index("B-PER")] = 0.3f;
-        p[T + BioTags.index("O")] = 0.05f;
-        assertThat(decode(p, 2)).containsExactly("B-PER", "I-PER");
+        float[][] p = new float[2][T];
+        java.util.Arrays.fill(p[0], 0.001f);
+        java.util.Arrays.fill(p[1], 0.001f);
+        p[0][BioTags.index("O")] = 0.55f;
+        p[0][BioTags.index("B-PER")] = 0.4f;
+        p[1][BioTags.index("I-PER")] = 0.6f;
+        p[1][BioTags.index("B-PER")] = 0.3f;
+        p[1][BioTags.index("O")] = 0.05f;
+        assertThat(decode(p)).containsExactly("B-PER", "I-PER");
     }
 
     @Test
@@ -73,17 +74,19 @@ class BioTagsTest {
         Random random = new Random(1);
         for (int trial = 0; trial < 500; trial++) {
             int n = 1 + random.nextInt(12);
-            float[] p = new float[n * T];
-            for (int i = 0; i < p.length; i++) {
-                p[i] = random.nextFloat();
+            float[][] p = new float[n][T];
+            for (float[] row : p) {
+                for (int j = 0; j < T; j++) {
+                    row[j] = random.nextFloat();
+                }
             }
-            assertValid(decode(p, n));
+            assertValid(decode(p));
         }
     }
 
     @Test
     void emptyInputGivesEmptyPath() {
-        assertThat(BioTags.viterbi(new float[0], 0)).isEmpty();
+        assertThat(BioTags.viterbi(new float[0][])).isEmpty();
     }
 
     private static void assertValid(List<String> tags) {

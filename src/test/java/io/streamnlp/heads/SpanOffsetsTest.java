@@ -78,13 +78,13 @@ class SpanOffsetsTest {
             }
             // Tag every word B-PER, then every pair B-LOC I-LOC: span texts must equal the substrings.
             int n = words.count();
-            float[] probs = new float[n * BioTags.size()];
+            float[][] probs = new float[n][BioTags.size()];
             int[] single = new int[n];
             int[] pairs = new int[n];
             for (int i = 0; i < n; i++) {
                 single[i] = BioTags.begin(EntityType.PER);
                 pairs[i] = i % 2 == 0 ? BioTags.begin(EntityType.LOC) : BioTags.inside(EntityType.LOC);
-                Arrays.fill(probs, i * BioTags.size(), (i + 1) * BioTags.size(), 1f / BioTags.size());
+                Arrays.fill(probs[i], 1f / BioTags.size());
             }
             for (int[] tags : List.of(single, pairs)) {
                 for (Entity e : NerHead.spans(text, words, probs, tags)) {
@@ -111,8 +111,10 @@ class SpanOffsetsTest {
         tags[angela + 1] = BioTags.inside(EntityType.PER);
         tags[tokyo] = BioTags.begin(EntityType.LOC);
         tags[tokyo + 1] = BioTags.inside(EntityType.LOC);
-        float[] probs = new float[words.count() * BioTags.size()];
-        Arrays.fill(probs, 0.5f);
+        float[][] probs = new float[words.count()][BioTags.size()];
+        for (float[] row : probs) {
+            Arrays.fill(row, 0.5f);
+        }
         List<Entity> spans = NerHead.spans(text, words, probs, tags);
         assertThat(spans).extracting(Entity::text).containsExactly("Angela Merkel", "東京");
         assertThat(spans.get(0).start()).isEqualTo(text.indexOf("Angela"));

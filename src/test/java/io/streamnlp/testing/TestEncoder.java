@@ -1,6 +1,7 @@
 package io.streamnlp.testing;
 
 import io.streamnlp.batching.EncoderSessions;
+import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.ModelCatalogue;
 
@@ -8,6 +9,7 @@ import io.streamnlp.inference.ModelCatalogue;
 public final class TestEncoder {
 
     private static Encoder encoder;
+    private static Heads heads;
 
     private TestEncoder() {}
 
@@ -16,6 +18,14 @@ public final class TestEncoder {
             encoder = Encoder.load(ModelCatalogue.byName(ModelCatalogue.DEFAULT_MODEL), 256, 1, true);
         }
         return encoder;
+    }
+
+    /** The shipped task heads of the default encoder. */
+    public static synchronized Heads heads() {
+        if (heads == null) {
+            heads = Heads.load(ModelCatalogue.DEFAULT_MODEL);
+        }
+        return heads;
     }
 
     /** Fresh per-thread sessions over the shared encoder (each test counts its own encodes). */

@@ -12,7 +12,11 @@ import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
+import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EntitiesRecord;
+import io.streamnlp.schema.SentimentRecord;
+import io.streamnlp.testing.TopicReader;
 import io.streamnlp.schema.TextEvent;
 import io.streamnlp.testing.KafkaTestCluster;
 import io.streamnlp.testing.TestRegistry;
@@ -117,10 +121,16 @@ class EnrichmentPipelineIntegrationTest {
         assertThat(config.getString(StreamNlpConfig.PROCESSING_GUARANTEE)).isEqualTo("exactly_once_v2");
 
         List<ConsumerRecord<byte[], EmbeddingRecord>> out;
+        List<ConsumerRecord<byte[], SentimentRecord>> sentiment;
+        List<ConsumerRecord<byte[], EntitiesRecord>> entities;
         double recordsIn;
         try (StreamNlpApplication app = new StreamNlpApplication(config)) {
             app.start();
             out = readEmbeddings(600, Duration.ofSeconds(180));
+            sentiment = TopicReader.readAll(kafka.bootstrapServers(), PREFIX + ".sentiment",
+                    AvroSerdes.specific(SentimentRecord.class, registry, false).deserializer(), 600, Duration.ofSeconds(60));
+            entities = TopicReader.readAll(kafka.bootstrapServers(), PREFIX + ".entities",
+                    AvroSerdes.specific(EntitiesRecord.class, registry, false).deserializer(), 600, Duration.ofSeconds(60));
             recordsIn = app.streams().metrics().values().stream()
                     .filter(m -> m.metricName().group().equals(TaskMetrics.GROUP)
                             && m.metricName().name().equals("records-in-total"))
@@ -139,11 +149,21 @@ class EnrichmentPipelineIntegrationTest {
             assertThat(e.getDimension()).isEqualTo(384);
             assertThat(e.getVector()).hasSize(384);
             assertThat(e.getVector().stream().mapToDouble(v -> v * v).sum()).isCloseTo(1.0, within(1e-4));
-            assertThat(e.getModel()).isEqualTo("minilm-l6-q");
-            assertThat(e.getModelVersion()).contains("MiniLM");
+            assertThat(e.getModel()).isEqualTo(ModelCatalogue.DEFAULT_MODEL);
+            assertThat(e.getModelVersion()).isEqualTo(ModelCatalogue.byName(ModelCatalogue.DEFAULT_MODEL).version());
             assertThat(e.getTokenCount()).isPositive();
         }
         assertThat(byId.keySet()).isEqualTo(textById.keySet());
+        assertThat(sentiment).hasSize(600);
+        assertThat(sentiment).extracting(r -> r.value().getId()).containsExactlyInAnyOrderElementsOf(textById.keySet());
+        assertThat(sentiment).allSatisfy(r -> assertThat(r.timestamp()).isEqualTo(timestampById.get(r.value().getId())));
+        assertThat(entities).hasSize(600);
+        assertThat(entities).extracting(r -> r.value().getId()).containsExactlyInAnyOrderElementsOf(textById.keySet());
+        for (var record : entities) {
+            String text = textById.get(record.value().getId());
+            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(record.value().getId());
+            record.value().getEntities().forEach(e -> assertThat(text.substring(e.getStart(), e.getEnd())).isEqualTo(e.getText()));
+        }
         assertThat(recordsIn).isEqualTo(600.0);
 
         for (int i = 0; i < paraphrases.size(); i++) {

@@ -7,11 +7,17 @@ import io.streamnlp.batching.EncoderSessions;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.ingest.DeadLetterHeaders;
+import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.ingest.RejectReason;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EntitiesRecord;
+import io.streamnlp.schema.Entity;
+import io.streamnlp.schema.EntityType;
+import io.streamnlp.schema.SentimentLabel;
+import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
 import io.streamnlp.schema.internal.PendingText;
 import io.streamnlp.testing.TestEncoder;
@@ -61,7 +67,7 @@ class EnrichmentTopologyTest {
         StreamNlpConfig config = ConfigLoader.load(null, Map.of(), settings);
         registry = new SchemaRegistryClient(RegistrySettings.fromConfig(config.registrySettings()));
         sessions = TestEncoder.sessions();
-        driver = new TopologyTestDriver(EnrichmentTopology.build(config, sessions, registry), config.streamsProperties());
+        driver = new TopologyTestDriver(EnrichmentTopology.build(config, sessions, TestEncoder.heads(), registry), config.streamsProperties());
         return config;
     }
 
@@ -110,7 +116,7 @@ class EnrichmentTopologyTest {
         assertThat(out.get(0).value().getEventTime()).isEqualTo(T0);
         for (var record : out) {
             EmbeddingRecord e = record.value();
-            assertThat(e.getModel()).isEqualTo("minilm-l6-q");
+            assertThat(e.getModel()).isEqualTo(ModelCatalogue.DEFAULT_MODEL);
             assertThat(e.getModelVersion()).isNotBlank();
             assertThat(e.getDimension()).isEqualTo(384);
             assertThat(e.getVector()).hasSize(384);
@@ -120,6 +126,40 @@ class EnrichmentTopologyTest {
             assertThat(e.getTokenCount()).isBetween(4, 20);
         }
         assertThat(sessions.textsEncoded()).as("one encoder pass per text").isEqualTo(3);
+    }
+
+    @Test
+    void oneEncoderPassGivesAnEmbeddingASentimentAndEntitiesWithTheSameKeyAndTimestamp() {
+        start(Map.of());
+        String text = "Maria from Google loved the pasta at our hotel in Paris. Fantastic service!";
+        input("logs").pipeInput(new TestRecord<>(utf8("s1"), utf8(text), T0));
+        input("logs").pipeInput(new TestRecord<>(utf8("s2"), utf8("The blender broke after two days. Awful, avoid it."), T0.plusSeconds(1)));
+        input("logs").pipeInput(new TestRecord<>(utf8("s3"), utf8("ok"), T0.plusSeconds(2)));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        var sentiment = driver.createOutputTopic(prefix + ".sentiment", new ByteArrayDeserializer(),
+                AvroSerdes.specific(SentimentRecord.class, registry, false).deserializer()).readRecordsToList();
+        var entities = driver.createOutputTopic(prefix + ".entities", new ByteArrayDeserializer(),
+                AvroSerdes.specific(EntitiesRecord.class, registry, false).deserializer()).readRecordsToList();
+        assertThat(embeddings().readRecordsToList()).hasSize(3);
+        assertThat(sessions.textsEncoded()).as("three outputs per text from one encoder pass").isEqualTo(3);
+
+        assertThat(sentiment).extracting(r -> r.value().getId()).containsExactly("s1", "s2", "s3");
+        assertThat(sentiment).extracting(TestRecord::getRecordTime).containsExactly(T0, T0.plusSeconds(1), T0.plusSeconds(2));
+        assertThat(sentiment.get(0).value().getLabel()).isEqualTo(SentimentLabel.POSITIVE);
+        assertThat(sentiment.get(1).value().getLabel()).isEqualTo(SentimentLabel.NEGATIVE);
+        SentimentRecord first = sentiment.get(0).value();
+        assertThat(first.getNegative() + first.getNeutral() + first.getPositive()).isCloseTo(1f, within(1e-3f));
+        assertThat(first.getHeadVersion()).isNotBlank();
+
+        assertThat(entities).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("s1", "s2", "s3");
+        var found = entities.get(0).value().getEntities();
+        assertThat(found).extracting(Entity::getText).contains("Maria", "Google", "Paris");
+        for (Entity entity : found) {
+            assertThat(text.substring(entity.getStart(), entity.getEnd())).isEqualTo(entity.getText());
+        }
+        assertThat(found).filteredOn(e -> e.getText().equals("Paris")).extracting(Entity::getType).containsExactly(EntityType.LOC);
+        assertThat(entities.get(2).value().getEntities()).as("no entity: an empty list, still a record").isEmpty();
     }
 
     @Test
