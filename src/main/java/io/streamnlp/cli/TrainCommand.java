@@ -59,7 +59,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sentiment-dropout", defaultValue = "0.3", description = "(default ${DEFAULT-VALUE})")
     float sentimentDropout;
 
-    @Option(names = "--ner-hidden", defaultValue = "256", description = "Hidden units of the NER MLP (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ner-hidden", defaultValue = "128", description = "Hidden units of the NER MLP (default ${DEFAULT-VALUE}).")
     int nerHidden;
 
     @Option(names = "--ner-window", defaultValue = "2", description = "Neighbouring words each side (default ${DEFAULT-VALUE}).")
@@ -77,15 +77,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ner-dropout", defaultValue = "0.3", description = "(default ${DEFAULT-VALUE})")
     float nerDropout;
 
-    @Option(names = "--ner-input-dropout", defaultValue = "0.0", description = "(default ${DEFAULT-VALUE})")
+    @Option(names = "--ner-input-dropout", defaultValue = "0.1", description = "(default ${DEFAULT-VALUE})")
     float nerInputDropout;
 
-    @Option(names = "--ema", defaultValue = "0.0", description = "Average the weights with this decay per step; 0 = off (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ema", defaultValue = "0.999", description = "Average the weights with this decay per step; 0 = off (default ${DEFAULT-VALUE}).")
     float ema;
 
     @Option(names = "--ner-bigram", defaultValue = "true", negatable = true, fallbackValue = "true",
             description = "Tune a tag-bigram weight for Viterbi on dev (default ${DEFAULT-VALUE}).")
     boolean nerBigram;
+
+    @Option(names = "--ner-projection", defaultValue = "0",
+            description = "Project the states onto this many principal components first; 0 = off (default ${DEFAULT-VALUE}).")
+    int nerProjection;
 
     @Override
     public Integer call() {
@@ -97,7 +101,7 @@ final class TrainCommand implements Callable<Integer> {
         HeadTrainer.Options options = new HeadTrainer.Options(model, data, out, noCache ? null : cache, maxLength,
                 threads, 64, seed, all || heads.equals("sentiment"), all || heads.equals("ner"), sstPhrases,
                 sentimentHidden, sentimentEpochs, sentimentLr, sentimentWeightDecay, sentimentDropout, nerHidden,
-                nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout, nerInputDropout, ema, nerBigram);
+                nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout, nerInputDropout, ema, nerBigram, nerProjection);
         new HeadTrainer(options, System.out).run();
         return 0;
     }

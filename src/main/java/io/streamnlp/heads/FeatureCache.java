@@ -9,7 +9,6 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -229,8 +228,7 @@ public final class FeatureCache {
         data.write(buf.array());
     }
 
-    private static float[] readFloats(InputStream in) throws IOException {
-        DataInputStream data = (DataInputStream) in;
+    private static float[] readFloats(DataInputStream data) throws IOException {
         int n = data.readInt();
         byte[] bytes = new byte[n * 4];
         data.readFully(bytes);

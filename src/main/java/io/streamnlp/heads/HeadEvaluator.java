@@ -200,8 +200,8 @@ public final class HeadEvaluator {
         int batch = 32;
         try (EncoderSession session = encoder.newSession()) {
             // Warm-up: JIT and ONNX Runtime's first calls.
-            timed(encoder, session, heads, sentences.subList(0, Math.min(64, sentences.size())), batch);
-            timed(encoder, session, heads, conll.subList(0, Math.min(64, conll.size())), batch);
+            timed(encoder, session, heads, sentences.subList(0, Math.min(320, sentences.size())), batch);
+            timed(encoder, session, heads, conll.subList(0, Math.min(320, conll.size())), batch);
             double[] s = timed(encoder, session, heads, sentences, batch);
             double[] c = timed(encoder, session, heads, conll, batch);
             Cost cost = new Cost(batch, sentences.size(), s[0], conll.size(), c[0], s[1], c[2]);

@@ -56,7 +56,8 @@ public final class HeadTrainer {
             float nerDropout,
             float nerInputDropout,
             float emaDecay,
-            boolean nerBigram) {}
+            boolean nerBigram,
+            int nerProjection) {}
 
     private final Options o;
     private final PrintStream log;
@@ -210,6 +211,13 @@ public final class HeadTrainer {
         float[][] norm = trainSet.meanInvStd();
         trainSet.standardize(norm[0], norm[1]);
         devSet.standardize(norm[0], norm[1]);
+        float[][] projection = null;
+        if (o.nerProjection() > 0) {
+            projection = Pca.fit(trainSet.states, trainSet.totalWords(), trainSet.dim, o.nerProjection());
+            trainSet.project(projection);
+            devSet.project(projection);
+            log.printf("Projected the states onto their top %d principal components%n", o.nerProjection());
+        }
         int window = o.nerWindow();
         MlpTrainer.Rows rows = trainSet.rows(window);
         MlpTrainer.Config config = new MlpTrainer.Config(o.nerHidden(), o.nerEpochs(), 64, o.nerLearningRate(),
@@ -251,6 +259,9 @@ public final class HeadTrainer {
         meta.put("train.words", Integer.toString(trainSet.totalWords()));
         meta.put("train.hidden", Integer.toString(o.nerHidden()));
         meta.put("train.epochs", Integer.toString(o.nerEpochs()));
+        if (o.nerProjection() > 0) {
+            meta.put("train.projection", Integer.toString(o.nerProjection()));
+        }
         meta.put("train.inputDropout", Float.toString(o.nerInputDropout()));
         meta.put("train.hiddenDropout", Float.toString(o.nerDropout()));
         meta.put("train.ema", Float.toString(o.emaDecay()));
@@ -259,6 +270,15 @@ public final class HeadTrainer {
         List<HeadFile.Tensor> tensors = new ArrayList<>();
         tensors.add(new HeadFile.Tensor("mean", new int[] {norm[0].length}, norm[0], false));
         tensors.add(new HeadFile.Tensor("inv_std", new int[] {norm[1].length}, norm[1], false));
+        if (projection != null) {
+            float[] flat = new float[projection.length * projection[0].length];
+            for (int d = 0; d < projection.length; d++) {
+                System.arraycopy(projection[d], 0, flat, d * projection[0].length, projection[0].length);
+            }
+            // f32: the projected states must match what the MLP was trained on.
+            tensors.add(new HeadFile.Tensor("projection", new int[] {projection.length, projection[0].length}, flat,
+                    false));
+        }
         tensors.addAll(model.tensors(true));
         tensors.add(new HeadFile.Tensor("bigram", new int[] {bigram.length, BioTags.size()}, bigramFlat, false));
         HeadFile file = HeadFile.create(NerHead.KIND, RELEASE, spec.name(), spec.version(), BioTags.LABELS, meta,

@@ -41,13 +41,18 @@ public final class Heads {
      *     encoders have some and how to train them)
      */
     public static Heads load(String model) {
+        return load(model, Heads.class.getClassLoader());
+    }
+
+    static Heads load(String model, ClassLoader loader) {
         EncoderSpec spec = ModelCatalogue.byName(model);
-        HeadFile sentiment = readResource(model, SENTIMENT_FILE);
-        HeadFile ner = readResource(model, NER_FILE);
+        HeadFile sentiment = readResource(loader, model, SENTIMENT_FILE);
+        HeadFile ner = readResource(loader, model, NER_FILE);
         if (sentiment == null || ner == null) {
+            List<String> available = availableModels(loader);
             throw new MissingHeadsException("No task heads for encoder '" + model + "' on the classpath (looked for "
                     + resource(model, sentiment == null ? SENTIMENT_FILE : NER_FILE) + "). Encoders with heads: "
-                    + (availableModels().isEmpty() ? "none" : String.join(", ", availableModels()))
+                    + (available.isEmpty() ? "none" : String.join(", ", available))
                     + ". Train them with: streamnlp train --model " + model + " --data ../shared/data");
         }
         return of(spec, sentiment, ner);
@@ -90,16 +95,23 @@ public final class Heads {
 
     /** Is there a complete set of heads for this encoder on the classpath? */
     public static boolean available(String model) {
-        ClassLoader loader = Heads.class.getClassLoader();
+        return available(model, Heads.class.getClassLoader());
+    }
+
+    private static boolean available(String model, ClassLoader loader) {
         return loader.getResource(resource(model, SENTIMENT_FILE)) != null
                 && loader.getResource(resource(model, NER_FILE)) != null;
     }
 
     /** Catalogue encoders that have heads on the classpath, in catalogue order. */
     public static List<String> availableModels() {
+        return availableModels(Heads.class.getClassLoader());
+    }
+
+    private static List<String> availableModels(ClassLoader loader) {
         List<String> names = new ArrayList<>();
         for (EncoderSpec spec : ModelCatalogue.inOrder()) {
-            if (available(spec.name())) {
+            if (available(spec.name(), loader)) {
                 names.add(spec.name());
             }
         }
@@ -110,8 +122,8 @@ public final class Heads {
         return RESOURCE_ROOT + "/" + model + "/" + file;
     }
 
-    private static HeadFile readResource(String model, String file) {
-        InputStream in = Heads.class.getClassLoader().getResourceAsStream(resource(model, file));
+    private static HeadFile readResource(ClassLoader loader, String model, String file) {
+        InputStream in = loader.getResourceAsStream(resource(model, file));
         if (in == null) {
             return null;
         }

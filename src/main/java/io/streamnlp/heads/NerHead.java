@@ -9,7 +9,8 @@ import java.util.List;
  * PER / ORG / LOC / MISC spans from the encoder's token states of the same pass as the embedding.
  *
  * <p>Per word (a run of word-pieces with one word id): the standardised state of its first
- * word-piece and of its neighbours' within +-{@code window} words, plus casing and shape features read
+ * word-piece (optionally projected onto its top principal components, whitened) and of its
+ * neighbours' within +-{@code window} words, plus casing and shape features read
  * from the original text; a one-hidden-layer MLP gives BIO tag probabilities; Viterbi decodes the best
  * tag sequence under BIO constraints (no I-X unless after B-X or I-X), optionally adding a weighted
  * tag-bigram score learned from the training data (weight tuned on dev); runs of B-X I-X... become
@@ -28,6 +29,7 @@ public final class NerHead {
     private final HeadFile file;
     private final int window;
     private final int dim;
+    private final float[][] projection; // null: the states go in as they are
     private final float[] mean;
     private final float[] invStd;
     private final Mlp mlp;
@@ -47,6 +49,15 @@ public final class NerHead {
         this.mean = file.tensor("mean").data();
         this.invStd = file.tensor("inv_std").data();
         this.dim = mean.length;
+        if (file.hasTensor("projection")) {
+            HeadFile.Tensor p = file.tensor("projection");
+            this.projection = new float[p.dim(0)][p.dim(1)];
+            for (int d = 0; d < p.dim(0); d++) {
+                System.arraycopy(p.data(), d * p.dim(1), projection[d], 0, p.dim(1));
+            }
+        } else {
+            this.projection = null;
+        }
         this.mlp = Mlp.from(file);
         if (file.hasTensor("bigram")) {
             float[] bigram = file.tensor("bigram").data();
@@ -62,7 +73,8 @@ public final class NerHead {
             this.logTransitions = null;
             this.transitionWeight = 0f;
         }
-        if (mlp.inputSize() != NerFeatures.rowSize(dim, window) || mlp.outputSize() != BioTags.size()) {
+        int stateSize = projection == null ? dim : projection[0].length;
+        if (mlp.inputSize() != NerFeatures.rowSize(stateSize, window) || mlp.outputSize() != BioTags.size()) {
             throw new IllegalArgumentException("NER head " + file.version() + " has inconsistent dimensions");
         }
     }
@@ -117,9 +129,14 @@ public final class NerHead {
             return new float[0][];
         }
         float[] states = NerFeatures.wordStates(encoded, words, mean, invStd);
+        int stateSize = dim;
+        if (projection != null) {
+            states = Pca.project(states, n, dim, projection);
+            stateSize = projection[0].length;
+        }
         float[] shapes = WordShape.words(text, words);
         float[] textShape = WordShape.text(text, shapes, n);
-        return mlp.probabilities(NerFeatures.rows(n, dim, window, states, shapes, textShape));
+        return mlp.probabilities(NerFeatures.rows(n, stateSize, window, states, shapes, textShape));
     }
 
     static List<Entity> spans(String text, Words words, float[][] probs, int[] tags) {

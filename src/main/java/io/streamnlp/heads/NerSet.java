@@ -14,10 +14,10 @@ import java.util.List;
 final class NerSet {
 
     final int sentences;
-    final int dim;
+    int dim;
     final int[] base;
     final int[] count;
-    final float[] states;
+    float[] states;
     final float[] shapes;
     final float[] textShapes;
     final int[] labels;
@@ -144,6 +144,12 @@ final class NerSet {
                 states[o + d] = (states[o + d] - mean[d]) * invStd[d];
             }
         }
+    }
+
+    /** Replaces the states by their projection ({@code [dim][p]}). */
+    void project(float[][] projection) {
+        states = Pca.project(states, totalWords(), dim, projection);
+        dim = projection[0].length;
     }
 
     MlpTrainer.Rows rows(int window) {

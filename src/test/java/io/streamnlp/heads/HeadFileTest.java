@@ -85,13 +85,15 @@ class HeadFileTest {
     }
 
     @Test
-    void missingHeadsAreReportedClearly() {
-        // minilm-l6 (fp32) ships no heads of its own.
-        if (!Heads.available("minilm-l6")) {
-            assertThatThrownBy(() -> Heads.load("minilm-l6")).isInstanceOf(MissingHeadsException.class)
-                    .hasMessageContaining("No task heads for encoder 'minilm-l6'")
-                    .hasMessageContaining("streamnlp train --model minilm-l6");
-        }
+    void missingHeadsAreReportedClearly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path empty) {
+        ClassLoader nothing = new java.net.URLClassLoader(new java.net.URL[0], null);
+        assertThatThrownBy(() -> Heads.load("minilm-l6", nothing)).isInstanceOf(MissingHeadsException.class)
+                .hasMessageContaining("No task heads for encoder 'minilm-l6' on the classpath")
+                .hasMessageContaining("heads/minilm-l6/sentiment.bin")
+                .hasMessageContaining("Encoders with heads: none")
+                .hasMessageContaining("streamnlp train --model minilm-l6");
+        assertThatThrownBy(() -> Heads.load("e5-small-q", empty)).isInstanceOf(MissingHeadsException.class)
+                .hasMessageContaining("No task heads for encoder 'e5-small-q' in " + empty.resolve("e5-small-q"));
         assertThatThrownBy(() -> Heads.load("no-such-model")).hasMessageContaining("Unknown model");
     }
 }
