@@ -49,8 +49,9 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /**
-     * Tokenizes one text. Character offsets refer to {@code text} itself: the model's prefix (e5's
-     * "query: ") is added here and its length taken off again, so callers never see it.
+     * Tokenizes one text. Character offsets refer to {@code text} itself (in code points, see
+     * {@link TokenizedText}): the model's prefix (e5's "query: ", ASCII, so its length in code
+     * points is its length in chars) is added here and taken off again, so callers never see it.
      */
     public TokenizedText tokenize(String text) {
         Encoding encoding = tokenizer.encode(prefix + text);

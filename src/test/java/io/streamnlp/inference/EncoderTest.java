@@ -41,13 +41,17 @@ class EncoderTest {
         }
     }
 
+    /**
+     * e5's vectors sit in a narrow cone (unrelated texts still score about 0.73), so the margin is
+     * what matters, not the absolute cosine: measured 0.94 for the paraphrase against 0.73.
+     */
     @Test
     void paraphrasesAreCloserThanUnrelatedTexts() {
         float[][] v = encode(
                 "The delivery was late and the box was damaged.",
                 "My package arrived late, and its box was broken.",
                 "Preheat the oven to 200 degrees before baking.");
-        assertThat(Pooling.cosine(v[0], v[1])).isGreaterThan(Pooling.cosine(v[0], v[2]) + 0.3);
+        assertThat(Pooling.cosine(v[0], v[1])).isGreaterThan(Pooling.cosine(v[0], v[2]) + 0.15);
     }
 
     @Test
@@ -90,6 +94,13 @@ class EncoderTest {
         String text = "Zoë loved the Paris café.";
         TokenizedText tokens = encoder.tokenizer().tokenize(text);
         assertThat(tokens.charStarts()[0]).isEqualTo(-1); // [CLS]
-        assertThat(text.substring(tokens.charStarts()[1], tokens.charEnds()[1])).isEqualTo("Zoë");
+        // e5's "query: " prefix is tokenized too, but maps to no character of the text.
+        int first = 1;
+        while (tokens.charStarts()[first] < 0) {
+            first++;
+        }
+        int prefixTokens = encoder.tokenizer().tokenize("").length() - 2; // [CLS] prefix [SEP]
+        assertThat(first).isEqualTo(1 + prefixTokens);
+        assertThat(text.substring(tokens.charStarts()[first], tokens.charEnds()[first])).isEqualTo("Zoë");
     }
 }
