@@ -12,6 +12,7 @@ import io.streamnlp.topology.EnrichmentTopology;
 import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +31,14 @@ public final class StreamNlpApplication implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final KafkaStreams streams;
     private AccountingLog accountingLog;
+    private ByTextTopic byTextTopic;
 
     public StreamNlpApplication(StreamNlpConfig config) {
+        this(config, null);
+    }
+
+    /** @param inputGate see {@link EnrichmentTopology#build(StreamNlpConfig, EncoderSessions, Heads, SchemaRegistryClient, ProcessorSupplier)} */
+    public StreamNlpApplication(StreamNlpConfig config, ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate) {
         this.config = config;
         long started = System.nanoTime();
         this.encoder = Encoder.load(
@@ -47,7 +54,7 @@ public final class StreamNlpApplication implements AutoCloseable {
         LOG.info("Loaded task heads {}", heads.versions());
         RegistrySettings registrySettings = RegistrySettings.fromConfig(config.registrySettings());
         this.registry = new SchemaRegistryClient(registrySettings);
-        Topology topology = EnrichmentTopology.build(config, sessions, heads, registry);
+        Topology topology = EnrichmentTopology.build(config, sessions, heads, registry, inputGate);
         LOG.debug("Topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, config.streamsProperties());
         // A thread that dies (e.g. the registry unreachable) is replaced and resumes from the last
@@ -63,6 +70,10 @@ public final class StreamNlpApplication implements AutoCloseable {
         LOG.info("Starting {} on {} reading {} (guarantee {})", config.getString(StreamNlpConfig.APPLICATION_ID),
                 config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS), config.inputTopics(),
                 config.getString(StreamNlpConfig.PROCESSING_GUARANTEE));
+        if (config.getBoolean(StreamNlpConfig.CACHE_ENABLED)) {
+            byTextTopic = new ByTextTopic(config);
+            byTextTopic.ensure(config.inputTopics());
+        }
         streams.start();
         accountingLog = new AccountingLog(streams, Duration.ofSeconds(config.getInt(StreamNlpConfig.ACCOUNTING_LOG_INTERVAL_S)));
     }
@@ -81,6 +92,9 @@ public final class StreamNlpApplication implements AutoCloseable {
         streams.close(Duration.ofSeconds(60));
         if (accountingLog != null) {
             accountingLog.close();
+        }
+        if (byTextTopic != null) {
+            byTextTopic.close();
         }
         sessions.close();
         registry.close();

@@ -1,4 +1,9 @@
 package io.streamnlp.batching;
 
-/** When a micro-batch closes: see {@link MicroBatch}. */
-public record BatchSettings(int maxRecords, int maxTokens, long maxWaitMs) {}
+/**
+ * When a micro-batch closes (see {@link MicroBatch}), and how it meets the encoder.
+ *
+ * @param batchInvariant run each text of a batch through the encoder in its own call, so that its
+ *     outputs do not depend on its batch mates (see {@code inference.batch.invariant})
+ */
+public record BatchSettings(int maxRecords, int maxTokens, long maxWaitMs, boolean batchInvariant) {}

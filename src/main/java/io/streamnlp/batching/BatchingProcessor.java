@@ -1,14 +1,25 @@
 package io.streamnlp.batching;
 
+import io.streamnlp.cache.CachePlan;
+import io.streamnlp.cache.CachedResults;
+import io.streamnlp.cache.NormalizedText;
+import io.streamnlp.cache.ResultCache;
+import io.streamnlp.heads.Entity;
+import io.streamnlp.heads.Heads;
+import io.streamnlp.heads.Sentiment;
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.EncoderSession;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.inference.TokenizedText;
 import io.streamnlp.ops.TaskMetrics;
+import io.streamnlp.schema.internal.CachedResult;
 import io.streamnlp.schema.internal.PendingText;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,8 +29,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The micro-batched inference stage. Texts collect in a {@link MicroBatch}; when it closes (size,
- * token budget, or wall-clock wait) the whole batch runs through the encoder in one call and one
+ * The inference stage: result cache, micro-batched encoder, task heads. Texts collect in a
+ * {@link MicroBatch}; when it closes (size, token budget, or wall-clock wait) the whole batch runs
+ * through the encoder in one call, then both heads run over each text's one encoder output, and one
  * {@link Enrichment} per text is forwarded, in arrival order, with the input's key and timestamp.
  *
  * <p>Every waiting text is also written to the changelogged pending-batch store, and removed when
@@ -27,15 +39,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * a text that was consumed but not yet emitted when the process dies, or when the task moves to
  * another instance, is still in the store there and is encoded on {@link #init}: never lost, and
  * under exactly-once never emitted twice.
+ *
+ * <p>With the result cache on, a text whose normal form is in the cache is served from it as it
+ * arrives, without waiting for a batch; at batch close, a text whose twin was admitted meanwhile,
+ * or has a twin earlier in the same batch, is served from that twin's result. Only the rest is
+ * encoded, and their results are offered to the cache.
  */
 public final class BatchingProcessor implements Processor<byte[], PendingText, byte[], Enrichment> {
 
     private final EncoderSessions sessions;
+    private final Heads heads;
     private final BatchSettings settings;
     private final String pendingStoreName;
+    /** Null when the result cache is off. */
+    private final CachePlan cachePlan;
 
     private ProcessorContext<byte[], Enrichment> context;
     private KeyValueStore<Long, PendingText> pendingStore;
+    private ResultCache cache;
     private MicroBatch<Waiting> batch;
     private TextTokenizer tokenizer;
     private TaskMetrics metrics;
@@ -43,13 +64,16 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     /** Texts found in the store at init; forwarding is not allowed in init, so they run first thing after. */
     private List<Waiting> backlog = List.of();
 
-    /** A text in the batch and its key in the pending store. */
-    private record Waiting(long sequence, PendingText event, TokenizedText tokens) {}
+    /** A text in the batch, its key in the pending store, and its cache identity (null when uncacheable). */
+    private record Waiting(long sequence, PendingText event, TokenizedText tokens, NormalizedText normal, Bytes cacheKey) {}
 
-    public BatchingProcessor(EncoderSessions sessions, BatchSettings settings, String pendingStoreName) {
+    public BatchingProcessor(EncoderSessions sessions, Heads heads, BatchSettings settings, String pendingStoreName,
+            CachePlan cachePlan) {
         this.sessions = sessions;
+        this.heads = heads;
         this.settings = settings;
         this.pendingStoreName = pendingStoreName;
+        this.cachePlan = cachePlan;
     }
 
     @Override
@@ -59,6 +83,12 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         this.tokenizer = sessions.encoder().tokenizer();
         this.batch = new MicroBatch<>(settings.maxRecords(), settings.maxTokens(), settings.maxWaitMs());
         this.metrics = new TaskMetrics(context.metrics(), context.taskId());
+        if (cachePlan != null) {
+            this.cache = new ResultCache(context.getStateStore(cachePlan.storeName()), cachePlan.settings(), metrics,
+                    context.currentSystemTimeMs());
+            long sweep = Math.min(cachePlan.settings().ttlMs(), Duration.ofMinutes(10).toMillis());
+            context.schedule(Duration.ofMillis(sweep), PunctuationType.WALL_CLOCK_TIME, cache::expire);
+        }
         resumePendingTexts();
         Duration tick = Duration.ofMillis(Math.max(1, settings.maxWaitMs() / 5));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::closeIfDue);
@@ -70,7 +100,7 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         try (KeyValueIterator<Long, PendingText> all = pendingStore.all()) {
             while (all.hasNext()) {
                 KeyValue<Long, PendingText> entry = all.next();
-                leftOver.add(new Waiting(entry.key, entry.value, tokenizer.tokenize(entry.value.getText())));
+                leftOver.add(waiting(entry.key, entry.value));
             }
         }
         nextSequence = leftOver.isEmpty() ? 0 : leftOver.getLast().sequence() + 1;
@@ -93,10 +123,32 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     public void process(Record<byte[], PendingText> record) {
         runBacklog();
         PendingText event = record.value();
-        TokenizedText tokens = tokenizer.tokenize(event.getText());
+        NormalizedText normal = cache == null ? null : NormalizedText.of(event.getText());
+        Bytes cacheKey = normal == null ? null : cachePlan.keys().keyOf(normal);
+        if (cacheKey != null) {
+            Enrichment served = serve(cache.get(cacheKey, context.currentSystemTimeMs()), event, normal);
+            if (served != null) {
+                forward(served);
+                return;
+            }
+        }
         long sequence = nextSequence++;
         pendingStore.put(sequence, event);
-        enqueue(new Waiting(sequence, event, tokens));
+        enqueue(new Waiting(sequence, event, tokenizer.tokenize(event.getText()), normal, cacheKey));
+    }
+
+    private Waiting waiting(long sequence, PendingText event) {
+        NormalizedText normal = cache == null ? null : NormalizedText.of(event.getText());
+        Bytes cacheKey = normal == null ? null : cachePlan.keys().keyOf(normal);
+        return new Waiting(sequence, event, tokenizer.tokenize(event.getText()), normal, cacheKey);
+    }
+
+    private Enrichment serve(CachedResult entry, PendingText event, NormalizedText normal) {
+        Enrichment served = entry == null ? null : CachedResults.serve(entry, event, normal);
+        if (served != null) {
+            cache.countHit();
+        }
+        return served;
     }
 
     private void enqueue(Waiting waiting) {
@@ -123,18 +175,93 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         }
         long padded = batch.paddedTokens();
         List<Waiting> texts = batch.drain();
-        EncoderSession session = sessions.forCurrentThread();
-        EncodedText[] encoded = session.encode(texts.stream().map(Waiting::tokens).toList());
+        long now = context.currentSystemTimeMs();
+        Enrichment[] results = new Enrichment[texts.size()];
+        // Served without a pass of their own: a twin admitted since they arrived, or earlier in this batch.
+        Map<Bytes, Integer> firstOfKey = new HashMap<>();
+        List<Integer> twins = new ArrayList<>();
+        List<Integer> fresh = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             Waiting waiting = texts.get(i);
-            PendingText event = waiting.event();
-            byte[] key = event.getKey() == null ? null : toBytes(event.getKey());
-            context.forward(new Record<>(key, new Enrichment(event, waiting.tokens(), encoded[i]), event.getTimestamp()));
-            pendingStore.delete(waiting.sequence());
+            if (waiting.cacheKey() != null) {
+                if (firstOfKey.containsKey(waiting.cacheKey())) {
+                    twins.add(i);
+                    continue;
+                }
+                results[i] = serve(cache.peek(waiting.cacheKey(), now), waiting.event(), waiting.normal());
+                if (results[i] != null) {
+                    continue;
+                }
+                firstOfKey.put(waiting.cacheKey(), i);
+            }
+            fresh.add(i);
+        }
+        Map<Bytes, CachedResult> newEntries = encode(texts, fresh, results, now);
+        List<Integer> unserved = new ArrayList<>();
+        for (int i : twins) {
+            Waiting twin = texts.get(i);
+            results[i] = serve(newEntries.get(twin.cacheKey()), twin.event(), twin.normal());
+            if (results[i] == null) {
+                unserved.add(i);
+            }
+        }
+        encode(texts, unserved, results, now);
+
+        for (int i = 0; i < texts.size(); i++) {
+            forward(results[i]);
+            pendingStore.delete(texts.get(i).sequence());
         }
         metrics.increment("batches", "Micro-batches run through the encoder");
-        metrics.add("batched-texts", "Texts run through the encoder", texts.size());
+        metrics.add("batched-texts", "Texts run through the encoder", fresh.size() + unserved.size());
         metrics.add("batch-padded-token-bound", "Sum over batches of texts x longest text", padded);
+    }
+
+    /**
+     * One encoder call for the texts at {@code positions}, then both heads over each output; results
+     * go to {@code results} and, when cacheable, to the cache. Returns the new cache entries by key.
+     */
+    private Map<Bytes, CachedResult> encode(List<Waiting> texts, List<Integer> positions, Enrichment[] results, long now) {
+        if (positions.isEmpty()) {
+            return Map.of();
+        }
+        EncoderSession session = sessions.forCurrentThread();
+        List<TokenizedText> batchTokens = positions.stream().map(i -> texts.get(i).tokens()).toList();
+        EncodedText[] encoded;
+        if (settings.batchInvariant()) {
+            encoded = new EncodedText[batchTokens.size()];
+            for (int j = 0; j < encoded.length; j++) {
+                encoded[j] = session.encode(List.of(batchTokens.get(j)))[0];
+            }
+        } else {
+            encoded = session.encode(batchTokens);
+        }
+        long started = System.nanoTime();
+        Map<Bytes, CachedResult> entries = new HashMap<>();
+        for (int j = 0; j < positions.size(); j++) {
+            Waiting waiting = texts.get(positions.get(j));
+            TokenizedText tokens = waiting.tokens();
+            Sentiment sentiment = heads.sentiment().predict(encoded[j].sentenceVector());
+            List<Entity> entities = heads.ner().predict(waiting.event().getText(), tokens, encoded[j]);
+            Enrichment result = new Enrichment(waiting.event(), encoded[j].sentenceVector(), tokens.length(),
+                    tokens.truncated(), sentiment, entities, false);
+            results[positions.get(j)] = result;
+            if (waiting.cacheKey() != null) {
+                CachedResult entry = CachedResults.toEntry(result, waiting.normal(), now);
+                if (entry != null) {
+                    entries.put(waiting.cacheKey(), entry);
+                    cache.offer(waiting.cacheKey(), entry);
+                }
+            }
+        }
+        metrics.add("head-nanos", "Time spent in the sentiment and NER heads (and cache admission)",
+                System.nanoTime() - started);
+        return entries;
+    }
+
+    private void forward(Enrichment result) {
+        PendingText event = result.event();
+        byte[] key = event.getKey() == null ? null : toBytes(event.getKey());
+        context.forward(new Record<>(key, result, event.getTimestamp()));
     }
 
     private static byte[] toBytes(java.nio.ByteBuffer buffer) {

@@ -21,6 +21,9 @@ public final class BenchReport {
     private PipelineBenchmark.Throughput eos;
     private PipelineBenchmark.Throughput alos;
     private PipelineBenchmark.Throughput perRecord;
+    private PipelineBenchmark.Throughput cacheOff;
+    private PipelineBenchmark.Throughput cache;
+    private double idealHitRate;
     private PipelineBenchmark.Latency latency;
     private long peakHeap;
     private long peakRss;
@@ -50,6 +53,15 @@ public final class BenchReport {
 
     void pipelineAtLeastOnce(PipelineBenchmark.Throughput t) {
         alos = t;
+    }
+
+    void pipelineCacheOff(PipelineBenchmark.Throughput t) {
+        cacheOff = t;
+    }
+
+    void cache(PipelineBenchmark.Throughput t, double ideal) {
+        cache = t;
+        idealHitRate = ideal;
     }
 
     void perRecord(PipelineBenchmark.Throughput t) {
@@ -84,6 +96,13 @@ public final class BenchReport {
                 "small next to the encoder", met((heads.sentimentMicrosPerText() + heads.nerMicrosPerText()) < 0.1 * encoderMicros));
         row(out, "pipeline, exactly-once", f("%.0f texts/s = %.2f x encoder", eos.textsPerSecond(), eos.textsPerSecond() / bucketed.textsPerSecond()),
                 ">= 0.9 x encoder", met(eos.textsPerSecond() / bucketed.textsPerSecond() >= 0.9));
+        row(out, "pipeline, exactly-once, result cache off (no by-text hop)", f("%.0f texts/s = %.2f x encoder; cache on / off = %.2f",
+                cacheOff.textsPerSecond(), cacheOff.textsPerSecond() / bucketed.textsPerSecond(), eos.textsPerSecond() / cacheOff.textsPerSecond()), "", "");
+        double hitRate = cache.cacheHits() / cache.records();
+        row(out, f("pipeline, exactly-once, cache on, %.0f %% of events repeat %d hot texts", 100 * Benchmark.REPEAT_SHARE, Benchmark.HOT_TEXTS),
+                f("%.0f texts/s = %.2f x encoder; hit rate %.1f %% (ideal %.1f %%)", cache.textsPerSecond(),
+                        cache.textsPerSecond() / bucketed.textsPerSecond(), 100 * hitRate, 100 * idealHitRate),
+                "hit rate within 5 points of ideal", met(hitRate >= idealHitRate - 0.05));
         row(out, "pipeline, at-least-once", f("%.0f texts/s = %.2f x encoder", alos.textsPerSecond(), alos.textsPerSecond() / bucketed.textsPerSecond()), "", "");
         row(out, "per record (batch size 1, exactly-once)", f("%.0f texts/s; pipeline / per-record = %.1fx", perRecord.textsPerSecond(),
                 eos.textsPerSecond() / perRecord.textsPerSecond()), "pipeline >= 8 x per-record", met(eos.textsPerSecond() / perRecord.textsPerSecond() >= 8));
@@ -124,6 +143,6 @@ public final class BenchReport {
     /** Whether every row was measured (the smoke test's check). */
     public boolean complete() {
         return bucketed != null && unbucketed != null && heads != null && eos != null && alos != null && perRecord != null
-                && latency != null && latency.samples() > 0 && eos.records() == size.texts();
+                && cacheOff != null && cache != null && latency != null && latency.samples() > 0 && eos.records() == size.texts();
     }
 }

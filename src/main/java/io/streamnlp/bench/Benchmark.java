@@ -27,6 +27,9 @@ public final class Benchmark {
 
     static final int BATCH = 32;
     static final long SEED = 7;
+    /** The cache row's stream: half the events repeat one of 100 popular texts (Zipf-like). */
+    static final int HOT_TEXTS = 100;
+    static final double REPEAT_SHARE = 0.5;
 
     private final String model;
     private final Size size;
@@ -70,6 +73,15 @@ public final class Benchmark {
             try (PipelineBenchmark perRecord = new PipelineBenchmark(stack, texts.subList(0, size.perRecordTexts()))) {
                 report.perRecord(perRecord.throughput("per-record",
                         merge(common, Map.of(StreamNlpConfig.BATCH_MAX_RECORDS, "1"))));
+            }
+            progress.println("pipeline, exactly-once, cache off...");
+            report.pipelineCacheOff(pipeline.throughput("no-cache",
+                    merge(common, Map.of(StreamNlpConfig.CACHE_ENABLED, "false"))));
+            List<String> repeating = ReviewMix.withRepeats(texts, texts.size(), HOT_TEXTS, REPEAT_SHARE, SEED);
+            progress.printf("pipeline, exactly-once, cache on, %.0f %% of events repeating %d hot texts...%n",
+                    100 * REPEAT_SHARE, HOT_TEXTS);
+            try (PipelineBenchmark withRepeats = new PipelineBenchmark(stack, repeating)) {
+                report.cache(withRepeats.throughput("cache", common), ReviewMix.idealHitRate(repeating));
             }
             double halfLoad = report.pipelineExactlyOnceRate() / 2;
             progress.printf("latency at half load (%.0f texts/s)...%n", halfLoad);

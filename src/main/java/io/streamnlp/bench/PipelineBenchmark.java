@@ -5,6 +5,7 @@ import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.local.LocalStack;
 import io.streamnlp.local.Topics;
+import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
@@ -36,13 +37,13 @@ final class PipelineBenchmark implements AutoCloseable {
 
     static final int PARTITIONS = 2;
 
-    record Throughput(double textsPerSecond, long records) {}
+    record Throughput(double textsPerSecond, long records, double cacheHits) {}
 
     record Latency(double offeredPerSecond, long samples, double p50Ms, double p99Ms) {}
 
     private final LocalStack stack;
     private final SchemaRegistryClient registry;
-    private final String inputTopic = "bench.input";
+    private final String inputTopic = "bench.input." + UUID.randomUUID().toString().substring(0, 6);
     private final List<String> texts;
 
     PipelineBenchmark(LocalStack stack, List<String> texts) {
@@ -73,7 +74,7 @@ final class PipelineBenchmark implements AutoCloseable {
                 received += consumer.poll(Duration.ofMillis(50)).count();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            return new Throughput(received / seconds, received);
+            return new Throughput(received / seconds, received, TaskMetrics.sum(app.streams().metrics(), "cache-hits-total"));
         }
     }
 

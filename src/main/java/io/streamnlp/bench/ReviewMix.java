@@ -37,4 +37,35 @@ public final class ReviewMix {
         }
         return texts;
     }
+
+    /**
+     * A stream with repeats, like real review streams: each event is, with probability
+     * {@code repeatShare}, one of {@code hot} popular texts drawn Zipf-like (the k-th most popular
+     * with weight 1/k), else a text of {@code fresh} not seen before. Fixed seed.
+     */
+    public static List<String> withRepeats(List<String> fresh, int count, int hot, double repeatShare, long seed) {
+        Random random = new Random(seed);
+        double[] cumulative = new double[hot];
+        double sum = 0;
+        for (int k = 0; k < hot; k++) {
+            sum += 1.0 / (k + 1);
+            cumulative[k] = sum;
+        }
+        List<String> stream = new ArrayList<>(count);
+        int next = hot;
+        for (int i = 0; i < count; i++) {
+            if (random.nextDouble() < repeatShare || next >= fresh.size()) {
+                int k = Arrays.binarySearch(cumulative, random.nextDouble() * sum);
+                stream.add(fresh.get(k >= 0 ? k : Math.min(hot - 1, -k - 1)));
+            } else {
+                stream.add(fresh.get(next++));
+            }
+        }
+        return stream;
+    }
+
+    /** The share of events whose text came earlier in the stream: the best any cache can hit. */
+    public static double idealHitRate(List<String> stream) {
+        return 1.0 - (double) new java.util.HashSet<>(stream).size() / stream.size();
+    }
 }

@@ -23,7 +23,7 @@ final class ConfigOptions {
     @Option(names = "--registry-url", description = "Schema Registry URL (Confluent-compatible API).")
     String registryUrl;
 
-    @Option(names = "--model", description = "Encoder name: minilm-l6-q (default), minilm-l6, bge-small-q, e5-small-q.")
+    @Option(names = "--model", description = "Encoder name: e5-small-q (default), minilm-l6-q, minilm-l6, bge-small-q.")
     String model;
 
     /** The flags as settings; named flags win over --set. */

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** Entry point: {@code streamnlp <command>}. Each command parses its flags and calls one capability. */
 @Command(name = "streamnlp", mixinStandardHelpOptions = true, versionProvider = StreamNlpCommand.Version.class,
         description = "Enriches Kafka text events with embeddings, sentiment and named entities.",
-        subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, ConfigDocCommand.class, TrainCommand.class,
+        subcommands = {RunCommand.class, ReplayCommand.class, DemoCommand.class, BenchCommand.class, ConfigDocCommand.class, TrainCommand.class,
                 EvaluateCommand.class})
 public final class StreamNlpCommand implements Runnable {
 

@@ -3,9 +3,13 @@ package io.streamnlp.ops;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.MeasurableStat;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.common.metrics.stats.Value;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.TaskId;
 
@@ -32,19 +36,34 @@ public final class TaskMetrics implements AutoCloseable {
      * The first call for a name and tags registers it.
      */
     public void add(String name, String description, long amount, String... tagPairs) {
+        sensor(name + "-total", description, CumulativeSum::new, tagPairs).record(amount);
+    }
+
+    /** Sets the gauge {@code name} (a current level, such as cache entries) to {@code value}. */
+    public void set(String name, String description, long value, String... tagPairs) {
+        sensor(name, description, Value::new, tagPairs).record(value);
+    }
+
+    private Sensor sensor(String metric, String description, Supplier<MeasurableStat> stat, String... tagPairs) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("thread-id", Thread.currentThread().getName());
         tags.put("task-id", taskId);
         for (int i = 0; i + 1 < tagPairs.length; i += 2) {
             tags.put(tagPairs[i], tagPairs[i + 1]);
         }
-        String sensorName = "streamnlp." + taskId + "." + name + "." + tags;
-        Sensor sensor = sensors.computeIfAbsent(sensorName, key -> {
+        String sensorName = "streamnlp." + taskId + "." + metric + "." + tags;
+        return sensors.computeIfAbsent(sensorName, key -> {
             Sensor created = metrics.addSensor(key, Sensor.RecordingLevel.INFO);
-            created.add(new MetricName(name + "-total", GROUP, description, tags), new CumulativeSum());
+            created.add(new MetricName(metric, GROUP, description, tags), stat.get());
             return created;
         });
-        sensor.record(amount);
+    }
+
+    /** The sum over all tasks (and tags) of one of our metrics, e.g. {@code cache-hits-total}. */
+    public static double sum(Map<MetricName, ? extends Metric> metrics, String name) {
+        return metrics.entrySet().stream()
+                .filter(m -> m.getKey().group().equals(GROUP) && m.getKey().name().equals(name))
+                .mapToDouble(m -> m.getValue().metricValue() instanceof Number n ? n.doubleValue() : 0).sum();
     }
 
     public void increment(String name, String description, String... tagPairs) {

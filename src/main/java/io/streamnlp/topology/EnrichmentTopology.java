@@ -1,10 +1,15 @@
 package io.streamnlp.topology;
 
 import static io.streamnlp.topology.TopologyNames.BATCH;
+import static io.streamnlp.topology.TopologyNames.BY_TEXT_SINK;
+import static io.streamnlp.topology.TopologyNames.BY_TEXT_SOURCE;
+import static io.streamnlp.topology.TopologyNames.RESULT_CACHE_STORE;
+import static io.streamnlp.topology.TopologyNames.ROUTE_BY_TEXT;
 import static io.streamnlp.topology.TopologyNames.DEAD_LETTER_SINK;
 import static io.streamnlp.topology.TopologyNames.EMBEDDINGS_SINK;
 import static io.streamnlp.topology.TopologyNames.ENTITIES_SINK;
 import static io.streamnlp.topology.TopologyNames.FAN_OUT;
+import static io.streamnlp.topology.TopologyNames.GATE_PREFIX;
 import static io.streamnlp.topology.TopologyNames.INGEST_PREFIX;
 import static io.streamnlp.topology.TopologyNames.PENDING_STORE;
 import static io.streamnlp.topology.TopologyNames.SENTIMENT_SINK;
@@ -13,7 +18,10 @@ import static io.streamnlp.topology.TopologyNames.SOURCE_PREFIX;
 import io.streamnlp.batching.BatchSettings;
 import io.streamnlp.batching.BatchingProcessor;
 import io.streamnlp.batching.EncoderSessions;
-import io.streamnlp.batching.PendingTextSerde;
+import io.streamnlp.cache.ByTextRouter;
+import io.streamnlp.cache.CacheKeys;
+import io.streamnlp.cache.CachePlan;
+import io.streamnlp.cache.CacheSettings;
 import io.streamnlp.config.OutputTopics;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.ingest.AvroTextEventParser;
@@ -25,12 +33,15 @@ import io.streamnlp.ingest.JsonTextEventParser;
 import io.streamnlp.ingest.PlainTextParser;
 import io.streamnlp.ingest.TextEventParser;
 import io.streamnlp.registry.AvroSerdes;
+import io.streamnlp.registry.InternalAvroSerde;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
+import io.streamnlp.schema.internal.CachedResult;
+import io.streamnlp.schema.internal.PendingText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,28 +53,46 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The whole pipeline, built apart from any running application so tests can drive it:
  *
  * <pre>
- *  input topics ─► source-&lt;format&gt; ─► ingest-&lt;format&gt; ─┬─► micro-batch ─► fan-out ─┬─► embeddings sink
- *  (bytes)          (one per format)   parse, validate   │   (encoder,      (heads,  ├─► sentiment sink
- *                                                         │    pending store) records)└─► entities sink
+ *  input topics ─► source-&lt;format&gt; ─► ingest-&lt;format&gt; ─┬─► route-by-text ─► &lt;app-id&gt;-by-text topic ─┐
+ *  (bytes)          (one per format)   parse, validate   │   (key := cache key)   (repartition)          │
  *                                                         └─► dead-letter sink (original bytes + reason headers)
+ *
+ *  by-text-source ─► micro-batch ─────────────────────────► fan-out ─┬─► embeddings sink
+ *                    (result cache, encoder, heads;          (records) ├─► sentiment sink
+ *                     pending-batch + result-cache stores)             └─► entities sink
  * </pre>
+ *
+ * With {@code cache.enabled=false} there is no by-text hop: ingest feeds the micro-batch directly.
  */
 public final class EnrichmentTopology {
 
     private EnrichmentTopology() {}
 
     public static Topology build(StreamNlpConfig config, EncoderSessions sessions, Heads heads, SchemaRegistryClient registry) {
+        return build(config, sessions, heads, registry, null);
+    }
+
+    /**
+     * @param inputGate when not null, a processor between each source and its ingest stage that
+     *     forwards only the records that belong to the run (a replay's window; see replay.ReplayGate)
+     */
+    public static Topology build(StreamNlpConfig config, EncoderSessions sessions, Heads heads, SchemaRegistryClient registry,
+            ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate) {
         OutputTopics outputs = config.outputTopics();
         EventValidator validator = new EventValidator(config.getInt(StreamNlpConfig.MAX_TEXT_BYTES));
         // Built from our settings (not the defaults) so topology-level options see them too.
         Topology topology = new Topology(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
 
+        boolean cacheOn = config.getBoolean(StreamNlpConfig.CACHE_ENABLED);
+        CachePlan cachePlan = cacheOn ? cachePlan(config, sessions, heads) : null;
+        String ingestChild = cacheOn ? ROUTE_BY_TEXT : BATCH;
         List<String> ingestNodes = new ArrayList<>();
         for (Map.Entry<InputFormat, List<String>> group : topicsByFormat(config.inputTopics()).entrySet()) {
             String format = group.getKey().name().toLowerCase(Locale.ROOT);
@@ -72,18 +101,38 @@ public final class EnrichmentTopology {
             TextEventParser parser = parser(group.getKey(), registry);
             topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                     group.getValue().toArray(String[]::new));
-            topology.addProcessor(ingest, () -> new IngestProcessor(parser, validator, BATCH, DEAD_LETTER_SINK), source);
+            String ingestParent = source;
+            if (inputGate != null) {
+                ingestParent = GATE_PREFIX + format;
+                topology.addProcessor(ingestParent, inputGate, source);
+            }
+            topology.addProcessor(ingest, () -> new IngestProcessor(parser, validator, ingestChild, DEAD_LETTER_SINK), ingestParent);
             ingestNodes.add(ingest);
         }
 
         BatchSettings batchSettings = new BatchSettings(
                 config.getInt(StreamNlpConfig.BATCH_MAX_RECORDS),
                 config.getInt(StreamNlpConfig.BATCH_MAX_TOKENS),
-                config.getLong(StreamNlpConfig.BATCH_MAX_WAIT_MS));
-        topology.addProcessor(BATCH, () -> new BatchingProcessor(sessions, batchSettings, PENDING_STORE),
-                ingestNodes.toArray(String[]::new));
+                config.getLong(StreamNlpConfig.BATCH_MAX_WAIT_MS),
+                config.getBoolean(StreamNlpConfig.INFERENCE_BATCH_INVARIANT));
+        InternalAvroSerde<PendingText> pendingSerde = new InternalAvroSerde<>(PendingText.class);
+        String[] batchParents = ingestNodes.toArray(String[]::new);
+        if (cacheOn) {
+            topology.addProcessor(ROUTE_BY_TEXT, () -> new ByTextRouter(cachePlan.keys()), batchParents);
+            topology.addSink(BY_TEXT_SINK, config.byTextTopic(), new ByteArraySerializer(), pendingSerde.serializer(),
+                    ROUTE_BY_TEXT);
+            topology.addSource(BY_TEXT_SOURCE, new ByteArrayDeserializer(), pendingSerde.deserializer(),
+                    config.byTextTopic());
+            batchParents = new String[] {BY_TEXT_SOURCE};
+        }
+        topology.addProcessor(BATCH, () -> new BatchingProcessor(sessions, heads, batchSettings, PENDING_STORE, cachePlan),
+                batchParents);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), new PendingTextSerde()), BATCH);
+                Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), pendingSerde), BATCH);
+        if (cacheOn) {
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RESULT_CACHE_STORE),
+                    Serdes.Bytes(), new InternalAvroSerde<>(CachedResult.class)), BATCH);
+        }
 
         topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(sessions.encoder().spec(), heads), BATCH);
         topology.addSink(EMBEDDINGS_SINK, outputs.embeddings(), new ByteArraySerializer(),
@@ -95,6 +144,15 @@ public final class EnrichmentTopology {
         topology.addSink(DEAD_LETTER_SINK, outputs.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 ingestNodes.toArray(String[]::new));
         return topology;
+    }
+
+    private static CachePlan cachePlan(StreamNlpConfig config, EncoderSessions sessions, Heads heads) {
+        var spec = sessions.encoder().spec();
+        String identity = String.join("|", spec.name(), spec.version(), heads.sentiment().version(),
+                heads.ner().version(), Integer.toString(sessions.encoder().tokenizer().maxLength()));
+        CacheSettings settings = new CacheSettings(config.getLong(StreamNlpConfig.CACHE_MAX_ENTRIES),
+                config.getLong(StreamNlpConfig.CACHE_MAX_BYTES), config.getLong(StreamNlpConfig.CACHE_TTL_MS));
+        return new CachePlan(RESULT_CACHE_STORE, settings, new CacheKeys(identity));
     }
 
     private static Map<InputFormat, List<String>> topicsByFormat(List<InputTopic> topics) {

@@ -20,9 +20,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The task heads and the fan-out: from one encoder pass, the sentiment head (over the sentence
- * vector) and the NER head (over the token states), then one record per output topic, each with
- * the input's key and timestamp. No second encoder pass for any task.
+ * The fan-out: one {@link Enrichment} (one encoder pass, or a cached one) becomes one record per
+ * output topic, each with the input's key and timestamp, and the model and head versions.
  */
 final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Object> {
 
@@ -46,22 +45,16 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
     public void process(Record<byte[], Enrichment> record) {
         Enrichment enrichment = record.value();
         PendingText event = enrichment.event();
-        long started = System.nanoTime();
-        Sentiment sentiment = heads.sentiment().predict(enrichment.encoded().sentenceVector());
-        List<io.streamnlp.heads.Entity> entities =
-                heads.ner().predict(event.getText(), enrichment.tokens(), enrichment.encoded());
-        metrics.add("head-nanos", "Time spent in the sentiment and NER heads", System.nanoTime() - started);
-
         context.forward(record.withValue((Object) embedding(enrichment)), TopologyNames.EMBEDDINGS_SINK);
-        context.forward(record.withValue((Object) sentiment(enrichment, sentiment)), TopologyNames.SENTIMENT_SINK);
-        context.forward(record.withValue((Object) entities(enrichment, entities)), TopologyNames.ENTITIES_SINK);
+        context.forward(record.withValue((Object) sentiment(enrichment)), TopologyNames.SENTIMENT_SINK);
+        context.forward(record.withValue((Object) entities(enrichment)), TopologyNames.ENTITIES_SINK);
         metrics.increment("records-out", "Input records fully enriched (all outputs forwarded), per input topic and partition",
                 "topic", event.getSourceTopic(), "partition", Integer.toString(event.getSourcePartition()));
     }
 
     private EmbeddingRecord embedding(Enrichment enrichment) {
         PendingText event = enrichment.event();
-        float[] vector = enrichment.encoded().sentenceVector();
+        float[] vector = enrichment.vector();
         List<Float> values = new ArrayList<>(vector.length);
         for (float v : vector) {
             values.add(v);
@@ -72,15 +65,16 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
                 .setModelVersion(model.version())
                 .setDimension(vector.length)
                 .setVector(values)
-                .setTokenCount(enrichment.tokens().length())
-                .setTruncated(enrichment.tokens().truncated())
+                .setTokenCount(enrichment.tokenCount())
+                .setTruncated(enrichment.truncated())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
-                .setCached(false)
+                .setCached(enrichment.cached())
                 .build();
     }
 
-    private SentimentRecord sentiment(Enrichment enrichment, Sentiment sentiment) {
+    private SentimentRecord sentiment(Enrichment enrichment) {
         PendingText event = enrichment.event();
+        Sentiment sentiment = enrichment.sentiment();
         return SentimentRecord.newBuilder()
                 .setId(event.getId())
                 .setModel(model.name())
@@ -90,14 +84,15 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
                 .setNegative(sentiment.negative())
                 .setNeutral(sentiment.neutral())
                 .setPositive(sentiment.positive())
-                .setTruncated(enrichment.tokens().truncated())
+                .setTruncated(enrichment.truncated())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
-                .setCached(false)
+                .setCached(enrichment.cached())
                 .build();
     }
 
-    private EntitiesRecord entities(Enrichment enrichment, List<io.streamnlp.heads.Entity> found) {
+    private EntitiesRecord entities(Enrichment enrichment) {
         PendingText event = enrichment.event();
+        List<io.streamnlp.heads.Entity> found = enrichment.entities();
         List<Entity> entities = new ArrayList<>(found.size());
         for (io.streamnlp.heads.Entity e : found) {
             entities.add(Entity.newBuilder()
@@ -114,9 +109,9 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
                 .setModelVersion(model.version())
                 .setHeadVersion(heads.ner().version())
                 .setEntities(entities)
-                .setTruncated(enrichment.tokens().truncated())
+                .setTruncated(enrichment.truncated())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
-                .setCached(false)
+                .setCached(enrichment.cached())
                 .build();
     }
 

@@ -4,6 +4,11 @@ package io.streamnlp.topology;
 public final class TopologyNames {
     public static final String INGEST_PREFIX = "ingest-";
     public static final String SOURCE_PREFIX = "source-";
+    /** A replay's gate between a source and its ingest stage (see replay.ReplayGate). */
+    public static final String GATE_PREFIX = "gate-";
+    public static final String ROUTE_BY_TEXT = "route-by-text";
+    public static final String BY_TEXT_SINK = "by-text-sink";
+    public static final String BY_TEXT_SOURCE = "by-text-source";
     public static final String BATCH = "micro-batch";
     public static final String FAN_OUT = "fan-out";
     public static final String EMBEDDINGS_SINK = "embeddings-sink";
@@ -12,6 +17,8 @@ public final class TopologyNames {
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
     /** Changelogged store of texts consumed but not yet emitted (see BatchingProcessor). */
     public static final String PENDING_STORE = "pending-batch";
+    /** Changelogged store of results by text (see cache.ResultCache). */
+    public static final String RESULT_CACHE_STORE = "result-cache";
 
     private TopologyNames() {}
 }

@@ -63,12 +63,12 @@ class BrokerRestartIntegrationTest {
             try (StreamNlpApplication app = new StreamNlpApplication(config)) {
                 app.start();
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                while ((atRestart = PipelineProbe.committed(kafka.bootstrapServers(), "restart", "restart.in")) < EVENTS / 10
+                while ((atRestart = PipelineProbe.processed(kafka.bootstrapServers(), "restart", "restart.in")) < EVENTS / 10
                         && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }
                 kafka.restart(Duration.ofSeconds(3));
-                while (PipelineProbe.committed(kafka.bootstrapServers(), "restart", "restart.in") < EVENTS
+                while (PipelineProbe.processed(kafka.bootstrapServers(), "restart", "restart.in") < EVENTS
                         && System.nanoTime() < deadline + Duration.ofSeconds(120).toNanos()) {
                     Thread.sleep(250);
                 }

@@ -88,7 +88,7 @@ class CrashRecoveryIntegrationTest {
                 ChildApp child = ChildApp.start(settings, ChildApp.newLog(workDir, name + "-" + kill));
                 child.awaitRunning(Duration.ofSeconds(90));
                 Thread.sleep(300 + random.nextInt(1500));
-                long committedBefore = PipelineProbe.committed(kafka.bootstrapServers(), name, input);
+                long committedBefore = PipelineProbe.processed(kafka.bootstrapServers(), name, input);
                 child.kill();
                 if (committedBefore < EVENTS) {
                     midStreamKills++;
@@ -98,7 +98,7 @@ class CrashRecoveryIntegrationTest {
 
             ChildApp last = ChildApp.start(settings, ChildApp.newLog(workDir, name + "-final"));
             long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-            while (PipelineProbe.committed(kafka.bootstrapServers(), name, input) < EVENTS && System.nanoTime() < deadline) {
+            while (PipelineProbe.processed(kafka.bootstrapServers(), name, input) < EVENTS && System.nanoTime() < deadline) {
                 Thread.sleep(500);
             }
             assertThat(last.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isZero();

@@ -12,6 +12,9 @@ import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EntitiesRecord;
+import io.streamnlp.schema.Entity;
+import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
 import io.streamnlp.testing.KafkaTestCluster;
 import io.streamnlp.testing.TestRegistry;
@@ -102,6 +105,27 @@ class PoisonCatalogueIntegrationTest {
 
                 assertThat(embeddings).extracting(r -> r.value().getId()).containsExactlyInAnyOrderElementsOf(
                         valid.stream().map(Case::name).toList());
+                var sentiment = TopicReader.readAll(kafka.bootstrapServers(), PREFIX + ".sentiment",
+                        AvroSerdes.specific(SentimentRecord.class, registry, false).deserializer(), valid.size(),
+                        Duration.ofSeconds(30));
+                var entities = TopicReader.readAll(kafka.bootstrapServers(), PREFIX + ".entities",
+                        AvroSerdes.specific(EntitiesRecord.class, registry, false).deserializer(), valid.size(),
+                        Duration.ofSeconds(30));
+                assertThat(sentiment).extracting(r -> r.value().getId()).containsExactlyInAnyOrderElementsOf(
+                        valid.stream().map(Case::name).toList());
+                assertThat(entities).extracting(r -> r.value().getId()).containsExactlyInAnyOrderElementsOf(
+                        valid.stream().map(Case::name).toList());
+                // Offsets are UTF-16 indices into the original text, emoji (surrogate pairs) and CJK included.
+                for (var record : entities) {
+                    Case origin = valid.stream().filter(c -> c.name().equals(record.value().getId())).findFirst().orElseThrow();
+                    if (origin.topic().equals(TEXT)) {
+                        String text = new String(origin.value(), StandardCharsets.UTF_8);
+                        record.value().getEntities().forEach(e ->
+                                assertThat(text.substring(e.getStart(), e.getEnd())).isEqualTo(e.getText()));
+                    }
+                }
+                assertThat(entities).filteredOn(r -> r.value().getId().equals("emoji"))
+                        .flatExtracting(r -> r.value().getEntities()).extracting(Entity::getText).contains("Paris");
 
                 Map<String, String> reasonByValue = new LinkedHashMap<>();
                 for (ConsumerRecord<byte[], byte[]> dead : deadLetters) {
@@ -168,7 +192,7 @@ class PoisonCatalogueIntegrationTest {
                 utf8("{\"id\":\"control-chars\",\"text\":\"Bell\\u0007 tab\\t NUL\\u0000 and\\u001b[31m escape\"}"), null));
         cases.add(new Case("cjk", TEXT, utf8("cjk"), utf8("这家餐厅的拉面非常好吃，服务也很周到。東京の店舗も最高でした。"), null));
         cases.add(new Case("arabic", TEXT, utf8("arabic"), utf8("المنتج رائع جدا والتوصيل كان سريعا في دبي"), null));
-        cases.add(new Case("emoji", TEXT, utf8("emoji"), utf8("Loved it 😍🔥 would buy again 👍🏽"), null));
+        cases.add(new Case("emoji", TEXT, utf8("emoji"), utf8("Loved it 😍🔥 in Paris, would buy again 👍🏽"), null));
         return cases;
     }
 

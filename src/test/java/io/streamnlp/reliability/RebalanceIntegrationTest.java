@@ -61,7 +61,7 @@ class RebalanceIntegrationTest {
                 second.start();
                 awaitState(second, KafkaStreams.State.RUNNING);
                 Thread.sleep(1000); // both instances process for a while
-                long beforeLeave = PipelineProbe.committed(kafka.bootstrapServers(), "rebalance", "rebalance.in");
+                long beforeLeave = PipelineProbe.processed(kafka.bootstrapServers(), "rebalance", "rebalance.in");
                 first.close();
                 first = null;
                 awaitCommitted(kafka, EVENTS);
@@ -100,7 +100,7 @@ class RebalanceIntegrationTest {
 
     private static void awaitCommitted(KafkaTestCluster kafka, long target) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (PipelineProbe.committed(kafka.bootstrapServers(), "rebalance", "rebalance.in") < target) {
+        while (PipelineProbe.processed(kafka.bootstrapServers(), "rebalance", "rebalance.in") < target) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("input not committed up to " + target + " in time");
             }

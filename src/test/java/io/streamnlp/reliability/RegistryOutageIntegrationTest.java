@@ -81,7 +81,7 @@ class RegistryOutageIntegrationTest {
                 produceV2(kafka, v2Id, BEFORE, DURING);
                 long stoppedAt = System.nanoTime();
                 Thread.sleep(12_000);
-                long committedDuringOutage = PipelineProbe.committed(kafka.bootstrapServers(), "outage", "outage.in");
+                long committedDuringOutage = PipelineProbe.processed(kafka.bootstrapServers(), "outage", "outage.in");
                 assertThat(committedDuringOutage).as("nothing is skipped while the registry is down").isEqualTo(BEFORE);
                 registryProcess = ApicurioRegistry.start(ApicurioRegistry.defaultHome(), ports[0], ports[1], registryData);
                 System.out.printf("[registry-outage] registry down for %d ms%n", (System.nanoTime() - stoppedAt) / 1_000_000);
@@ -149,7 +149,7 @@ class RegistryOutageIntegrationTest {
 
     private static void awaitCommitted(KafkaTestCluster kafka, long target) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (PipelineProbe.committed(kafka.bootstrapServers(), "outage", "outage.in") < target) {
+        while (PipelineProbe.processed(kafka.bootstrapServers(), "outage", "outage.in") < target) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("input not committed up to " + target + " in time");
             }

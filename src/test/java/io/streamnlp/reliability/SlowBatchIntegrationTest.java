@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Max-length texts in full batches, the slowest work there is, under a tight max.poll.interval.ms:
  * the bound on records per poll keeps the stream thread inside it, so the group never rebalances.
+ * 30 s is a tenth of the default; four full batches of 512-token texts fit in it with e5 on 2 cores.
  */
 @Tag("slow")
 class SlowBatchIntegrationTest {
@@ -59,7 +60,7 @@ class SlowBatchIntegrationTest {
                     StreamNlpConfig.MODEL_MAX_LENGTH, "512",
                     StreamNlpConfig.BATCH_MAX_TOKENS, "16384",
                     StreamNlpConfig.STATE_DIR, stateDir.toString(),
-                    "kafka.consumer.max.poll.interval.ms", "8000"));
+                    "kafka.consumer.max.poll.interval.ms", "30000"));
             List<KafkaStreams.State> states = new CopyOnWriteArrayList<>();
             try (StreamNlpApplication app = new StreamNlpApplication(config)) {
                 app.streams().setStateListener((now, before) -> states.add(now));

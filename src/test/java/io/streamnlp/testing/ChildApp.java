@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * StreamNLP's {@code run} command in a separate JVM, so a test can kill it for real (SIGKILL: no
+ * A StreamNLP command ({@code run} by default) in a separate JVM, so a test can kill it for real (SIGKILL: no
  * shutdown hook, no flush, no commit) or stop it with SIGTERM and check its exit code.
  */
 public final class ChildApp {
@@ -24,10 +24,17 @@ public final class ChildApp {
     }
 
     public static ChildApp start(Map<String, String> settings, Path log) throws IOException {
+        return start("run", List.of(), settings, log);
+    }
+
+    /** Any StreamNLP command, e.g. {@code replay} with its own flags, plus {@code --set} settings. */
+    public static ChildApp start(String subcommand, List<String> flags, Map<String, String> settings, Path log)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "io.streamnlp.cli.StreamNlpCommand", "run"));
+                "io.streamnlp.cli.StreamNlpCommand", subcommand));
+        command.addAll(flags);
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -63,6 +70,15 @@ public final class ChildApp {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("child did not stop within " + timeout + ", see " + log);
+        }
+        return process.exitValue();
+    }
+
+    /** Waits for the child to exit by itself; returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("child still running after " + timeout + ", see " + log);
         }
         return process.exitValue();
     }

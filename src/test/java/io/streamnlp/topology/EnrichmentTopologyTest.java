@@ -163,6 +163,61 @@ class EnrichmentTopologyTest {
     }
 
     @Test
+    void aTextSeenBeforeIsServedFromTheCacheWithItsOwnOffsets() {
+        start(Map.of());
+        String text = "Maria from Google loved the pasta at our hotel in Paris.";
+        String respaced = "  Maria  from Google loved the pasta at our hotel in   Paris. ";
+        input("logs").pipeInput(new TestRecord<>(utf8("c1"), utf8(text), T0));
+        input("logs").pipeInput(new TestRecord<>(utf8("c2"), utf8(text), T0.plusSeconds(1))); // same batch: its twin's pass
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        input("logs").pipeInput(new TestRecord<>(utf8("c3"), utf8(respaced), T0.plusSeconds(2))); // served on arrival
+        input("logs").pipeInput(new TestRecord<>(utf8("c4"), utf8("A different text about Rome."), T0.plusSeconds(3)));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        var vectors = embeddings().readRecordsToList();
+        var entities = driver.createOutputTopic(prefix + ".entities", new ByteArrayDeserializer(),
+                AvroSerdes.specific(EntitiesRecord.class, registry, false).deserializer()).readRecordsToList();
+        var sentiment = driver.createOutputTopic(prefix + ".sentiment", new ByteArrayDeserializer(),
+                AvroSerdes.specific(SentimentRecord.class, registry, false).deserializer()).readRecordsToList();
+        assertThat(sessions.textsEncoded()).as("two distinct texts, two encoder passes").isEqualTo(2);
+        assertThat(vectors).extracting(r -> r.value().getId()).containsExactlyInAnyOrder("c1", "c2", "c3", "c4");
+        Map<String, EmbeddingRecord> byId = new HashMap<>();
+        vectors.forEach(r -> byId.put(r.value().getId(), r.value()));
+        assertThat(byId.get("c1").getCached()).isFalse();
+        assertThat(byId.get("c2").getCached()).isTrue();
+        assertThat(byId.get("c3").getCached()).isTrue();
+        assertThat(byId.get("c4").getCached()).isFalse();
+        assertThat(byId.get("c3").getVector()).as("the same bits as the fresh computation").isEqualTo(byId.get("c1").getVector());
+        assertThat(byId.get("c3").getTokenCount()).isEqualTo(byId.get("c1").getTokenCount());
+        Map<String, SentimentRecord> moods = new HashMap<>();
+        sentiment.forEach(r -> moods.put(r.value().getId(), r.value()));
+        assertThat(moods.get("c3").getPositive()).isEqualTo(moods.get("c1").getPositive());
+        assertThat(moods.get("c3").getLabel()).isEqualTo(moods.get("c1").getLabel());
+        assertThat(vectors).filteredOn(r -> r.value().getId().equals("c3"))
+                .extracting(TestRecord::getRecordTime).as("the new event's own timestamp").containsExactly(T0.plusSeconds(2));
+
+        var fresh = entities.stream().filter(r -> r.value().getId().equals("c1")).findFirst().orElseThrow().value();
+        var served = entities.stream().filter(r -> r.value().getId().equals("c3")).findFirst().orElseThrow().value();
+        assertThat(served.getEntities()).extracting(Entity::getText).containsExactlyElementsOf(
+                fresh.getEntities().stream().map(Entity::getText).toList());
+        assertThat(served.getEntities()).extracting(Entity::getText).contains("Maria", "Google", "Paris");
+        for (Entity entity : served.getEntities()) {
+            assertThat(respaced.substring(entity.getStart(), entity.getEnd())).isEqualTo(entity.getText());
+        }
+    }
+
+    @Test
+    void withTheCacheOffEveryTextIsEncoded() {
+        start(Map.of(StreamNlpConfig.CACHE_ENABLED, "false"));
+        for (int i = 0; i < 3; i++) {
+            input("logs").pipeInput(new TestRecord<>(utf8("n" + i), utf8("Great product!"), T0.plusSeconds(i)));
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertThat(embeddings().readRecordsToList()).extracting(r -> r.value().getCached()).containsExactly(false, false, false);
+        assertThat(sessions.textsEncoded()).isEqualTo(3);
+    }
+
+    @Test
     void aFullBatchRunsAtOnceAndTheRestWaitsForTheClock() {
         start(Map.of(StreamNlpConfig.BATCH_MAX_RECORDS, "4"));
         for (int i = 0; i < 5; i++) {

@@ -1,6 +1,5 @@
-package io.streamnlp.batching;
+package io.streamnlp.registry;
 
-import io.streamnlp.schema.internal.PendingText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,26 +9,33 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Plain Avro binary for the pending-batch store and its changelog. Internal state, read back only by
- * this same schema, so no registry and no framing.
+ * Plain Avro binary for internal state (the pending-batch and result-cache stores, their changelogs
+ * and the by-text repartition topic). Read back only by this same build's schema, so no registry and
+ * no framing: the schemas live in {@code schemas/internal}.
  */
-public final class PendingTextSerde implements Serde<PendingText> {
+public final class InternalAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
-    private final SpecificDatumWriter<PendingText> writer = new SpecificDatumWriter<>(PendingText.class);
-    private final SpecificDatumReader<PendingText> reader = new SpecificDatumReader<>(PendingText.class);
+    private final SpecificDatumWriter<T> writer;
+    private final SpecificDatumReader<T> reader;
+
+    public InternalAvroSerde(Class<T> type) {
+        this.writer = new SpecificDatumWriter<>(type);
+        this.reader = new SpecificDatumReader<>(type);
+    }
 
     @Override
-    public Serializer<PendingText> serializer() {
+    public Serializer<T> serializer() {
         return (topic, value) -> {
             if (value == null) {
                 return null;
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(128 + value.getText().length());
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
             try {
                 writer.write(value, encoder);
@@ -41,7 +47,7 @@ public final class PendingTextSerde implements Serde<PendingText> {
     }
 
     @Override
-    public Deserializer<PendingText> deserializer() {
+    public Deserializer<T> deserializer() {
         return (topic, bytes) -> {
             if (bytes == null) {
                 return null;

@@ -1,0 +1,210 @@
+package io.streamnlp.cache;
+
+import io.streamnlp.ops.TaskMetrics;
+import io.streamnlp.schema.internal.CachedResult;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * One task's result cache: a persistent, changelogged key-value store (RocksDB) of
+ * {@link CachedResult}s, bounded by entries and bytes, with TinyLFU admission.
+ *
+ * <p>Policy, and why. Review and event streams are dominated by a few very frequent texts ("Great
+ * product!") buried in a long tail of texts seen once. Plain LRU lets every one-off text push out a
+ * frequent one. So, as in TinyLFU (Einziger et al.; Caffeine's policy), a {@link FrequencySketch}
+ * counts recent look-ups of every key, admitted or not; while the cache has room every result is
+ * admitted, and once it is full a new result is admitted only if its text has been looked up more
+ * often than a victim, the least frequent of {@value #SAMPLE} entries drawn at random (sampled
+ * LFU eviction, as Redis does, since RocksDB keeps no frequency order). The sketch halves its
+ * counters periodically, which is the "decay": popularity must be recent.
+ *
+ * <p>The sketch and the in-memory index (key, size, admission time) are rebuilt from the store when
+ * the task starts, so a restarted or migrated task has a warm cache at once; the frequencies start
+ * over. Entries older than the TTL are not served and are purged by {@link #expire}.
+ *
+ * <p>All writes go through the store, so under exactly-once they commit with the outputs they
+ * served: after a crash the cache and the output topics agree.
+ */
+public final class ResultCache {
+
+    static final int SAMPLE = 8;
+
+    private final KeyValueStore<Bytes, CachedResult> store;
+    private final CacheSettings settings;
+    private final TaskMetrics metrics;
+    private final FrequencySketch sketch;
+    private final SplittableRandom random = new SplittableRandom(42);
+    /** Every stored key, for random sampling, and its slot. */
+    private final List<Bytes> keys = new ArrayList<>();
+    private final Map<Bytes, Slot> slots = new HashMap<>();
+    private long bytes;
+
+    private static final class Slot {
+        int position;
+        final int size;
+        final long storedAt;
+
+        Slot(int position, int size, long storedAt) {
+            this.position = position;
+            this.size = size;
+            this.storedAt = storedAt;
+        }
+    }
+
+    public ResultCache(KeyValueStore<Bytes, CachedResult> store, CacheSettings settings, TaskMetrics metrics, long now) {
+        this.store = store;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.sketch = new FrequencySketch(settings.maxEntries());
+        rebuildIndex(now);
+    }
+
+    private void rebuildIndex(long now) {
+        List<Bytes> stale = new ArrayList<>();
+        try (KeyValueIterator<Bytes, CachedResult> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<Bytes, CachedResult> entry = all.next();
+                if (expired(entry.value.getStoredAt(), now) || slots.size() >= settings.maxEntries()) {
+                    stale.add(entry.key);
+                } else {
+                    index(entry.key, sizeOf(entry.value), entry.value.getStoredAt());
+                }
+            }
+        }
+        stale.forEach(store::delete);
+        metrics.add("cache-expirations", "Cache entries dropped for age", stale.size());
+        publishLevels();
+    }
+
+    /** The cached result for {@code key}, or null; counts the look-up either way. */
+    public CachedResult get(Bytes key, long now) {
+        sketch.increment(key);
+        Slot slot = slots.get(key);
+        if (slot != null && expired(slot.storedAt, now)) {
+            remove(key);
+            metrics.increment("cache-expirations", "Cache entries dropped for age");
+            publishLevels();
+            slot = null;
+        }
+        CachedResult result = slot == null ? null : store.get(key);
+        if (result == null) {
+            metrics.increment("cache-misses", "Texts looked up in the cache and not found");
+        }
+        return result;
+    }
+
+    /** The cached result for {@code key}, or null, without counting a look-up (a re-check). */
+    public CachedResult peek(Bytes key, long now) {
+        Slot slot = slots.get(key);
+        return slot == null || expired(slot.storedAt, now) ? null : store.get(key);
+    }
+
+    /** Counts a text served without its own encoder pass (from the store or a same-batch twin). */
+    public void countHit() {
+        metrics.increment("cache-hits", "Texts served without their own encoder pass");
+    }
+
+    /** Offers a fresh result; admitted while there is room, else only if more frequent than a victim. */
+    public void offer(Bytes key, CachedResult result) {
+        if (slots.containsKey(key)) {
+            return; // a same-batch twin was admitted already
+        }
+        int size = sizeOf(result);
+        if (size > settings.maxBytes()) {
+            metrics.increment("cache-rejections", "Results not admitted to the cache");
+            return;
+        }
+        while (slots.size() + 1 > settings.maxEntries() || bytes + size > settings.maxBytes()) {
+            Bytes victim = leastFrequentOfSample();
+            if (sketch.frequency(key) <= sketch.frequency(victim)) {
+                metrics.increment("cache-rejections", "Results not admitted to the cache");
+                return;
+            }
+            remove(victim);
+            metrics.increment("cache-evictions", "Cache entries evicted to admit a more frequent text");
+        }
+        store.put(key, result);
+        index(key, size, result.getStoredAt());
+        metrics.increment("cache-admissions", "Results admitted to the cache");
+        publishLevels();
+    }
+
+    /** Drops every entry older than the TTL. */
+    public void expire(long now) {
+        List<Bytes> old = new ArrayList<>();
+        slots.forEach((key, slot) -> {
+            if (expired(slot.storedAt, now)) {
+                old.add(key);
+            }
+        });
+        old.forEach(this::remove);
+        if (!old.isEmpty()) {
+            metrics.add("cache-expirations", "Cache entries dropped for age", old.size());
+            publishLevels();
+        }
+    }
+
+    public long entries() {
+        return slots.size();
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    private Bytes leastFrequentOfSample() {
+        Bytes victim = null;
+        int lowest = Integer.MAX_VALUE;
+        for (int i = 0; i < SAMPLE; i++) {
+            Bytes candidate = keys.get(random.nextInt(keys.size()));
+            int frequency = sketch.frequency(candidate);
+            if (frequency < lowest) {
+                lowest = frequency;
+                victim = candidate;
+            }
+        }
+        return victim;
+    }
+
+    private boolean expired(long storedAt, long now) {
+        return now - storedAt >= settings.ttlMs();
+    }
+
+    private void index(Bytes key, int size, long storedAt) {
+        slots.put(key, new Slot(keys.size(), size, storedAt));
+        keys.add(key);
+        bytes += size;
+    }
+
+    private void remove(Bytes key) {
+        Slot slot = slots.remove(key);
+        if (slot == null) {
+            return;
+        }
+        // Swap-remove keeps sampling O(1).
+        Bytes last = keys.removeLast();
+        if (slot.position < keys.size()) {
+            keys.set(slot.position, last);
+            slots.get(last).position = slot.position;
+        }
+        bytes -= slot.size;
+        store.delete(key);
+    }
+
+    private void publishLevels() {
+        metrics.set("cache-entries", "Entries in this task's result cache", slots.size());
+        metrics.set("cache-bytes", "Bytes of entries (key and value) in this task's result cache", bytes);
+    }
+
+    /** Bytes an entry takes in the store: the key, the vector, the fixed fields and the entities. */
+    static int sizeOf(CachedResult result) {
+        return CacheKeys.KEY_BYTES + result.getVector().remaining() + 48 + 24 * result.getEntities().size();
+    }
+}

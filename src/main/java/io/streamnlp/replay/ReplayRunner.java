@@ -1,0 +1,233 @@
+package io.streamnlp.replay;
+
+import io.streamnlp.app.StreamNlpApplication;
+import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.ops.TaskMetrics;
+import io.streamnlp.schema.internal.PendingText;
+import io.streamnlp.topology.TopologyNames;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the enrichment over a bounded stretch of existing topics, as its own Kafka Streams
+ * application, and stops when every partition has passed its end.
+ *
+ * <ul>
+ *   <li>Its application id ({@code streamnlp-replay-<hash of the request>}, or the one given) is
+ *       its own consumer group, state and internal topics: the live application's offsets and
+ *       state are never touched. Run the same request again and it resumes.
+ *   <li>The start becomes the group's committed offsets before Kafka Streams starts (only when the
+ *       group has none: a resumed replay goes on from its own commits). The end is fixed in a plan
+ *       file under {@code state.dir/replays/} on first run, so "latest" means latest at the start.
+ *   <li>Exactly-once as the live pipeline: outputs and consumed offsets commit together, so a replay
+ *       killed midway and run again emits nothing twice.
+ *   <li>{@code inference.batch.invariant} is on unless set: a replay's vectors must not depend on
+ *       how its records happened to be batched.
+ * </ul>
+ */
+public final class ReplayRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayRunner.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    /**
+     * @param sources source topics, each {@code topic} or {@code topic:format}, comma-separated
+     * @param outputPrefix prefix of the output topics, or null for the live ones ({@code output.topic.prefix})
+     * @param id application id to use, or null to derive it from the request
+     * @param maxRecordsPerSecond throttle, or 0 for none
+     */
+    public record Request(String sources, String start, String end, String outputPrefix, String id,
+            double maxRecordsPerSecond) {}
+
+    private ReplayRunner() {}
+
+    /** The application id of a request: the same request always gets the same id, so it can resume. */
+    public static String idOf(Request request, StreamNlpConfig base) {
+        if (request.id() != null) {
+            return request.id();
+        }
+        String identity = String.join("|", request.sources(), request.start(), request.end(),
+                base.getString(StreamNlpConfig.MODEL_NAME), prefixOf(request, base));
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            return "streamnlp-replay-" + HexFormat.of().formatHex(hash, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String prefixOf(Request request, StreamNlpConfig base) {
+        return request.outputPrefix() != null ? request.outputPrefix() : base.getString(StreamNlpConfig.OUTPUT_TOPIC_PREFIX);
+    }
+
+    /** The configuration the replay runs with: the base, with its own id, sources and outputs. */
+    public static StreamNlpConfig configFor(Request request, StreamNlpConfig base) {
+        Map<String, Object> settings = new HashMap<>(base.originals());
+        settings.put(StreamNlpConfig.APPLICATION_ID, idOf(request, base));
+        settings.put(StreamNlpConfig.INPUT_TOPICS, request.sources());
+        settings.put(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, prefixOf(request, base));
+        settings.putIfAbsent(StreamNlpConfig.INFERENCE_BATCH_INVARIANT, "true");
+        return new StreamNlpConfig(settings);
+    }
+
+    /**
+     * Plans (or reloads the plan of) the replay, runs it to its end and returns the summary.
+     *
+     * @param terminal where to draw the progress bar, or null to log progress lines
+     */
+    public static ReplaySummary run(Request request, StreamNlpConfig base, PrintStream terminal) throws Exception {
+        StreamNlpConfig config = configFor(request, base);
+        String id = config.getString(StreamNlpConfig.APPLICATION_ID);
+        List<String> topics = config.inputTopics().stream().map(t -> t.name()).toList();
+        Path planFile = Path.of(config.getString(StreamNlpConfig.STATE_DIR), "replays", id + ".properties");
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            ReplayPlan plan;
+            if (Files.exists(planFile)) {
+                plan = ReplayPlan.load(planFile);
+                LOG.info("Resuming replay {} (plan {})", id, planFile);
+            } else {
+                plan = ReplayPlan.resolve(admin, topics, ReplayBound.parse(request.start()), ReplayBound.parse(request.end()));
+                plan.save(planFile);
+                LOG.info("Planned replay {}: {} records in {} partition(s) (plan {})", id, plan.total(),
+                        plan.ranges().size(), planFile);
+            }
+            if (committed(admin, id).keySet().stream().noneMatch(plan.ranges()::containsKey)) {
+                Map<TopicPartition, OffsetAndMetadata> start = new LinkedHashMap<>();
+                plan.startOffsets().forEach((p, offset) -> start.put(p, new OffsetAndMetadata(offset)));
+                admin.alterConsumerGroupOffsets(id, start).all().get(30, TimeUnit.SECONDS);
+            }
+            int partitions = plan.ranges().keySet().stream().mapToInt(TopicPartition::partition).max().orElse(0) + 1;
+            createMissing(admin, config.outputTopics().all(), partitions);
+
+            Throttle throttle = request.maxRecordsPerSecond() > 0 ? new Throttle(request.maxRecordsPerSecond()) : null;
+            ReplayProgress progress = new ReplayProgress(plan.total(), terminal);
+            long started = System.nanoTime();
+            try (StreamNlpApplication app = new StreamNlpApplication(config, () -> new ReplayGate(plan, throttle))) {
+                app.start();
+                while (true) {
+                    KafkaStreams.State state = app.streams().state();
+                    if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
+                        throw new IllegalStateException("Replay " + id + " stopped: Kafka Streams is " + state);
+                    }
+                    Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, id);
+                    long backlog = byTextBacklog(admin, config, committed);
+                    boolean finished = state == KafkaStreams.State.RUNNING && backlog == 0
+                            && passedEnd(plan, committed) && nothingPending(app);
+                    // The by-text log also holds aborted writes of a killed run, hence the floor.
+                    progress.update(Math.max(0, done(plan, committed) - backlog), finished);
+                    if (finished) {
+                        break;
+                    }
+                    Thread.sleep(POLL.toMillis());
+                }
+                Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics = app.streams().metrics();
+                return new ReplaySummary(id,
+                        (long) TaskMetrics.sum(metrics, "records-in-total"),
+                        (long) TaskMetrics.sum(metrics, "records-out-total"),
+                        (long) TaskMetrics.sum(metrics, "dead-lettered-total"),
+                        (long) TaskMetrics.sum(metrics, "cache-hits-total"),
+                        (long) TaskMetrics.sum(metrics, "replay-skipped-total"),
+                        Duration.ofNanos(System.nanoTime() - started));
+            }
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String group) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        committed.values().removeIf(java.util.Objects::isNull);
+        return committed;
+    }
+
+    private static boolean passedEnd(ReplayPlan plan, Map<TopicPartition, OffsetAndMetadata> committed) {
+        return plan.ranges().entrySet().stream().allMatch(e -> e.getValue()[0] >= e.getValue()[1]
+                || (committed.containsKey(e.getKey()) && committed.get(e.getKey()).offset() >= e.getValue()[1]));
+    }
+
+    /** Source records the replay has read, per the committed offsets, within the plan's ranges. */
+    private static long done(ReplayPlan plan, Map<TopicPartition, OffsetAndMetadata> committed) {
+        long done = 0;
+        for (var entry : plan.ranges().entrySet()) {
+            OffsetAndMetadata offset = committed.get(entry.getKey());
+            long[] range = entry.getValue();
+            done += offset == null ? 0 : Math.max(0, Math.min(offset.offset(), range[1]) - range[0]);
+        }
+        return done;
+    }
+
+    /** Events read from the sources but still in the by-text topic (the cache's routing hop). */
+    private static long byTextBacklog(Admin admin, StreamNlpConfig config, Map<TopicPartition, OffsetAndMetadata> committed)
+            throws Exception {
+        if (!config.getBoolean(StreamNlpConfig.CACHE_ENABLED)) {
+            return 0;
+        }
+        String topic = config.byTextTopic();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        try {
+            admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        } catch (ExecutionException e) {
+            return 0; // not created yet
+        }
+        long backlog = 0;
+        for (var entry : admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).entrySet()) {
+            OffsetAndMetadata consumed = committed.get(entry.getKey());
+            backlog += Math.max(0, entry.getValue().offset() - (consumed == null ? 0 : consumed.offset()));
+        }
+        return backlog;
+    }
+
+    /** No text waits in a micro-batch (interactive query on the pending-batch stores). */
+    private static boolean nothingPending(StreamNlpApplication app) {
+        try {
+            var store = app.streams().store(StoreQueryParameters.fromNameAndType(TopologyNames.PENDING_STORE,
+                    QueryableStoreTypes.<Long, PendingText>keyValueStore()));
+            try (KeyValueIterator<Long, PendingText> all = store.all()) {
+                return !all.hasNext();
+            }
+        } catch (RuntimeException e) {
+            return false; // stores migrating or not ready: ask again
+        }
+    }
+
+    private static void createMissing(Admin admin, List<String> topics, int partitions) throws Exception {
+        Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
+                .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty())).toList();
+        if (!missing.isEmpty()) {
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                LOG.info("Created output topics {}", missing.stream().map(NewTopic::name).toList());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+}
