@@ -6,6 +6,9 @@ import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.ops.AccountingLog;
+import io.streamnlp.ops.Health;
+import io.streamnlp.ops.OpsServer;
+import io.streamnlp.ops.Telemetry;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.topology.EnrichmentTopology;
@@ -30,7 +33,9 @@ public final class StreamNlpApplication implements AutoCloseable {
     private final EncoderSessions sessions;
     private final SchemaRegistryClient registry;
     private final KafkaStreams streams;
+    private final Telemetry telemetry;
     private AccountingLog accountingLog;
+    private OpsServer opsServer;
     private ByTextTopic byTextTopic;
 
     public StreamNlpApplication(StreamNlpConfig config) {
@@ -54,7 +59,9 @@ public final class StreamNlpApplication implements AutoCloseable {
         LOG.info("Loaded task heads {}", heads.versions());
         RegistrySettings registrySettings = RegistrySettings.fromConfig(config.registrySettings());
         this.registry = new SchemaRegistryClient(registrySettings);
-        Topology topology = EnrichmentTopology.build(config, sessions, heads, registry, inputGate);
+        this.telemetry = new Telemetry(config.getString(StreamNlpConfig.APPLICATION_ID), encoder.spec().name(),
+                encoder.spec().version(), heads.versions());
+        Topology topology = EnrichmentTopology.build(config, sessions, heads, registry, inputGate, telemetry.pipeline());
         LOG.debug("Topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, config.streamsProperties());
         // A thread that dies (e.g. the registry unreachable) is replaced and resumes from the last
@@ -64,6 +71,7 @@ public final class StreamNlpApplication implements AutoCloseable {
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
+        telemetry.bind(streams);
     }
 
     public void start() {
@@ -74,8 +82,26 @@ public final class StreamNlpApplication implements AutoCloseable {
             byTextTopic = new ByTextTopic(config);
             byTextTopic.ensure(config.inputTopics());
         }
+        int metricsPort = config.getInt(StreamNlpConfig.METRICS_PORT);
+        if (metricsPort >= 0) {
+            opsServer = OpsServer.start(metricsPort, telemetry, this::health);
+        }
         streams.start();
         accountingLog = new AccountingLog(streams, Duration.ofSeconds(config.getInt(StreamNlpConfig.ACCOUNTING_LOG_INTERVAL_S)));
+    }
+
+    /** Liveness and readiness now (the model is loaded: it was, before this object existed). */
+    public Health health() {
+        return Health.of(streams.state());
+    }
+
+    /** The port of the metrics and health endpoint, or -1 when it is off. */
+    public int metricsPort() {
+        return opsServer == null ? -1 : opsServer.port();
+    }
+
+    public Telemetry telemetry() {
+        return telemetry;
     }
 
     public KafkaStreams streams() {
@@ -96,6 +122,10 @@ public final class StreamNlpApplication implements AutoCloseable {
         if (byTextTopic != null) {
             byTextTopic.close();
         }
+        if (opsServer != null) {
+            opsServer.close();
+        }
+        telemetry.close();
         sessions.close();
         registry.close();
         encoder.close();

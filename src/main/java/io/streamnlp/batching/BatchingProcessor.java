@@ -11,6 +11,7 @@ import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.EncoderSession;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.inference.TokenizedText;
+import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.schema.internal.CachedResult;
 import io.streamnlp.schema.internal.PendingText;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -53,6 +55,7 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     private final String pendingStoreName;
     /** Null when the result cache is off. */
     private final CachePlan cachePlan;
+    private final PipelineMeters meters;
 
     private ProcessorContext<byte[], Enrichment> context;
     private KeyValueStore<Long, PendingText> pendingStore;
@@ -65,15 +68,17 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     private List<Waiting> backlog = List.of();
 
     /** A text in the batch, its key in the pending store, and its cache identity (null when uncacheable). */
-    private record Waiting(long sequence, PendingText event, TokenizedText tokens, NormalizedText normal, Bytes cacheKey) {}
+    private record Waiting(long sequence, PendingText event, TokenizedText tokens, NormalizedText normal, Bytes cacheKey,
+            long arrivedMs) {}
 
     public BatchingProcessor(EncoderSessions sessions, Heads heads, BatchSettings settings, String pendingStoreName,
-            CachePlan cachePlan) {
+            CachePlan cachePlan, PipelineMeters meters) {
         this.sessions = sessions;
         this.heads = heads;
         this.settings = settings;
         this.pendingStoreName = pendingStoreName;
         this.cachePlan = cachePlan;
+        this.meters = meters;
     }
 
     @Override
@@ -134,13 +139,15 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         }
         long sequence = nextSequence++;
         pendingStore.put(sequence, event);
-        enqueue(new Waiting(sequence, event, tokenizer.tokenize(event.getText()), normal, cacheKey));
+        enqueue(new Waiting(sequence, event, tokenizer.tokenize(event.getText()), normal, cacheKey,
+                context.currentSystemTimeMs()));
     }
 
     private Waiting waiting(long sequence, PendingText event) {
         NormalizedText normal = cache == null ? null : NormalizedText.of(event.getText());
         Bytes cacheKey = normal == null ? null : cachePlan.keys().keyOf(normal);
-        return new Waiting(sequence, event, tokenizer.tokenize(event.getText()), normal, cacheKey);
+        return new Waiting(sequence, event, tokenizer.tokenize(event.getText()), normal, cacheKey,
+                context.currentSystemTimeMs());
     }
 
     private Enrichment serve(CachedResult entry, PendingText event, NormalizedText normal) {
@@ -183,6 +190,7 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         List<Integer> fresh = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             Waiting waiting = texts.get(i);
+            meters.waited(now - waiting.arrivedMs());
             if (waiting.cacheKey() != null) {
                 if (firstOfKey.containsKey(waiting.cacheKey())) {
                     twins.add(i);
@@ -227,6 +235,8 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         EncoderSession session = sessions.forCurrentThread();
         List<TokenizedText> batchTokens = positions.stream().map(i -> texts.get(i).tokens()).toList();
         EncodedText[] encoded;
+        long paddedBefore = session.stats().paddedTokens();
+        long encodeStarted = System.nanoTime();
         if (settings.batchInvariant()) {
             encoded = new EncodedText[batchTokens.size()];
             for (int j = 0; j < encoded.length; j++) {
@@ -236,14 +246,25 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
             encoded = session.encode(batchTokens);
         }
         long started = System.nanoTime();
+        meters.encoderCall(batchTokens.size(), session.stats().paddedTokens() - paddedBefore, started - encodeStarted);
+        // The heads are pure functions of one text's encoder output: run them on every core (the
+        // encoder has finished with them), each text writing only its own slot, so results do not
+        // depend on scheduling. Cache admission stays on the stream thread (state stores are not shared).
+        int n = positions.size();
+        Sentiment[] sentiments = new Sentiment[n];
+        @SuppressWarnings("unchecked")
+        List<Entity>[] entityLists = new List[n];
+        IntStream.range(0, n).parallel().forEach(j -> {
+            Waiting waiting = texts.get(positions.get(j));
+            sentiments[j] = heads.sentiment().predict(encoded[j].sentenceVector());
+            entityLists[j] = heads.ner().predict(waiting.event().getText(), waiting.tokens(), encoded[j]);
+        });
         Map<Bytes, CachedResult> entries = new HashMap<>();
-        for (int j = 0; j < positions.size(); j++) {
+        for (int j = 0; j < n; j++) {
             Waiting waiting = texts.get(positions.get(j));
             TokenizedText tokens = waiting.tokens();
-            Sentiment sentiment = heads.sentiment().predict(encoded[j].sentenceVector());
-            List<Entity> entities = heads.ner().predict(waiting.event().getText(), tokens, encoded[j]);
             Enrichment result = new Enrichment(waiting.event(), encoded[j].sentenceVector(), tokens.length(),
-                    tokens.truncated(), sentiment, entities, false);
+                    tokens.truncated(), sentiments[j], entityLists[j], false);
             results[positions.get(j)] = result;
             if (waiting.cacheKey() != null) {
                 CachedResult entry = CachedResults.toEntry(result, waiting.normal(), now);
@@ -253,8 +274,9 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
                 }
             }
         }
-        metrics.add("head-nanos", "Time spent in the sentiment and NER heads (and cache admission)",
-                System.nanoTime() - started);
+        long headNanos = System.nanoTime() - started;
+        metrics.add("head-nanos", "Time spent in the sentiment and NER heads (and cache admission)", headNanos);
+        meters.heads(headNanos);
         return entries;
     }
 

@@ -55,6 +55,8 @@ public final class Benchmark {
             report.tokens(tokens);
             bucketed = EncoderBenchmark.run(encoder, tokens, BATCH, 5);
             unbucketed = EncoderBenchmark.run(plain, tokens, BATCH, 5);
+            // One text per call: the most batching can buy on this machine, model side.
+            report.encoderOneByOne(EncoderBenchmark.run(encoder, tokens.subList(0, size.perRecordTexts()), 1, 5));
             progress.println("task heads...");
             report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
         }
@@ -82,6 +84,9 @@ public final class Benchmark {
                     100 * REPEAT_SHARE, HOT_TEXTS);
             try (PipelineBenchmark withRepeats = new PipelineBenchmark(stack, repeating)) {
                 report.cache(withRepeats.throughput("cache", common), ReviewMix.idealHitRate(repeating));
+                progress.println("the same stream, cache off...");
+                report.cacheOffOnRepeats(withRepeats.throughput("cache-off-repeats",
+                        merge(common, Map.of(StreamNlpConfig.CACHE_ENABLED, "false"))));
             }
             double halfLoad = report.pipelineExactlyOnceRate() / 2;
             progress.printf("latency at half load (%.0f texts/s)...%n", halfLoad);

@@ -132,6 +132,7 @@ final class PipelineBenchmark implements AutoCloseable {
         all.put(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, prefix);
         all.put(StreamNlpConfig.APPLICATION_ID, prefix);
         all.put(StreamNlpConfig.STATE_DIR, Files.createTempDirectory("streamnlp-bench").toString());
+        all.put(StreamNlpConfig.METRICS_PORT, "-1");
         all.putAll(settings);
         return ConfigLoader.load(null, Map.of(), all);
     }

@@ -53,6 +53,8 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String CACHE_MAX_ENTRIES = "cache.max.entries";
     public static final String CACHE_MAX_BYTES = "cache.max.bytes";
     public static final String CACHE_TTL_MS = "cache.ttl.ms";
+    public static final String METRICS_PORT = "metrics.port";
+    public static final String LOG_FORMAT = "log.format";
 
     /** Batches a stream thread may run between two polls (sets consumer max.poll.records). */
     static final int MAX_POLL_BATCHES = 4;
@@ -104,7 +106,13 @@ public final class StreamNlpConfig extends AbstractConfig {
             .define(CACHE_TTL_MS, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(1), Importance.LOW,
                     "Age (from admission) after which a cache entry is no longer served and is purged.")
             .define(ACCOUNTING_LOG_INTERVAL_S, Type.INT, 60, Range.atLeast(1), Importance.LOW,
-                    "How often (seconds) to log, per input partition, records in / enriched / dead-lettered / pending, when they changed.");
+                    "How often (seconds) to log, per input partition, records in / enriched / dead-lettered / pending, when they changed.")
+            .define(METRICS_PORT, Type.INT, 9464, Range.between(-1, 65535), Importance.MEDIUM,
+                    "HTTP port of the operations endpoint: Prometheus metrics on /metrics, liveness on /health/live, "
+                            + "readiness on /health/ready. 0 picks a free port (tests); -1 turns the endpoint off.")
+            .define(LOG_FORMAT, Type.STRING, "text", ValidString.in("text", "json"), Importance.LOW,
+                    "Log line format: text, or json (one JSON object per line, for log shippers). Read by logback "
+                            + "at startup from the environment (STREAMNLP_LOG_FORMAT) or -Dstreamnlp.log.format.");
 
     public StreamNlpConfig(Map<String, ?> settings) {
         super(DEFINITION, settings, false);

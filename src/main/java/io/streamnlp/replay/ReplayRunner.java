@@ -92,6 +92,16 @@ public final class ReplayRunner {
         settings.put(StreamNlpConfig.INPUT_TOPICS, request.sources());
         settings.put(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, prefixOf(request, base));
         settings.putIfAbsent(StreamNlpConfig.INFERENCE_BATCH_INVARIANT, "true");
+        // A replay is a batch job beside the live instance, often on the same host: it reports through
+        // its progress line and summary, and must not take the live instance's metrics port.
+        settings.put(StreamNlpConfig.METRICS_PORT, "-1");
+        if (request.maxRecordsPerSecond() > 0) {
+            // The throttle sleeps on the stream thread: keep one poll to about a second of throttled
+            // work, so transactions still commit every commit.interval.ms or so and never approach
+            // their timeout (10 s under exactly-once).
+            int perPoll = (int) Math.max(1, Math.min(500, Math.round(request.maxRecordsPerSecond())));
+            settings.putIfAbsent("kafka.consumer.max.poll.records", Integer.toString(perPoll));
+        }
         return new StreamNlpConfig(settings);
     }
 
@@ -127,7 +137,8 @@ public final class ReplayRunner {
             Throttle throttle = request.maxRecordsPerSecond() > 0 ? new Throttle(request.maxRecordsPerSecond()) : null;
             ReplayProgress progress = new ReplayProgress(plan.total(), terminal);
             long started = System.nanoTime();
-            try (StreamNlpApplication app = new StreamNlpApplication(config, () -> new ReplayGate(plan, throttle))) {
+            try (CommittedRecords readable = new CommittedRecords(config.adminProperties());
+                    StreamNlpApplication app = new StreamNlpApplication(config, () -> new ReplayGate(plan, throttle))) {
                 app.start();
                 while (true) {
                     KafkaStreams.State state = app.streams().state();
@@ -135,11 +146,14 @@ public final class ReplayRunner {
                         throw new IllegalStateException("Replay " + id + " stopped: Kafka Streams is " + state);
                     }
                     Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, id);
-                    long backlog = byTextBacklog(admin, config, committed);
-                    boolean finished = state == KafkaStreams.State.RUNNING && backlog == 0
-                            && passedEnd(plan, committed) && nothingPending(app);
-                    // The by-text log also holds aborted writes of a killed run, hence the floor.
-                    progress.update(Math.max(0, done(plan, committed) - backlog), finished);
+                    Map<TopicPartition, Long> byTextEnds = byTextEnds(admin, config);
+                    long backlog = backlog(byTextEnds, committed);
+                    boolean finished = state == KafkaStreams.State.RUNNING
+                            && allRead(plan.ranges(), committed, readable)
+                            && allRead(asRanges(byTextEnds), committed, readable)
+                            && nothingPending(app);
+                    // The by-text log also holds aborted writes and markers, hence the floor.
+                    progress.update(finished ? plan.total() : Math.max(0, done(plan, committed) - backlog), finished);
                     if (finished) {
                         break;
                     }
@@ -164,9 +178,28 @@ public final class ReplayRunner {
         return committed;
     }
 
-    private static boolean passedEnd(ReplayPlan plan, Map<TopicPartition, OffsetAndMetadata> committed) {
-        return plan.ranges().entrySet().stream().allMatch(e -> e.getValue()[0] >= e.getValue()[1]
-                || (committed.containsKey(e.getKey()) && committed.get(e.getKey()).offset() >= e.getValue()[1]));
+    /**
+     * Has the group read every partition to the end of its range? Yes where its committed offset is
+     * past the end, or where nothing deliverable lies between the two (only markers or aborted
+     * writes: see {@link CommittedRecords}).
+     */
+    private static boolean allRead(Map<TopicPartition, long[]> ranges, Map<TopicPartition, OffsetAndMetadata> committed,
+            CommittedRecords readable) {
+        for (var entry : ranges.entrySet()) {
+            long[] range = entry.getValue();
+            OffsetAndMetadata offset = committed.get(entry.getKey());
+            long from = offset == null ? range[0] : Math.max(range[0], offset.offset());
+            if (from < range[1] && (offset == null || readable.anyBetween(entry.getKey(), from, range[1]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<TopicPartition, long[]> asRanges(Map<TopicPartition, Long> ends) {
+        Map<TopicPartition, long[]> ranges = new HashMap<>();
+        ends.forEach((partition, end) -> ranges.put(partition, new long[] {0, end}));
+        return ranges;
     }
 
     /** Source records the replay has read, per the committed offsets, within the plan's ranges. */
@@ -180,11 +213,20 @@ public final class ReplayRunner {
         return done;
     }
 
-    /** Events read from the sources but still in the by-text topic (the cache's routing hop). */
-    private static long byTextBacklog(Admin admin, StreamNlpConfig config, Map<TopicPartition, OffsetAndMetadata> committed)
-            throws Exception {
+    /** Offsets between the group's position and the end of the by-text topic: an upper bound of its backlog. */
+    private static long backlog(Map<TopicPartition, Long> byTextEnds, Map<TopicPartition, OffsetAndMetadata> committed) {
+        long backlog = 0;
+        for (var entry : byTextEnds.entrySet()) {
+            OffsetAndMetadata consumed = committed.get(entry.getKey());
+            backlog += Math.max(0, entry.getValue() - (consumed == null ? 0 : consumed.offset()));
+        }
+        return backlog;
+    }
+
+    /** The end offset of each partition of the by-text topic (the cache's routing hop); none when the cache is off. */
+    private static Map<TopicPartition, Long> byTextEnds(Admin admin, StreamNlpConfig config) throws Exception {
         if (!config.getBoolean(StreamNlpConfig.CACHE_ENABLED)) {
-            return 0;
+            return Map.of();
         }
         String topic = config.byTextTopic();
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
@@ -192,14 +234,11 @@ public final class ReplayRunner {
             admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
                     .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
         } catch (ExecutionException e) {
-            return 0; // not created yet
+            return Map.of(); // not created yet
         }
-        long backlog = 0;
-        for (var entry : admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).entrySet()) {
-            OffsetAndMetadata consumed = committed.get(entry.getKey());
-            backlog += Math.max(0, entry.getValue().offset() - (consumed == null ? 0 : consumed.offset()));
-        }
-        return backlog;
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).forEach((p, info) -> ends.put(p, info.offset()));
+        return ends;
     }
 
     /** No text waits in a micro-batch (interactive query on the pending-batch stores). */
@@ -215,14 +254,22 @@ public final class ReplayRunner {
         }
     }
 
+    /**
+     * Creates the output topics the replay writes to and that do not exist yet. Outputs keep the
+     * source's timestamps, so a replay of old events writes old timestamps: under a time retention
+     * (the broker's default is 7 days) the broker would delete them at its next retention check. The
+     * topics a replay creates therefore keep records until deleted ({@code retention.ms=-1}).
+     */
     private static void createMissing(Admin admin, List<String> topics, int partitions) throws Exception {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
-                .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty())).toList();
+                .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty()).configs(Map.of("retention.ms", "-1")))
+                .toList();
         if (!missing.isEmpty()) {
             try {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                LOG.info("Created output topics {}", missing.stream().map(NewTopic::name).toList());
+                LOG.info("Created output topics {} (retention.ms=-1: replayed records keep their old timestamps)",
+                        missing.stream().map(NewTopic::name).toList());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;

@@ -36,6 +36,7 @@ import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.InternalAvroSerde;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.heads.Heads;
+import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.SentimentRecord;
@@ -76,15 +77,16 @@ public final class EnrichmentTopology {
     private EnrichmentTopology() {}
 
     public static Topology build(StreamNlpConfig config, EncoderSessions sessions, Heads heads, SchemaRegistryClient registry) {
-        return build(config, sessions, heads, registry, null);
+        return build(config, sessions, heads, registry, null, PipelineMeters.none());
     }
 
     /**
      * @param inputGate when not null, a processor between each source and its ingest stage that
      *     forwards only the records that belong to the run (a replay's window; see replay.ReplayGate)
+     * @param meters where the inference stage records its histograms (batch size, padding, times)
      */
     public static Topology build(StreamNlpConfig config, EncoderSessions sessions, Heads heads, SchemaRegistryClient registry,
-            ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate) {
+            ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate, PipelineMeters meters) {
         OutputTopics outputs = config.outputTopics();
         EventValidator validator = new EventValidator(config.getInt(StreamNlpConfig.MAX_TEXT_BYTES));
         // Built from our settings (not the defaults) so topology-level options see them too.
@@ -125,7 +127,7 @@ public final class EnrichmentTopology {
                     config.byTextTopic());
             batchParents = new String[] {BY_TEXT_SOURCE};
         }
-        topology.addProcessor(BATCH, () -> new BatchingProcessor(sessions, heads, batchSettings, PENDING_STORE, cachePlan),
+        topology.addProcessor(BATCH, () -> new BatchingProcessor(sessions, heads, batchSettings, PENDING_STORE, cachePlan, meters),
                 batchParents);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), pendingSerde), BATCH);

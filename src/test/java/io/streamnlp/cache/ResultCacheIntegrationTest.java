@@ -144,6 +144,7 @@ class ResultCacheIntegrationTest {
                 StreamNlpConfig.OUTPUT_TOPIC_PREFIX, prefix,
                 StreamNlpConfig.MODEL_NAME, MODEL,
                 StreamNlpConfig.CACHE_ENABLED, Boolean.toString(cache),
+                StreamNlpConfig.METRICS_PORT, "0", // any free port: instances may share this JVM
                 StreamNlpConfig.STATE_DIR, stateDir.resolve(applicationId).toString()));
     }
 

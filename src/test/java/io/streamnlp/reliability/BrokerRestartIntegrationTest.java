@@ -58,6 +58,7 @@ class BrokerRestartIntegrationTest {
                     StreamNlpConfig.APPLICATION_ID, "restart",
                     StreamNlpConfig.INPUT_TOPICS, "restart.in:text",
                     StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "restart",
+                    StreamNlpConfig.METRICS_PORT, "0", // any free port: instances may share this JVM
                     StreamNlpConfig.STATE_DIR, stateDir.toString()));
             long atRestart;
             try (StreamNlpApplication app = new StreamNlpApplication(config)) {

@@ -75,6 +75,7 @@ class CrashRecoveryIntegrationTest {
             settings.put(StreamNlpConfig.INPUT_TOPICS, input + ":text");
             settings.put(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, prefix);
             settings.put(StreamNlpConfig.PROCESSING_GUARANTEE, guarantee);
+            settings.put(StreamNlpConfig.METRICS_PORT, "0");
             settings.put(StreamNlpConfig.STATE_DIR, workDir.resolve("state").toString());
             // A killed member must leave the group quickly so the restart does not wait 45 s for it.
             settings.put("kafka.consumer.session.timeout.ms", "6000");

@@ -95,6 +95,7 @@ class RebalanceIntegrationTest {
                 StreamNlpConfig.INPUT_TOPICS, "rebalance.in:text",
                 StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "rebalance",
                 StreamNlpConfig.INFERENCE_INTRA_OP_THREADS, "1",
+                StreamNlpConfig.METRICS_PORT, "0", // any free port: instances may share this JVM
                 StreamNlpConfig.STATE_DIR, workDir.resolve(instance).toString()));
     }
 

@@ -68,6 +68,7 @@ class RegistryOutageIntegrationTest {
                     StreamNlpConfig.APPLICATION_ID, "outage",
                     StreamNlpConfig.INPUT_TOPICS, "outage.in:avro",
                     StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "outage",
+                    StreamNlpConfig.METRICS_PORT, "0", // any free port: instances may share this JVM
                     StreamNlpConfig.STATE_DIR, workDir.resolve("state").toString()));
             try (StreamNlpApplication app = new StreamNlpApplication(config)) {
                 app.start();

@@ -59,6 +59,7 @@ class SlowBatchIntegrationTest {
                     StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "slow",
                     StreamNlpConfig.MODEL_MAX_LENGTH, "512",
                     StreamNlpConfig.BATCH_MAX_TOKENS, "16384",
+                    StreamNlpConfig.METRICS_PORT, "0", // any free port: instances may share this JVM
                     StreamNlpConfig.STATE_DIR, stateDir.toString(),
                     "kafka.consumer.max.poll.interval.ms", "30000"));
             List<KafkaStreams.State> states = new CopyOnWriteArrayList<>();

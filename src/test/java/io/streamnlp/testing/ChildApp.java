@@ -1,5 +1,6 @@
 package io.streamnlp.testing;
 
+import io.streamnlp.config.StreamNlpConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,9 @@ public final class ChildApp {
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 "io.streamnlp.cli.StreamNlpCommand", subcommand));
         command.addAll(flags);
+        if (!settings.containsKey(StreamNlpConfig.METRICS_PORT)) {
+            command.addAll(List.of("--set", StreamNlpConfig.METRICS_PORT + "=0")); // children may overlap
+        }
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -61,6 +61,7 @@ class EnrichmentTopologyTest {
                 StreamNlpConfig.INPUT_TOPICS, prefix + ".reviews:avro," + prefix + ".chat:json," + prefix + ".logs:text",
                 StreamNlpConfig.OUTPUT_TOPIC_PREFIX, prefix,
                 StreamNlpConfig.SCHEMA_REGISTRY_URL, TestRegistry.url(),
+                StreamNlpConfig.METRICS_PORT, "0", // any free port: instances may share this JVM
                 StreamNlpConfig.STATE_DIR, stateDir.toString(),
                 StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"));
         settings.putAll(extra);

@@ -1,0 +1,86 @@
+package io.streamnlp.ops;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * One instance's metrics, in Prometheus format: Kafka Streams' own metrics bound as they are (which
+ * include StreamNLP's counters, registered there by {@link TaskMetrics}: records in and out per
+ * topic, dead-lettered by reason, cache hits, misses, entries...), the inference stage's histograms
+ * ({@link PipelineMeters}), JVM and process metrics, and {@code streamnlp_model_info} naming the
+ * model and head versions. Every series carries an {@code application} tag (the application id).
+ */
+public final class Telemetry implements AutoCloseable {
+
+    static final Duration REFRESH = Duration.ofSeconds(5);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PipelineMeters pipeline;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "streamnlp-metrics-binder");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private KafkaStreamsMetrics streamsMetrics;
+
+    public Telemetry(String applicationId, String model, String modelVersion, String headVersions) {
+        registry.config().commonTags("application", applicationId);
+        Gauge.builder("streamnlp.model.info", () -> 1)
+                .description("The encoder and heads this instance serves (value always 1)")
+                .tags("model", model, "version", modelVersion, "heads", headVersions)
+                .register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        this.pipeline = new PipelineMeters(registry);
+    }
+
+    /**
+     * Binds the Kafka Streams client's metrics (its consumers', producers' and ours) as they are. Task
+     * metrics come and go with task assignment, so the binder looks for new ones every
+     * {@link #REFRESH} (Micrometer's default, a minute, would hide a new task's counters that long).
+     */
+    public void bind(KafkaStreams streams) {
+        streamsMetrics = new KafkaStreamsMetrics(streams, Tags.empty(), refresher, REFRESH);
+        streamsMetrics.bindTo(registry);
+    }
+
+    public PipelineMeters pipeline() {
+        return pipeline;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        refresher.shutdownNow();
+        gcMetrics.close();
+        registry.close();
+    }
+}
