@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.streamnlp.replay.ReplayRunner;
+import io.streamnlp.replay.ReplaySummary;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -76,6 +78,18 @@ final class PipelineBenchmark implements AutoCloseable {
             double seconds = (System.nanoTime() - started) / 1e9;
             return new Throughput(received / seconds, received, TaskMetrics.sum(app.streams().metrics(), "cache-hits-total"));
         }
+    }
+
+    /**
+     * Replays the whole pre-filled topic, as the {@code replay} command does (its own application
+     * id, batch-invariant encoder calls, stops by itself at the end). Its elapsed time includes
+     * model loading and the first rebalance, which the throughput rows leave out.
+     */
+    ReplaySummary replay(Map<String, String> settings) throws Exception {
+        String prefix = "bench.replay." + UUID.randomUUID().toString().substring(0, 6);
+        StreamNlpConfig base = config(prefix, settings);
+        return ReplayRunner.run(new ReplayRunner.Request(inputTopic + ":avro", "earliest", "latest", prefix, null, 0),
+                base, null);
     }
 
     /**

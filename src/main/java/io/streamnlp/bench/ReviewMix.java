@@ -13,6 +13,9 @@ import java.util.Random;
  */
 public final class ReviewMix {
 
+    /** Popularity of the k-th hot text ~ 1 / k^1.1 (the result cache issue's stream). */
+    static final double ZIPF_EXPONENT = 1.1;
+
     private ReviewMix() {}
 
     public static List<String> generate(int count, long seed) {
@@ -48,7 +51,7 @@ public final class ReviewMix {
         double[] cumulative = new double[hot];
         double sum = 0;
         for (int k = 0; k < hot; k++) {
-            sum += 1.0 / (k + 1);
+            sum += Math.pow(k + 1, -ZIPF_EXPONENT);
             cumulative[k] = sum;
         }
         List<String> stream = new ArrayList<>(count);

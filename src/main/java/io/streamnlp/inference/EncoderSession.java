@@ -20,9 +20,9 @@ import java.util.stream.IntStream;
 public final class EncoderSession implements AutoCloseable {
 
     /** Padding allowed inside one length bucket, as a share of its real tokens. */
-    static final double MAX_BUCKET_WASTE = 0.06;
+    static final double MAX_BUCKET_WASTE = 0.10;
     /** Below this many rows a bucket always grows: small ONNX calls cost more per row. */
-    static final int MIN_BUCKET_ROWS = 4;
+    static final int MIN_BUCKET_ROWS = 2;
 
     private final EncoderSpec spec;
     private final Model model;
