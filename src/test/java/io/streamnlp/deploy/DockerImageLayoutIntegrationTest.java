@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,20 @@ class DockerImageLayoutIntegrationTest {
 
     @TempDir
     Path image;
+
+    /** Runs after `mvn package` (failsafe), so the build outputs the image copies exist for certain. */
+    @Test
+    void buildOutputsTheImageTakesExistAfterPackage() throws IOException {
+        for (Path source : DockerfileTest.buildOutputSources()) {
+            assertThat(source).as("COPY --from=build source").exists();
+            if (Files.isDirectory(source)) {
+                try (Stream<Path> files = Files.list(source)) {
+                    assertThat(files.count()).as(source + " is not empty").isPositive();
+                }
+            }
+        }
+        DockerfileTest.assertModelFilesInImage();
+    }
 
     @Test
     void launcherRunsFromTheImageLayoutOnAJre() throws Exception {

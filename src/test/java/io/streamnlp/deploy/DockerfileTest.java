@@ -1,7 +1,6 @@
 package io.streamnlp.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.deploy.DockerfileModel.Copy;
@@ -104,21 +103,6 @@ class DockerfileTest {
                 }
             }
         }
-    }
-
-    @Test
-    void buildOutputsTheImageTakesExistAfterPackage() throws IOException {
-        Path jar = Repo.ROOT.resolve("target/streamnlp.jar");
-        assumeTrue(Files.isRegularFile(jar), "needs `mvn package` first (DockerImageLayoutIntegrationTest checks this after package)");
-        for (Path source : buildOutputSources()) {
-            assertThat(source).as("COPY --from=build source").exists();
-            if (Files.isDirectory(source)) {
-                try (Stream<Path> files = Files.list(source)) {
-                    assertThat(files.count()).as(source + " is not empty").isPositive();
-                }
-            }
-        }
-        assertModelFilesInImage();
     }
 
     /** The repository paths that the runtime stage's COPY --from=build instructions take. */

@@ -17,9 +17,9 @@ import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.SentimentRecord;
-import io.streamnlp.testing.TopicReader;
 import io.streamnlp.schema.TextEvent;
 import io.streamnlp.testing.KafkaWithRegistry;
+import io.streamnlp.testing.TopicReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,12 +30,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -193,27 +190,10 @@ abstract class EnrichmentPipelineContract {
     }
 
 
+    /** Anything beyond the expected count would be a duplicate: the reader waits a moment for it to show up. */
     private List<ConsumerRecord<byte[], EmbeddingRecord>> readEmbeddings(int expected, Duration timeout) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-reader",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], EmbeddingRecord>> records = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer())) {
-            consumer.subscribe(List.of(PREFIX + ".embeddings"));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            // Anything beyond the expected count would be a duplicate: give it a moment to show up.
-            long grace = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-            while (System.nanoTime() < grace) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
+        return TopicReader.readAll(kafka.bootstrapServers(), PREFIX + ".embeddings",
+                AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer(), expected, timeout);
     }
 
     private static float[] vector(EmbeddingRecord record) {
