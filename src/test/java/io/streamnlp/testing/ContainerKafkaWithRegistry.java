@@ -20,12 +20,12 @@ import org.testcontainers.utility.DockerImageName;
  * rebalance delay, no auto-created topics. The registry keeps its schemas in the broker (topic
  * {@code _schemas}), reached through a listener advertised under the broker's network alias.
  *
- * <p>Images are pinned; {@code -Dcontainers.kafka.image=...} and
+ * <p>Images are pinned (Kafka at the clients' version, as in docker/compose.yaml); {@code -Dcontainers.kafka.image=...} and
  * {@code -Dcontainers.registry.image=...} try others.
  */
 public final class ContainerKafkaWithRegistry implements KafkaWithRegistry {
 
-    public static final String KAFKA_IMAGE = System.getProperty("containers.kafka.image", "apache/kafka:4.1.0");
+    public static final String KAFKA_IMAGE = System.getProperty("containers.kafka.image", "apache/kafka:4.4.0");
     public static final String REGISTRY_IMAGE =
             System.getProperty("containers.registry.image", "confluentinc/cp-schema-registry:8.0.0");
 
