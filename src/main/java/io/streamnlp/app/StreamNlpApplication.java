@@ -1,6 +1,8 @@
 package io.streamnlp.app;
 
-import io.streamnlp.batching.EncoderSessions;
+import io.streamnlp.bytext.ByTextTopic;
+import io.streamnlp.enrich.Enricher;
+import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
@@ -31,6 +33,7 @@ public final class StreamNlpApplication implements AutoCloseable {
     private final StreamNlpConfig config;
     private final Encoder encoder;
     private final EncoderSessions sessions;
+    private final Enricher enricher;
     private final SchemaRegistryClient registry;
     private final KafkaStreams streams;
     private final Telemetry telemetry;
@@ -42,7 +45,10 @@ public final class StreamNlpApplication implements AutoCloseable {
         this(config, null);
     }
 
-    /** @param inputGate see {@link EnrichmentTopology#build(StreamNlpConfig, EncoderSessions, Heads, SchemaRegistryClient, ProcessorSupplier)} */
+    /**
+     * @param inputGate see {@link EnrichmentTopology#build(StreamNlpConfig, Enricher, SchemaRegistryClient,
+     *     ProcessorSupplier, io.streamnlp.ops.PipelineMeters)}
+     */
     public StreamNlpApplication(StreamNlpConfig config, ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate) {
         this.config = config;
         long started = System.nanoTime();
@@ -57,11 +63,13 @@ public final class StreamNlpApplication implements AutoCloseable {
         this.sessions = new EncoderSessions(encoder);
         Heads heads = Heads.load(encoder.spec().name());
         LOG.info("Loaded task heads {}", heads.versions());
+        this.enricher = new Enricher(sessions, heads, config.getBoolean(StreamNlpConfig.INFERENCE_BATCH_INVARIANT),
+                config.intraOpThreads());
         RegistrySettings registrySettings = RegistrySettings.fromConfig(config.registrySettings());
         this.registry = new SchemaRegistryClient(registrySettings);
         this.telemetry = new Telemetry(config.getString(StreamNlpConfig.APPLICATION_ID), encoder.spec().name(),
                 encoder.spec().version(), heads.versions());
-        Topology topology = EnrichmentTopology.build(config, sessions, heads, registry, inputGate, telemetry.pipeline());
+        Topology topology = EnrichmentTopology.build(config, enricher, registry, inputGate, telemetry.pipeline());
         LOG.debug("Topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, config.streamsProperties());
         // A thread that dies (e.g. the registry unreachable) is replaced and resumes from the last
@@ -126,6 +134,7 @@ public final class StreamNlpApplication implements AutoCloseable {
             opsServer.close();
         }
         telemetry.close();
+        enricher.close();
         sessions.close();
         registry.close();
         encoder.close();

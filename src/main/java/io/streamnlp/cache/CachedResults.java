@@ -1,19 +1,18 @@
 package io.streamnlp.cache;
 
-import io.streamnlp.batching.Enrichment;
-import io.streamnlp.heads.Entity;
-import io.streamnlp.heads.EntityType;
-import io.streamnlp.heads.Sentiment;
-import io.streamnlp.heads.SentimentLabel;
+import io.streamnlp.model.EntitySpan;
+import io.streamnlp.model.EntityKind;
+import io.streamnlp.model.SentimentScores;
+import io.streamnlp.model.TextAnalysis;
+import io.streamnlp.model.Polarity;
 import io.streamnlp.schema.internal.CachedEntity;
 import io.streamnlp.schema.internal.CachedResult;
-import io.streamnlp.schema.internal.PendingText;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Between a fresh {@link Enrichment} and the {@link CachedResult} kept in the store, both ways. */
+/** Between a fresh {@link TextAnalysis} and the {@link CachedResult} kept in the store, both ways. */
 public final class CachedResults {
 
     private CachedResults() {}
@@ -22,9 +21,9 @@ public final class CachedResults {
      * The cache entry for a fresh result, entity offsets moved to normal-form coordinates; null if an
      * entity cannot be mapped (then the result is simply not cached).
      */
-    public static CachedResult toEntry(Enrichment fresh, NormalizedText text, long now) {
+    public static CachedResult toEntry(TextAnalysis fresh, NormalizedText text, long now) {
         List<CachedEntity> entities = new ArrayList<>(fresh.entities().size());
-        for (Entity entity : fresh.entities()) {
+        for (EntitySpan entity : fresh.entities()) {
             int[] span = text.toNormal(entity.start(), entity.end());
             if (span == null) {
                 return null;
@@ -33,7 +32,7 @@ public final class CachedResults {
         }
         ByteBuffer vector = ByteBuffer.allocate(4 * fresh.vector().length).order(ByteOrder.LITTLE_ENDIAN);
         vector.asFloatBuffer().put(fresh.vector());
-        Sentiment sentiment = fresh.sentiment();
+        SentimentScores sentiment = fresh.sentiment();
         return CachedResult.newBuilder()
                 .setVector(vector)
                 .setTokenCount(fresh.tokenCount())
@@ -48,24 +47,25 @@ public final class CachedResults {
     }
 
     /**
-     * The entry served for {@code event}, whose text has the entry's normal form: entity offsets
-     * mapped onto this text, each span's text cut from it. Null if a span cannot be mapped.
+     * The entry served for {@code original}, a text with the entry's normal form ({@code text}):
+     * entity offsets mapped onto this spelling, each span's text cut from it. Null if a span cannot be
+     * mapped.
      */
-    public static Enrichment serve(CachedResult entry, PendingText event, NormalizedText text) {
-        List<Entity> entities = new ArrayList<>(entry.getEntities().size());
+    public static TextAnalysis serve(CachedResult entry, String original, NormalizedText text) {
+        List<EntitySpan> entities = new ArrayList<>(entry.getEntities().size());
         for (CachedEntity cached : entry.getEntities()) {
             int[] span = text.toOriginal(cached.getStart(), cached.getEnd());
             if (span == null) {
                 return null;
             }
-            entities.add(new Entity(EntityType.valueOf(cached.getType()), span[0], span[1],
-                    event.getText().substring(span[0], span[1]), cached.getConfidence()));
+            entities.add(new EntitySpan(EntityKind.valueOf(cached.getType()), span[0], span[1],
+                    original.substring(span[0], span[1]), cached.getConfidence()));
         }
         ByteBuffer bytes = entry.getVector().duplicate().order(ByteOrder.LITTLE_ENDIAN);
         float[] vector = new float[bytes.remaining() / 4];
         bytes.asFloatBuffer().get(vector);
-        Sentiment sentiment = new Sentiment(SentimentLabel.valueOf(entry.getLabel()), entry.getNegative(),
+        SentimentScores sentiment = new SentimentScores(Polarity.valueOf(entry.getLabel()), entry.getNegative(),
                 entry.getNeutral(), entry.getPositive());
-        return new Enrichment(event, vector, entry.getTokenCount(), entry.getTruncated(), sentiment, entities, true);
+        return new TextAnalysis(vector, entry.getTokenCount(), entry.getTruncated(), sentiment, entities);
     }
 }

@@ -1,6 +1,6 @@
 package io.streamnlp.cli;
 
-import io.streamnlp.heads.HeadEvaluator;
+import io.streamnlp.training.HeadEvaluator;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

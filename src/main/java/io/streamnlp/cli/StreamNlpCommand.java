@@ -1,6 +1,6 @@
 package io.streamnlp.cli;
 
-import io.streamnlp.config.AppVersion;
+import io.streamnlp.ops.AppVersion;
 import io.streamnlp.inference.OfflineDjl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,6 +1,6 @@
 package io.streamnlp.config;
 
-import io.streamnlp.errors.DeadLetteringProcessingExceptionHandler;
+import io.streamnlp.deadletter.DeadLetteringProcessingExceptionHandler;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.InputTopic;

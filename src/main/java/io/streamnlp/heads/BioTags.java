@@ -1,5 +1,7 @@
 package io.streamnlp.heads;
 
+import io.streamnlp.model.EntitySpan;
+import io.streamnlp.model.EntityKind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,52 +9,52 @@ import java.util.List;
  * The BIO tag set over the entity types: O, then B-X and I-X for each type. Decoding is Viterbi with
  * hard BIO constraints: a sequence never starts with I-X, and I-X only follows B-X or I-X.
  */
-final class BioTags {
+public final class BioTags {
 
-    static final List<String> LABELS = labels();
+    public static final List<String> LABELS = labels();
 
     private BioTags() {}
 
     private static List<String> labels() {
         List<String> labels = new ArrayList<>();
         labels.add("O");
-        for (EntityType type : EntityType.values()) {
+        for (EntityKind type : EntityKind.values()) {
             labels.add("B-" + type);
             labels.add("I-" + type);
         }
         return List.copyOf(labels);
     }
 
-    static int size() {
+    public static int size() {
         return LABELS.size();
     }
 
-    static int outside() {
+    public static int outside() {
         return 0;
     }
 
-    static int begin(EntityType type) {
+    public static int begin(EntityKind type) {
         return 1 + 2 * type.ordinal();
     }
 
-    static int inside(EntityType type) {
+    public static int inside(EntityKind type) {
         return 2 + 2 * type.ordinal();
     }
 
-    static boolean isBegin(int tag) {
+    public static boolean isBegin(int tag) {
         return tag > 0 && tag % 2 == 1;
     }
 
-    static boolean isInside(int tag) {
+    public static boolean isInside(int tag) {
         return tag > 0 && tag % 2 == 0;
     }
 
-    /** Entity type of a B- or I- tag; null for O. */
-    static EntityType type(int tag) {
-        return tag == 0 ? null : EntityType.values()[(tag - 1) / 2];
+    /** EntitySpan type of a B- or I- tag; null for O. */
+    public static EntityKind type(int tag) {
+        return tag == 0 ? null : EntityKind.values()[(tag - 1) / 2];
     }
 
-    static int index(String label) {
+    public static int index(String label) {
         int i = LABELS.indexOf(label);
         if (i < 0) {
             throw new IllegalArgumentException("Unknown tag " + label);
@@ -61,7 +63,7 @@ final class BioTags {
     }
 
     /** May {@code to} follow {@code from}? ({@code from} = -1 at the start of the text.) */
-    static boolean allowed(int from, int to) {
+    public static boolean allowed(int from, int to) {
         if (!isInside(to)) {
             return true;
         }
@@ -73,7 +75,7 @@ final class BioTags {
      *
      * @param probs per word the probability of each tag, {@code [n][size()]}
      */
-    static int[] viterbi(float[][] probs) {
+    public static int[] viterbi(float[][] probs) {
         return viterbi(probs, null, null, 0f);
     }
 
@@ -81,7 +83,7 @@ final class BioTags {
      * As {@link #viterbi(float[][])}, adding {@code weight x} log transition and start scores (a tag
      * bigram model of the training data) to the tag log-probabilities; weight 0 = constraints only.
      */
-    static int[] viterbi(float[][] probs, float[][] logTransitions, float[] logStart, float weight) {
+    public static int[] viterbi(float[][] probs, float[][] logTransitions, float[] logStart, float weight) {
         boolean bigram = logTransitions != null && weight != 0f;
         int n = probs.length;
         int t = size();
@@ -134,7 +136,7 @@ final class BioTags {
      * transitions: {@code [0]} is the start row ({@code [1][size()]}), {@code [1..]} the transitions
      * from each tag.
      */
-    static float[][] bigramLogProbabilities(int[] labels, int[] sentenceStart, int[] sentenceLength) {
+    public static float[][] bigramLogProbabilities(int[] labels, int[] sentenceStart, int[] sentenceLength) {
         int t = size();
         double[][] counts = new double[t + 1][t];
         for (int s = 0; s < sentenceStart.length; s++) {

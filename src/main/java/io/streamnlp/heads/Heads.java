@@ -1,5 +1,6 @@
 package io.streamnlp.heads;
 
+import io.streamnlp.model.SentimentScores;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.ModelCatalogue;
 import java.io.BufferedInputStream;

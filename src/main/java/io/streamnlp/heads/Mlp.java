@@ -11,15 +11,15 @@ import java.util.List;
  */
 public final class Mlp {
 
-    final int in;
-    final int hidden; // 0 = no hidden layer
-    final int out;
-    final float[][] w1;
-    final float[] b1;
-    final float[][] w2; // null without hidden layer
-    final float[] b2;
+    public final int in;
+    public final int hidden; // 0 = no hidden layer
+    public final int out;
+    public final float[][] w1;
+    public final float[] b1;
+    public final float[][] w2; // null without hidden layer
+    public final float[] b2;
 
-    Mlp(int in, int hidden, int out, float[][] w1, float[] b1, float[][] w2, float[] b2) {
+    public Mlp(int in, int hidden, int out, float[][] w1, float[] b1, float[][] w2, float[] b2) {
         this.in = in;
         this.hidden = hidden;
         this.out = out;
@@ -49,7 +49,7 @@ public final class Mlp {
     }
 
     /** Reads {@code w1,b1[,w2,b2]} from a head file. */
-    static Mlp from(HeadFile file) {
+    public static Mlp from(HeadFile file) {
         HeadFile.Tensor w1 = file.tensor("w1");
         HeadFile.Tensor b1 = file.tensor("b1");
         if (file.hasTensor("w2")) {
@@ -79,7 +79,7 @@ public final class Mlp {
     }
 
     /** The tensors to write; the weight matrices as f16 when {@code half}. */
-    List<HeadFile.Tensor> tensors(boolean half) {
+    public List<HeadFile.Tensor> tensors(boolean half) {
         int firstOut = hidden > 0 ? hidden : out;
         if (hidden == 0) {
             return List.of(new HeadFile.Tensor("w1", new int[] {in, firstOut}, flat(w1), half),
@@ -91,7 +91,7 @@ public final class Mlp {
                 new HeadFile.Tensor("b2", new int[] {out}, b2.clone(), false));
     }
 
-    Mlp copy() {
+    public Mlp copy() {
         return new Mlp(in, hidden, out, deepCopy(w1), b1.clone(), w2 == null ? null : deepCopy(w2),
                 b2 == null ? null : b2.clone());
     }
@@ -113,7 +113,7 @@ public final class Mlp {
         return logits;
     }
 
-    float[][] logits(float[][] x) {
+    public float[][] logits(float[][] x) {
         int rows = x.length;
         if (hidden == 0) {
             float[][] y = new float[rows][out];
@@ -134,7 +134,7 @@ public final class Mlp {
      * {@code y[r] = b + x[r] . W} for rows {@code [from, to)}; W is {@code [in][out]}. Each row of W is
      * loaded once and applied to every example (k outer, examples inner).
      */
-    static void affine(float[][] x, int from, int to, float[][] w, float[] b, float[][] y) {
+    public static void affine(float[][] x, int from, int to, float[][] w, float[] b, float[][] y) {
         for (int r = from; r < to; r++) {
             System.arraycopy(b, 0, y[r], 0, b.length);
         }
@@ -151,13 +151,13 @@ public final class Mlp {
     }
 
     /** y += a * v over the whole of y (v at least as long). */
-    static void axpy(float[] y, float a, float[] v) {
+    public static void axpy(float[] y, float a, float[] v) {
         for (int j = 0; j < y.length; j++) {
             y[j] += a * v[j];
         }
     }
 
-    static void relu(float[] v) {
+    public static void relu(float[] v) {
         for (int i = 0; i < v.length; i++) {
             if (v[i] < 0f) {
                 v[i] = 0f;
@@ -165,7 +165,7 @@ public final class Mlp {
         }
     }
 
-    static void softmax(float[] v) {
+    public static void softmax(float[] v) {
         float max = Float.NEGATIVE_INFINITY;
         for (float x : v) {
             max = Math.max(max, x);

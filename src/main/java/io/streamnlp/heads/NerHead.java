@@ -1,5 +1,10 @@
 package io.streamnlp.heads;
 
+import io.streamnlp.model.EntitySpan;
+import io.streamnlp.model.EntityKind;
+import io.streamnlp.heads.features.Words;
+import io.streamnlp.heads.features.WordShape;
+import io.streamnlp.heads.features.NerFeatures;
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.TokenizedText;
 import java.util.ArrayList;
@@ -37,7 +42,7 @@ public final class NerHead {
     private final float[][] logTransitions;
     private final float transitionWeight;
 
-    NerHead(HeadFile file) {
+    public NerHead(HeadFile file) {
         if (!KIND.equals(file.kind())) {
             throw new IllegalArgumentException("Not a NER head: " + file.kind());
         }
@@ -109,7 +114,7 @@ public final class NerHead {
      * @param tokens its tokenization ({@code encoder.tokenizer().tokenize(text)})
      * @param encoded the encoder's output for {@code tokens}
      */
-    public List<Entity> predict(String text, TokenizedText tokens, EncodedText encoded) {
+    public List<EntitySpan> predict(String text, TokenizedText tokens, EncodedText encoded) {
         Words words = Words.of(text, tokens);
         float[][] probs = tagProbabilities(text, words, encoded, tokens.length());
         return spans(text, words, probs, BioTags.viterbi(probs, logTransitions, logStart, transitionWeight));
@@ -139,8 +144,8 @@ public final class NerHead {
         return mlp.probabilities(NerFeatures.rows(n, stateSize, window, states, shapes, textShape));
     }
 
-    static List<Entity> spans(String text, Words words, float[][] probs, int[] tags) {
-        List<Entity> entities = new ArrayList<>();
+    public static List<EntitySpan> spans(String text, Words words, float[][] probs, int[] tags) {
+        List<EntitySpan> entities = new ArrayList<>();
         int i = 0;
         int n = tags.length;
         while (i < n) {
@@ -150,7 +155,7 @@ public final class NerHead {
                 continue;
             }
             // Viterbi never starts a span with I-X; treat a stray one (other callers) as B-X.
-            EntityType type = BioTags.type(tag);
+            EntityKind type = BioTags.type(tag);
             int first = i;
             double sum = probs[i][tag];
             i++;
@@ -160,7 +165,7 @@ public final class NerHead {
             }
             int start = words.start(first);
             int end = words.end(i - 1);
-            entities.add(new Entity(type, start, end, text.substring(start, end), (float) (sum / (i - first))));
+            entities.add(new EntitySpan(type, start, end, text.substring(start, end), (float) (sum / (i - first))));
         }
         return entities;
     }

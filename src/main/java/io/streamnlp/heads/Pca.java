@@ -6,7 +6,7 @@ package io.streamnlp.heads;
  * shrinks the head's first layer (and its cost per word) several times. Deterministic: covariance in
  * double precision, eigenvectors by cyclic Jacobi rotations.
  */
-final class Pca {
+public final class Pca {
 
     private Pca() {}
 
@@ -14,7 +14,7 @@ final class Pca {
      * @param states flat {@code [n x dim]}, zero-mean per dimension
      * @return {@code [dim][components]}: z = s . P gives whitened component scores
      */
-    static float[][] fit(float[] states, int n, int dim, int components) {
+    public static float[][] fit(float[] states, int n, int dim, int components) {
         double[][] cov = new double[dim][dim];
         float[] row = new float[dim];
         for (int w = 0; w < n; w++) {
@@ -63,7 +63,7 @@ final class Pca {
     }
 
     /** Eigenvalues of the symmetric matrix {@code a} (destroyed); eigenvectors into the columns of {@code v}. */
-    static double[] jacobi(double[][] a, double[][] v) {
+    public static double[] jacobi(double[][] a, double[][] v) {
         int n = a.length;
         for (int i = 0; i < n; i++) {
             java.util.Arrays.fill(v[i], 0);
@@ -121,7 +121,7 @@ final class Pca {
     }
 
     /** Projects flat {@code [n x dim]} states to flat {@code [n x components]}. */
-    static float[] project(float[] states, int n, int dim, float[][] projection) {
+    public static float[] project(float[] states, int n, int dim, float[][] projection) {
         int p = projection[0].length;
         float[] out = new float[n * p];
         float[] z = new float[p];

@@ -1,5 +1,7 @@
 package io.streamnlp.heads;
 
+import io.streamnlp.model.SentimentScores;
+import io.streamnlp.model.Polarity;
 import java.util.List;
 
 /**
@@ -11,14 +13,14 @@ import java.util.List;
 public final class SentimentHead {
 
     public static final String KIND = "sentiment";
-    static final List<String> LABELS = List.of("NEGATIVE", "NEUTRAL", "POSITIVE");
+    public static final List<String> LABELS = List.of("NEGATIVE", "NEUTRAL", "POSITIVE");
 
     private final HeadFile file;
     private final float[] mean;
     private final float[] invStd;
     private final Mlp mlp;
 
-    SentimentHead(HeadFile file) {
+    public SentimentHead(HeadFile file) {
         if (!KIND.equals(file.kind())) {
             throw new IllegalArgumentException("Not a sentiment head: " + file.kind());
         }
@@ -58,7 +60,7 @@ public final class SentimentHead {
     }
 
     /** The three probabilities and the most probable label of one text. */
-    public Sentiment predict(float[] sentenceVector) {
+    public SentimentScores predict(float[] sentenceVector) {
         if (sentenceVector.length != mean.length) {
             throw new IllegalArgumentException("Sentence vector has " + sentenceVector.length
                     + " dimensions; the head of " + file.encoder() + " expects " + mean.length);
@@ -74,6 +76,6 @@ public final class SentimentHead {
                 best = c;
             }
         }
-        return new Sentiment(SentimentLabel.values()[best], p[0], p[1], p[2]);
+        return new SentimentScores(Polarity.values()[best], p[0], p[1], p[2]);
     }
 }

@@ -1,5 +1,7 @@
 package io.streamnlp.ingest;
 
+import io.streamnlp.deadletter.RejectedInputException;
+import io.streamnlp.deadletter.RejectReason;
 import io.streamnlp.schema.TextEvent;
 import java.nio.charset.StandardCharsets;
 

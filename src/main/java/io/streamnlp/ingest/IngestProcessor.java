@@ -1,5 +1,8 @@
 package io.streamnlp.ingest;
 
+import io.streamnlp.deadletter.RejectedInputException;
+import io.streamnlp.deadletter.RejectReason;
+import io.streamnlp.deadletter.DeadLetterHeaders;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.schema.TextEvent;
 import io.streamnlp.schema.internal.PendingText;

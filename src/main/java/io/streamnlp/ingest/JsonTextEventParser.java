@@ -1,5 +1,7 @@
 package io.streamnlp.ingest;
 
+import io.streamnlp.deadletter.RejectedInputException;
+import io.streamnlp.deadletter.RejectReason;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

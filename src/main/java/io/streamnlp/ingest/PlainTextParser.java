@@ -1,5 +1,7 @@
 package io.streamnlp.ingest;
 
+import io.streamnlp.deadletter.RejectedInputException;
+import io.streamnlp.deadletter.RejectReason;
 import io.streamnlp.schema.TextEvent;
 
 /** {@link InputFormat#TEXT}: the key is the id, the value is the text, both UTF-8. */

@@ -1,5 +1,6 @@
 package io.streamnlp.ingest;
 
+import io.streamnlp.deadletter.RejectedInputException;
 import io.streamnlp.schema.TextEvent;
 
 /** Turns the raw bytes of one input record into a TextEvent, or says why it cannot. */

@@ -1,5 +1,7 @@
 package io.streamnlp.ingest;
 
+import io.streamnlp.deadletter.RejectedInputException;
+import io.streamnlp.deadletter.RejectReason;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

@@ -17,8 +17,8 @@ import static io.streamnlp.topology.TopologyNames.SOURCE_PREFIX;
 
 import io.streamnlp.batching.BatchSettings;
 import io.streamnlp.batching.BatchingProcessor;
-import io.streamnlp.batching.EncoderSessions;
-import io.streamnlp.cache.ByTextRouter;
+import io.streamnlp.enrich.Enricher;
+import io.streamnlp.bytext.ByTextRouter;
 import io.streamnlp.cache.CacheKeys;
 import io.streamnlp.cache.CachePlan;
 import io.streamnlp.cache.CacheSettings;
@@ -35,7 +35,6 @@ import io.streamnlp.ingest.TextEventParser;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.InternalAvroSerde;
 import io.streamnlp.registry.SchemaRegistryClient;
-import io.streamnlp.heads.Heads;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
@@ -76,8 +75,8 @@ public final class EnrichmentTopology {
 
     private EnrichmentTopology() {}
 
-    public static Topology build(StreamNlpConfig config, EncoderSessions sessions, Heads heads, SchemaRegistryClient registry) {
-        return build(config, sessions, heads, registry, null, PipelineMeters.none());
+    public static Topology build(StreamNlpConfig config, Enricher enricher, SchemaRegistryClient registry) {
+        return build(config, enricher, registry, null, PipelineMeters.none());
     }
 
     /**
@@ -85,7 +84,7 @@ public final class EnrichmentTopology {
      *     forwards only the records that belong to the run (a replay's window; see replay.ReplayGate)
      * @param meters where the inference stage records its histograms (batch size, padding, times)
      */
-    public static Topology build(StreamNlpConfig config, EncoderSessions sessions, Heads heads, SchemaRegistryClient registry,
+    public static Topology build(StreamNlpConfig config, Enricher enricher, SchemaRegistryClient registry,
             ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate, PipelineMeters meters) {
         OutputTopics outputs = config.outputTopics();
         EventValidator validator = new EventValidator(config.getInt(StreamNlpConfig.MAX_TEXT_BYTES));
@@ -93,7 +92,7 @@ public final class EnrichmentTopology {
         Topology topology = new Topology(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
 
         boolean cacheOn = config.getBoolean(StreamNlpConfig.CACHE_ENABLED);
-        CachePlan cachePlan = cacheOn ? cachePlan(config, sessions, heads) : null;
+        CachePlan cachePlan = cacheOn ? cachePlan(config, enricher) : null;
         String ingestChild = cacheOn ? ROUTE_BY_TEXT : BATCH;
         List<String> ingestNodes = new ArrayList<>();
         for (Map.Entry<InputFormat, List<String>> group : topicsByFormat(config.inputTopics()).entrySet()) {
@@ -127,7 +126,7 @@ public final class EnrichmentTopology {
                     config.byTextTopic());
             batchParents = new String[] {BY_TEXT_SOURCE};
         }
-        topology.addProcessor(BATCH, () -> new BatchingProcessor(sessions, heads, batchSettings, PENDING_STORE, cachePlan, meters),
+        topology.addProcessor(BATCH, () -> new BatchingProcessor(enricher, batchSettings, PENDING_STORE, cachePlan, meters),
                 batchParents);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), pendingSerde), BATCH);
@@ -136,7 +135,7 @@ public final class EnrichmentTopology {
                     Serdes.Bytes(), new InternalAvroSerde<>(CachedResult.class)), BATCH);
         }
 
-        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(sessions.encoder().spec(), heads), BATCH);
+        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads()), BATCH);
         topology.addSink(EMBEDDINGS_SINK, outputs.embeddings(), new ByteArraySerializer(),
                 AvroSerdes.specific(EmbeddingRecord.class, registry, false).serializer(), FAN_OUT);
         topology.addSink(SENTIMENT_SINK, outputs.sentiment(), new ByteArraySerializer(),
@@ -148,10 +147,10 @@ public final class EnrichmentTopology {
         return topology;
     }
 
-    private static CachePlan cachePlan(StreamNlpConfig config, EncoderSessions sessions, Heads heads) {
-        var spec = sessions.encoder().spec();
-        String identity = String.join("|", spec.name(), spec.version(), heads.sentiment().version(),
-                heads.ner().version(), Integer.toString(sessions.encoder().tokenizer().maxLength()));
+    private static CachePlan cachePlan(StreamNlpConfig config, Enricher enricher) {
+        var spec = enricher.encoderSpec();
+        String identity = String.join("|", spec.name(), spec.version(), enricher.heads().sentiment().version(),
+                enricher.heads().ner().version(), Integer.toString(enricher.tokenizer().maxLength()));
         CacheSettings settings = new CacheSettings(config.getLong(StreamNlpConfig.CACHE_MAX_ENTRIES),
                 config.getLong(StreamNlpConfig.CACHE_MAX_BYTES), config.getLong(StreamNlpConfig.CACHE_TTL_MS));
         return new CachePlan(RESULT_CACHE_STORE, settings, new CacheKeys(identity));

@@ -2,7 +2,8 @@ package io.streamnlp.topology;
 
 import io.streamnlp.batching.Enrichment;
 import io.streamnlp.heads.Heads;
-import io.streamnlp.heads.Sentiment;
+import io.streamnlp.model.EntitySpan;
+import io.streamnlp.model.SentimentScores;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.schema.EmbeddingRecord;
@@ -54,7 +55,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
 
     private EmbeddingRecord embedding(Enrichment enrichment) {
         PendingText event = enrichment.event();
-        float[] vector = enrichment.vector();
+        float[] vector = enrichment.analysis().vector();
         List<Float> values = new ArrayList<>(vector.length);
         for (float v : vector) {
             values.add(v);
@@ -65,8 +66,8 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
                 .setModelVersion(model.version())
                 .setDimension(vector.length)
                 .setVector(values)
-                .setTokenCount(enrichment.tokenCount())
-                .setTruncated(enrichment.truncated())
+                .setTokenCount(enrichment.analysis().tokenCount())
+                .setTruncated(enrichment.analysis().truncated())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
                 .build();
@@ -74,7 +75,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
 
     private SentimentRecord sentiment(Enrichment enrichment) {
         PendingText event = enrichment.event();
-        Sentiment sentiment = enrichment.sentiment();
+        SentimentScores sentiment = enrichment.analysis().sentiment();
         return SentimentRecord.newBuilder()
                 .setId(event.getId())
                 .setModel(model.name())
@@ -84,7 +85,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
                 .setNegative(sentiment.negative())
                 .setNeutral(sentiment.neutral())
                 .setPositive(sentiment.positive())
-                .setTruncated(enrichment.truncated())
+                .setTruncated(enrichment.analysis().truncated())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
                 .build();
@@ -92,9 +93,9 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
 
     private EntitiesRecord entities(Enrichment enrichment) {
         PendingText event = enrichment.event();
-        List<io.streamnlp.heads.Entity> found = enrichment.entities();
+        List<EntitySpan> found = enrichment.analysis().entities();
         List<Entity> entities = new ArrayList<>(found.size());
-        for (io.streamnlp.heads.Entity e : found) {
+        for (EntitySpan e : found) {
             entities.add(Entity.newBuilder()
                     .setText(e.text())
                     .setType(EntityType.valueOf(e.type().name()))
@@ -109,7 +110,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
                 .setModelVersion(model.version())
                 .setHeadVersion(heads.ner().version())
                 .setEntities(entities)
-                .setTruncated(enrichment.truncated())
+                .setTruncated(enrichment.analysis().truncated())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
                 .build();

@@ -1,5 +1,6 @@
 package io.streamnlp.heads;
 
+import io.streamnlp.model.SentimentScores;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,7 +58,7 @@ class HeadFileTest {
     @Test
     void loadsAsASentimentHead() {
         SentimentHead head = SentimentHead.from(sample(1f));
-        Sentiment s = head.predict(new float[] {0.3f, 0.1f});
+        SentimentScores s = head.predict(new float[] {0.3f, 0.1f});
         assertThat(s.negative() + s.neutral() + s.positive()).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
         assertThat(head.version()).startsWith("sentiment-v1-");
         assertThatThrownBy(() -> head.predict(new float[3])).hasMessageContaining("expects 2");

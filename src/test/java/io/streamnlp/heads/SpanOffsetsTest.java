@@ -1,5 +1,8 @@
 package io.streamnlp.heads;
 
+import io.streamnlp.model.EntitySpan;
+import io.streamnlp.model.EntityKind;
+import io.streamnlp.heads.features.Words;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamnlp.inference.ModelCatalogue;
@@ -82,12 +85,12 @@ class SpanOffsetsTest {
             int[] single = new int[n];
             int[] pairs = new int[n];
             for (int i = 0; i < n; i++) {
-                single[i] = BioTags.begin(EntityType.PER);
-                pairs[i] = i % 2 == 0 ? BioTags.begin(EntityType.LOC) : BioTags.inside(EntityType.LOC);
+                single[i] = BioTags.begin(EntityKind.PER);
+                pairs[i] = i % 2 == 0 ? BioTags.begin(EntityKind.LOC) : BioTags.inside(EntityKind.LOC);
                 Arrays.fill(probs[i], 1f / BioTags.size());
             }
             for (int[] tags : List.of(single, pairs)) {
-                for (Entity e : NerHead.spans(text, words, probs, tags)) {
+                for (EntitySpan e : NerHead.spans(text, words, probs, tags)) {
                     assertThat(e.text()).isEqualTo(text.substring(e.start(), e.end())).isNotBlank();
                     assertThat(e.confidence()).isBetween(0f, 1f);
                 }
@@ -107,18 +110,18 @@ class SpanOffsetsTest {
         int angela = w.indexOf("Angela");
         int tokyo = w.indexOf("東");
         int[] tags = new int[words.count()];
-        tags[angela] = BioTags.begin(EntityType.PER);
-        tags[angela + 1] = BioTags.inside(EntityType.PER);
-        tags[tokyo] = BioTags.begin(EntityType.LOC);
-        tags[tokyo + 1] = BioTags.inside(EntityType.LOC);
+        tags[angela] = BioTags.begin(EntityKind.PER);
+        tags[angela + 1] = BioTags.inside(EntityKind.PER);
+        tags[tokyo] = BioTags.begin(EntityKind.LOC);
+        tags[tokyo + 1] = BioTags.inside(EntityKind.LOC);
         float[][] probs = new float[words.count()][BioTags.size()];
         for (float[] row : probs) {
             Arrays.fill(row, 0.5f);
         }
-        List<Entity> spans = NerHead.spans(text, words, probs, tags);
-        assertThat(spans).extracting(Entity::text).containsExactly("Angela Merkel", "東京");
+        List<EntitySpan> spans = NerHead.spans(text, words, probs, tags);
+        assertThat(spans).extracting(EntitySpan::text).containsExactly("Angela Merkel", "東京");
         assertThat(spans.get(0).start()).isEqualTo(text.indexOf("Angela"));
         assertThat(spans.get(1).end()).isEqualTo(text.indexOf("東京") + 2);
-        assertThat(spans).extracting(Entity::type).containsExactly(EntityType.PER, EntityType.LOC);
+        assertThat(spans).extracting(EntitySpan::type).containsExactly(EntityKind.PER, EntityKind.LOC);
     }
 }

@@ -1,6 +1,6 @@
 package io.streamnlp.testing;
 
-import io.streamnlp.batching.EncoderSessions;
+import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.ModelCatalogue;

@@ -3,12 +3,13 @@ package io.streamnlp.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.streamnlp.batching.EncoderSessions;
+import io.streamnlp.enrich.Enricher;
+import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
-import io.streamnlp.ingest.DeadLetterHeaders;
+import io.streamnlp.deadletter.DeadLetterHeaders;
 import io.streamnlp.inference.ModelCatalogue;
-import io.streamnlp.ingest.RejectReason;
+import io.streamnlp.deadletter.RejectReason;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
@@ -53,6 +54,7 @@ class EnrichmentTopologyTest {
     private TopologyTestDriver driver;
     private SchemaRegistryClient registry;
     private EncoderSessions sessions;
+    private Enricher enricher;
     private String prefix;
 
     private StreamNlpConfig start(Map<String, String> extra) {
@@ -68,13 +70,15 @@ class EnrichmentTopologyTest {
         StreamNlpConfig config = ConfigLoader.load(null, Map.of(), settings);
         registry = new SchemaRegistryClient(RegistrySettings.fromConfig(config.registrySettings()));
         sessions = TestEncoder.sessions();
-        driver = new TopologyTestDriver(EnrichmentTopology.build(config, sessions, TestEncoder.heads(), registry), config.streamsProperties());
+        enricher = new Enricher(sessions, TestEncoder.heads(), false, 1);
+        driver = new TopologyTestDriver(EnrichmentTopology.build(config, enricher, registry), config.streamsProperties());
         return config;
     }
 
     @AfterEach
     void close() {
         driver.close();
+        enricher.close();
         sessions.close();
         registry.close();
     }

@@ -1,8 +1,5 @@
-package io.streamnlp.batching;
+package io.streamnlp.inference;
 
-import io.streamnlp.inference.Encoder;
-import io.streamnlp.inference.EncoderSession;
-import io.streamnlp.inference.EncoderStats;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;

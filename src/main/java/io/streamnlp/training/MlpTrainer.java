@@ -1,5 +1,8 @@
-package io.streamnlp.heads;
+package io.streamnlp.training;
 
+import io.streamnlp.enrich.Parallel;
+
+import io.streamnlp.heads.Mlp;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -95,7 +98,7 @@ final class MlpTrainer {
         Mlp best = null;
         int bestEpoch = -1;
         long step = 0;
-        try (Parallel parallel = new Parallel(config.threads())) {
+        try (Parallel parallel = new Parallel(config.threads(), "heads-train")) {
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 SplittableRandom rng = new SplittableRandom(config.seed() * 1_000_003L + epoch);
                 for (int i = n - 1; i > 0; i--) {

@@ -1,4 +1,4 @@
-package io.streamnlp.heads;
+package io.streamnlp.model;
 
 /**
  * One named entity span found in a text.
@@ -9,4 +9,4 @@ package io.streamnlp.heads;
  * @param text exactly {@code original.substring(start, end)}
  * @param confidence mean probability of the decoded tags over the span's words, 0..1
  */
-public record Entity(EntityType type, int start, int end, String text, float confidence) {}
+public record EntitySpan(EntityKind type, int start, int end, String text, float confidence) {}

@@ -1,4 +1,4 @@
-package io.streamnlp.ingest;
+package io.streamnlp.deadletter;
 
 /**
  * An input record that cannot be enriched. The reason is a stable, machine-readable code that goes

@@ -1,4 +1,4 @@
-package io.streamnlp.heads;
+package io.streamnlp.heads.features;
 
 import io.streamnlp.inference.TokenizedText;
 
@@ -13,7 +13,7 @@ import io.streamnlp.inference.TokenizedText;
  * Plane (most emoji). {@link #of} converts, so {@link #start}/{@link #end} are String indices: every
  * word equals {@code text.substring(start, end)}.
  */
-final class Words {
+public final class Words {
 
     private final int count;
     private final int[] firstPiece;
@@ -29,7 +29,7 @@ final class Words {
         this.end = end;
     }
 
-    static Words of(String text, TokenizedText tokens) {
+    public static Words of(String text, TokenizedText tokens) {
         int n = tokens.length();
         int[] first = new int[n];
         int[] last = new int[n];
@@ -64,7 +64,7 @@ final class Words {
     }
 
     /** null when the text has no supplementary character (code points == UTF-16 units). */
-    static int[] codePointToCharIndex(String text) {
+    public static int[] codePointToCharIndex(String text) {
         int cps = text.codePointCount(0, text.length());
         if (cps == text.length()) {
             return null;
@@ -86,30 +86,30 @@ final class Words {
         return map[Math.min(codePointOffset, map.length - 1)];
     }
 
-    int count() {
+    public int count() {
         return count;
     }
 
     /** Token index of the word's first word-piece (into the encoder's token states). */
-    int firstPiece(int word) {
+    public int firstPiece(int word) {
         return firstPiece[word];
     }
 
-    int lastPiece(int word) {
+    public int lastPiece(int word) {
         return lastPiece[word];
     }
 
-    int pieces(int word) {
+    public int pieces(int word) {
         return lastPiece[word] - firstPiece[word] + 1;
     }
 
     /** UTF-16 start offset into the original text, inclusive. */
-    int start(int word) {
+    public int start(int word) {
         return start[word];
     }
 
     /** UTF-16 end offset, exclusive. */
-    int end(int word) {
+    public int end(int word) {
         return end[word];
     }
 }

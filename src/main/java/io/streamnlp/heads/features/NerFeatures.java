@@ -1,4 +1,4 @@
-package io.streamnlp.heads;
+package io.streamnlp.heads.features;
 
 import io.streamnlp.inference.EncodedText;
 
@@ -7,20 +7,20 @@ import io.streamnlp.inference.EncodedText;
  * around it, the standardised encoder state of that word's first word-piece, its shape features and a
  * "no word here" flag; then the text-level shape features.
  */
-final class NerFeatures {
+public final class NerFeatures {
 
     private NerFeatures() {}
 
-    static int slotSize(int dim) {
+    public static int slotSize(int dim) {
         return dim + WordShape.PER_WORD + 1;
     }
 
-    static int rowSize(int dim, int window) {
+    public static int rowSize(int dim, int window) {
         return (2 * window + 1) * slotSize(dim) + WordShape.PER_TEXT;
     }
 
     /** First-piece state of each word, standardised: flat {@code [words x dim]}. */
-    static float[] wordStates(EncodedText encoded, Words words, float[] mean, float[] invStd) {
+    public static float[] wordStates(EncodedText encoded, Words words, float[] mean, float[] invStd) {
         int dim = encoded.dimension();
         int n = words.count();
         float[] out = new float[n * dim];
@@ -41,7 +41,7 @@ final class NerFeatures {
      * {@code offset}. The text's words are {@code base .. base + n - 1} of {@code states} ({@code [* x dim]})
      * and {@code shapes} ({@code [* x PER_WORD]}); its text features are at {@code textOffset} of {@code textShape}.
      */
-    static void row(float[] states, float[] shapes, int base, int i, int n, int dim, int window,
+    public static void row(float[] states, float[] shapes, int base, int i, int n, int dim, int window,
             float[] textShape, int textOffset, float[] row, int offset) {
         int slot = slotSize(dim);
         int o = offset;
@@ -61,7 +61,7 @@ final class NerFeatures {
     }
 
     /** All rows of one text, {@code [words][rowSize]}. */
-    static float[][] rows(int n, int dim, int window, float[] states, float[] shapes, float[] textShape) {
+    public static float[][] rows(int n, int dim, int window, float[] states, float[] shapes, float[] textShape) {
         float[][] rows = new float[n][rowSize(dim, window)];
         for (int i = 0; i < n; i++) {
             row(states, shapes, 0, i, n, dim, window, textShape, 0, rows[i], 0);

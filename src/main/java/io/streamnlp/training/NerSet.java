@@ -1,5 +1,14 @@
-package io.streamnlp.heads;
+package io.streamnlp.training;
 
+import io.streamnlp.model.EntitySpan;
+import io.streamnlp.model.EntityKind;
+import io.streamnlp.heads.features.Words;
+import io.streamnlp.heads.features.WordShape;
+import io.streamnlp.heads.features.NerFeatures;
+import io.streamnlp.heads.Pca;
+import io.streamnlp.heads.NerHead;
+import io.streamnlp.heads.Mlp;
+import io.streamnlp.heads.BioTags;
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.TokenizedText;
 import java.util.ArrayList;
@@ -103,7 +112,7 @@ final class NerSet {
                 if (tag.equals("O")) {
                     label = BioTags.outside();
                 } else {
-                    EntityType type = EntityType.valueOf(tag.substring(2));
+                    EntityKind type = EntityKind.valueOf(tag.substring(2));
                     label = firstInToken && tag.startsWith("B-") ? BioTags.begin(type) : BioTags.inside(type);
                 }
                 labels[base[s] + i] = label;
@@ -174,7 +183,7 @@ final class NerSet {
         };
     }
 
-    /** Entity F1 of a model on this set (standardised states), decoding with BIO constraints only. */
+    /** EntitySpan F1 of a model on this set (standardised states), decoding with BIO constraints only. */
     ConllEval.Score score(Mlp model, int window, List<HeadData.ConllSentence> sentences) {
         return score(model, window, sentences, null, 0f);
     }
@@ -197,7 +206,7 @@ final class NerSet {
                 }
                 float[][] probs = model.probabilities(rows);
                 int[] tags = BioTags.viterbi(probs, logTransitions, logStart, weight);
-                for (Entity e : NerHead.spans(texts.get(s), words.get(s), probs, tags)) {
+                for (EntitySpan e : NerHead.spans(texts.get(s), words.get(s), probs, tags)) {
                     predicted.add(new ConllEval.Span(e.type().name(), e.start(), e.end()));
                 }
             }

@@ -1,15 +1,15 @@
-package io.streamnlp.heads;
+package io.streamnlp.heads.features;
 
 /**
  * Casing and shape of each word, read from the ORIGINAL text: the encoders' tokenizers lower-case
  * everything, so this is where "Apple" and "apple" differ for the NER head.
  */
-final class WordShape {
+public final class WordShape {
 
     /** Features per word. */
-    static final int PER_WORD = 14;
+    public static final int PER_WORD = 14;
     /** Features per text (appended once to every word's row). */
-    static final int PER_TEXT = 2;
+    public static final int PER_TEXT = 2;
 
     private WordShape() {}
 
@@ -21,7 +21,7 @@ final class WordShape {
      * previous word (no space between), 10 glued to the next word, 11 a single character, 12 word-pieces
      * beyond the first (0, 1/3, 2/3, 1), 13 has a non-ASCII letter.
      */
-    static float[] words(String text, Words words) {
+    public static float[] words(String text, Words words) {
         int n = words.count();
         float[] f = new float[n * PER_WORD];
         for (int i = 0; i < n; i++) {
@@ -98,7 +98,7 @@ final class WordShape {
      * "JAPAN GET LUCKY WIN" carry no casing cue), and share of the words with letters that start with
      * a capital (title case).
      */
-    static float[] text(String text, float[] wordFeatures, int n) {
+    public static float[] text(String text, float[] wordFeatures, int n) {
         int alpha = 0;
         int caps = 0;
         int initial = 0;

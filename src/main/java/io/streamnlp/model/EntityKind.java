@@ -1,7 +1,7 @@
-package io.streamnlp.heads;
+package io.streamnlp.model;
 
 /** CoNLL-2003 entity types. */
-public enum EntityType {
+public enum EntityKind {
     PER,
     ORG,
     LOC,

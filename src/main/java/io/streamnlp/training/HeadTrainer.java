@@ -1,5 +1,14 @@
-package io.streamnlp.heads;
+package io.streamnlp.training;
 
+import io.streamnlp.model.SentimentScores;
+import io.streamnlp.heads.features.WordShape;
+import io.streamnlp.heads.SentimentHead;
+import io.streamnlp.heads.Pca;
+import io.streamnlp.heads.NerHead;
+import io.streamnlp.heads.Mlp;
+import io.streamnlp.heads.Heads;
+import io.streamnlp.heads.HeadFile;
+import io.streamnlp.heads.BioTags;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.ModelCatalogue;
@@ -20,7 +29,7 @@ import java.util.Map;
  * (same data, settings, thread count) writes the same bytes.
  *
  * <ul>
- *   <li>Sentiment: SST sentence level, fine-grained train (8,544 sentences, grouped to 3 classes),
+ *   <li>SentimentScores: SST sentence level, fine-grained train (8,544 sentences, grouped to 3 classes),
  *       plus optionally the SST-2 train phrases (67,349, negative/positive only: they are scored on
  *       the two-class view of the three outputs). Model selection on SST-2 dev and SST-5 dev.</li>
  *   <li>NER: CoNLL-2003 (CoNLL++) train; model selection on CoNLL++ dev entity F1.</li>

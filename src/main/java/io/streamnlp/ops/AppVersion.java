@@ -1,4 +1,4 @@
-package io.streamnlp.config;
+package io.streamnlp.ops;
 
 /** The StreamNLP version, from the jar manifest (or "dev" when run from classes). */
 public final class AppVersion {

@@ -1,5 +1,7 @@
-package io.streamnlp.cache;
+package io.streamnlp.bytext;
 
+import io.streamnlp.cache.NormalizedText;
+import io.streamnlp.cache.CacheKeys;
 import io.streamnlp.schema.internal.PendingText;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

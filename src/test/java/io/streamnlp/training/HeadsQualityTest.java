@@ -1,5 +1,6 @@
-package io.streamnlp.heads;
+package io.streamnlp.training;
 
+import io.streamnlp.heads.Heads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,7 +1,7 @@
-package io.streamnlp.heads;
+package io.streamnlp.model;
 
 /** The three sentiment classes, in the order of the head's outputs. */
-public enum SentimentLabel {
+public enum Polarity {
     NEGATIVE,
     NEUTRAL,
     POSITIVE

@@ -1,4 +1,4 @@
-package io.streamnlp.ingest;
+package io.streamnlp.deadletter;
 
 /** Reason codes of rejected input; they appear in dead-letter headers and metric tags. */
 public final class RejectReason {

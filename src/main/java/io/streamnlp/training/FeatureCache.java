@@ -1,4 +1,4 @@
-package io.streamnlp.heads;
+package io.streamnlp.training;
 
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.Encoder;

@@ -1,6 +1,6 @@
-package io.streamnlp.ingest;
+package io.streamnlp.deadletter;
 
-import io.streamnlp.config.AppVersion;
+import io.streamnlp.ops.AppVersion;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;

@@ -1,5 +1,6 @@
-package io.streamnlp.heads;
+package io.streamnlp.training;
 
+import io.streamnlp.model.EntitySpan;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -10,7 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Entity-level scoring with the rules of the CoNLL shared task's {@code conlleval} script: chunks
+ * EntitySpan-level scoring with the rules of the CoNLL shared task's {@code conlleval} script: chunks
  * are found with its start-of-chunk / end-of-chunk rules (so IOB1 and IOB2 input both work, and a
  * stray I-X opens a chunk), and a predicted entity counts only when its span and type both match a
  * gold one exactly. Micro-averaged precision, recall and F1 over all entities, and per type.

@@ -1,4 +1,4 @@
-package io.streamnlp.app;
+package io.streamnlp.bytext;
 
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.ingest.InputTopic;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * every minute, delete the records before the application's committed offsets, which are consumed
  * for good (exactly as Streams purges its own repartition topics).
  */
-final class ByTextTopic implements AutoCloseable {
+public final class ByTextTopic implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ByTextTopic.class);
     private static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
@@ -44,14 +44,14 @@ final class ByTextTopic implements AutoCloseable {
         return thread;
     });
 
-    ByTextTopic(StreamNlpConfig config) {
+    public ByTextTopic(StreamNlpConfig config) {
         this.admin = Admin.create(config.adminProperties());
         this.topic = config.byTextTopic();
         this.groupId = config.getString(StreamNlpConfig.APPLICATION_ID);
     }
 
     /** Creates the topic if it is missing; warns if it has fewer partitions than the inputs. */
-    void ensure(List<InputTopic> inputs) {
+    public void ensure(List<InputTopic> inputs) {
         int partitions = 1;
         try {
             Map<String, TopicDescription> described = admin.describeTopics(inputs.stream().map(InputTopic::name).toList())

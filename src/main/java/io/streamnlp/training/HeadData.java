@@ -1,5 +1,6 @@
-package io.streamnlp.heads;
+package io.streamnlp.training;
 
+import io.streamnlp.model.Polarity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ public final class HeadData {
     public static final String CONLL_TEST_PP = "ner/conll2003/conllpp_test.txt";
     public static final String CONLL_TEST_ORIGINAL = "ner/conll2003/test_original.txt";
 
-    /** A text with its class: {@link SentimentLabel} ordinal (0 negative, 1 neutral, 2 positive). */
+    /** A text with its class: {@link Polarity} ordinal (0 negative, 1 neutral, 2 positive). */
     public record LabelledText(String text, int label) {}
 
     /**

@@ -1,5 +1,12 @@
-package io.streamnlp.heads;
+package io.streamnlp.training;
 
+import io.streamnlp.model.SentimentScores;
+import io.streamnlp.model.Polarity;
+import io.streamnlp.model.EntitySpan;
+import io.streamnlp.model.EntityKind;
+import io.streamnlp.heads.SentimentHead;
+import io.streamnlp.heads.NerHead;
+import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSession;
@@ -64,7 +71,7 @@ public final class HeadEvaluator {
             sb.append("\n| NER set | PER | ORG | LOC | MISC | all |\n|---|---:|---:|---:|---:|---:|\n");
             for (NerResult r : ner) {
                 sb.append("| ").append(r.set());
-                for (EntityType t : EntityType.values()) {
+                for (EntityKind t : EntityKind.values()) {
                     sb.append(String.format(Locale.ROOT, " | %.2f", r.score().f1(t.name())));
                 }
                 sb.append(String.format(Locale.ROOT, " | %.2f |%n", r.score().f1()));
@@ -163,8 +170,8 @@ public final class HeadEvaluator {
             boolean twoClass) {
         int correct = 0;
         for (int i = 0; i < items.size(); i++) {
-            Sentiment s = head.predict(vectors[i]);
-            SentimentLabel predicted = twoClass ? s.twoClass() : s.label();
+            SentimentScores s = head.predict(vectors[i]);
+            Polarity predicted = twoClass ? s.twoClass() : s.label();
             if (predicted.ordinal() == items.get(i).label()) {
                 correct++;
             }
@@ -172,7 +179,7 @@ public final class HeadEvaluator {
         return items.isEmpty() ? 0 : 100.0 * correct / items.size();
     }
 
-    /** Entity scores of the head's spans (through {@link NerHead#predict}) against the gold chunks. */
+    /** EntitySpan scores of the head's spans (through {@link NerHead#predict}) against the gold chunks. */
     public static ConllEval.Score nerScore(NerHead head, List<HeadData.ConllSentence> sentences,
             FeatureCache.Encoded encoded) {
         ConllEval.Score score = new ConllEval.Score();
@@ -180,7 +187,7 @@ public final class HeadEvaluator {
             HeadData.ConllSentence sentence = sentences.get(s);
             String text = sentence.text();
             List<ConllEval.Span> predicted = new ArrayList<>();
-            for (Entity e : head.predict(text, encoded.tokens().get(s), encoded.encoded()[s])) {
+            for (EntitySpan e : head.predict(text, encoded.tokens().get(s), encoded.encoded()[s])) {
                 if (!e.text().equals(text.substring(e.start(), e.end()))) {
                     throw new IllegalStateException("Span text does not match its offsets: " + e);
                 }

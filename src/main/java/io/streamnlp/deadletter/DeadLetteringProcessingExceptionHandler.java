@@ -1,7 +1,5 @@
-package io.streamnlp.errors;
+package io.streamnlp.deadletter;
 
-import io.streamnlp.ingest.DeadLetterHeaders;
-import io.streamnlp.ingest.RejectedInputException;
 import io.streamnlp.registry.SchemaRegistryException;
 import java.util.List;
 import java.util.Map;

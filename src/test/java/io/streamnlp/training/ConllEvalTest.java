@@ -1,4 +1,4 @@
-package io.streamnlp.heads;
+package io.streamnlp.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

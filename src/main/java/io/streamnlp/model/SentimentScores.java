@@ -1,4 +1,4 @@
-package io.streamnlp.heads;
+package io.streamnlp.model;
 
 /**
  * The sentiment head's answer for one text.
@@ -8,14 +8,14 @@ package io.streamnlp.heads;
  * @param neutral probability of NEUTRAL
  * @param positive probability of POSITIVE
  */
-public record Sentiment(SentimentLabel label, float negative, float neutral, float positive) {
+public record SentimentScores(Polarity label, float negative, float neutral, float positive) {
 
     /**
      * The two-class view used for SST-2 and the customer reviews: NEGATIVE or POSITIVE, whichever
      * of the two is more probable (neutral is ignored; ties go to POSITIVE).
      */
-    public SentimentLabel twoClass() {
-        return negative > positive ? SentimentLabel.NEGATIVE : SentimentLabel.POSITIVE;
+    public Polarity twoClass() {
+        return negative > positive ? Polarity.NEGATIVE : Polarity.POSITIVE;
     }
 
     /** P(positive | not neutral): the positive probability of the two-class view. */

@@ -1,0 +1,103 @@
+package io.streamnlp.batching;
+
+import io.streamnlp.cache.CacheFront;
+import io.streamnlp.enrich.Enricher;
+import io.streamnlp.model.TextAnalysis;
+import io.streamnlp.ops.PipelineMeters;
+import io.streamnlp.ops.TaskMetrics;
+import io.streamnlp.schema.internal.CachedResult;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+
+/**
+ * Runs one closed micro-batch: texts the cache answers now (a twin admitted since they arrived) or
+ * that repeat an earlier text of the same batch get no encoder pass of their own; the rest go through
+ * the {@link Enricher} in one call and are offered to the cache. Results come back in batch order.
+ */
+final class BatchRun {
+
+    private final Enricher enricher;
+    /** Null when the result cache is off. */
+    private final CacheFront cache;
+    private final PipelineMeters meters;
+    private final TaskMetrics metrics;
+
+    BatchRun(Enricher enricher, CacheFront cache, PipelineMeters meters, TaskMetrics metrics) {
+        this.enricher = enricher;
+        this.cache = cache;
+        this.meters = meters;
+        this.metrics = metrics;
+    }
+
+    List<Enrichment> run(List<WaitingText> texts, long now) {
+        Enrichment[] results = new Enrichment[texts.size()];
+        Map<Bytes, Integer> firstOfKey = new HashMap<>();
+        List<Integer> twins = new ArrayList<>();
+        List<Integer> fresh = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            WaitingText waiting = texts.get(i);
+            meters.waited(now - waiting.arrivedMs());
+            if (waiting.cacheable()) {
+                if (firstOfKey.containsKey(waiting.cacheKey())) {
+                    twins.add(i);
+                    continue;
+                }
+                TextAnalysis hit = cache.recheck(waiting.cacheKey(), waiting.event().getText(), waiting.normal(), now);
+                if (hit != null) {
+                    results[i] = new Enrichment(waiting.event(), hit, true);
+                    continue;
+                }
+                firstOfKey.put(waiting.cacheKey(), i);
+            }
+            fresh.add(i);
+        }
+        Map<Bytes, CachedResult> admitted = enrich(texts, fresh, results, now);
+        List<Integer> unserved = new ArrayList<>();
+        for (int i : twins) {
+            WaitingText twin = texts.get(i);
+            CachedResult entry = admitted.get(twin.cacheKey());
+            TextAnalysis served = entry == null ? null : cache.serveTwin(entry, twin.event().getText(), twin.normal());
+            if (served == null) {
+                unserved.add(i);
+            } else {
+                results[i] = new Enrichment(twin.event(), served, true);
+            }
+        }
+        enrich(texts, unserved, results, now);
+        metrics.add("batched-texts", "Texts run through the encoder", fresh.size() + unserved.size());
+        return List.of(results);
+    }
+
+    /**
+     * One encoder call for the texts at {@code positions}; their results go to {@code results} and,
+     * when cacheable, to the cache. Returns the new cache entries by key.
+     */
+    private Map<Bytes, CachedResult> enrich(List<WaitingText> texts, List<Integer> positions, Enrichment[] results,
+            long now) {
+        if (positions.isEmpty()) {
+            return Map.of();
+        }
+        List<WaitingText> batch = positions.stream().map(texts::get).toList();
+        Enricher.Batch done = enricher.enrich(batch.stream().map(w -> w.event().getText()).toList(),
+                batch.stream().map(WaitingText::tokens).toList());
+        meters.encoderCall(batch.size(), done.paddedTokens(), done.encoderNanos());
+        meters.heads(done.headNanos());
+        metrics.add("head-nanos", "Time spent in the sentiment and NER heads", done.headNanos());
+        Map<Bytes, CachedResult> entries = new HashMap<>();
+        for (int j = 0; j < batch.size(); j++) {
+            WaitingText waiting = batch.get(j);
+            TextAnalysis analysis = done.results().get(j);
+            results[positions.get(j)] = new Enrichment(waiting.event(), analysis, false);
+            if (waiting.cacheable()) {
+                CachedResult entry = cache.admit(waiting.cacheKey(), analysis, waiting.normal(), now);
+                if (entry != null) {
+                    entries.put(waiting.cacheKey(), entry);
+                }
+            }
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,64 @@
+package io.streamnlp.cache;
+
+import io.streamnlp.model.TextAnalysis;
+import io.streamnlp.schema.internal.CachedResult;
+import org.apache.kafka.common.utils.Bytes;
+
+/**
+ * The result cache as the micro-batch stage sees it: look a text up by its normal form, serve a hit
+ * with offsets mapped onto the text's own spelling, admit a fresh result. One per task (it wraps the
+ * task's store).
+ */
+public final class CacheFront {
+
+    private final ResultCache cache;
+    private final CacheKeys keys;
+
+    public CacheFront(ResultCache cache, CacheKeys keys) {
+        this.cache = cache;
+        this.keys = keys;
+    }
+
+    public Bytes keyOf(NormalizedText normal) {
+        return keys.keyOf(normal);
+    }
+
+    /** A hit as a text arrives (counted as a look-up for admission), or null. */
+    public TextAnalysis lookUp(Bytes key, String text, NormalizedText normal, long now) {
+        return serve(cache.get(key, now), text, normal);
+    }
+
+    /** A hit when a batch closes, for a text already looked up on arrival (not counted again), or null. */
+    public TextAnalysis recheck(Bytes key, String text, NormalizedText normal, long now) {
+        return serve(cache.peek(key, now), text, normal);
+    }
+
+    /** A result computed in this batch, served to a same-batch twin; null if it could not be cached. */
+    public TextAnalysis serveTwin(CachedResult entry, String text, NormalizedText normal) {
+        return serve(entry, text, normal);
+    }
+
+    /**
+     * Offers a fresh result to the cache; returns its entry (for twins in the same batch), or null
+     * when the result cannot be stored (an entity span without an exact normal-form mapping).
+     */
+    public CachedResult admit(Bytes key, TextAnalysis fresh, NormalizedText normal, long now) {
+        CachedResult entry = CachedResults.toEntry(fresh, normal, now);
+        if (entry != null) {
+            cache.offer(key, entry);
+        }
+        return entry;
+    }
+
+    public void expire(long now) {
+        cache.expire(now);
+    }
+
+    private TextAnalysis serve(CachedResult entry, String text, NormalizedText normal) {
+        TextAnalysis served = entry == null ? null : CachedResults.serve(entry, text, normal);
+        if (served != null) {
+            cache.countHit();
+        }
+        return served;
+    }
+}
