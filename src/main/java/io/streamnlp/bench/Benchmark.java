@@ -5,9 +5,7 @@ import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TokenizedText;
-import io.streamnlp.local.LocalStack;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +40,11 @@ public final class Benchmark {
         this.progress = progress;
     }
 
-    public BenchReport run(Path apicurioHome) throws Exception {
+    /**
+     * Runs every row. The pipeline rows run against {@code cluster} (the caller starts it: the
+     * embedded default, or a real one).
+     */
+    public BenchReport run(Cluster cluster) throws Exception {
         List<String> texts = ReviewMix.generate(size.texts(), SEED);
         int threads = Runtime.getRuntime().availableProcessors();
         BenchReport report = new BenchReport(model, size, texts);
@@ -64,8 +66,7 @@ public final class Benchmark {
         report.encoder(bucketed, unbucketed);
 
         MemoryProbe.resetPeaks();
-        try (LocalStack stack = LocalStack.start(apicurioHome);
-                PipelineBenchmark pipeline = new PipelineBenchmark(stack, texts)) {
+        try (PipelineBenchmark pipeline = new PipelineBenchmark(cluster, texts)) {
             Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
             progress.println("pipeline, exactly-once...");
             report.pipelineExactlyOnce(pipeline.throughput("eos", common));
@@ -75,7 +76,7 @@ public final class Benchmark {
             progress.println("replay of the same topic...");
             report.replay(pipeline.replay(common));
             progress.println("pipeline, per record (batching off)...");
-            try (PipelineBenchmark perRecord = new PipelineBenchmark(stack, texts.subList(0, size.perRecordTexts()))) {
+            try (PipelineBenchmark perRecord = new PipelineBenchmark(cluster, texts.subList(0, size.perRecordTexts()))) {
                 report.perRecord(perRecord.throughput("per-record",
                         merge(common, Map.of(StreamNlpConfig.BATCH_MAX_RECORDS, "1"))));
             }
@@ -85,7 +86,7 @@ public final class Benchmark {
             List<String> repeating = ReviewMix.withRepeats(texts, texts.size(), HOT_TEXTS, REPEAT_SHARE, SEED);
             progress.printf("pipeline, exactly-once, cache on, %.0f %% of events repeating %d hot texts...%n",
                     100 * REPEAT_SHARE, HOT_TEXTS);
-            try (PipelineBenchmark withRepeats = new PipelineBenchmark(stack, repeating)) {
+            try (PipelineBenchmark withRepeats = new PipelineBenchmark(cluster, repeating)) {
                 report.cache(withRepeats.throughput("cache", common), ReviewMix.idealHitRate(repeating));
                 progress.println("the same stream, cache off...");
                 report.cacheOffOnRepeats(withRepeats.throughput("cache-off-repeats",

@@ -3,8 +3,7 @@ package io.streamnlp.bench;
 import io.streamnlp.app.StreamNlpApplication;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
-import io.streamnlp.local.LocalStack;
-import io.streamnlp.local.Topics;
+import io.streamnlp.topics.Topics;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.RegistrySettings;
@@ -43,12 +42,12 @@ final class PipelineBenchmark implements AutoCloseable {
 
     record Latency(double offeredPerSecond, long samples, double p50Ms, double p99Ms) {}
 
-    private final LocalStack stack;
+    private final Cluster stack;
     private final SchemaRegistryClient registry;
     private final String inputTopic = "bench.input." + UUID.randomUUID().toString().substring(0, 6);
     private final List<String> texts;
 
-    PipelineBenchmark(LocalStack stack, List<String> texts) {
+    PipelineBenchmark(Cluster stack, List<String> texts) {
         this.stack = stack;
         this.texts = texts;
         this.registry = new SchemaRegistryClient(RegistrySettings.of(stack.registryUrl()));

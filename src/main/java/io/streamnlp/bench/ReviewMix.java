@@ -1,6 +1,6 @@
 package io.streamnlp.bench;
 
-import io.streamnlp.local.SampleReviews;
+import io.streamnlp.samples.SampleReviews;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

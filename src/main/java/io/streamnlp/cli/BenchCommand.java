@@ -3,7 +3,9 @@ package io.streamnlp.cli;
 import io.streamnlp.bench.BenchReport;
 import io.streamnlp.bench.Benchmark;
 import io.streamnlp.inference.ModelCatalogue;
+import io.streamnlp.bench.Cluster;
 import io.streamnlp.local.ApicurioRegistry;
+import io.streamnlp.local.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,7 +29,10 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Benchmark.Size size = smoke ? Benchmark.Size.SMOKE : Benchmark.Size.FULL;
-        BenchReport report = new Benchmark(model, size, System.out).run(ApicurioRegistry.defaultHome());
+        BenchReport report;
+        try (LocalStack stack = LocalStack.start(ApicurioRegistry.defaultHome())) {
+            report = new Benchmark(model, size, System.out).run(new Cluster(stack.bootstrapServers(), stack.registryUrl()));
+        }
         String table = report.markdown();
         System.out.println();
         System.out.print(table);

@@ -1,5 +1,6 @@
 package io.streamnlp.local;
 
+import io.streamnlp.samples.SampleReviews;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.SentimentRecord;

@@ -1,5 +1,7 @@
 package io.streamnlp.local;
 
+import io.streamnlp.topics.Topics;
+import io.streamnlp.samples.SampleReviews;
 import io.streamnlp.app.StreamNlpApplication;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.local.ApicurioRegistry;
+import io.streamnlp.local.LocalStack;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
@@ -14,8 +15,11 @@ class BenchSmokeIntegrationTest {
     @Test
     void everyRowRunsAndPrints() throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        BenchReport report = new Benchmark(ModelCatalogue.DEFAULT_MODEL, Benchmark.Size.SMOKE, new PrintStream(progress))
-                .run(ApicurioRegistry.defaultHome());
+        BenchReport report;
+        try (LocalStack stack = LocalStack.start(ApicurioRegistry.defaultHome())) {
+            report = new Benchmark(ModelCatalogue.DEFAULT_MODEL, Benchmark.Size.SMOKE, new PrintStream(progress))
+                    .run(new Cluster(stack.bootstrapServers(), stack.registryUrl()));
+        }
         assertThat(report.complete()).isTrue();
         assertThat(report.markdown()).contains("encoder alone", "pipeline, exactly-once", "pipeline, at-least-once",
                 "per record", "padding waste", "latency at half load", "memory");

@@ -10,7 +10,7 @@ import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.local.LocalKafkaBroker;
-import io.streamnlp.local.Topics;
+import io.streamnlp.topics.Topics;
 import io.streamnlp.testing.PipelineProbe;
 import io.streamnlp.testing.TestRegistry;
 import io.streamnlp.testing.TopicReader;

@@ -2,7 +2,7 @@ package io.streamnlp.testing;
 
 import java.util.Collection;
 import java.util.Map;
-import io.streamnlp.local.Topics;
+import io.streamnlp.topics.Topics;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 

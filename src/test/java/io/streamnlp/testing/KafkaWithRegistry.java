@@ -1,6 +1,6 @@
 package io.streamnlp.testing;
 
-import io.streamnlp.local.Topics;
+import io.streamnlp.topics.Topics;
 import java.util.Collection;
 import java.util.Map;
 

@@ -8,7 +8,7 @@ import io.streamnlp.cache.NormalizedText;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.inference.Pooling;
-import io.streamnlp.local.SampleReviews;
+import io.streamnlp.samples.SampleReviews;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.RegistrySettings;

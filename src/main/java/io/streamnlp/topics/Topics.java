@@ -1,4 +1,4 @@
-package io.streamnlp.local;
+package io.streamnlp.topics;
 
 import java.util.Collection;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.streamnlp.local;
+package io.streamnlp.samples;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,0 +1,10 @@
+/**
+ * The micro-batch stage: {@code BatchingProcessor}, {@code MicroBatch} (closing rules),
+ * {@code PendingTexts} (the pending-batch store), {@code BatchRun} (cache, twins, one enricher
+ * call).
+ *
+ * <p>May import {@code cache}, {@code enrich}, {@code inference}, {@code model}, {@code ops},
+ * {@code schema.internal}. Uses Kafka. (Held by {@code ArchitectureTest} against the packages
+ * table of {@code docs/ARCHITECTURE.md}.)
+ */
+package io.streamnlp.batching;

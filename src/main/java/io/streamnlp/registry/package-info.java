@@ -1,0 +1,8 @@
+/**
+ * Confluent-protocol registry client and Avro serdes (magic byte, 4-byte schema id, Avro binary);
+ * the internal-state serde.
+ *
+ * <p>May import nothing else of StreamNLP. Uses Kafka. (Held by {@code ArchitectureTest} against
+ * the packages table of {@code docs/ARCHITECTURE.md}.)
+ */
+package io.streamnlp.registry;

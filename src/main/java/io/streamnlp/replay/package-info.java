@@ -1,0 +1,8 @@
+/**
+ * Bounded re-enrichment: bounds, plan, gate, throttle, progress, runner.
+ *
+ * <p>May import {@code app}, {@code config}, {@code ingest}, {@code ops}, {@code topology}. Uses
+ * Kafka. (Held by {@code ArchitectureTest} against the packages table of
+ * {@code docs/ARCHITECTURE.md}.)
+ */
+package io.streamnlp.replay;
