@@ -1,6 +1,18 @@
 package io.streamnlp.app;
 
+import io.micrometer.core.instrument.Gauge;
 import io.streamnlp.bytext.ByTextTopic;
+import io.streamnlp.ops.DeadLetterTally;
+import io.streamnlp.deadletter.DeadLetteringProcessingExceptionHandler;
+import io.streamnlp.enrich.FaultInjection;
+import io.streamnlp.ingest.InputTopic;
+import io.streamnlp.registry.SchemaRegistryException;
+import io.streamnlp.topics.TopicPreflight;
+import io.streamnlp.topics.TopicsUnavailableException;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.config.StreamNlpConfig;
@@ -18,7 +30,6 @@ import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +48,11 @@ public final class StreamNlpApplication implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final KafkaStreams streams;
     private final Telemetry telemetry;
+    private static final Duration PREFLIGHT_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ThreadSupervisor supervisor;
+    private final DeadLetterTally deadLetterTally = new DeadLetterTally();
     private AccountingLog accountingLog;
     private OpsServer opsServer;
     private ByTextTopic byTextTopic;
@@ -64,43 +80,98 @@ public final class StreamNlpApplication implements AutoCloseable {
         Heads heads = Heads.load(encoder.spec().name());
         LOG.info("Loaded task heads {}", heads.versions());
         this.enricher = new Enricher(sessions, heads, config.getBoolean(StreamNlpConfig.INFERENCE_BATCH_INVARIANT),
-                config.intraOpThreads());
+                config.intraOpThreads(), FaultInjection.fromSystemProperties());
         RegistrySettings registrySettings = RegistrySettings.fromConfig(config.registrySettings());
         this.registry = new SchemaRegistryClient(registrySettings);
         this.telemetry = new Telemetry(config.getString(StreamNlpConfig.APPLICATION_ID), encoder.spec().name(),
                 encoder.spec().version(), heads.versions());
         Topology topology = EnrichmentTopology.build(config, enricher, registry, inputGate, telemetry.pipeline());
         LOG.debug("Topology:\n{}", topology.describe());
-        this.streams = new KafkaStreams(topology, config.streamsProperties());
-        // A thread that dies (e.g. the registry unreachable) is replaced and resumes from the last
-        // commit; records are neither skipped nor lost.
-        streams.setUncaughtExceptionHandler(error -> {
-            LOG.error("Stream thread failed; replacing it and resuming from the last commit", error);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        Properties streamsProperties = config.streamsProperties();
+        streamsProperties.put(DeadLetteringProcessingExceptionHandler.TALLY_CONFIG, deadLetterTally);
+        this.streams = new KafkaStreams(topology, streamsProperties);
+        // A thread that dies for a reason that is not a record's (the registry unreachable, the encoder
+        // broken) is replaced and resumes from the last commit; records are neither skipped nor lost.
+        // The supervisor bounds that, so a fault that repeats stops the instance instead of looping.
+        this.supervisor = new ThreadSupervisor(config.threadReplacementPolicy(), telemetry.registry(),
+                System::currentTimeMillis);
+        streams.setUncaughtExceptionHandler(supervisor);
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams state {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                supervisor.running();
+            }
+            if (now == KafkaStreams.State.ERROR) {
+                supervisor.failure().complete("Kafka Streams is in state ERROR (every stream thread has died)");
+            }
         });
-        streams.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
         telemetry.bind(streams);
+        telemetry.deadLetterTally(deadLetterTally);
     }
 
+    /**
+     * Checks what the run needs (input topics exist, output topics exist or are created, the registry
+     * accepts our credentials), then starts Kafka Streams and the ops endpoint.
+     *
+     * @throws StartupFailedException when a check fails; its message names what and the setting to change
+     */
     public void start() {
         LOG.info("Starting {} on {} reading {} (guarantee {})", config.getString(StreamNlpConfig.APPLICATION_ID),
                 config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS), config.inputTopics(),
                 config.getString(StreamNlpConfig.PROCESSING_GUARANTEE));
+        int widestInput = preflight();
         if (config.getBoolean(StreamNlpConfig.CACHE_ENABLED)) {
             byTextTopic = new ByTextTopic(config);
-            byTextTopic.ensure(config.inputTopics());
+            try {
+                byTextTopic.ensure(widestInput);
+            } catch (TopicsUnavailableException e) {
+                throw new StartupFailedException(e.getMessage(), e);
+            }
+            Gauge.builder("streamnlp.by.text.purge.failures", byTextTopic, ByTextTopic::purgeFailures)
+                    .description("Purge rounds of the by-text topic that failed in a row (0 = purging works)")
+                    .register(telemetry.registry());
         }
         int metricsPort = config.getInt(StreamNlpConfig.METRICS_PORT);
         if (metricsPort >= 0) {
             opsServer = OpsServer.start(metricsPort, telemetry, this::health);
         }
         streams.start();
-        accountingLog = new AccountingLog(streams, Duration.ofSeconds(config.getInt(StreamNlpConfig.ACCOUNTING_LOG_INTERVAL_S)));
+        accountingLog = new AccountingLog(streams, deadLetterTally,
+                Duration.ofSeconds(config.getInt(StreamNlpConfig.ACCOUNTING_LOG_INTERVAL_S)));
+    }
+
+    /** Input topics, output topics, registry credentials; returns the widest input's partition count. */
+    private int preflight() {
+        List<String> inputs = config.inputTopics().stream().map(InputTopic::name).toList();
+        int widest;
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            widest = new TopicPreflight(admin, PREFLIGHT_TIMEOUT, config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS))
+                    .ensure(inputs, config.outputTopics().all(), config.createTopics(), StreamNlpConfig.TOPICS_CREATE,
+                            config.outputTopicLayout());
+        } catch (TopicsUnavailableException e) {
+            throw new StartupFailedException(e.getMessage(), e);
+        }
+        try {
+            registry.checkAccess();
+        } catch (SchemaRegistryException e) {
+            String fatal = ThreadSupervisor.fatalReason(e);
+            throw new StartupFailedException(fatal != null ? fatal : "The Schema Registry cannot be used: " + e.getMessage()
+                    + " (check schema.registry.url)", e);
+        }
+        return widest;
     }
 
     /** Liveness and readiness now (the model is loaded: it was, before this object existed). */
     public Health health() {
-        return Health.of(streams.state());
+        return Health.of(streams.state(), supervisor.replacing(), supervisor.failure().getNow(null));
+    }
+
+    /**
+     * Completes, with the reason, when this instance has given up (too many thread replacements, a
+     * fatal error, every stream thread dead): the process should then exit non-zero.
+     */
+    public CompletableFuture<String> failure() {
+        return supervisor.failure();
     }
 
     /** The port of the metrics and health endpoint, or -1 when it is off. */
@@ -123,7 +194,22 @@ public final class StreamNlpApplication implements AutoCloseable {
     @Override
     public void close() {
         // Close waits for the current batch; texts still collecting stay in the pending store.
-        streams.close(Duration.ofSeconds(60));
+        if (!streams.close(CLOSE_TIMEOUT)) {
+            LOG.error("Kafka Streams did not shut down within {} s; a stream thread may still run (its transaction "
+                    + "will be aborted by the broker). The encoder stays loaded until the process exits.",
+                    CLOSE_TIMEOUT.toSeconds());
+            closeAllButTheEncoder();
+            return;
+        }
+        closeAllButTheEncoder();
+        // Only now, with every stream thread stopped: a session closed under a running thread would crash it.
+        enricher.close();
+        sessions.close();
+        encoder.close();
+        LOG.info("Stopped");
+    }
+
+    private void closeAllButTheEncoder() {
         if (accountingLog != null) {
             accountingLog.close();
         }
@@ -134,10 +220,6 @@ public final class StreamNlpApplication implements AutoCloseable {
             opsServer.close();
         }
         telemetry.close();
-        enricher.close();
-        sessions.close();
         registry.close();
-        encoder.close();
-        LOG.info("Stopped");
     }
 }

@@ -1,6 +1,8 @@
 package io.streamnlp.batching;
 
 import io.streamnlp.cache.CacheFront;
+import io.streamnlp.deadletter.Blame;
+import io.streamnlp.deadletter.NotTheRecordsFault;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.model.TextAnalysis;
 import io.streamnlp.ops.PipelineMeters;
@@ -16,6 +18,12 @@ import org.apache.kafka.common.utils.Bytes;
  * Runs one closed micro-batch: texts the cache answers now (a twin admitted since they arrived) or
  * that repeat an earlier text of the same batch get no encoder pass of their own; the rest go through
  * the {@link Enricher} in one call and are offered to the cache. Results come back in batch order.
+ *
+ * <p>Failed texts, not failed batches: when the enricher call fails for a reason that may be a
+ * text's, the enricher first runs its self-test on a known-good text. If that fails too, the fault is
+ * not any text's (a broken session, a bug in a head): {@link NotTheRecordsFault} fails the stream
+ * thread, its transaction aborts, and nothing is skipped. Otherwise each text is run on its own; the
+ * ones that still fail are returned as failures (the stage dead-letters them), the rest as results.
  */
 final class BatchRun {
 
@@ -32,8 +40,15 @@ final class BatchRun {
         this.metrics = metrics;
     }
 
-    List<Enrichment> run(List<WaitingText> texts, long now) {
+    /**
+     * What a batch produced: {@code results.get(i)} for text {@code i}, or null when it failed, its
+     * error in {@code failures}.
+     */
+    record Outcome(List<Enrichment> results, Map<Integer, RuntimeException> failures) {}
+
+    Outcome run(List<WaitingText> texts, long now) {
         Enrichment[] results = new Enrichment[texts.size()];
+        Map<Integer, RuntimeException> failures = new HashMap<>();
         Map<Bytes, Integer> firstOfKey = new HashMap<>();
         List<Integer> twins = new ArrayList<>();
         List<Integer> fresh = new ArrayList<>();
@@ -54,7 +69,7 @@ final class BatchRun {
             }
             fresh.add(i);
         }
-        Map<Bytes, CachedResult> admitted = enrich(texts, fresh, results, now);
+        Map<Bytes, CachedResult> admitted = enrich(texts, fresh, results, failures, now);
         List<Integer> unserved = new ArrayList<>();
         for (int i : twins) {
             WaitingText twin = texts.get(i);
@@ -66,9 +81,9 @@ final class BatchRun {
                 results[i] = new Enrichment(twin.event(), served, true);
             }
         }
-        enrich(texts, unserved, results, now);
+        enrich(texts, unserved, results, failures, now);
         metrics.add("batched-texts", "Texts run through the encoder", fresh.size() + unserved.size());
-        return List.of(results);
+        return new Outcome(java.util.Arrays.asList(results), failures);
     }
 
     /**
@@ -76,20 +91,25 @@ final class BatchRun {
      * when cacheable, to the cache. Returns the new cache entries by key.
      */
     private Map<Bytes, CachedResult> enrich(List<WaitingText> texts, List<Integer> positions, Enrichment[] results,
-            long now) {
+            Map<Integer, RuntimeException> failures, long now) {
         if (positions.isEmpty()) {
             return Map.of();
         }
         List<WaitingText> batch = positions.stream().map(texts::get).toList();
-        Enricher.Batch done = enricher.enrich(batch.stream().map(w -> w.event().getText()).toList(),
-                batch.stream().map(WaitingText::tokens).toList());
-        meters.encoderCall(batch.size(), done.paddedTokens(), done.encoderNanos());
-        meters.heads(done.headNanos());
-        metrics.add("head-nanos", "Time spent in the sentiment and NER heads", done.headNanos());
+        TextAnalysis[] analyses = new TextAnalysis[batch.size()];
+        try {
+            record(enricher.enrich(batch.stream().map(w -> w.event().getText()).toList(),
+                    batch.stream().map(WaitingText::tokens).toList()), analyses, 0);
+        } catch (RuntimeException failure) {
+            isolate(batch, positions, analyses, failures, failure);
+        }
         Map<Bytes, CachedResult> entries = new HashMap<>();
         for (int j = 0; j < batch.size(); j++) {
             WaitingText waiting = batch.get(j);
-            TextAnalysis analysis = done.results().get(j);
+            TextAnalysis analysis = analyses[j];
+            if (analysis == null) {
+                continue; // failed: in failures
+            }
             results[positions.get(j)] = new Enrichment(waiting.event(), analysis, false);
             if (waiting.cacheable()) {
                 CachedResult entry = cache.admit(waiting.cacheKey(), analysis, waiting.normal(), now);
@@ -99,5 +119,40 @@ final class BatchRun {
             }
         }
         return entries;
+    }
+
+    private void record(Enricher.Batch done, TextAnalysis[] into, int offset) {
+        meters.encoderCall(done.results().size(), done.paddedTokens(), done.encoderNanos());
+        meters.heads(done.headNanos());
+        metrics.add("head-nanos", "Time spent in the sentiment and NER heads", done.headNanos());
+        for (int j = 0; j < done.results().size(); j++) {
+            into[offset + j] = done.results().get(j);
+        }
+    }
+
+    /** The batch failed: find the texts at fault, or fail the thread when none is. */
+    private void isolate(List<WaitingText> batch, List<Integer> positions, TextAnalysis[] analyses,
+            Map<Integer, RuntimeException> failures, RuntimeException failure) {
+        if (!Blame.recordAtFault(failure)) {
+            throw failure;
+        }
+        if (!enricher.selfTest()) {
+            throw new NotTheRecordsFault("The encoder fails on a known-good text too, so no text of the batch is at "
+                    + "fault: " + failure, failure);
+        }
+        int failed = 0;
+        for (int j = 0; j < batch.size(); j++) {
+            WaitingText waiting = batch.get(j);
+            try {
+                record(enricher.enrich(List.of(waiting.event().getText()), List.of(waiting.tokens())), analyses, j);
+            } catch (RuntimeException alone) {
+                if (!Blame.recordAtFault(alone)) {
+                    throw alone;
+                }
+                failures.put(positions.get(j), alone);
+                failed++;
+            }
+        }
+        metrics.add("failed-texts", "Texts whose enrichment failed on their own (dead-lettered)", failed);
     }
 }

@@ -33,7 +33,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * <p>With the result cache on, a text whose normal form is cached is served as it arrives, without
  * waiting for a batch.
  */
-public final class BatchingProcessor implements Processor<byte[], PendingText, byte[], Enrichment> {
+public final class BatchingProcessor implements Processor<byte[], PendingText, byte[], Object> {
+
+    /** The stage named on dead letters of texts that failed here. */
+    public static final String STAGE = "micro-batch";
 
     private final Enricher enricher;
     private final BatchSettings settings;
@@ -41,8 +44,10 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     /** Null when the result cache is off. */
     private final CachePlan cachePlan;
     private final PipelineMeters meters;
+    private final String resultsChild;
+    private final String deadLetterChild;
 
-    private ProcessorContext<byte[], Enrichment> context;
+    private ProcessorContext<byte[], Object> context;
     private PendingTexts pending;
     private CacheFront cache;
     private MicroBatch<WaitingText> batch;
@@ -52,8 +57,14 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     /** Texts found in the store at init; forwarding is not allowed in init, so they run first thing after. */
     private List<WaitingText> backlog = List.of();
 
+    /**
+     * @param resultsChild the node that receives each {@link Enrichment} (the fan-out)
+     * @param deadLetterChild the sink that receives the original bytes of texts that failed on their own
+     */
     public BatchingProcessor(Enricher enricher, BatchSettings settings, String pendingStoreName, CachePlan cachePlan,
-            PipelineMeters meters) {
+            PipelineMeters meters, String resultsChild, String deadLetterChild) {
+        this.resultsChild = resultsChild;
+        this.deadLetterChild = deadLetterChild;
         this.enricher = enricher;
         this.settings = settings;
         this.pendingStoreName = pendingStoreName;
@@ -62,7 +73,7 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     }
 
     @Override
-    public void init(ProcessorContext<byte[], Enrichment> context) {
+    public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
         this.pending = new PendingTexts(context.getStateStore(pendingStoreName));
         this.tokenizer = enricher.tokenizer();
@@ -148,9 +159,14 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         }
         long padded = batch.paddedTokens();
         List<WaitingText> texts = batch.drain();
-        List<Enrichment> results = runner.run(texts, context.currentSystemTimeMs());
+        BatchRun.Outcome outcome = runner.run(texts, context.currentSystemTimeMs());
         for (int i = 0; i < texts.size(); i++) {
-            forward(results.get(i));
+            Enrichment result = outcome.results().get(i);
+            if (result != null) {
+                forward(result);
+            } else {
+                deadLetter(texts.get(i).event(), outcome.failures().get(i));
+            }
             pending.remove(texts.get(i).sequence());
         }
         metrics.increment("batches", "Micro-batches run through the encoder");
@@ -160,7 +176,16 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     private void forward(Enrichment result) {
         PendingText event = result.event();
         byte[] key = event.getKey() == null ? null : toBytes(event.getKey());
-        context.forward(new Record<>(key, result, event.getTimestamp()));
+        context.forward(new Record<>(key, (Object) result, event.getTimestamp()), resultsChild);
+    }
+
+    /** A text that failed on its own: its original record to the dead letters, once, with the reason. */
+    private void deadLetter(PendingText event, RuntimeException error) {
+        FailedText failed = FailedText.of(event, error, STAGE);
+        context.forward(failed.record(), deadLetterChild);
+        metrics.increment("dead-lettered", "Records sent to the dead-letter topic, per reason and partition",
+                "reason", FailedText.REASON, "topic", event.getSourceTopic(),
+                "partition", Integer.toString(event.getSourcePartition()));
     }
 
     private static byte[] toBytes(java.nio.ByteBuffer buffer) {

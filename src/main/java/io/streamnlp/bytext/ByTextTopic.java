@@ -1,7 +1,8 @@
 package io.streamnlp.bytext;
 
 import io.streamnlp.config.StreamNlpConfig;
-import io.streamnlp.ingest.InputTopic;
+import io.streamnlp.topics.TopicsUnavailableException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -38,6 +38,8 @@ public final class ByTextTopic implements AutoCloseable {
     private final Admin admin;
     private final String topic;
     private final String groupId;
+    private final int configuredPartitions;
+    private final AtomicLong purgeFailures = new AtomicLong();
     private final ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "by-text-purger");
         thread.setDaemon(true);
@@ -48,49 +50,62 @@ public final class ByTextTopic implements AutoCloseable {
         this.admin = Admin.create(config.adminProperties());
         this.topic = config.byTextTopic();
         this.groupId = config.getString(StreamNlpConfig.APPLICATION_ID);
+        this.configuredPartitions = config.byTextPartitions();
     }
 
-    /** Creates the topic if it is missing; warns if it has fewer partitions than the inputs. */
-    public void ensure(List<InputTopic> inputs) {
-        int partitions = 1;
+    /**
+     * Creates the topic if it is missing, with {@code by.text.partitions} partitions (0: as many as
+     * the widest input), or checks the existing one against that setting; then schedules the purge.
+     *
+     * @throws TopicsUnavailableException when it cannot be created, or exists with another partition
+     *     count than {@code by.text.partitions} asks for (the message gives the procedure)
+     */
+    public void ensure(int widestInput) {
+        int wanted = configuredPartitions > 0 ? configuredPartitions : widestInput;
         try {
-            Map<String, TopicDescription> described = admin.describeTopics(inputs.stream().map(InputTopic::name).toList())
-                    .allTopicNames().get(30, TimeUnit.SECONDS);
-            for (TopicDescription description : described.values()) {
-                partitions = Math.max(partitions, description.partitions().size());
-            }
             Map<String, String> settings = Map.of("cleanup.policy", "delete", "retention.ms", "-1");
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()).configs(settings)))
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(wanted), Optional.empty()).configs(settings)))
                     .all().get(30, TimeUnit.SECONDS);
-            LOG.info("Created {} with {} partition(s)", topic, partitions);
+            LOG.info("Created {} with {} partition(s)", topic, wanted);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Cannot create " + topic + " (the result cache routes events through it;"
-                        + " create it, or grant topic creation, or set cache.enabled=false): " + e.getCause().getMessage(), e);
+                throw new TopicsUnavailableException("Cannot create " + topic + " (the result cache routes events through "
+                        + "it): " + e.getCause().getMessage() + ". Create it, or grant topic creation, or set "
+                        + "cache.enabled=false", e.getCause());
             }
-            checkPartitions(partitions);
+            checkPartitions(widestInput);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating " + topic, e);
+            throw new TopicsUnavailableException("Interrupted while creating " + topic, e);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Timed out creating " + topic + " (is Kafka reachable?)", e);
+            throw new TopicsUnavailableException("Timed out creating " + topic + " (is Kafka reachable? check "
+                    + "bootstrap.servers)", e);
         }
         purger.scheduleWithFixedDelay(this::purgeConsumed, PURGE_INTERVAL.toMillis(), PURGE_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
-    private void checkPartitions(int wanted) {
+    private void checkPartitions(int widestInput) {
         int existing;
         try {
             existing = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
                     .partitions().size();
         } catch (Exception e) {
-            LOG.warn("Could not describe {}: {}", topic, e.toString());
-            return;
+            throw new TopicsUnavailableException("Cannot describe " + topic + ": " + e, e);
         }
-        if (existing < wanted) {
+        if (configuredPartitions > 0 && existing != configuredPartitions) {
+            // The partition of a text is its hash modulo the count: changing it under a running
+            // group would split a text's copies over two tasks and strand what waits in the topic.
+            throw new TopicsUnavailableException(topic + " has " + existing + " partition(s) but "
+                    + "by.text.partitions=" + configuredPartitions + ". To change it: stop every instance, start them "
+                    + "again with by.text.partitions=" + existing + " and cache.enabled=true until the group's lag on "
+                    + topic + " is 0, stop them, delete " + topic + ", then start with the new value (or set "
+                    + "by.text.partitions=0 to keep the existing topic)", null);
+        }
+        if (existing < widestInput) {
             LOG.warn("{} has {} partition(s), fewer than the widest input topic ({}): the cache stage runs at most {} "
-                    + "task(s) in parallel", topic, existing, wanted, existing);
+                    + "task(s) in parallel (set by.text.partitions to change it; see the README)", topic, existing,
+                    widestInput, existing);
         }
     }
 
@@ -107,10 +122,23 @@ public final class ByTextTopic implements AutoCloseable {
             if (!consumed.isEmpty()) {
                 admin.deleteRecords(consumed).all().get(30, TimeUnit.SECONDS);
             }
+            if (purgeFailures.get() > 0) {
+                LOG.info("Purging consumed records of {} works again", topic);
+                purgeFailures.set(0);
+            }
         } catch (Exception e) {
-            // Only housekeeping: the next round tries again.
-            LOG.debug("Could not purge consumed records of {}: {}", topic, e.toString());
+            // Housekeeping, so never fatal, but never silent either: the topic keeps records without a
+            // time limit, so a purge that keeps failing (no DELETE_RECORDS ACL) makes it grow for ever.
+            if (purgeFailures.getAndIncrement() == 0) {
+                LOG.warn("Cannot purge consumed records of {} (it will grow until this works; grant the DeleteRecords "
+                        + "permission on it): {}", topic, e.toString());
+            }
         }
+    }
+
+    /** Purge rounds that failed in a row (0 when the last one worked). */
+    public long purgeFailures() {
+        return purgeFailures.get();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.streamnlp.deadletter.DeadLetteringProcessingExceptionHandler;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.InputTopic;
+import io.streamnlp.topics.TopicLayout;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -55,6 +56,13 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String CACHE_TTL_MS = "cache.ttl.ms";
     public static final String METRICS_PORT = "metrics.port";
     public static final String LOG_FORMAT = "log.format";
+    public static final String TOPICS_CREATE = "topics.create";
+    public static final String OUTPUT_TOPIC_PARTITIONS = "output.topic.partitions";
+    public static final String OUTPUT_TOPIC_REPLICATION_FACTOR = "output.topic.replication.factor";
+    public static final String BY_TEXT_PARTITIONS = "by.text.partitions";
+    public static final String MAX_THREAD_REPLACEMENTS = "max.thread.replacements";
+    public static final String THREAD_REPLACEMENT_WINDOW_MS = "thread.replacement.window.ms";
+    public static final String THREAD_REPLACEMENT_BACKOFF_MS = "thread.replacement.backoff.ms";
 
     /** Batches a stream thread may run between two polls (sets consumer max.poll.records). */
     static final int MAX_POLL_BATCHES = 4;
@@ -112,7 +120,28 @@ public final class StreamNlpConfig extends AbstractConfig {
                             + "readiness on /health/ready. 0 picks a free port (tests); -1 turns the endpoint off.")
             .define(LOG_FORMAT, Type.STRING, "text", ValidString.in("text", "json"), Importance.LOW,
                     "Log line format: text, or json (one JSON object per line, for log shippers). Read by logback "
-                            + "at startup from the environment (STREAMNLP_LOG_FORMAT) or -Dstreamnlp.log.format.");
+                            + "at startup from the environment (STREAMNLP_LOG_FORMAT) or -Dstreamnlp.log.format.")
+            .define(TOPICS_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Create missing output topics (embeddings, sentiment, entities, dead letters) at start. With false, "
+                            + "or when the cluster refuses (ACLs, policy), a missing output topic stops the start with an error "
+                            + "naming it. Input topics are never created: a missing one always stops the start.")
+            .define(OUTPUT_TOPIC_PARTITIONS, Type.INT, 0, Range.atLeast(0), Importance.LOW,
+                    "Partitions of the output topics StreamNLP creates; 0 = as many as the widest input topic.")
+            .define(OUTPUT_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.LOW,
+                    "Replication factor of the output topics StreamNLP creates; -1 = the broker's default.replication.factor.")
+            .define(BY_TEXT_PARTITIONS, Type.INT, 0, Range.atLeast(0), Importance.LOW,
+                    "Partitions of the <application.id>-by-text topic (the result cache's hop); 0 = as many as the widest "
+                            + "input topic when it is created. Checked at every start against the existing topic: a change "
+                            + "needs the topic drained and re-created (see the README, 'Changing the by-text partitions').")
+            .define(MAX_THREAD_REPLACEMENTS, Type.INT, 5, Range.atLeast(0), Importance.LOW,
+                    "A stream thread that fails for a reason that is not a record's (broker, registry, encoder) is replaced "
+                            + "and resumes from the last commit; after this many replacements within "
+                            + "thread.replacement.window.ms the instance stops with a non-zero exit code instead of looping.")
+            .define(THREAD_REPLACEMENT_WINDOW_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.LOW,
+                    "The window over which max.thread.replacements counts.")
+            .define(THREAD_REPLACEMENT_BACKOFF_MS, Type.LONG, 1_000L, Range.atLeast(0), Importance.LOW,
+                    "Wait before the first replacement of a failed stream thread; doubled for each further one in the "
+                            + "window (at most 60 s), so a failing dependency is not hammered.");
 
     public StreamNlpConfig(Map<String, ?> settings) {
         super(DEFINITION, settings, false);
@@ -129,6 +158,27 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** The topic that routes accepted events by text, so identical texts meet in one task's cache. */
     public String byTextTopic() {
         return getString(APPLICATION_ID) + "-by-text";
+    }
+
+    /** How missing output topics are created. */
+    public TopicLayout outputTopicLayout() {
+        return new TopicLayout(getInt(OUTPUT_TOPIC_PARTITIONS), getShort(OUTPUT_TOPIC_REPLICATION_FACTOR), Map.of());
+    }
+
+    public boolean createTopics() {
+        return getBoolean(TOPICS_CREATE);
+    }
+
+    /** Partitions wanted for the by-text topic; 0 = the widest input's at creation. */
+    public int byTextPartitions() {
+        return getInt(BY_TEXT_PARTITIONS);
+    }
+
+    /** When a failing stream thread is replaced, and when the instance gives up instead. */
+    public ThreadReplacementPolicy threadReplacementPolicy() {
+        return new ThreadReplacementPolicy(getInt(MAX_THREAD_REPLACEMENTS),
+                java.time.Duration.ofMillis(getLong(THREAD_REPLACEMENT_WINDOW_MS)),
+                java.time.Duration.ofMillis(getLong(THREAD_REPLACEMENT_BACKOFF_MS)));
     }
 
     public OutputTopics outputTopics() {

@@ -42,6 +42,9 @@ public final class DeadLetterHeaders {
 
     private static void put(Headers headers, String key, String value) {
         headers.remove(key);
+        if (value == null) {
+            return; // e.g. no source topic: leave the header out rather than fail the dead letter
+        }
         headers.add(key, value.getBytes(StandardCharsets.UTF_8));
     }
 

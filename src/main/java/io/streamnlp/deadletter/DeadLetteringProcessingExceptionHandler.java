@@ -1,6 +1,6 @@
 package io.streamnlp.deadletter;
 
-import io.streamnlp.registry.SchemaRegistryException;
+import io.streamnlp.ops.DeadLetterTally;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,16 +13,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kafka Streams' processing exception handler (KIP-1033), for the errors our own stages did not
- * expect: the input record goes to the dead-letter topic (KIP-1034 style, original bytes, our
- * headers) and processing continues. An unreachable registry is the exception: it is not the
- * record's fault, so the thread fails, is replaced, and retries from the last commit.
+ * expect. A record's own fault sends the input record to the dead-letter topic (KIP-1034 style:
+ * original bytes, our headers) and processing continues. Anything else is not the record's fault
+ * (see {@link Blame}): the thread fails, its transaction aborts, and it resumes from the last commit
+ * (see the application's thread supervisor for the bound on that). An error in a punctuation has no
+ * input record to blame at all: the micro-batch stage dead-letters the texts that fail on their own,
+ * so what reaches this handler from a punctuation fails the thread too.
  */
 public final class DeadLetteringProcessingExceptionHandler implements ProcessingExceptionHandler {
 
     public static final String REASON = "processing-error";
+    /** Config key under which the application passes its {@link DeadLetterTally} (an object, not a string). */
+    public static final String TALLY_CONFIG = "streamnlp.dead.letter.tally";
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetteringProcessingExceptionHandler.class);
 
     private String deadLetterTopic;
+    private DeadLetterTally tally = DeadLetterTally.NONE;
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -31,13 +37,22 @@ public final class DeadLetteringProcessingExceptionHandler implements Processing
             throw new IllegalArgumentException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG + " is not set");
         }
         deadLetterTopic = topic.toString();
+        if (configs.get(TALLY_CONFIG) instanceof DeadLetterTally given) {
+            tally = given;
+        }
     }
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        if (isTransient(exception)) {
-            LOG.warn("Transient failure in {} at {}-{}@{}; the thread will retry from the last commit: {}",
-                    context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception.toString());
+        if (context.topic() == null) {
+            LOG.warn("Error in {} outside of any input record (a punctuation); failing the thread so it resumes "
+                    + "from the last commit: {}", context.processorNodeId(), exception.toString());
+            return Response.fail();
+        }
+        if (!Blame.recordAtFault(exception)) {
+            LOG.warn("Failure in {} at {}-{}@{} that is not the record's fault; the thread will retry from the last "
+                    + "commit: {}", context.processorNodeId(), context.topic(), context.partition(), context.offset(),
+                    exception.toString());
             return Response.fail();
         }
         LOG.error("Dead-lettering {}-{}@{} after an error in {}", context.topic(), context.partition(), context.offset(),
@@ -45,16 +60,8 @@ public final class DeadLetteringProcessingExceptionHandler implements Processing
         RejectedInputException reason = new RejectedInputException(REASON, String.valueOf(exception.getMessage()), exception);
         var headers = DeadLetterHeaders.describe(context.headers(), reason, context.processorNodeId(),
                 context.topic(), context.partition(), context.offset(), context.timestamp());
+        tally.count(context.topic(), context.partition(), REASON);
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, context.timestamp(),
                 context.sourceRawKey(), context.sourceRawValue(), headers)));
-    }
-
-    static boolean isTransient(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SchemaRegistryException registry && registry.isRetriable()) {
-                return true;
-            }
-        }
-        return false;
     }
 }

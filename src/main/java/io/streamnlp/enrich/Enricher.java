@@ -24,6 +24,11 @@ public final class Enricher implements AutoCloseable {
     private final Heads heads;
     private final boolean batchInvariant;
     private final Parallel headsPool;
+    private final FaultInjection faults;
+    private final TokenizedText selfTestTokens;
+
+    /** A known-good text: if the encoder fails on it too, a failing batch is not its texts' fault. */
+    static final String SELF_TEST_TEXT = "StreamNLP checks that its encoder works.";
 
     /**
      * What one {@link #enrich} call produced and cost.
@@ -42,6 +47,12 @@ public final class Enricher implements AutoCloseable {
      *     like the encoder's intra-op threads, so the heads never oversubscribe the cores either
      */
     public Enricher(EncoderSessions sessions, Heads heads, boolean batchInvariant, int headThreads) {
+        this(sessions, heads, batchInvariant, headThreads, FaultInjection.NONE);
+    }
+
+    /** @param faults a test seam (see {@link FaultInjection}); {@link FaultInjection#NONE} in production */
+    public Enricher(EncoderSessions sessions, Heads heads, boolean batchInvariant, int headThreads,
+            FaultInjection faults) {
         if (!heads.model().equals(sessions.encoder().spec().name())) {
             throw new IllegalArgumentException("heads of " + heads.model() + " cannot read the output of "
                     + sessions.encoder().spec().name());
@@ -50,6 +61,21 @@ public final class Enricher implements AutoCloseable {
         this.heads = heads;
         this.batchInvariant = batchInvariant;
         this.headsPool = new Parallel(headThreads, "streamnlp-heads");
+        this.faults = faults;
+        this.selfTestTokens = tokenizer().tokenize(SELF_TEST_TEXT);
+    }
+
+    /**
+     * Whether the encoder and heads work on a known-good text. A batch that failed is then re-run
+     * text by text to find the texts at fault; if this fails too, no text is.
+     */
+    public boolean selfTest() {
+        try {
+            enrich(List.of(SELF_TEST_TEXT), List.of(selfTestTokens));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     public EncoderSpec encoderSpec() {
@@ -79,6 +105,7 @@ public final class Enricher implements AutoCloseable {
         if (texts.isEmpty()) {
             return new Batch(List.of(), 0, 0, 0);
         }
+        faults.check(texts);
         EncoderSession session = sessions.forCurrentThread();
         long paddedBefore = session.stats().paddedTokens();
         long encodeStarted = System.nanoTime();

@@ -5,7 +5,12 @@ import io.streamnlp.deadletter.RejectReason;
 import io.streamnlp.deadletter.DeadLetterHeaders;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.schema.TextEvent;
+import io.streamnlp.schema.internal.OriginalHeader;
 import io.streamnlp.schema.internal.PendingText;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import java.nio.ByteBuffer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -73,7 +78,17 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
                 .setSourceTopic(source.topic())
                 .setSourcePartition(source.partition())
                 .setSourceOffset(source.offset())
+                .setOriginalValue(ByteBuffer.wrap(record.value()))
+                .setOriginalHeaders(originalHeaders(record.headers()))
                 .build();
+    }
+
+    private static List<OriginalHeader> originalHeaders(Headers headers) {
+        List<OriginalHeader> copy = new ArrayList<>();
+        for (Header header : headers) {
+            copy.add(new OriginalHeader(header.key(), header.value() == null ? null : ByteBuffer.wrap(header.value())));
+        }
+        return copy;
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, RejectedInputException rejected) {

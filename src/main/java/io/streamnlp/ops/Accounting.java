@@ -23,6 +23,11 @@ public record Accounting(String partition, long in, long out, long deadLettered)
 
     /** Sums our counters by topic-partition. */
     public static Map<String, Accounting> from(Map<MetricName, ? extends Metric> metrics) {
+        return from(metrics, DeadLetterTally.NONE);
+    }
+
+    /** Sums our counters by topic-partition, with the processing exception handler's dead letters. */
+    public static Map<String, Accounting> from(Map<MetricName, ? extends Metric> metrics, DeadLetterTally handler) {
         Map<String, long[]> sums = new TreeMap<>();
         metrics.forEach((name, metric) -> {
             if (!TaskMetrics.GROUP.equals(name.group()) || !name.tags().containsKey("partition")) {
@@ -39,6 +44,8 @@ public record Accounting(String partition, long in, long out, long deadLettered)
                 sums.computeIfAbsent(partition, p -> new long[3])[column] += ((Number) metric.metricValue()).longValue();
             }
         });
+        handler.snapshot().forEach((key, count) ->
+                sums.computeIfAbsent(key.topic() + "-" + key.partition(), p -> new long[3])[2] += count);
         Map<String, Accounting> result = new TreeMap<>();
         sums.forEach((partition, s) -> result.put(partition, new Accounting(partition, s[0], s[1], s[2])));
         return result;

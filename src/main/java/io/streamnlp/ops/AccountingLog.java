@@ -15,11 +15,13 @@ public final class AccountingLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AccountingLog.class);
 
     private final KafkaStreams streams;
+    private final DeadLetterTally handlerDeadLetters;
     private final ScheduledExecutorService timer;
     private Map<String, Accounting> last = Map.of();
 
-    public AccountingLog(KafkaStreams streams, Duration interval) {
+    public AccountingLog(KafkaStreams streams, DeadLetterTally handlerDeadLetters, Duration interval) {
         this.streams = streams;
+        this.handlerDeadLetters = handlerDeadLetters;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "streamnlp-accounting");
             thread.setDaemon(true);
@@ -29,7 +31,7 @@ public final class AccountingLog implements AutoCloseable {
     }
 
     private synchronized void logIfChanged() {
-        Map<String, Accounting> now = Accounting.from(streams.metrics());
+        Map<String, Accounting> now = Accounting.from(streams.metrics(), handlerDeadLetters);
         if (!now.equals(last)) {
             last = now;
             now.values().forEach(a -> LOG.info("Accounting {}", a));

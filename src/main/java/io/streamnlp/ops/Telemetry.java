@@ -1,5 +1,6 @@
 package io.streamnlp.ops;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -56,6 +57,9 @@ public final class Telemetry implements AutoCloseable {
      * metrics come and go with task assignment, so the binder looks for new ones every
      * {@link #REFRESH} (Micrometer's default, a minute, would hide a new task's counters that long).
      */
+    private volatile DeadLetterTally tally;
+    private final java.util.Set<DeadLetterTally.Key> exportedTallies = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     public void bind(KafkaStreams streams) {
         streamsMetrics = new KafkaStreamsMetrics(streams, Tags.empty(), refresher, REFRESH);
         streamsMetrics.bindTo(registry);
@@ -69,8 +73,29 @@ public final class Telemetry implements AutoCloseable {
         return registry;
     }
 
+    /**
+     * Exports the dead letters of the processing exception handler as
+     * {@code streamnlp_handler_dead_lettered_total{reason,topic,partition}} (the stages' own dead letters
+     * are Kafka Streams task metrics, {@code kafka_streamnlp_dead_lettered_total}).
+     */
+    public void deadLetterTally(DeadLetterTally tally) {
+        this.tally = tally;
+    }
+
     /** The Prometheus text exposition of every meter. */
     public String scrape() {
+        DeadLetterTally counted = tally;
+        if (counted != null) {
+            for (DeadLetterTally.Key key : counted.snapshot().keySet()) {
+                if (exportedTallies.add(key)) {
+                    FunctionCounter.builder("streamnlp.handler.dead.lettered", counted, t -> t.count(key))
+                            .description("Records dead-lettered by the processing exception handler (an unexpected "
+                                    + "error that was the record's fault)")
+                            .tags("reason", key.reason(), "topic", key.topic(), "partition", Integer.toString(key.partition()))
+                            .register(registry);
+                }
+            }
+        }
         return registry.scrape();
     }
 

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -122,6 +123,18 @@ public final class SchemaRegistryClient implements AutoCloseable {
         return schema;
     }
 
+    /**
+     * Checks that the registry answers and accepts our credentials (one small authenticated call), so
+     * that a start with a wrong password fails at once with a clear message instead of at the first
+     * record.
+     *
+     * @throws SchemaRegistryException {@link Reason#UNAUTHORIZED} for rejected credentials,
+     *     {@link Reason#UNREACHABLE} or {@link Reason#UNAVAILABLE} after the retry budget
+     */
+    public void checkAccess() {
+        send(request("/config").GET().build());
+    }
+
     /** Sets the registry-wide compatibility level ({@code BACKWARD}, {@code FULL}, {@code NONE}...). */
     public void setCompatibility(String level) {
         send(withJsonBody("PUT", "/config", Map.of("compatibility", level)));
@@ -175,16 +188,20 @@ public final class SchemaRegistryClient implements AutoCloseable {
 
     /**
      * Sends the request; an unreachable or overloaded registry is retried with exponential backoff
-     * (100 ms doubling to 2 s) for up to the settings' retry budget, then the last error is thrown.
+     * (100 ms doubling to 2 s), then the last error is thrown. The whole call, each attempt's own
+     * timeout included, stays within the settings' retry budget (at least one attempt is made, bounded
+     * by the smaller of the request timeout and the budget): a record waiting on the registry must
+     * never outlast the stream thread's transaction timeout.
      */
     private JsonNode send(HttpRequest request) {
         long deadline = System.nanoTime() + settings.retryBudget().toNanos();
         long backoffMs = 100;
         while (true) {
+            long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
             try {
-                return sendOnce(request);
+                return sendOnce(withTimeout(request, Math.min(settings.requestTimeout().toMillis(), remainingMs)));
             } catch (SchemaRegistryException e) {
-                if (!e.isRetriable() || System.nanoTime() + backoffMs * 1_000_000 > deadline) {
+                if (!e.isRetriable() || System.nanoTime() + backoffMs * 1_000_000 >= deadline) {
                     throw e;
                 }
                 LOG.warn("{}; retrying in {} ms", e.getMessage(), backoffMs);
@@ -192,6 +209,10 @@ public final class SchemaRegistryClient implements AutoCloseable {
                 backoffMs = Math.min(2_000, backoffMs * 2);
             }
         }
+    }
+
+    private static HttpRequest withTimeout(HttpRequest request, long millis) {
+        return HttpRequest.newBuilder(request, (name, value) -> true).timeout(Duration.ofMillis(millis)).build();
     }
 
     private static void sleep(long millis, HttpRequest request) {
@@ -230,6 +251,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
         Reason reason =
                 status >= 500 || status == 429 ? Reason.UNAVAILABLE
                         : status == 404 ? Reason.NOT_FOUND
+                        : status == 401 || status == 403 ? Reason.UNAUTHORIZED
                         : Reason.REJECTED;
         int errorCode = body.path("error_code").asInt(SchemaRegistryException.NO_ERROR_CODE);
         String detail =

@@ -18,7 +18,9 @@ public final class SchemaRegistryException extends RuntimeException {
         UNAVAILABLE,
         /** HTTP 404: unknown subject, version or schema id. */
         NOT_FOUND,
-        /** Any other 4xx: bad credentials (401/403), incompatible schema (409), invalid schema (422). */
+        /** HTTP 401 or 403: the registry refuses our credentials or our rights. No retry helps. */
+        UNAUTHORIZED,
+        /** Any other 4xx: incompatible schema (409), invalid schema (422). */
         REJECTED,
         /** The registry answered, but not with an Avro schema or id this client can use. */
         UNUSABLE_SCHEMA
@@ -58,5 +60,19 @@ public final class SchemaRegistryException extends RuntimeException {
     /** True when the same call may succeed later: the registry was unreachable or overloaded. */
     public boolean isRetriable() {
         return reason == Reason.UNREACHABLE || reason == Reason.UNAVAILABLE;
+    }
+
+    /** True when the registry refused our credentials or rights: fix the configuration, then restart. */
+    public boolean isAuthorizationFailure() {
+        return reason == Reason.UNAUTHORIZED;
+    }
+
+    /**
+     * True when a record that named a schema id caused this: the id is unknown, or holds a schema
+     * this client cannot use. Everything else (unreachable, overloaded, credentials, a rejected
+     * registration of our own schemas) is not the record's fault and must never dead-letter it.
+     */
+    public boolean isRecordsFault() {
+        return reason == Reason.NOT_FOUND || reason == Reason.UNUSABLE_SCHEMA;
     }
 }

@@ -126,7 +126,8 @@ public final class EnrichmentTopology {
                     config.byTextTopic());
             batchParents = new String[] {BY_TEXT_SOURCE};
         }
-        topology.addProcessor(BATCH, () -> new BatchingProcessor(enricher, batchSettings, PENDING_STORE, cachePlan, meters),
+        topology.addProcessor(BATCH, () -> new BatchingProcessor(enricher, batchSettings, PENDING_STORE, cachePlan, meters, FAN_OUT,
+                        DEAD_LETTER_SINK),
                 batchParents);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), pendingSerde), BATCH);
@@ -135,15 +136,24 @@ public final class EnrichmentTopology {
                     Serdes.Bytes(), new InternalAvroSerde<>(CachedResult.class)), BATCH);
         }
 
-        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads()), BATCH);
-        topology.addSink(EMBEDDINGS_SINK, outputs.embeddings(), new ByteArraySerializer(),
-                AvroSerdes.specific(EmbeddingRecord.class, registry, false).serializer(), FAN_OUT);
-        topology.addSink(SENTIMENT_SINK, outputs.sentiment(), new ByteArraySerializer(),
-                AvroSerdes.specific(SentimentRecord.class, registry, false).serializer(), FAN_OUT);
-        topology.addSink(ENTITIES_SINK, outputs.entities(), new ByteArraySerializer(),
-                AvroSerdes.specific(EntitiesRecord.class, registry, false).serializer(), FAN_OUT);
+        // The fan-out serializes all three records before it forwards any (so the sinks only copy bytes):
+        // a registry failure then fails the event before any of its outputs left, never between them.
+        FanOutProcessor.Serializers serializers = new FanOutProcessor.Serializers(outputs,
+                AvroSerdes.specific(EmbeddingRecord.class, registry, false).serializer(),
+                AvroSerdes.specific(SentimentRecord.class, registry, false).serializer(),
+                AvroSerdes.specific(EntitiesRecord.class, registry, false).serializer());
+        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), serializers),
+                BATCH);
+        topology.addSink(EMBEDDINGS_SINK, outputs.embeddings(), new ByteArraySerializer(), new ByteArraySerializer(),
+                FAN_OUT);
+        topology.addSink(SENTIMENT_SINK, outputs.sentiment(), new ByteArraySerializer(), new ByteArraySerializer(),
+                FAN_OUT);
+        topology.addSink(ENTITIES_SINK, outputs.entities(), new ByteArraySerializer(), new ByteArraySerializer(),
+                FAN_OUT);
+        List<String> deadLetterParents = new ArrayList<>(ingestNodes);
+        deadLetterParents.add(BATCH);
         topology.addSink(DEAD_LETTER_SINK, outputs.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
-                ingestNodes.toArray(String[]::new));
+                deadLetterParents.toArray(String[]::new));
         return topology;
     }
 

@@ -5,6 +5,7 @@ import io.streamnlp.heads.Heads;
 import io.streamnlp.model.EntitySpan;
 import io.streamnlp.model.SentimentScores;
 import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.config.OutputTopics;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
@@ -16,6 +17,7 @@ import io.streamnlp.schema.internal.PendingText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -24,20 +26,26 @@ import org.apache.kafka.streams.processor.api.Record;
  * The fan-out: one {@link Enrichment} (one encoder pass, or a cached one) becomes one record per
  * output topic, each with the input's key and timestamp, and the model and head versions.
  */
-final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Object> {
+final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byte[]> {
+
+    /** The value serializers of the three outputs (Confluent wire format through the registry). */
+    record Serializers(OutputTopics topics, Serializer<EmbeddingRecord> embeddings, Serializer<SentimentRecord> sentiment,
+            Serializer<EntitiesRecord> entities) {}
 
     private final EncoderSpec model;
     private final Heads heads;
-    private ProcessorContext<byte[], Object> context;
+    private final Serializers serializers;
+    private ProcessorContext<byte[], byte[]> context;
     private TaskMetrics metrics;
 
-    FanOutProcessor(EncoderSpec model, Heads heads) {
+    FanOutProcessor(EncoderSpec model, Heads heads, Serializers serializers) {
         this.model = model;
         this.heads = heads;
+        this.serializers = serializers;
     }
 
     @Override
-    public void init(ProcessorContext<byte[], Object> context) {
+    public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.metrics = new TaskMetrics(context.metrics(), context.taskId());
     }
@@ -46,9 +54,13 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], Obj
     public void process(Record<byte[], Enrichment> record) {
         Enrichment enrichment = record.value();
         PendingText event = enrichment.event();
-        context.forward(record.withValue((Object) embedding(enrichment)), TopologyNames.EMBEDDINGS_SINK);
-        context.forward(record.withValue((Object) sentiment(enrichment)), TopologyNames.SENTIMENT_SINK);
-        context.forward(record.withValue((Object) entities(enrichment)), TopologyNames.ENTITIES_SINK);
+        // All or nothing: every record is built and serialized before the first one is forwarded.
+        byte[] embedding = serializers.embeddings().serialize(serializers.topics().embeddings(), embedding(enrichment));
+        byte[] sentiment = serializers.sentiment().serialize(serializers.topics().sentiment(), sentiment(enrichment));
+        byte[] entities = serializers.entities().serialize(serializers.topics().entities(), entities(enrichment));
+        context.forward(record.withValue(embedding), TopologyNames.EMBEDDINGS_SINK);
+        context.forward(record.withValue(sentiment), TopologyNames.SENTIMENT_SINK);
+        context.forward(record.withValue(entities), TopologyNames.ENTITIES_SINK);
         metrics.increment("records-out", "Input records fully enriched (all outputs forwarded), per input topic and partition",
                 "topic", event.getSourceTopic(), "partition", Integer.toString(event.getSourcePartition()));
     }
