@@ -11,7 +11,6 @@ import io.streamnlp.ops.AccountingLog;
 import io.streamnlp.ops.Health;
 import io.streamnlp.ops.OpsServer;
 import io.streamnlp.ops.Telemetry;
-import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.topology.EnrichmentTopology;
 import java.time.Duration;
@@ -53,21 +52,20 @@ public final class StreamNlpApplication implements AutoCloseable {
         this.config = config;
         long started = System.nanoTime();
         this.encoder = Encoder.load(
-                ModelCatalogue.byName(config.getString(StreamNlpConfig.MODEL_NAME)),
-                config.getInt(StreamNlpConfig.MODEL_MAX_LENGTH),
+                ModelCatalogue.byName(config.modelName()),
+                config.maxLength(),
                 config.intraOpThreads(),
-                config.getBoolean(StreamNlpConfig.BATCH_BUCKETING));
+                config.bucketing());
         LOG.info("Loaded encoder {} ({}) in {} ms, {} ONNX Runtime thread(s) per call",
                 encoder.spec().name(), encoder.spec().version(), (System.nanoTime() - started) / 1_000_000,
                 config.intraOpThreads());
         this.sessions = new EncoderSessions(encoder);
         Heads heads = Heads.load(encoder.spec().name());
         LOG.info("Loaded task heads {}", heads.versions());
-        this.enricher = new Enricher(sessions, heads, config.getBoolean(StreamNlpConfig.INFERENCE_BATCH_INVARIANT),
+        this.enricher = new Enricher(sessions, heads, config.batchInvariant(),
                 config.intraOpThreads());
-        RegistrySettings registrySettings = RegistrySettings.fromConfig(config.registrySettings());
-        this.registry = new SchemaRegistryClient(registrySettings);
-        this.telemetry = new Telemetry(config.getString(StreamNlpConfig.APPLICATION_ID), encoder.spec().name(),
+        this.registry = new SchemaRegistryClient(config.registry());
+        this.telemetry = new Telemetry(config.applicationId(), encoder.spec().name(),
                 encoder.spec().version(), heads.versions());
         Topology topology = EnrichmentTopology.build(config, enricher, registry, inputGate, telemetry.pipeline());
         LOG.debug("Topology:\n{}", topology.describe());
@@ -83,19 +81,18 @@ public final class StreamNlpApplication implements AutoCloseable {
     }
 
     public void start() {
-        LOG.info("Starting {} on {} reading {} (guarantee {})", config.getString(StreamNlpConfig.APPLICATION_ID),
-                config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS), config.inputTopics(),
-                config.getString(StreamNlpConfig.PROCESSING_GUARANTEE));
-        if (config.getBoolean(StreamNlpConfig.CACHE_ENABLED)) {
+        LOG.info("Starting {} on {} reading {} (guarantee {})", config.applicationId(),
+                config.bootstrapServers(), config.inputTopics(), config.processingGuarantee());
+        if (config.cacheEnabled()) {
             byTextTopic = new ByTextTopic(config);
             byTextTopic.ensure(config.inputTopics());
         }
-        int metricsPort = config.getInt(StreamNlpConfig.METRICS_PORT);
+        int metricsPort = config.metricsPort();
         if (metricsPort >= 0) {
             opsServer = OpsServer.start(metricsPort, telemetry, this::health);
         }
         streams.start();
-        accountingLog = new AccountingLog(streams, Duration.ofSeconds(config.getInt(StreamNlpConfig.ACCOUNTING_LOG_INTERVAL_S)));
+        accountingLog = new AccountingLog(streams, config.accountingLogInterval());
     }
 
     /** Liveness and readiness now (the model is loaded: it was, before this object existed). */

@@ -47,7 +47,7 @@ public final class ByTextTopic implements AutoCloseable {
     public ByTextTopic(StreamNlpConfig config) {
         this.admin = Admin.create(config.adminProperties());
         this.topic = config.byTextTopic();
-        this.groupId = config.getString(StreamNlpConfig.APPLICATION_ID);
+        this.groupId = config.applicationId();
     }
 
     /** Creates the topic if it is missing; warns if it has fewer partitions than the inputs. */
