@@ -390,13 +390,25 @@ public final class StreamNlpConfig extends AbstractConfig {
         // Unexpected errors in a stage dead-letter the input record instead of stopping the app.
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, outputTopics().deadLetters());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingExceptionHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        enableProcessingExceptionHandlerOnGlobalThread(props);
         // A stream thread runs every batch of one poll before it polls again: bound that work so a
         // thread never passes max.poll.interval.ms (default 300 s) even with the longest texts.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
                 MAX_POLL_BATCHES * getInt(BATCH_MAX_RECORDS));
         props.putAll(originalsWithPrefix(KAFKA_PREFIX, true));
         return props;
+    }
+
+    /**
+     * Sets {@code processing.exception.handler.global.enabled=true}. The key is deprecated (KIP-1270)
+     * only because Kafka Streams 5.0 drops it and always behaves as if it were true; until then it
+     * must be set, or the global thread would not use the handler and Streams warns at every start.
+     * Nothing replaces it before 5.0, so the deprecation warning here is no call to change anything.
+     * Remove this method when moving to Kafka Streams 5.
+     */
+    @SuppressWarnings("deprecation")
+    private static void enableProcessingExceptionHandlerOnGlobalThread(Properties props) {
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     }
 
     /** Admin client settings (topic creation in the CLI and tests). */
