@@ -23,7 +23,6 @@ import io.streamnlp.ops.AccountingLog;
 import io.streamnlp.ops.Health;
 import io.streamnlp.ops.OpsServer;
 import io.streamnlp.ops.Telemetry;
-import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.topology.EnrichmentTopology;
 import java.time.Duration;
@@ -69,21 +68,20 @@ public final class StreamNlpApplication implements AutoCloseable {
         this.config = config;
         long started = System.nanoTime();
         this.encoder = Encoder.load(
-                ModelCatalogue.byName(config.getString(StreamNlpConfig.MODEL_NAME)),
-                config.getInt(StreamNlpConfig.MODEL_MAX_LENGTH),
+                ModelCatalogue.byName(config.modelName()),
+                config.maxLength(),
                 config.intraOpThreads(),
-                config.getBoolean(StreamNlpConfig.BATCH_BUCKETING));
+                config.bucketing());
         LOG.info("Loaded encoder {} ({}) in {} ms, {} ONNX Runtime thread(s) per call",
                 encoder.spec().name(), encoder.spec().version(), (System.nanoTime() - started) / 1_000_000,
                 config.intraOpThreads());
         this.sessions = new EncoderSessions(encoder);
         Heads heads = Heads.load(encoder.spec().name());
         LOG.info("Loaded task heads {}", heads.versions());
-        this.enricher = new Enricher(sessions, heads, config.getBoolean(StreamNlpConfig.INFERENCE_BATCH_INVARIANT),
-                config.intraOpThreads(), FaultInjection.fromSystemProperties());
-        RegistrySettings registrySettings = RegistrySettings.fromConfig(config.registrySettings());
-        this.registry = new SchemaRegistryClient(registrySettings);
-        this.telemetry = new Telemetry(config.getString(StreamNlpConfig.APPLICATION_ID), encoder.spec().name(),
+        this.enricher = new Enricher(sessions, heads, config.batchInvariant(), config.intraOpThreads(),
+                FaultInjection.fromSystemProperties());
+        this.registry = new SchemaRegistryClient(config.registry());
+        this.telemetry = new Telemetry(config.applicationId(), encoder.spec().name(),
                 encoder.spec().version(), heads.versions());
         Topology topology = EnrichmentTopology.build(config, enricher, registry, inputGate, telemetry.pipeline());
         LOG.debug("Topology:\n{}", topology.describe());
@@ -116,11 +114,10 @@ public final class StreamNlpApplication implements AutoCloseable {
      * @throws StartupFailedException when a check fails; its message names what and the setting to change
      */
     public void start() {
-        LOG.info("Starting {} on {} reading {} (guarantee {})", config.getString(StreamNlpConfig.APPLICATION_ID),
-                config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS), config.inputTopics(),
-                config.getString(StreamNlpConfig.PROCESSING_GUARANTEE));
+        LOG.info("Starting {} on {} reading {} (guarantee {})", config.applicationId(),
+                config.bootstrapServers(), config.inputTopics(), config.processingGuarantee());
         int widestInput = preflight();
-        if (config.getBoolean(StreamNlpConfig.CACHE_ENABLED)) {
+        if (config.cacheEnabled()) {
             byTextTopic = new ByTextTopic(config);
             try {
                 byTextTopic.ensure(widestInput);
@@ -131,13 +128,13 @@ public final class StreamNlpApplication implements AutoCloseable {
                     .description("Purge rounds of the by-text topic that failed in a row (0 = purging works)")
                     .register(telemetry.registry());
         }
-        int metricsPort = config.getInt(StreamNlpConfig.METRICS_PORT);
+        int metricsPort = config.metricsPort();
         if (metricsPort >= 0) {
             opsServer = OpsServer.start(metricsPort, telemetry, this::health);
         }
         streams.start();
         accountingLog = new AccountingLog(streams, deadLetterTally,
-                Duration.ofSeconds(config.getInt(StreamNlpConfig.ACCOUNTING_LOG_INTERVAL_S)));
+                config.accountingLogInterval());
     }
 
     /** Input topics, output topics, registry credentials; returns the widest input's partition count. */
@@ -145,7 +142,7 @@ public final class StreamNlpApplication implements AutoCloseable {
         List<String> inputs = config.inputTopics().stream().map(InputTopic::name).toList();
         int widest;
         try (Admin admin = Admin.create(config.adminProperties())) {
-            widest = new TopicPreflight(admin, PREFLIGHT_TIMEOUT, config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS))
+            widest = new TopicPreflight(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers())
                     .ensure(inputs, config.outputTopics().all(), config.createTopics(), StreamNlpConfig.TOPICS_CREATE,
                             config.outputTopicLayout());
         } catch (TopicsUnavailableException e) {

@@ -49,7 +49,7 @@ public final class ByTextTopic implements AutoCloseable {
     public ByTextTopic(StreamNlpConfig config) {
         this.admin = Admin.create(config.adminProperties());
         this.topic = config.byTextTopic();
-        this.groupId = config.getString(StreamNlpConfig.APPLICATION_ID);
+        this.groupId = config.applicationId();
         this.configuredPartitions = config.byTextPartitions();
     }
 

@@ -1,13 +1,23 @@
 package io.streamnlp.config;
 
+import io.streamnlp.batching.BatchSettings;
+import io.streamnlp.cache.CacheSettings;
 import io.streamnlp.deadletter.DeadLetteringProcessingExceptionHandler;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TextTokenizer;
+import io.streamnlp.ingest.InputFormat;
 import io.streamnlp.ingest.InputTopic;
 import io.streamnlp.topics.TopicLayout;
+import io.streamnlp.registry.RegistrySettings;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,6 +27,9 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -33,7 +46,6 @@ public final class StreamNlpConfig extends AbstractConfig {
 
     public static final String APPLICATION_ID = "application.id";
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String INPUT_TOPICS = "input.topics";
     public static final String INPUT_FORMAT = "input.format";
     public static final String OUTPUT_TOPIC_PREFIX = "output.topic.prefix";
@@ -67,87 +79,203 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** Batches a stream thread may run between two polls (sets consumer max.poll.records). */
     static final int MAX_POLL_BATCHES = 4;
 
-    public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(APPLICATION_ID, Type.STRING, "streamnlp", Importance.HIGH,
+    // Registry settings: the Confluent client's names, so that existing client configs keep working.
+    public static final String SCHEMA_REGISTRY_URL = RegistrySettings.URL_CONFIG;
+    public static final String BASIC_AUTH_CREDENTIALS_SOURCE = RegistrySettings.CREDENTIALS_SOURCE_CONFIG;
+    public static final String BASIC_AUTH_USER_INFO = RegistrySettings.USER_INFO_CONFIG;
+    public static final String SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO = RegistrySettings.USER_INFO_ALIAS_CONFIG;
+    public static final String SCHEMA_REGISTRY_TRUSTSTORE_LOCATION = RegistrySettings.TRUSTSTORE_LOCATION_CONFIG;
+    public static final String SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD = RegistrySettings.TRUSTSTORE_PASSWORD_CONFIG;
+    public static final String SCHEMA_REGISTRY_TRUSTSTORE_TYPE = RegistrySettings.TRUSTSTORE_TYPE_CONFIG;
+    public static final String SCHEMA_REGISTRY_KEYSTORE_LOCATION = RegistrySettings.KEYSTORE_LOCATION_CONFIG;
+    public static final String SCHEMA_REGISTRY_KEYSTORE_PASSWORD = RegistrySettings.KEYSTORE_PASSWORD_CONFIG;
+    public static final String SCHEMA_REGISTRY_KEYSTORE_TYPE = RegistrySettings.KEYSTORE_TYPE_CONFIG;
+    public static final String SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS = RegistrySettings.REQUEST_TIMEOUT_CONFIG;
+    public static final String MAX_SCHEMAS_PER_SUBJECT = RegistrySettings.CACHE_CAPACITY_CONFIG;
+    public static final String SCHEMA_REGISTRY_RETRY_MAX_MS = RegistrySettings.RETRY_BUDGET_CONFIG;
+
+    /** The groups of {@link #DEFINITION}, in the order {@link #documentation()} prints them. */
+    public static final String GROUP_KAFKA = "Kafka";
+    public static final String GROUP_INPUT = "Input";
+    public static final String GROUP_MODEL = "Model";
+    public static final String GROUP_BATCHING = "Batching";
+    public static final String GROUP_CACHE = "Cache";
+    public static final String GROUP_REGISTRY = "Registry";
+    public static final String GROUP_OUTPUT = "Output";
+    public static final String GROUP_OPERATIONS = "Operations";
+
+    /** The only {@code basic.auth.credentials.source} the registry client supports (any case; unset means it too). */
+    private static final String USER_INFO_SOURCE = "USER_INFO";
+
+    public static final ConfigDef DEFINITION = new Definitions()
+            .group(GROUP_KAFKA)
+            .define(APPLICATION_ID, Type.STRING, "streamnlp", null, Importance.HIGH, Width.MEDIUM, "Application id",
                     "Kafka Streams application id: consumer group, prefix of internal topics. Instances with the same id share the work.")
-            .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH,
+            .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", null, Importance.HIGH, Width.LONG, "Bootstrap servers",
                     "Kafka bootstrap servers.")
-            .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH,
-                    "Confluent-compatible Schema Registry base URL (for Apicurio: http://host:port/apis/ccompat/v7).")
-            .define(INPUT_TOPICS, Type.LIST, "streamnlp.text", Importance.HIGH,
-                    "Input topics, each 'topic' or 'topic:format' with format avro, json or text; a topic without one uses input.format.")
-            .define(INPUT_FORMAT, Type.STRING, "avro", ValidString.in("avro", "json", "text"), Importance.MEDIUM,
-                    "Default input format: avro (TextEvent, Confluent wire format), json ({\"id\":..,\"text\":..}) or text (key = id, value = text).")
-            .define(OUTPUT_TOPIC_PREFIX, Type.STRING, "streamnlp", Importance.HIGH,
-                    "Output topics are <prefix>.embeddings, <prefix>.sentiment, <prefix>.entities and <prefix>.dlq.")
-            .define(MODEL_NAME, Type.STRING, ModelCatalogue.DEFAULT_MODEL, Importance.HIGH,
-                    "Encoder from the model catalogue: minilm-l6-q, minilm-l6, bge-small-q, e5-small-q.")
-            .define(MODEL_MAX_LENGTH, Type.INT, 256, Range.between(8, TextTokenizer.HARD_MAX_LENGTH), Importance.MEDIUM,
-                    "Tokens per text, special tokens included; longer texts are truncated and flagged 'truncated' on the records.")
-            .define(MAX_TEXT_BYTES, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM,
-                    "Texts larger than this many UTF-8 bytes are dead-lettered instead of tokenized.")
-            .define(BATCH_MAX_RECORDS, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM,
-                    "A micro-batch closes when it holds this many texts. 1 turns batching off.")
-            .define(BATCH_MAX_TOKENS, Type.INT, 8192, Range.atLeast(TextTokenizer.HARD_MAX_LENGTH), Importance.MEDIUM,
-                    "A micro-batch closes before its padded size (texts x longest text, in tokens) would pass this budget; bounds encoder memory.")
-            .define(BATCH_MAX_WAIT_MS, Type.LONG, 50L, Range.atLeast(0), Importance.MEDIUM,
-                    "A micro-batch closes this long (wall clock) after its first text arrived, full or not.")
-            .define(BATCH_BUCKETING, Type.BOOLEAN, true, Importance.LOW,
-                    "Sort each batch by length and pad length buckets separately: less padding. fp32 results are unchanged; int8 encoders quantize per tensor, so batch composition moves their vectors slightly (cosine ~0.99).")
-            .define(INFERENCE_INTRA_OP_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
-                    "ONNX Runtime threads per encoder call. 0 = cores / num.stream.threads (at least 1), so threads x intra-op <= cores.")
-            .define(INFERENCE_BATCH_INVARIANT, Type.BOOLEAN, false, Importance.LOW,
-                    "Run each text through the encoder in its own call, so its outputs never depend on its batch mates: int8 encoders quantize activations per tensor, so batched, a vector moves by cosine ~0.006 with the other texts (fp32 ones by < 1e-4). Costs ~20% of encoder throughput with e5-small-q on 2 cores; Kafka, state-store and head work stay batched. The replay command turns it on.")
-            .define(NUM_STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+            .define(NUM_STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, Width.SHORT, "Stream threads",
                     "Kafka Streams threads in this instance; each has its own encoder session.")
             .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
                     ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
+                    Width.MEDIUM, "Processing guarantee",
                     "exactly_once_v2 (default) or at_least_once.")
             .define(STATE_DIR, Type.STRING, Path.of(System.getProperty("java.io.tmpdir"), "streamnlp-state").toString(),
-                    Importance.MEDIUM, "Directory of the RocksDB state stores (pending batches, result cache).")
-            .define(CACHE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
+                    null, Importance.MEDIUM, Width.LONG, "State directory",
+                    "Directory of the RocksDB state stores (pending batches, result cache).")
+            .group(GROUP_INPUT)
+            .define(INPUT_TOPICS, Type.LIST, "streamnlp.text", null, Importance.HIGH, Width.LONG, "Input topics",
+                    "Input topics, each 'topic' or 'topic:format' with format avro, json or text; a topic without one uses input.format.")
+            .define(INPUT_FORMAT, Type.STRING, "avro", ValidString.in(inputFormatNames()), Importance.MEDIUM,
+                    Width.SHORT, "Input format",
+                    "Default input format: avro (TextEvent, Confluent wire format), json ({\"id\":..,\"text\":..}) or text (key = id, value = text).")
+            .define(MAX_TEXT_BYTES, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM, Width.SHORT, "Max text bytes",
+                    "Texts larger than this many UTF-8 bytes are dead-lettered instead of tokenized.")
+            .group(GROUP_MODEL)
+            .define(MODEL_NAME, Type.STRING, ModelCatalogue.DEFAULT_MODEL, null, Importance.HIGH, Width.MEDIUM, "Model",
+                    "Encoder from the model catalogue: minilm-l6-q, minilm-l6, bge-small-q, e5-small-q.")
+            .define(MODEL_MAX_LENGTH, Type.INT, 256, Range.between(8, TextTokenizer.HARD_MAX_LENGTH), Importance.MEDIUM,
+                    Width.SHORT, "Max length",
+                    "Tokens per text, special tokens included; longer texts are truncated and flagged 'truncated' on the records.")
+            .define(INFERENCE_INTRA_OP_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, Width.SHORT,
+                    "Intra-op threads",
+                    "ONNX Runtime threads per encoder call. 0 = cores / num.stream.threads (at least 1), so threads x intra-op <= cores.")
+            .group(GROUP_BATCHING)
+            .define(BATCH_MAX_RECORDS, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM, Width.SHORT,
+                    "Max records per batch",
+                    "A micro-batch closes when it holds this many texts. 1 turns batching off.")
+            .define(BATCH_MAX_TOKENS, Type.INT, 8192, Range.atLeast(TextTokenizer.HARD_MAX_LENGTH), Importance.MEDIUM,
+                    Width.SHORT, "Max tokens per batch",
+                    "A micro-batch closes before its padded size (texts x longest text, in tokens) would pass this budget; bounds encoder memory.")
+            .define(BATCH_MAX_WAIT_MS, Type.LONG, 50L, Range.atLeast(0), Importance.MEDIUM, Width.SHORT, "Max batch wait (ms)",
+                    "A micro-batch closes this long (wall clock) after its first text arrived, full or not.")
+            .define(BATCH_BUCKETING, Type.BOOLEAN, true, null, Importance.LOW, Width.SHORT, "Length bucketing",
+                    "Sort each batch by length and pad length buckets separately: less padding. fp32 results are unchanged; int8 encoders quantize per tensor, so batch composition moves their vectors slightly (cosine ~0.99).")
+            .define(INFERENCE_BATCH_INVARIANT, Type.BOOLEAN, false, null, Importance.LOW, Width.SHORT, "Batch invariant",
+                    "Run each text through the encoder in its own call, so its outputs never depend on its batch mates: int8 encoders quantize activations per tensor, so batched, a vector moves by cosine ~0.006 with the other texts (fp32 ones by < 1e-4). Costs ~20% of encoder throughput with e5-small-q on 2 cores; Kafka, state-store and head work stay batched. The replay command turns it on.")
+            .group(GROUP_CACHE)
+            .define(CACHE_ENABLED, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT, "Result cache",
                     "Serve texts enriched before (same normal form, model and head versions) from the result cache instead of the encoder. Routes events through the <application.id>-by-text topic so that identical texts meet in one task.")
-            .define(CACHE_MAX_ENTRIES, Type.LONG, 100_000L, Range.atLeast(1), Importance.LOW,
+            .define(CACHE_MAX_ENTRIES, Type.LONG, 100_000L, Range.atLeast(1), Importance.LOW, Width.SHORT, "Max cache entries",
                     "Most result-cache entries per task (about 1.7 KB each with a 384-d vector, off-heap in RocksDB; about 100 bytes each of heap for the index).")
-            .define(CACHE_MAX_BYTES, Type.LONG, 256L * 1024 * 1024, Range.atLeast(1), Importance.LOW,
+            .define(CACHE_MAX_BYTES, Type.LONG, 256L * 1024 * 1024, Range.atLeast(1), Importance.LOW, Width.SHORT,
+                    "Max cache bytes",
                     "Most bytes of result-cache entries per task.")
-            .define(CACHE_TTL_MS, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(1), Importance.LOW,
+            .define(CACHE_TTL_MS, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(1), Importance.LOW, Width.SHORT,
+                    "Cache TTL (ms)",
                     "Age (from admission) after which a cache entry is no longer served and is purged.")
-            .define(ACCOUNTING_LOG_INTERVAL_S, Type.INT, 60, Range.atLeast(1), Importance.LOW,
-                    "How often (seconds) to log, per input partition, records in / enriched / dead-lettered / pending, when they changed.")
-            .define(METRICS_PORT, Type.INT, 9464, Range.between(-1, 65535), Importance.MEDIUM,
-                    "HTTP port of the operations endpoint: Prometheus metrics on /metrics, liveness on /health/live, "
-                            + "readiness on /health/ready. 0 picks a free port (tests); -1 turns the endpoint off.")
-            .define(LOG_FORMAT, Type.STRING, "text", ValidString.in("text", "json"), Importance.LOW,
-                    "Log line format: text, or json (one JSON object per line, for log shippers). Read by logback "
-                            + "at startup from the environment (STREAMNLP_LOG_FORMAT) or -Dstreamnlp.log.format.")
-            .define(TOPICS_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
-                    "Create missing output topics (embeddings, sentiment, entities, dead letters) at start. With false, "
-                            + "or when the cluster refuses (ACLs, policy), a missing output topic stops the start with an error "
-                            + "naming it. Input topics are never created: a missing one always stops the start.")
-            .define(OUTPUT_TOPIC_PARTITIONS, Type.INT, 0, Range.atLeast(0), Importance.LOW,
-                    "Partitions of the output topics StreamNLP creates; 0 = as many as the widest input topic.")
-            .define(OUTPUT_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.LOW,
-                    "Replication factor of the output topics StreamNLP creates; -1 = the broker's default.replication.factor.")
-            .define(BY_TEXT_PARTITIONS, Type.INT, 0, Range.atLeast(0), Importance.LOW,
+            .define(BY_TEXT_PARTITIONS, Type.INT, 0, Range.atLeast(0), Importance.LOW, Width.SHORT, "By-text partitions",
                     "Partitions of the <application.id>-by-text topic (the result cache's hop); 0 = as many as the widest "
                             + "input topic when it is created. Checked at every start against the existing topic: a change "
                             + "needs the topic drained and re-created (see the README, 'Changing the by-text partitions').")
-            .define(MAX_THREAD_REPLACEMENTS, Type.INT, 5, Range.atLeast(0), Importance.LOW,
+            .group(GROUP_REGISTRY)
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", null, Importance.HIGH, Width.LONG,
+                    "Registry URL",
+                    "Confluent-compatible Schema Registry base URL (for Apicurio: http://host:port/apis/ccompat/v7). "
+                            + "Exactly one http:// or https:// url, without credentials in it (use basic.auth.user.info).")
+            .define(BASIC_AUTH_CREDENTIALS_SOURCE, Type.STRING, null, credentialsSource(), Importance.LOW, Width.SHORT,
+                    "Basic auth credentials source",
+                    "Where the registry's basic-auth credentials come from: USER_INFO (any case), i.e. basic.auth.user.info. "
+                            + "Unset means the same; Confluent's other sources (URL, SASL_INHERIT) are not supported.")
+            .define(BASIC_AUTH_USER_INFO, Type.PASSWORD, null, null, Importance.MEDIUM, Width.MEDIUM, "Basic auth user info",
+                    "user:password for HTTP basic auth against the registry; unset: no auth. A secret: masked, never logged.")
+            .define(SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO, Type.PASSWORD, null, null, Importance.LOW, Width.MEDIUM,
+                    "Basic auth user info (alias)",
+                    "Alias of basic.auth.user.info (the prefixed name some clients use), read when that one is unset. A secret.")
+            .define(SCHEMA_REGISTRY_TRUSTSTORE_LOCATION, Type.STRING, null, null, Importance.MEDIUM, Width.LONG,
+                    "Trust store location",
+                    "Trust store file of the CAs to trust for an https:// registry; unset: the JVM's default trust store.")
+            .define(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, null, Importance.MEDIUM, Width.MEDIUM,
+                    "Trust store password",
+                    "Password of the trust store; unset: none. A secret.")
+            .define(SCHEMA_REGISTRY_TRUSTSTORE_TYPE, Type.STRING, RegistrySettings.DEFAULT_STORE_TYPE, null, Importance.LOW,
+                    Width.SHORT, "Trust store type",
+                    "Format of the trust store file: PKCS12, JKS, ...")
+            .define(SCHEMA_REGISTRY_KEYSTORE_LOCATION, Type.STRING, null, null, Importance.MEDIUM, Width.LONG,
+                    "Key store location",
+                    "Key store file with the client certificate and key for mutual TLS with the registry; unset: no client certificate.")
+            .define(SCHEMA_REGISTRY_KEYSTORE_PASSWORD, Type.PASSWORD, null, null, Importance.MEDIUM, Width.MEDIUM,
+                    "Key store password",
+                    "Password of the key store, also used for its private key; unset: none. A secret.")
+            .define(SCHEMA_REGISTRY_KEYSTORE_TYPE, Type.STRING, RegistrySettings.DEFAULT_STORE_TYPE, null, Importance.LOW,
+                    Width.SHORT, "Key store type",
+                    "Format of the key store file: PKCS12, JKS, ...")
+            .define(SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS, Type.LONG, RegistrySettings.DEFAULT_REQUEST_TIMEOUT.toMillis(),
+                    Range.atLeast(1), Importance.LOW, Width.SHORT, "Registry request timeout (ms)",
+                    "Limit (ms) on connecting to the registry and on each request to it.")
+            .define(MAX_SCHEMAS_PER_SUBJECT, Type.INT, RegistrySettings.DEFAULT_CACHE_CAPACITY, Range.atLeast(1),
+                    Importance.LOW, Width.SHORT, "Registry client cache capacity",
+                    "Entries kept in each of the registry client's schema and id caches (Confluent's name for it).")
+            .define(SCHEMA_REGISTRY_RETRY_MAX_MS, Type.LONG, RegistrySettings.DEFAULT_RETRY_BUDGET.toMillis(),
+                    Range.atLeast(0), Importance.LOW, Width.SHORT, "Registry retry budget (ms)",
+                    "How long (ms) one registry lookup keeps retrying an unreachable or overloaded registry, with exponential "
+                            + "backoff, before it gives up; keep it well under the Kafka Streams transaction timeout.")
+            .group(GROUP_OUTPUT)
+            .define(OUTPUT_TOPIC_PREFIX, Type.STRING, "streamnlp", null, Importance.HIGH, Width.MEDIUM, "Output topic prefix",
+                    "Output topics are <prefix>.embeddings, <prefix>.sentiment, <prefix>.entities and <prefix>.dlq.")
+            .define(TOPICS_CREATE, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT, "Create topics",
+                    "Create missing output topics (embeddings, sentiment, entities, dead letters) at start. With false, "
+                            + "or when the cluster refuses (ACLs, policy), a missing output topic stops the start with an error "
+                            + "naming it. Input topics are never created: a missing one always stops the start.")
+            .define(OUTPUT_TOPIC_PARTITIONS, Type.INT, 0, Range.atLeast(0), Importance.LOW, Width.SHORT,
+                    "Output topic partitions",
+                    "Partitions of the output topics StreamNLP creates; 0 = as many as the widest input topic.")
+            .define(OUTPUT_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, null, Importance.LOW, Width.SHORT,
+                    "Output topic replication factor",
+                    "Replication factor of the output topics StreamNLP creates; -1 = the broker's default.replication.factor.")
+            .group(GROUP_OPERATIONS)
+            .define(METRICS_PORT, Type.INT, 9464, Range.between(-1, 65535), Importance.MEDIUM, Width.SHORT, "Metrics port",
+                    "HTTP port of the operations endpoint: Prometheus metrics on /metrics, liveness on /health/live, "
+                            + "readiness on /health/ready. 0 picks a free port (tests); -1 turns the endpoint off.")
+            .define(ACCOUNTING_LOG_INTERVAL_S, Type.INT, 60, Range.atLeast(1), Importance.LOW, Width.SHORT,
+                    "Accounting log interval (s)",
+                    "How often (seconds) to log, per input partition, records in / enriched / dead-lettered / pending, when they changed.")
+            .define(LOG_FORMAT, Type.STRING, "text", ValidString.in("text", "json"), Importance.LOW, Width.SHORT, "Log format",
+                    "Log line format: text, or json (one JSON object per line, for log shippers). Read by logback "
+                            + "at startup from the environment (STREAMNLP_LOG_FORMAT) or -Dstreamnlp.log.format.")
+            .define(MAX_THREAD_REPLACEMENTS, Type.INT, 5, Range.atLeast(0), Importance.LOW, Width.SHORT,
+                    "Max thread replacements",
                     "A stream thread that fails for a reason that is not a record's (broker, registry, encoder) is replaced "
                             + "and resumes from the last commit; after this many replacements within "
                             + "thread.replacement.window.ms the instance stops with a non-zero exit code instead of looping.")
-            .define(THREAD_REPLACEMENT_WINDOW_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.LOW,
-                    "The window over which max.thread.replacements counts.")
-            .define(THREAD_REPLACEMENT_BACKOFF_MS, Type.LONG, 1_000L, Range.atLeast(0), Importance.LOW,
+            .define(THREAD_REPLACEMENT_WINDOW_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.LOW, Width.SHORT,
+                    "Thread replacement window (ms)", "The window over which max.thread.replacements counts.")
+            .define(THREAD_REPLACEMENT_BACKOFF_MS, Type.LONG, 1_000L, Range.atLeast(0), Importance.LOW, Width.SHORT,
+                    "Thread replacement backoff (ms)",
                     "Wait before the first replacement of a failed stream thread; doubled for each further one in the "
-                            + "window (at most 60 s), so a failing dependency is not hammered.");
+                            + "window (at most 60 s), so a failing dependency is not hammered.")
+            .build();
 
     public StreamNlpConfig(Map<String, ?> settings) {
         super(DEFINITION, settings, false);
-        ModelCatalogue.byName(getString(MODEL_NAME)); // fail fast with the list of valid names
+        ModelCatalogue.byName(modelName()); // fail fast with the list of valid names
         inputTopics();
     }
+
+    // --- Kafka ---
+
+    public String applicationId() {
+        return getString(APPLICATION_ID);
+    }
+
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS);
+    }
+
+    public int numStreamThreads() {
+        return getInt(NUM_STREAM_THREADS);
+    }
+
+    /** {@code exactly_once_v2} or {@code at_least_once}. */
+    public String processingGuarantee() {
+        return getString(PROCESSING_GUARANTEE);
+    }
+
+    /** Directory of the state stores (and of the replay plans, under {@code replays/}). */
+    public Path stateDir() {
+        return Path.of(getString(STATE_DIR));
+    }
+
+    // --- Input ---
 
     public List<InputTopic> inputTopics() {
         return getList(INPUT_TOPICS).stream()
@@ -155,9 +283,9 @@ public final class StreamNlpConfig extends AbstractConfig {
                 .toList();
     }
 
-    /** The topic that routes accepted events by text, so identical texts meet in one task's cache. */
-    public String byTextTopic() {
-        return getString(APPLICATION_ID) + "-by-text";
+    /** Texts larger than this many UTF-8 bytes are dead-lettered. */
+    public int maxTextBytes() {
+        return getInt(MAX_TEXT_BYTES);
     }
 
     /** How missing output topics are created. */
@@ -165,6 +293,7 @@ public final class StreamNlpConfig extends AbstractConfig {
         return new TopicLayout(getInt(OUTPUT_TOPIC_PARTITIONS), getShort(OUTPUT_TOPIC_REPLICATION_FACTOR), Map.of());
     }
 
+    /** Whether missing output topics are created at start ({@code topics.create}). */
     public boolean createTopics() {
         return getBoolean(TOPICS_CREATE);
     }
@@ -177,12 +306,20 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** When a failing stream thread is replaced, and when the instance gives up instead. */
     public ThreadReplacementPolicy threadReplacementPolicy() {
         return new ThreadReplacementPolicy(getInt(MAX_THREAD_REPLACEMENTS),
-                java.time.Duration.ofMillis(getLong(THREAD_REPLACEMENT_WINDOW_MS)),
-                java.time.Duration.ofMillis(getLong(THREAD_REPLACEMENT_BACKOFF_MS)));
+                Duration.ofMillis(getLong(THREAD_REPLACEMENT_WINDOW_MS)),
+                Duration.ofMillis(getLong(THREAD_REPLACEMENT_BACKOFF_MS)));
     }
 
-    public OutputTopics outputTopics() {
-        return OutputTopics.withPrefix(getString(OUTPUT_TOPIC_PREFIX));
+    // --- Model ---
+
+    /** The encoder's name in the model catalogue. */
+    public String modelName() {
+        return getString(MODEL_NAME);
+    }
+
+    /** Tokens per text, special tokens included. */
+    public int maxLength() {
+        return getInt(MODEL_MAX_LENGTH);
     }
 
     /** ONNX Runtime threads per call; 0 means share the cores evenly among stream threads. */
@@ -191,35 +328,124 @@ public final class StreamNlpConfig extends AbstractConfig {
         if (configured > 0) {
             return configured;
         }
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / getInt(NUM_STREAM_THREADS));
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / numStreamThreads());
     }
 
-    /** Settings for the registry client: the Confluent-named keys, as given. */
-    public Map<String, Object> registrySettings() {
-        Map<String, Object> settings = new HashMap<>();
-        originals().forEach((key, value) -> {
-            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.")) {
-                settings.put(key, value);
-            }
-        });
-        settings.put(SCHEMA_REGISTRY_URL, getString(SCHEMA_REGISTRY_URL));
-        return settings;
+    // --- Batching ---
+
+    /** When a micro-batch closes, and whether its texts meet the encoder one by one. */
+    public BatchSettings batchSettings() {
+        return new BatchSettings(getInt(BATCH_MAX_RECORDS), getInt(BATCH_MAX_TOKENS), getLong(BATCH_MAX_WAIT_MS),
+                batchInvariant());
     }
+
+    /** Sort each batch by length and pad length buckets separately. */
+    public boolean bucketing() {
+        return getBoolean(BATCH_BUCKETING);
+    }
+
+    /** Run each text through the encoder in its own call ({@code inference.batch.invariant}). */
+    public boolean batchInvariant() {
+        return getBoolean(INFERENCE_BATCH_INVARIANT);
+    }
+
+    // --- Cache ---
+
+    public boolean cacheEnabled() {
+        return getBoolean(CACHE_ENABLED);
+    }
+
+    /** Bounds of each task's result cache (whether or not it is enabled). */
+    public CacheSettings cacheSettings() {
+        return new CacheSettings(getLong(CACHE_MAX_ENTRIES), getLong(CACHE_MAX_BYTES), getLong(CACHE_TTL_MS));
+    }
+
+    /** The topic that routes accepted events by text, so identical texts meet in one task's cache. */
+    public String byTextTopic() {
+        return applicationId() + "-by-text";
+    }
+
+    // --- Registry ---
+
+    /**
+     * The registry client's settings, from the typed values: {@code basic.auth.user.info} wins over its
+     * alias {@code schema.registry.basic.auth.user.info}; blank values count as unset, as in
+     * {@link RegistrySettings#fromConfig(Map)}, which reads the same keys from a raw map.
+     *
+     * @throws IllegalArgumentException when the url or the user info is malformed (the message
+     *     never quotes a secret)
+     */
+    public RegistrySettings registry() {
+        String userInfo = secret(BASIC_AUTH_USER_INFO);
+        if (userInfo == null) {
+            userInfo = secret(SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO);
+        }
+        return new RegistrySettings(
+                RegistrySettings.parseUrl(getString(SCHEMA_REGISTRY_URL)),
+                userInfo,
+                store(SCHEMA_REGISTRY_TRUSTSTORE_LOCATION, SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD, SCHEMA_REGISTRY_TRUSTSTORE_TYPE),
+                store(SCHEMA_REGISTRY_KEYSTORE_LOCATION, SCHEMA_REGISTRY_KEYSTORE_PASSWORD, SCHEMA_REGISTRY_KEYSTORE_TYPE),
+                Duration.ofMillis(getLong(SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS)),
+                getInt(MAX_SCHEMAS_PER_SUBJECT),
+                Duration.ofMillis(getLong(SCHEMA_REGISTRY_RETRY_MAX_MS)));
+    }
+
+    private RegistrySettings.StoreSettings store(String locationKey, String passwordKey, String typeKey) {
+        String location = blankToNull(getString(locationKey));
+        if (location == null) {
+            return null;
+        }
+        return new RegistrySettings.StoreSettings(Path.of(location), secret(passwordKey), blankToNull(getString(typeKey)));
+    }
+
+    /** The secret's value; null when unset or blank. Only ever handed to the registry client. */
+    private String secret(String key) {
+        Password password = getPassword(key);
+        return password == null ? null : blankToNull(password.value());
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    // --- Output ---
+
+    public String outputTopicPrefix() {
+        return getString(OUTPUT_TOPIC_PREFIX);
+    }
+
+    public OutputTopics outputTopics() {
+        return OutputTopics.withPrefix(outputTopicPrefix());
+    }
+
+    // --- Operations ---
+
+    /** Port of the operations endpoint: 0 picks a free one, -1 turns it off. */
+    public int metricsPort() {
+        return getInt(METRICS_PORT);
+    }
+
+    /** How often the per-partition accounting line is logged. */
+    public Duration accountingLogInterval() {
+        return Duration.ofSeconds(getInt(ACCOUNTING_LOG_INTERVAL_S));
+    }
+
+    // --- Kafka clients ---
 
     /** Kafka Streams properties: ours, then every {@code kafka.*} pass-through (which wins). */
     public Properties streamsProperties() {
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, getString(BOOTSTRAP_SERVERS));
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, getString(PROCESSING_GUARANTEE));
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS));
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, numStreamThreads());
         props.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // Unexpected errors in a stage dead-letter the input record instead of stopping the app.
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, outputTopics().deadLetters());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingExceptionHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        enableProcessingExceptionHandlerOnGlobalThread(props);
         // A stream thread runs every batch of one poll before it polls again: bound that work so a
         // thread never passes max.poll.interval.ms (default 300 s) even with the longest texts.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
@@ -228,30 +454,109 @@ public final class StreamNlpConfig extends AbstractConfig {
         return props;
     }
 
+    /**
+     * Sets {@code processing.exception.handler.global.enabled=true}. The key is deprecated (KIP-1270)
+     * only because Kafka Streams 5.0 drops it and always behaves as if it were true; until then it
+     * must be set, or the global thread would not use the handler and Streams warns at every start.
+     * Nothing replaces it before 5.0, so the deprecation warning here is no call to change anything.
+     * Remove this method when moving to Kafka Streams 5.
+     */
+    @SuppressWarnings("deprecation")
+    private static void enableProcessingExceptionHandlerOnGlobalThread(Properties props) {
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    }
+
     /** Admin client settings (topic creation in the CLI and tests). */
     public Map<String, Object> adminProperties() {
         Map<String, Object> props = new HashMap<>(originalsWithPrefix(KAFKA_PREFIX, true));
         props.keySet().removeIf(key -> key.startsWith("producer.") || key.startsWith("consumer.")
                 || key.startsWith("main.consumer.") || key.startsWith("restore.consumer.")
                 || key.startsWith("global.consumer."));
-        props.put("bootstrap.servers", getString(BOOTSTRAP_SERVERS));
+        props.put("bootstrap.servers", bootstrapServers());
         return props;
     }
 
-    /** Markdown table of every setting, for the README. */
+    // --- Documentation ---
+
+    /**
+     * Markdown reference of every setting, for the README: per group (in {@link #DEFINITION}'s order),
+     * a {@code ### <group>} heading and a table of its keys. Secrets never show a default.
+     */
     public static String documentation() {
-        StringBuilder out = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
+        Map<String, List<ConfigDef.ConfigKey>> byGroup = new LinkedHashMap<>();
+        DEFINITION.groups().forEach(group -> byGroup.put(group, new ArrayList<>()));
         for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
-            Object def = key.hasDefault() ? key.defaultValue : "(required)";
-            if (def instanceof List<?> list) {
-                def = String.join(",", list.stream().map(String::valueOf).toList());
-            }
-            if (key.name.equals(STATE_DIR)) {
-                def = "<java.io.tmpdir>/streamnlp-state";
-            }
-            out.append("| `").append(key.name).append("` | `").append(def).append("` | ")
-                    .append(key.documentation).append(" |\n");
+            byGroup.get(key.group).add(key);
         }
+        StringBuilder out = new StringBuilder();
+        byGroup.forEach((group, keys) -> {
+            if (!out.isEmpty()) {
+                out.append('\n');
+            }
+            out.append("### ").append(group).append("\n\n| key | default | meaning |\n|---|---|---|\n");
+            keys.stream().sorted(Comparator.comparingInt(key -> key.orderInGroup)).forEach(key -> out
+                    .append("| `").append(key.name).append("` | ").append(defaultCell(key)).append(" | ")
+                    .append(key.documentation.replace("|", "\\|")).append(" |\n"));
+        });
         return out.toString();
+    }
+
+    /** The default column: empty for secrets and for settings that are unset by default. */
+    private static String defaultCell(ConfigDef.ConfigKey key) {
+        if (!key.hasDefault()) {
+            return "(required)";
+        }
+        if (key.type == Type.PASSWORD || key.defaultValue == null) {
+            return "";
+        }
+        Object def = key.defaultValue;
+        if (def instanceof List<?> list) {
+            def = String.join(",", list.stream().map(String::valueOf).toList());
+        }
+        if (key.name.equals(STATE_DIR)) {
+            def = "<java.io.tmpdir>/streamnlp-state";
+        }
+        return "`" + def + "`";
+    }
+
+    /** The lower-case names of {@link InputFormat}, as {@code input.format} and {@code topic:format} take them. */
+    private static String[] inputFormatNames() {
+        return Arrays.stream(InputFormat.values())
+                .map(format -> format.name().toLowerCase(Locale.ROOT))
+                .toArray(String[]::new);
+    }
+
+    /** As {@link RegistrySettings#fromConfig(Map)} accepts it: unset, blank or USER_INFO in any case. */
+    private static ConfigDef.Validator credentialsSource() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            String source = (String) value;
+            if (source != null && !source.isBlank() && !source.trim().equalsIgnoreCase(USER_INFO_SOURCE)) {
+                throw new ConfigException(name, value, "not supported; use " + USER_INFO_SOURCE + " (or leave it unset)");
+            }
+        }, () -> USER_INFO_SOURCE + " (any case), or unset");
+    }
+
+    /** Defines keys group by group, numbering them within their group in the order defined. */
+    private static final class Definitions {
+        private final ConfigDef definition = new ConfigDef();
+        private String group;
+        private int order;
+
+        Definitions group(String name) {
+            group = name;
+            order = 0;
+            return this;
+        }
+
+        Definitions define(String name, Type type, Object defaultValue, ConfigDef.Validator validator,
+                Importance importance, Width width, String displayName, String documentation) {
+            definition.define(name, type, defaultValue, validator, importance, documentation, group, ++order, width,
+                    displayName);
+            return this;
+        }
+
+        ConfigDef build() {
+            return definition;
+        }
     }
 }

@@ -1,10 +1,15 @@
 package io.streamnlp.deadletter;
 
+import java.io.Serial;
+
 /**
  * An input record that cannot be enriched. The reason is a stable, machine-readable code that goes
  * on the dead-letter record's headers and into the metrics; the message explains it to a person.
  */
 public final class RejectedInputException extends Exception {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
 
     private final String reason;
 

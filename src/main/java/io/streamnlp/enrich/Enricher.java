@@ -116,24 +116,25 @@ public final class Enricher implements AutoCloseable {
         // The heads are pure functions of one text's encoder output: each text writes only its own
         // slot, so results do not depend on how the texts are split over threads.
         int n = texts.size();
-        SentimentScores[] sentiments = new SentimentScores[n];
-        @SuppressWarnings("unchecked")
-        List<EntitySpan>[] entities = new List[n];
+        HeadOutput[] outputs = new HeadOutput[n];
         headsPool.forRange(n, (from, to) -> {
             for (int j = from; j < to; j++) {
-                sentiments[j] = heads.sentiment().predict(encoded[j].sentenceVector());
-                entities[j] = heads.ner().predict(texts.get(j), tokens.get(j), encoded[j]);
+                outputs[j] = new HeadOutput(heads.sentiment().predict(encoded[j].sentenceVector()),
+                        heads.ner().predict(texts.get(j), tokens.get(j), encoded[j]));
             }
         });
         List<TextAnalysis> results = new ArrayList<>(n);
         for (int j = 0; j < n; j++) {
             TokenizedText t = tokens.get(j);
-            results.add(new TextAnalysis(encoded[j].sentenceVector(), t.length(), t.truncated(), sentiments[j],
-                    entities[j]));
+            results.add(new TextAnalysis(encoded[j].sentenceVector(), t.length(), t.truncated(), outputs[j].sentiment(),
+                    outputs[j].entities()));
         }
         long done = System.nanoTime();
         return new Batch(results, padded, headsStarted - encodeStarted, done - headsStarted);
     }
+
+    /** What the heads made of one text. */
+    private record HeadOutput(SentimentScores sentiment, List<EntitySpan> entities) {}
 
     private EncodedText[] encode(EncoderSession session, List<TokenizedText> tokens) {
         if (!batchInvariant) {

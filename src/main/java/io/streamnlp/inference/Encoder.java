@@ -32,7 +32,7 @@ public final class Encoder implements AutoCloseable {
      * Loads a catalogue encoder from the classpath.
      *
      * @param maxLength tokens per text after truncation, special tokens included (at most 512)
-     * @param intraOpThreads ONNX Runtime threads inside one call; keep threads x this <= cores
+     * @param intraOpThreads ONNX Runtime threads inside one call; keep {@code threads x this <= cores}
      * @param bucketing sort each batch by length and pad sub-batches separately
      */
     public static Encoder load(EncoderSpec spec, int maxLength, int intraOpThreads, boolean bucketing) {

@@ -6,7 +6,6 @@ import io.streamnlp.app.StreamNlpApplication;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.registry.AvroSerdes;
-import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
@@ -71,7 +70,7 @@ public final class DemoRun {
         Topics.ensure(config.adminProperties(), config.outputTopics().all(), PARTITIONS);
         out.printf("Broker %s, registry %s%n", stack.bootstrapServers(), stack.registryUrl());
 
-        try (SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.fromConfig(config.registrySettings()))) {
+        try (SchemaRegistryClient registry = new SchemaRegistryClient(config.registry())) {
             produce(config, registry, reviews);
             out.printf("Produced %d sample reviews to %s (Avro, Confluent wire format)%n", reviews.size(), INPUT_TOPIC);
             long started = System.nanoTime();
@@ -95,7 +94,7 @@ public final class DemoRun {
 
     private static void produce(StreamNlpConfig config, SchemaRegistryClient registry, List<SampleReviews.Review> reviews) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS));
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         try (KafkaProducer<String, TextEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
                 AvroSerdes.specific(TextEvent.class, registry, false).serializer())) {
@@ -112,7 +111,7 @@ public final class DemoRun {
     private <T extends SpecificRecord> Map<String, T> collect(StreamNlpConfig config, SchemaRegistryClient registry,
             String topic, Class<T> type, Function<T, String> id, int expected) {
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS));
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "streamnlp-demo-reader-" + topic);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -132,7 +132,11 @@ public record RegistrySettings(
         }
     }
 
-    private static URI parseUrl(String url) {
+    /**
+     * Parses a {@value #URL_CONFIG} value: exactly one url (the constructor checks its scheme, host
+     * and that it embeds no credentials). Error messages never quote the url's user info.
+     */
+    public static URI parseUrl(String url) {
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException(URL_CONFIG + " is empty");
         }

@@ -290,7 +290,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
         return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** The exception and its causes, e.g. "ConnectException <- ClosedChannelException". */
+    /** The exception and its causes, e.g. {@code ConnectException <- ClosedChannelException}. */
     private static String describe(Throwable e) {
         // The HttpClient's ConnectException has a null message; what happened is in its causes.
         StringBuilder text = new StringBuilder();

@@ -1,5 +1,7 @@
 package io.streamnlp.registry;
 
+import java.io.Serial;
+
 /**
  * A Schema Registry call failed. The message names the url, the HTTP status and the registry's own
  * {@code error_code}/{@code message}; it never contains credentials.
@@ -9,6 +11,9 @@ package io.streamnlp.registry;
  * configuration or the schema ({@link Reason#REJECTED}).
  */
 public final class SchemaRegistryException extends RuntimeException {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
 
     /** Why the call failed. */
     public enum Reason {

@@ -72,7 +72,7 @@ public final class ReplayRunner {
             return request.id();
         }
         String identity = String.join("|", request.sources(), request.start(), request.end(),
-                base.getString(StreamNlpConfig.MODEL_NAME), prefixOf(request, base));
+                base.modelName(), prefixOf(request, base));
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
             return "streamnlp-replay-" + HexFormat.of().formatHex(hash, 0, 4);
@@ -82,7 +82,7 @@ public final class ReplayRunner {
     }
 
     private static String prefixOf(Request request, StreamNlpConfig base) {
-        return request.outputPrefix() != null ? request.outputPrefix() : base.getString(StreamNlpConfig.OUTPUT_TOPIC_PREFIX);
+        return request.outputPrefix() != null ? request.outputPrefix() : base.outputTopicPrefix();
     }
 
     /** The configuration the replay runs with: the base, with its own id, sources and outputs. */
@@ -112,9 +112,9 @@ public final class ReplayRunner {
      */
     public static ReplaySummary run(Request request, StreamNlpConfig base, PrintStream terminal) throws Exception {
         StreamNlpConfig config = configFor(request, base);
-        String id = config.getString(StreamNlpConfig.APPLICATION_ID);
+        String id = config.applicationId();
         List<String> topics = config.inputTopics().stream().map(t -> t.name()).toList();
-        Path planFile = Path.of(config.getString(StreamNlpConfig.STATE_DIR), "replays", id + ".properties");
+        Path planFile = config.stateDir().resolve("replays").resolve(id + ".properties");
         try (Admin admin = Admin.create(config.adminProperties())) {
             ReplayPlan plan;
             if (Files.exists(planFile)) {
@@ -225,7 +225,7 @@ public final class ReplayRunner {
 
     /** The end offset of each partition of the by-text topic (the cache's routing hop); none when the cache is off. */
     private static Map<TopicPartition, Long> byTextEnds(Admin admin, StreamNlpConfig config) throws Exception {
-        if (!config.getBoolean(StreamNlpConfig.CACHE_ENABLED)) {
+        if (!config.cacheEnabled()) {
             return Map.of();
         }
         String topic = config.byTextTopic();

@@ -21,7 +21,6 @@ import io.streamnlp.enrich.Enricher;
 import io.streamnlp.bytext.ByTextRouter;
 import io.streamnlp.cache.CacheKeys;
 import io.streamnlp.cache.CachePlan;
-import io.streamnlp.cache.CacheSettings;
 import io.streamnlp.config.OutputTopics;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.ingest.AvroTextEventParser;
@@ -87,11 +86,11 @@ public final class EnrichmentTopology {
     public static Topology build(StreamNlpConfig config, Enricher enricher, SchemaRegistryClient registry,
             ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate, PipelineMeters meters) {
         OutputTopics outputs = config.outputTopics();
-        EventValidator validator = new EventValidator(config.getInt(StreamNlpConfig.MAX_TEXT_BYTES));
+        EventValidator validator = new EventValidator(config.maxTextBytes());
         // Built from our settings (not the defaults) so topology-level options see them too.
         Topology topology = new Topology(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
 
-        boolean cacheOn = config.getBoolean(StreamNlpConfig.CACHE_ENABLED);
+        boolean cacheOn = config.cacheEnabled();
         CachePlan cachePlan = cacheOn ? cachePlan(config, enricher) : null;
         String ingestChild = cacheOn ? ROUTE_BY_TEXT : BATCH;
         List<String> ingestNodes = new ArrayList<>();
@@ -111,11 +110,7 @@ public final class EnrichmentTopology {
             ingestNodes.add(ingest);
         }
 
-        BatchSettings batchSettings = new BatchSettings(
-                config.getInt(StreamNlpConfig.BATCH_MAX_RECORDS),
-                config.getInt(StreamNlpConfig.BATCH_MAX_TOKENS),
-                config.getLong(StreamNlpConfig.BATCH_MAX_WAIT_MS),
-                config.getBoolean(StreamNlpConfig.INFERENCE_BATCH_INVARIANT));
+        BatchSettings batchSettings = config.batchSettings();
         InternalAvroSerde<PendingText> pendingSerde = new InternalAvroSerde<>(PendingText.class);
         String[] batchParents = ingestNodes.toArray(String[]::new);
         if (cacheOn) {
@@ -161,9 +156,7 @@ public final class EnrichmentTopology {
         var spec = enricher.encoderSpec();
         String identity = String.join("|", spec.name(), spec.version(), enricher.heads().sentiment().version(),
                 enricher.heads().ner().version(), Integer.toString(enricher.tokenizer().maxLength()));
-        CacheSettings settings = new CacheSettings(config.getLong(StreamNlpConfig.CACHE_MAX_ENTRIES),
-                config.getLong(StreamNlpConfig.CACHE_MAX_BYTES), config.getLong(StreamNlpConfig.CACHE_TTL_MS));
-        return new CachePlan(RESULT_CACHE_STORE, settings, new CacheKeys(identity));
+        return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), new CacheKeys(identity));
     }
 
     private static Map<InputFormat, List<String>> topicsByFormat(List<InputTopic> topics) {

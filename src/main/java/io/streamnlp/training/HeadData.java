@@ -176,7 +176,7 @@ public final class HeadData {
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
 
-    /** A fixed sample of {@code n} items (seeded; kept in their original order); all when n <= 0 or n >= size. */
+    /** A fixed sample of {@code n} items (seeded; kept in their original order); all when {@code n <= 0} or {@code n >= size}. */
     public static <T> List<T> sample(List<T> items, int n, long seed) {
         if (n <= 0 || n >= items.size()) {
             return items;

@@ -62,8 +62,8 @@ class ComposeConfigIntegrationTest {
                     StreamNlpConfig.STATE_DIR, stateDir.toString(),
                     StreamNlpConfig.METRICS_PORT, "0"));
             // Everything else is compose's.
-            assertThat(config.getString(StreamNlpConfig.APPLICATION_ID)).isEqualTo(composeEnv.get("STREAMNLP_APPLICATION_ID"));
-            assertThat(config.getString(StreamNlpConfig.MODEL_NAME)).isEqualTo(composeEnv.get("STREAMNLP_MODEL_NAME"));
+            assertThat(config.applicationId()).isEqualTo(composeEnv.get("STREAMNLP_APPLICATION_ID"));
+            assertThat(config.modelName()).isEqualTo(composeEnv.get("STREAMNLP_MODEL_NAME"));
             List<InputTopic> inputs = config.inputTopics();
             assertThat(inputs).extracting(InputTopic::format).contains(InputFormat.values());
 

@@ -41,7 +41,7 @@ record ComposeFile(JsonNode root) {
         JsonNode env = service(name).path("environment");
         Map<String, String> result = new LinkedHashMap<>();
         if (env.isObject()) {
-            env.fields().forEachRemaining(e -> result.put(e.getKey(), interpolate(e.getValue().asText())));
+            env.properties().forEach(e -> result.put(e.getKey(), interpolate(e.getValue().asText())));
         } else if (env.isArray()) {
             env.forEach(item -> {
                 String[] kv = item.asText().split("=", 2);

@@ -62,7 +62,7 @@ class ComposeFileTest {
         assertThat(ConfigKeys.problems(env)).isEmpty();
         // And together they are a valid configuration.
         StreamNlpConfig config = ConfigLoader.load(null, env, Map.of());
-        assertThat(config.getString(StreamNlpConfig.APPLICATION_ID)).isEqualTo(APP);
+        assertThat(config.applicationId()).isEqualTo(APP);
         assertThat(config.streamsProperties().getProperty("security.protocol")).isEqualTo("PLAINTEXT");
     }
 
@@ -71,7 +71,7 @@ class ComposeFileTest {
         StreamNlpConfig config = config();
         Map<String, String> kafka = COMPOSE.environment("kafka");
         List<String> advertised = Arrays.asList(kafka.get("KAFKA_ADVERTISED_LISTENERS").split(","));
-        for (String server : config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS).split(",")) {
+        for (String server : config.bootstrapServers().split(",")) {
             String[] hostPort = server.split(":");
             assertThat(hostPort[0]).isEqualTo("kafka");
             String listener = advertised.stream().filter(l -> l.endsWith("://" + server)).findFirst()
@@ -85,7 +85,7 @@ class ComposeFileTest {
 
     @Test
     void registryUrlIsTheRegistryServiceAndApicurioIsTheAlternative() {
-        URI url = URI.create(config().getString(StreamNlpConfig.SCHEMA_REGISTRY_URL));
+        URI url = config().registry().url();
         assertThat(url.getHost()).isEqualTo("schema-registry");
         assertThat(COMPOSE.environment("schema-registry").get("SCHEMA_REGISTRY_LISTENERS"))
                 .isEqualTo("http://0.0.0.0:" + url.getPort());
@@ -113,7 +113,7 @@ class ComposeFileTest {
 
     @Test
     void prometheusScrapesTheMetricsPortThatIsPublished() {
-        String port = config().getInt(StreamNlpConfig.METRICS_PORT).toString();
+        String port = String.valueOf(config().metricsPort());
         assertThat(COMPOSE.texts(APP, "ports")).contains(port + ":" + port);
         assertThat(COMPOSE.texts("prometheus", "volumes")).contains("./prometheus.yml:/etc/prometheus/prometheus.yml:ro");
         JsonNode prometheus = Repo.yaml(Repo.DOCKER.resolve("prometheus.yml"));
@@ -126,7 +126,7 @@ class ComposeFileTest {
 
     @Test
     void stateLivesOnAVolumeAndShutdownHasTimeForABatch() {
-        String stateDir = config().getString(StreamNlpConfig.STATE_DIR);
+        String stateDir = config().stateDir().toString();
         assertThat(stateDir).isEqualTo(DockerfileTest.MODEL.runtime().env().get("STREAMNLP_STATE_DIR"));
         assertThat(COMPOSE.texts(APP, "volumes")).contains("streamnlp-state:" + stateDir);
         assertThat(COMPOSE.root().path("volumes").has("streamnlp-state")).isTrue();

@@ -2,11 +2,8 @@ package io.streamnlp.deploy;
 
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
-import io.streamnlp.registry.RegistrySettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -29,9 +26,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * <ul>
  *   <li>read by the launcher or the logging setup itself (found in {@code bin/streamnlp} and
  *       {@code logback.xml}, e.g. {@code STREAMNLP_JAVA_OPTS}), or
- *   <li>turned by {@link ConfigLoader} into a key that {@link StreamNlpConfig#DEFINITION} defines, or
- *       into a registry client key ({@link RegistrySettings}'s Confluent names) that
- *       {@link StreamNlpConfig#registrySettings()} forwards, or into {@code kafka.<name>} where
+ *   <li>turned by {@link ConfigLoader} into a key that {@link StreamNlpConfig#DEFINITION} defines
+ *       (the registry client's Confluent names included), or into {@code kafka.<name>} where
  *       {@code <name>} (optionally with a Kafka Streams client prefix) is a Kafka Streams,
  *       consumer, producer or admin setting.
  * </ul>
@@ -74,7 +70,7 @@ final class ConfigKeys {
             return Optional.empty();
         }
         String key = keyOf(envName, value);
-        if (StreamNlpConfig.DEFINITION.names().contains(key) || registryKeys().contains(key)) {
+        if (StreamNlpConfig.DEFINITION.names().contains(key)) {
             return Optional.empty();
         }
         if (key.startsWith(StreamNlpConfig.KAFKA_PREFIX)) {
@@ -89,7 +85,7 @@ final class ConfigKeys {
                     : Optional.of(envName + " -> " + key + ": '" + name + "' is no Kafka Streams/consumer/producer/admin setting");
         }
         return Optional.of(envName + " -> " + key + ": not a StreamNLP setting (bin/streamnlp config-doc lists them),"
-                + " not a registry client setting, not kafka.*, and not read by bin/streamnlp or logback.xml");
+                + " not kafka.*, and not read by bin/streamnlp or logback.xml");
     }
 
     /** Variables that bin/streamnlp or logback.xml read directly (not config keys). */
@@ -102,24 +98,6 @@ final class ConfigKeys {
             }
         }
         return names;
-    }
-
-    /** The Confluent registry client keys that StreamNlpConfig forwards to the registry client. */
-    static Set<String> registryKeys() {
-        Set<String> keys = new HashSet<>();
-        for (Field field : RegistrySettings.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class && field.getName().endsWith("_CONFIG")) {
-                try {
-                    String key = (String) field.get(null);
-                    if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.")) {
-                        keys.add(key);
-                    }
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return keys;
     }
 
     static Set<String> kafkaClientKeys() {

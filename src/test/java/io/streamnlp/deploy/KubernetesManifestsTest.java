@@ -329,13 +329,13 @@ class KubernetesManifestsTest {
         Map<String, String> env = podEnvironment(resources);
         assertThat(ConfigKeys.problems(env)).isEmpty();
         StreamNlpConfig config = ConfigLoader.load(null, env, Map.of());
-        String metricsPort = config.getInt(StreamNlpConfig.METRICS_PORT).toString();
+        String metricsPort = String.valueOf(config.metricsPort());
         assertThat(ports).anyMatch(p -> "metrics".equals(p.getName()) && p.getContainerPort().toString().equals(metricsPort));
         assertThat(template.getMetadata().getAnnotations())
                 .containsEntry("prometheus.io/scrape", "true")
                 .containsEntry("prometheus.io/port", metricsPort)
                 .containsEntry("prometheus.io/path", "/metrics");
-        String stateDir = config.getString(StreamNlpConfig.STATE_DIR);
+        String stateDir = config.stateDir().toString();
         List<String> claims = sts.getSpec().getVolumeClaimTemplates().stream()
                 .map(PersistentVolumeClaim::getMetadata).map(m -> m.getName()).toList();
         assertThat(containers.getFirst().getVolumeMounts())
@@ -357,9 +357,9 @@ class KubernetesManifestsTest {
         JsonNode trigger = spec.path("triggers").get(0);
         assertThat(trigger.path("type").asText()).isEqualTo("kafka");
         JsonNode metadata = trigger.path("metadata");
-        assertThat(metadata.path("consumerGroup").asText()).isEqualTo(config.getString(StreamNlpConfig.APPLICATION_ID));
+        assertThat(metadata.path("consumerGroup").asText()).isEqualTo(config.applicationId());
         assertThat(config.inputTopics()).extracting(InputTopic::name).contains(metadata.path("topic").asText());
-        assertThat(metadata.path("bootstrapServers").asText()).isEqualTo(config.getString(StreamNlpConfig.BOOTSTRAP_SERVERS));
+        assertThat(metadata.path("bootstrapServers").asText()).isEqualTo(config.bootstrapServers());
         assertThat(Long.parseLong(metadata.path("lagThreshold").asText())).isPositive();
         assertThat(metadata.path("allowIdleConsumers").asText()).isEqualTo("false");
         GenericKubernetesResource auth = resources.custom("TriggerAuthentication",

@@ -42,7 +42,7 @@ public final class InJvmKafkaWithRegistry implements KafkaWithRegistry {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         kafka.close();
     }
 }

@@ -44,7 +44,14 @@ public final class KafkaTestCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        cluster.close();
+    public void close() {
+        try {
+            cluster.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while stopping the test cluster", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot stop the test cluster", e);
+        }
     }
 }

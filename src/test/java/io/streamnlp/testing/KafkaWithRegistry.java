@@ -27,6 +27,10 @@ public interface KafkaWithRegistry extends AutoCloseable {
     /** What runs the broker and the registry, for messages. */
     String description();
 
+    /** Stops what this started (throws no checked exception, and never InterruptedException). */
+    @Override
+    void close();
+
     /** Creates those of {@code names} that do not exist yet, replication factor 1. */
     default void createTopics(Collection<String> names, int partitions) {
         Topics.ensure(Map.of("bootstrap.servers", bootstrapServers()), names, partitions);

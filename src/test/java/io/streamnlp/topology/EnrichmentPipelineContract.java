@@ -130,7 +130,7 @@ abstract class EnrichmentPipelineContract {
                 StreamNlpConfig.OUTPUT_TOPIC_PREFIX, PREFIX,
                 StreamNlpConfig.METRICS_PORT, "0", // any free port: instances may share this JVM
                 StreamNlpConfig.STATE_DIR, stateDir.toString()));
-        assertThat(config.getString(StreamNlpConfig.PROCESSING_GUARANTEE)).isEqualTo("exactly_once_v2");
+        assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
 
         List<ConsumerRecord<byte[], EmbeddingRecord>> out;
         List<ConsumerRecord<byte[], SentimentRecord>> sentiment;

@@ -11,7 +11,6 @@ import io.streamnlp.deadletter.DeadLetterHeaders;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.deadletter.RejectReason;
 import io.streamnlp.registry.AvroSerdes;
-import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
@@ -68,7 +67,7 @@ class EnrichmentTopologyTest {
                 StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"));
         settings.putAll(extra);
         StreamNlpConfig config = ConfigLoader.load(null, Map.of(), settings);
-        registry = new SchemaRegistryClient(RegistrySettings.fromConfig(config.registrySettings()));
+        registry = new SchemaRegistryClient(config.registry());
         sessions = TestEncoder.sessions();
         enricher = new Enricher(sessions, TestEncoder.heads(), false, 1);
         driver = new TopologyTestDriver(EnrichmentTopology.build(config, enricher, registry), config.streamsProperties());

@@ -1,0 +1,86 @@
+package io.streamnlp.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamnlp.batching.BatchSettings;
+import io.streamnlp.cache.CacheSettings;
+import io.streamnlp.ingest.InputFormat;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class StreamNlpConfigTest {
+
+    @Test
+    void everyKeyIsInOneOfTheGroupsInOrder() {
+        assertThat(StreamNlpConfig.DEFINITION.groups()).containsExactly(
+                StreamNlpConfig.GROUP_KAFKA, StreamNlpConfig.GROUP_INPUT, StreamNlpConfig.GROUP_MODEL,
+                StreamNlpConfig.GROUP_BATCHING, StreamNlpConfig.GROUP_CACHE, StreamNlpConfig.GROUP_REGISTRY,
+                StreamNlpConfig.GROUP_OUTPUT, StreamNlpConfig.GROUP_OPERATIONS);
+        for (ConfigDef.ConfigKey key : StreamNlpConfig.DEFINITION.configKeys().values()) {
+            assertThat(key.group).as(key.name).isNotNull();
+            assertThat(key.orderInGroup).as(key.name).isPositive();
+            assertThat(key.displayName).as(key.name).isNotBlank();
+            assertThat(key.documentation).as(key.name).isNotBlank();
+        }
+    }
+
+    @Test
+    void inputFormatsAreTheEnumsNames() {
+        List<String> names = Arrays.stream(InputFormat.values()).map(f -> f.name().toLowerCase(Locale.ROOT)).toList();
+        for (String name : names) {
+            new StreamNlpConfig(Map.of(StreamNlpConfig.INPUT_FORMAT, name));
+        }
+        assertThat(StreamNlpConfig.DEFINITION.configKeys().get(StreamNlpConfig.INPUT_FORMAT).validator.toString())
+                .isEqualTo(names.toString());
+        assertThatThrownBy(() -> new StreamNlpConfig(Map.of(StreamNlpConfig.INPUT_FORMAT, "protobuf")))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void typedAccessorsReadTheDefaults() {
+        StreamNlpConfig config = new StreamNlpConfig(Map.of());
+        assertThat(config.applicationId()).isEqualTo("streamnlp");
+        assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
+        assertThat(config.stateDir()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "streamnlp-state"));
+        assertThat(config.modelName()).isEqualTo("e5-small-q");
+        assertThat(config.maxLength()).isEqualTo(256);
+        assertThat(config.maxTextBytes()).isEqualTo(100_000);
+        assertThat(config.bucketing()).isTrue();
+        assertThat(config.batchInvariant()).isFalse();
+        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(32, 8192, 50L, false));
+        assertThat(config.cacheEnabled()).isTrue();
+        assertThat(config.cacheSettings()).isEqualTo(new CacheSettings(100_000L, 256L * 1024 * 1024, 7L * 24 * 3600 * 1000));
+        assertThat(config.outputTopicPrefix()).isEqualTo("streamnlp");
+        assertThat(config.metricsPort()).isEqualTo(9464);
+        assertThat(config.accountingLogInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.byTextTopic()).isEqualTo("streamnlp-by-text");
+    }
+
+    @Test
+    void typedAccessorsReadTheSettings() {
+        StreamNlpConfig config = new StreamNlpConfig(Map.of(
+                StreamNlpConfig.BATCH_MAX_RECORDS, "8",
+                StreamNlpConfig.BATCH_MAX_TOKENS, "4096",
+                StreamNlpConfig.BATCH_MAX_WAIT_MS, "5",
+                StreamNlpConfig.INFERENCE_BATCH_INVARIANT, "true",
+                StreamNlpConfig.CACHE_MAX_ENTRIES, "10",
+                StreamNlpConfig.CACHE_MAX_BYTES, "2048",
+                StreamNlpConfig.CACHE_TTL_MS, "1000",
+                StreamNlpConfig.ACCOUNTING_LOG_INTERVAL_S, "5",
+                StreamNlpConfig.STATE_DIR, "/var/lib/streamnlp"));
+        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(8, 4096, 5L, true));
+        assertThat(config.cacheSettings()).isEqualTo(new CacheSettings(10, 2048, 1000));
+        assertThat(config.accountingLogInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/streamnlp"));
+        assertThat(config.streamsProperties().getProperty("state.dir")).isEqualTo("/var/lib/streamnlp");
+    }
+}
