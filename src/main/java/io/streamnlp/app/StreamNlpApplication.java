@@ -51,11 +51,18 @@ public final class StreamNlpApplication implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
     private final ThreadSupervisor supervisor;
+    private final int widestInput;
     private final DeadLetterTally deadLetterTally = new DeadLetterTally();
     private AccountingLog accountingLog;
     private OpsServer opsServer;
     private ByTextTopic byTextTopic;
 
+    /**
+     * Checks what the run needs (input topics exist, output topics exist or are created, the registry
+     * accepts our credentials), then loads the model and builds the application.
+     *
+     * @throws StartupFailedException when a check fails; its message names what and the setting to change
+     */
     public StreamNlpApplication(StreamNlpConfig config) {
         this(config, null);
     }
@@ -66,6 +73,15 @@ public final class StreamNlpApplication implements AutoCloseable {
      */
     public StreamNlpApplication(StreamNlpConfig config, ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate) {
         this.config = config;
+        // What the run needs is checked before the model loads: a start that cannot work ends in a
+        // second or two, naming the topic or setting, instead of after the model and at the first record.
+        this.registry = new SchemaRegistryClient(config.registry());
+        try {
+            this.widestInput = preflight();
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
         long started = System.nanoTime();
         this.encoder = Encoder.load(
                 ModelCatalogue.byName(config.modelName()),
@@ -80,7 +96,6 @@ public final class StreamNlpApplication implements AutoCloseable {
         LOG.info("Loaded task heads {}", heads.versions());
         this.enricher = new Enricher(sessions, heads, config.batchInvariant(), config.intraOpThreads(),
                 FaultInjection.fromSystemProperties());
-        this.registry = new SchemaRegistryClient(config.registry());
         this.telemetry = new Telemetry(config.applicationId(), encoder.spec().name(),
                 encoder.spec().version(), heads.versions());
         Topology topology = EnrichmentTopology.build(config, enricher, registry, inputGate, telemetry.pipeline());
@@ -108,15 +123,14 @@ public final class StreamNlpApplication implements AutoCloseable {
     }
 
     /**
-     * Checks what the run needs (input topics exist, output topics exist or are created, the registry
-     * accepts our credentials), then starts Kafka Streams and the ops endpoint.
+     * Ensures the by-text topic, then starts Kafka Streams and the ops endpoint.
      *
-     * @throws StartupFailedException when a check fails; its message names what and the setting to change
+     * @throws StartupFailedException when the by-text topic cannot be used; the message says why and
+     *     what to change
      */
     public void start() {
         LOG.info("Starting {} on {} reading {} (guarantee {})", config.applicationId(),
                 config.bootstrapServers(), config.inputTopics(), config.processingGuarantee());
-        int widestInput = preflight();
         if (config.cacheEnabled()) {
             byTextTopic = new ByTextTopic(config);
             try {

@@ -38,8 +38,6 @@ final class RunCommand implements Callable<Integer> {
         // 143, and a hook races the rest of the shutdown while Kafka Streams closes.
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
-        try (StreamNlpApplication app = new StreamNlpApplication(config)) {
-            return Lifecycle.runUntilStopped(app, stop, LOG);
-        }
+        return Lifecycle.runUntilStopped(() -> new StreamNlpApplication(config), stop, LOG);
     }
 }

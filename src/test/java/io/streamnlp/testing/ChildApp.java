@@ -31,9 +31,16 @@ public final class ChildApp {
     /** Any StreamNLP command, e.g. {@code replay} with its own flags, plus {@code --set} settings. */
     public static ChildApp start(String subcommand, List<String> flags, Map<String, String> settings, Path log)
             throws IOException {
+        return start(subcommand, flags, settings, log, List.of());
+    }
+
+    /** With extra JVM options, e.g. {@code -Dstreamnlp.test.fault.encoder=true} (a test seam). */
+    public static ChildApp start(String subcommand, List<String> flags, Map<String, String> settings, Path log,
+            List<String> jvmOptions) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "io.streamnlp.cli.StreamNlpCommand", subcommand));
         command.addAll(flags);
         if (!settings.containsKey(StreamNlpConfig.METRICS_PORT)) {

@@ -5,6 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -13,7 +19,9 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads a whole topic as a downstream user would: read_committed, from the beginning, until at least
- * {@code expected} records arrived, then a little longer so that extra records (duplicates) show.
+ * {@code expected} records arrived, then on to the end offsets: once no transaction is open on the
+ * topic any more (last stable offset = high watermark), every partition is read up to its end, so a
+ * duplicate written after the expected count shows however late it came.
  */
 public final class TopicReader {
 
@@ -33,12 +41,55 @@ public final class TopicReader {
             while (records.size() < expected && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
-            long grace = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-            while (System.nanoTime() < grace) {
+            Map<TopicPartition, Long> end = settledEndOffsets(bootstrapServers, topic, deadline);
+            while (!reached(consumer, end) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }
         return records;
+    }
+
+    /**
+     * The end offsets of every partition once no transaction is open on the topic (read_committed end
+     * = read_uncommitted end), or the latest read_committed ends when the deadline passes first.
+     */
+    private static Map<TopicPartition, Long> settledEndOffsets(String bootstrapServers, String topic, long deadline) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            while (true) {
+                List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get()
+                        .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+                Map<TopicPartition, Long> committed = ends(admin, partitions, IsolationLevel.READ_COMMITTED);
+                Map<TopicPartition, Long> written = ends(admin, partitions, IsolationLevel.READ_UNCOMMITTED);
+                if (committed.equals(written) || System.nanoTime() > deadline) {
+                    return committed;
+                }
+                Thread.sleep(100); // poll interval of the condition "no open transaction"
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topic, e);
+        }
+    }
+
+    private static Map<TopicPartition, Long> ends(Admin admin, List<TopicPartition> partitions, IsolationLevel isolation)
+            throws InterruptedException, java.util.concurrent.ExecutionException {
+        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+        Map<TopicPartition, Long> ends = new java.util.HashMap<>();
+        admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get()
+                .forEach((p, info) -> ends.put(p, info.offset()));
+        return ends;
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (e.getValue() > 0 && (!consumer.assignment().contains(e.getKey()) || consumer.position(e.getKey()) < e.getValue())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static List<ConsumerRecord<byte[], byte[]>> readAllBytes(String bootstrapServers, String topic,
