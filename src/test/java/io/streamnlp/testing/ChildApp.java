@@ -94,6 +94,10 @@ public final class ChildApp {
         return process.exitValue();
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     public Path log() {
         return log;
     }
