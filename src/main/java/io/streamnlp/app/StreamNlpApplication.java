@@ -11,6 +11,8 @@ import io.streamnlp.topics.TopicPreflight;
 import io.streamnlp.topics.TopicsUnavailableException;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import io.streamnlp.enrich.Enricher;
@@ -28,6 +30,7 @@ import io.streamnlp.topology.EnrichmentTopology;
 import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +59,7 @@ public final class StreamNlpApplication implements AutoCloseable {
     private AccountingLog accountingLog;
     private OpsServer opsServer;
     private ByTextTopic byTextTopic;
+    private final Set<String> internalTopics;
 
     /**
      * Checks what the run needs (input topics exist, output topics exist or are created, the registry
@@ -100,6 +104,7 @@ public final class StreamNlpApplication implements AutoCloseable {
                 encoder.spec().version(), heads.versions());
         Topology topology = EnrichmentTopology.build(config, enricher, registry, inputGate, telemetry.pipeline());
         LOG.debug("Topology:\n{}", topology.describe());
+        this.internalTopics = internalTopics(config, topology);
         Properties streamsProperties = config.streamsProperties();
         streamsProperties.put(DeadLetteringProcessingExceptionHandler.TALLY_CONFIG, deadLetterTally);
         this.streams = new KafkaStreams(topology, streamsProperties);
@@ -170,6 +175,30 @@ public final class StreamNlpApplication implements AutoCloseable {
                     + " (check schema.registry.url)", e);
         }
         return widest;
+    }
+
+    /**
+     * The topics this application id owns besides its inputs and outputs: {@code <application.id>-by-text}
+     * (when the cache is on) and the changelog of every state store ({@code <application.id>-<store>-changelog}).
+     * The topology has no repartition topics of Kafka Streams' own (the by-text hop is ours).
+     */
+    public Set<String> internalTopics() {
+        return internalTopics;
+    }
+
+    private static Set<String> internalTopics(StreamNlpConfig config, Topology topology) {
+        Set<String> topics = new TreeSet<>();
+        if (config.cacheEnabled()) {
+            topics.add(config.byTextTopic());
+        }
+        for (TopologyDescription.Subtopology subtopology : topology.describe().subtopologies()) {
+            for (TopologyDescription.Node node : subtopology.nodes()) {
+                if (node instanceof TopologyDescription.Processor processor) {
+                    processor.stores().forEach(store -> topics.add(config.applicationId() + "-" + store + "-changelog"));
+                }
+            }
+        }
+        return java.util.Collections.unmodifiableSet(topics);
     }
 
     /** Liveness and readiness now (the model is loaded: it was, before this object existed). */

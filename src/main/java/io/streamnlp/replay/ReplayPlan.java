@@ -1,12 +1,11 @@
 package io.streamnlp.replay;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +21,13 @@ import org.apache.kafka.common.TopicPartition;
  * A replay resolved to offsets: for every partition of the source topics, the first offset to read
  * and the offset to stop before; plus, when a bound was a time, the time window itself, which the
  * {@link ReplayGate} checks on every record (a topic's timestamps need not grow with its offsets).
- * Saved on first use, so a resumed replay keeps the same end even if the topic has grown since.
+ * Saved on first use (see {@link ReplayStore}), so a resumed replay keeps the same end even if the
+ * topic has grown since; its hash is the replay's id ({@link #derivedId}).
  */
 public record ReplayPlan(Map<TopicPartition, long[]> ranges, long fromTime, long untilTime) {
+
+    /** Prefix of derived replay ids. */
+    static final String ID_PREFIX = "streamnlp-replay-";
 
     /** Resolves the bounds against the topics as they are now. */
     static ReplayPlan resolve(Admin admin, List<String> topics, ReplayBound start, ReplayBound end) throws Exception {
@@ -93,28 +96,36 @@ public record ReplayPlan(Map<TopicPartition, long[]> ranges, long fromTime, long
         return start;
     }
 
-    void save(Path file) {
-        Properties props = new Properties();
-        ranges.forEach((p, r) -> props.setProperty("range." + p.topic() + "." + p.partition(), r[0] + "-" + r[1]));
-        props.setProperty("time.from", Long.toString(fromTime));
-        props.setProperty("time.until", Long.toString(untilTime));
+    /**
+     * The replay id of this plan: a hash of the resolved bounds (offsets per partition, time window)
+     * and of what is written where (sources with their formats, model, output prefix). Two requests
+     * that resolve alike are the same replay; the same command run after new records arrived (a
+     * "latest" that moved on) or after retention removed old ones is a new replay.
+     */
+    String derivedId(String sources, String model, String outputPrefix) {
+        StringBuilder identity = new StringBuilder("plan-v2|").append(sources).append('|').append(model).append('|')
+                .append(outputPrefix).append("|time=").append(fromTime).append('-').append(untilTime);
+        ranges.entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<TopicPartition, long[]> e) -> e.getKey().topic())
+                        .thenComparingInt(e -> e.getKey().partition()))
+                .forEach(e -> identity.append('|').append(e.getKey().topic()).append(':').append(e.getKey().partition())
+                        .append('=').append(e.getValue()[0]).append('-').append(e.getValue()[1]));
         try {
-            Files.createDirectories(file.getParent());
-            try (Writer out = Files.newBufferedWriter(file)) {
-                props.store(out, "StreamNLP replay plan: offsets [from, until) per partition, time window [from, until)");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot save the replay plan to " + file, e);
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(identity.toString().getBytes(StandardCharsets.UTF_8));
+            return ID_PREFIX + HexFormat.of().formatHex(hash, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
-    static ReplayPlan load(Path file) {
-        Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(file)) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the replay plan " + file, e);
-        }
+    /** The plan as properties: {@code range.<topic>.<partition>=from-until}, {@code time.from}, {@code time.until}. */
+    void writeTo(Properties props) {
+        ranges.forEach((p, r) -> props.setProperty("range." + p.topic() + "." + p.partition(), r[0] + "-" + r[1]));
+        props.setProperty("time.from", Long.toString(fromTime));
+        props.setProperty("time.until", Long.toString(untilTime));
+    }
+
+    static ReplayPlan readFrom(Properties props) {
         Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
         for (String key : props.stringPropertyNames().stream().sorted().toList()) {
             if (key.startsWith("range.")) {

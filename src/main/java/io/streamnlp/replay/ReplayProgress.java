@@ -48,6 +48,14 @@ final class ReplayProgress {
         }
     }
 
+    /** The replay stops short of its end: end the bar's line, so what follows starts on its own. */
+    void stopped() {
+        if (terminal != null) {
+            terminal.println();
+            terminal.flush();
+        }
+    }
+
     static String format(Duration d) {
         return d.toHours() > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart())
                 : String.format(Locale.ROOT, "%d:%02d", d.toMinutes(), d.toSecondsPart());

@@ -1,25 +1,26 @@
 package io.streamnlp.replay;
 
+import io.streamnlp.app.StartupFailedException;
 import io.streamnlp.app.StreamNlpApplication;
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.ingest.InputTopic;
 import io.streamnlp.ops.TaskMetrics;
+import io.streamnlp.replay.ReplaySummary.Outcome;
 import io.streamnlp.schema.internal.PendingText;
 import io.streamnlp.topology.TopologyNames;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -38,14 +39,22 @@ import org.slf4j.LoggerFactory;
  * application, and stops when every partition has passed its end.
  *
  * <ul>
- *   <li>Its application id ({@code streamnlp-replay-<hash of the request>}, or the one given) is
+ *   <li>Its application id ({@code streamnlp-replay-<hash of the resolved plan>}, or the one given) is
  *       its own consumer group, state and internal topics: the live application's offsets and
- *       state are never touched. Run the same request again and it resumes.
+ *       state are never touched.
+ *   <li>The plan (offset range per partition) is resolved on the first run of a request and kept
+ *       under {@code state.dir/replays/} ({@link ReplayStore}), with an index from the request as
+ *       typed to its current plan: the same command resumes an unfinished plan, whatever arrived
+ *       since, so "latest" means latest at the start. A finished plan is never run again: the same
+ *       command then resolves the bounds anew, and either finds the same plan ("already finished",
+ *       nothing started) or, the end having moved on, plans a new replay with a new id.
  *   <li>The start becomes the group's committed offsets before Kafka Streams starts (only when the
- *       group has none: a resumed replay goes on from its own commits). The end is fixed in a plan
- *       file under {@code state.dir/replays/} on first run, so "latest" means latest at the start.
+ *       group has none: a resumed replay goes on from its own commits).
  *   <li>Exactly-once as the live pipeline: outputs and consumed offsets commit together, so a replay
- *       killed midway and run again emits nothing twice.
+ *       killed midway and run again emits nothing twice. A stop signal closes Kafka Streams, which
+ *       commits what is done ({@link Outcome#INTERRUPTED}).
+ *   <li>Once finished, the replay's internal topics ({@code <id>-by-text}, the changelogs) and local
+ *       state are deleted, unless {@link Request#keepState()}.
  *   <li>{@code inference.batch.invariant} is on unless set: a replay's vectors must not depend on
  *       how its records happened to be batched.
  * </ul>
@@ -54,31 +63,162 @@ public final class ReplayRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplayRunner.class);
     private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** The task counters of the summary, in its order. */
+    private static final List<String> COUNTERS = List.of("records-in-total", "records-out-total", "dead-lettered-total",
+            "cache-hits-total", "replay-skipped-total");
 
     /**
      * @param sources source topics, each {@code topic} or {@code topic:format}, comma-separated
      * @param outputPrefix prefix of the output topics, or null for the live ones ({@code output.topic.prefix})
-     * @param id application id to use, or null to derive it from the request
+     * @param id application id to use, or null to derive it from the resolved plan
      * @param maxRecordsPerSecond throttle, or 0 for none
+     * @param keepState keep the internal topics and local state after the replay finished
      */
     public record Request(String sources, String start, String end, String outputPrefix, String id,
-            double maxRecordsPerSecond) {}
+            double maxRecordsPerSecond, boolean keepState) {
+
+        /** A request that deletes its internal topics and local state once finished. */
+        public Request(String sources, String start, String end, String outputPrefix, String id,
+                double maxRecordsPerSecond) {
+            this(sources, start, end, outputPrefix, id, maxRecordsPerSecond, false);
+        }
+    }
+
+    /** Where a prepared replay stands. */
+    public enum Status {
+        /** Planned just now: nothing of it has run yet. */
+        NEW,
+        /** An unfinished plan of the same request (or the same id): it goes on from its commits. */
+        RESUMING,
+        /** The plan finished before: running it does nothing. */
+        FINISHED
+    }
+
+    /** A replay with its plan fixed and saved, ready to run. */
+    public static final class Planned {
+        private final Request request;
+        private final StreamNlpConfig config;
+        private final ReplayStore store;
+        private final ReplayStore.Stored stored;
+        private final Status status;
+
+        private Planned(Request request, StreamNlpConfig base, ReplayStore store, ReplayStore.Stored stored, Status status) {
+            this.request = request;
+            this.config = configFor(request, base, stored.id());
+            this.store = store;
+            this.stored = stored;
+            this.status = status;
+        }
+
+        /** The application id: consumer group, state directory, prefix of the internal topics. */
+        public String id() {
+            return stored.id();
+        }
+
+        public Status status() {
+            return status;
+        }
+
+        public ReplayPlan plan() {
+            return stored.plan();
+        }
+
+        /** The plan file, under {@code state.dir/replays/}. */
+        public Path planFile() {
+            return store.planFile(id());
+        }
+
+        /**
+         * Runs the replay to its end, or until {@code stop} is counted down (SIGTERM, Ctrl-C), or
+         * until the instance gives up; a finished plan returns at once.
+         *
+         * @param terminal where to draw the progress bar, or null to log progress lines
+         * @throws StartupFailedException when the application cannot start (see {@link StreamNlpApplication})
+         */
+        public ReplaySummary run(PrintStream terminal, CountDownLatch stop) throws Exception {
+            if (status == Status.FINISHED) {
+                LOG.info("Replay {} already finished ({} records, plan {}): nothing to do", id(), stored.finishedRecords(),
+                        planFile());
+                return ReplaySummary.alreadyFinished(id(), stored.finishedRecords());
+            }
+            return execute(this, terminal, stop);
+        }
+    }
 
     private ReplayRunner() {}
 
-    /** The application id of a request: the same request always gets the same id, so it can resume. */
-    public static String idOf(Request request, StreamNlpConfig base) {
+    /**
+     * The application id this request runs under if started now: the one given; else the id of its
+     * unfinished plan (a resume); else the id of the plan its bounds resolve to now. Writes nothing.
+     */
+    public static String idOf(Request request, StreamNlpConfig base) throws Exception {
         if (request.id() != null) {
             return request.id();
         }
-        String identity = String.join("|", request.sources(), request.start(), request.end(),
-                base.modelName(), prefixOf(request, base));
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-            return "streamnlp-replay-" + HexFormat.of().formatHex(hash, 0, 4);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        ReplayStore.Identity identity = identityOf(request, base);
+        Optional<ReplayStore.Stored> current = storeOf(base).indexed(identity);
+        if (current.isPresent() && !current.get().finished()) {
+            return current.get().id();
         }
+        try (Admin admin = Admin.create(base.adminProperties())) {
+            return resolve(admin, request, base).derivedId(identity.sources(), identity.model(), identity.prefix());
+        }
+    }
+
+    /**
+     * Finds the request's plan (to resume, or finished) or resolves and saves a new one.
+     *
+     * @throws StartupFailedException when a source topic does not exist, Kafka does not answer, or the
+     *     given {@code --id} belongs to a plan of another request
+     */
+    public static Planned prepare(Request request, StreamNlpConfig base) throws Exception {
+        ReplayStore store = storeOf(base);
+        ReplayStore.Identity identity = identityOf(request, base);
+        if (request.id() != null) {
+            Optional<ReplayStore.Stored> stored = store.load(request.id());
+            if (stored.isPresent()) {
+                ReplayStore.Identity planned = stored.get().identity();
+                if (planned != null && !planned.equals(identity)) {
+                    throw new StartupFailedException("Replay id " + request.id() + " has the plan of another request ("
+                            + planned + "; this one: " + identity + "): choose another --id, or leave --id out", null);
+                }
+                return new Planned(request, base, store, stored.get(), stored.get().finished() ? Status.FINISHED : Status.RESUMING);
+            }
+            ReplayPlan plan = resolveNow(request, base);
+            store.save(request.id(), plan, identity);
+            return new Planned(request, base, store, store.load(request.id()).orElseThrow(), Status.NEW);
+        }
+        Optional<ReplayStore.Stored> current = store.indexed(identity);
+        if (current.isPresent() && !current.get().finished()) {
+            return new Planned(request, base, store, current.get(), Status.RESUMING);
+        }
+        ReplayPlan plan = resolveNow(request, base);
+        String id = plan.derivedId(identity.sources(), identity.model(), identity.prefix());
+        Optional<ReplayStore.Stored> same = store.load(id);
+        if (same.isEmpty()) {
+            store.save(id, plan, identity); // the plan first: an index entry never points at nothing
+        }
+        if (current.isEmpty() || !current.get().id().equals(id)) {
+            store.index(identity, id);
+        }
+        ReplayStore.Stored stored = same.orElseGet(() -> store.load(id).orElseThrow());
+        return new Planned(request, base, store, stored,
+                same.isEmpty() ? Status.NEW : stored.finished() ? Status.FINISHED : Status.RESUMING);
+    }
+
+    /** Prepares and runs a request to its end (no stop signal); see {@link Planned#run}. */
+    public static ReplaySummary run(Request request, StreamNlpConfig base, PrintStream terminal) throws Exception {
+        return prepare(request, base).run(terminal, new CountDownLatch(1));
+    }
+
+    private static ReplayStore storeOf(StreamNlpConfig base) {
+        return new ReplayStore(base.stateDir().resolve("replays"));
+    }
+
+    private static ReplayStore.Identity identityOf(Request request, StreamNlpConfig base) {
+        return new ReplayStore.Identity(request.sources(), request.start(), request.end(), base.modelName(),
+                prefixOf(request, base));
     }
 
     private static String prefixOf(Request request, StreamNlpConfig base) {
@@ -86,9 +226,9 @@ public final class ReplayRunner {
     }
 
     /** The configuration the replay runs with: the base, with its own id, sources and outputs. */
-    public static StreamNlpConfig configFor(Request request, StreamNlpConfig base) {
+    public static StreamNlpConfig configFor(Request request, StreamNlpConfig base, String id) {
         Map<String, Object> settings = new HashMap<>(base.originals());
-        settings.put(StreamNlpConfig.APPLICATION_ID, idOf(request, base));
+        settings.put(StreamNlpConfig.APPLICATION_ID, id);
         settings.put(StreamNlpConfig.INPUT_TOPICS, request.sources());
         settings.put(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, prefixOf(request, base));
         settings.putIfAbsent(StreamNlpConfig.INFERENCE_BATCH_INVARIANT, "true");
@@ -105,27 +245,41 @@ public final class ReplayRunner {
         return new StreamNlpConfig(settings);
     }
 
-    /**
-     * Plans (or reloads the plan of) the replay, runs it to its end and returns the summary.
-     *
-     * @param terminal where to draw the progress bar, or null to log progress lines
-     */
-    public static ReplaySummary run(Request request, StreamNlpConfig base, PrintStream terminal) throws Exception {
-        StreamNlpConfig config = configFor(request, base);
-        String id = config.applicationId();
-        List<String> topics = config.inputTopics().stream().map(t -> t.name()).toList();
-        Path planFile = config.stateDir().resolve("replays").resolve(id + ".properties");
+    /** Resolves the request's bounds against the topics as they are now; a missing source is a failed start. */
+    private static ReplayPlan resolveNow(Request request, StreamNlpConfig base) throws Exception {
+        try (Admin admin = Admin.create(base.adminProperties())) {
+            return resolve(admin, request, base);
+        }
+    }
+
+    private static ReplayPlan resolve(Admin admin, Request request, StreamNlpConfig base) throws Exception {
+        List<String> topics = configFor(request, base, base.applicationId()).inputTopics().stream()
+                .map(InputTopic::name).toList();
+        Set<String> existing;
+        try {
+            existing = admin.listTopics().names().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new StartupFailedException("Kafka at " + base.bootstrapServers() + " did not answer within "
+                    + ADMIN_TIMEOUT.toSeconds() + " s: check bootstrap.servers and the kafka.* security settings", e);
+        } catch (ExecutionException e) {
+            throw new StartupFailedException("Cannot list topics on " + base.bootstrapServers() + ": "
+                    + e.getCause().getMessage() + " (check the kafka.* security settings and ACLs)", e.getCause());
+        }
+        List<String> missing = topics.stream().filter(t -> !existing.contains(t)).toList();
+        if (!missing.isEmpty()) {
+            throw new StartupFailedException("Source topic(s) " + String.join(", ", missing) + " do not exist on "
+                    + base.bootstrapServers() + ": fix --from", null);
+        }
+        return ReplayPlan.resolve(admin, topics, ReplayBound.parse(request.start()), ReplayBound.parse(request.end()));
+    }
+
+    private static ReplaySummary execute(Planned replay, PrintStream terminal, CountDownLatch stop) throws Exception {
+        StreamNlpConfig config = replay.config;
+        String id = replay.id();
+        ReplayPlan plan = replay.plan();
+        LOG.info("{} replay {}: {} records in {} partition(s) (plan {})", replay.status() == Status.NEW ? "Planned" : "Resuming",
+                id, plan.total(), plan.ranges().size(), replay.planFile());
         try (Admin admin = Admin.create(config.adminProperties())) {
-            ReplayPlan plan;
-            if (Files.exists(planFile)) {
-                plan = ReplayPlan.load(planFile);
-                LOG.info("Resuming replay {} (plan {})", id, planFile);
-            } else {
-                plan = ReplayPlan.resolve(admin, topics, ReplayBound.parse(request.start()), ReplayBound.parse(request.end()));
-                plan.save(planFile);
-                LOG.info("Planned replay {}: {} records in {} partition(s) (plan {})", id, plan.total(),
-                        plan.ranges().size(), planFile);
-            }
             if (committed(admin, id).keySet().stream().noneMatch(plan.ranges()::containsKey)) {
                 Map<TopicPartition, OffsetAndMetadata> start = new LinkedHashMap<>();
                 plan.startOffsets().forEach((p, offset) -> start.put(p, new OffsetAndMetadata(offset)));
@@ -134,16 +288,33 @@ public final class ReplayRunner {
             int partitions = plan.ranges().keySet().stream().mapToInt(TopicPartition::partition).max().orElse(0) + 1;
             createMissing(admin, config.outputTopics().all(), partitions);
 
-            Throttle throttle = request.maxRecordsPerSecond() > 0 ? new Throttle(request.maxRecordsPerSecond()) : null;
+            Throttle throttle = replay.request.maxRecordsPerSecond() > 0
+                    ? new Throttle(replay.request.maxRecordsPerSecond()) : null;
             ReplayProgress progress = new ReplayProgress(plan.total(), terminal);
             long started = System.nanoTime();
+            Outcome outcome = null;
+            String failure = null;
+            long[] counts = new long[COUNTERS.size()];
+            KafkaStreams streams;
+            Set<String> internalTopics;
             try (CommittedRecords readable = new CommittedRecords(config.adminProperties());
                     StreamNlpApplication app = new StreamNlpApplication(config, () -> new ReplayGate(plan, throttle))) {
-                app.start();
-                while (true) {
-                    KafkaStreams.State state = app.streams().state();
-                    if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
-                        throw new IllegalStateException("Replay " + id + " stopped: Kafka Streams is " + state);
+                streams = app.streams();
+                internalTopics = app.internalTopics();
+                if (stop.getCount() == 0) {
+                    outcome = Outcome.INTERRUPTED; // stopped while the model loaded: nothing started
+                } else {
+                    app.start();
+                }
+                while (outcome == null) {
+                    failure = app.failure().getNow(null);
+                    KafkaStreams.State state = streams.state();
+                    if (failure == null && !state.isRunningOrRebalancing() && state != KafkaStreams.State.CREATED) {
+                        failure = "Kafka Streams is " + state;
+                    }
+                    if (failure != null) {
+                        outcome = Outcome.GAVE_UP;
+                        break;
                     }
                     Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, id);
                     Map<TopicPartition, Long> byTextEnds = byTextEnds(admin, config);
@@ -155,19 +326,63 @@ public final class ReplayRunner {
                     // The by-text log also holds aborted writes and markers, hence the floor.
                     progress.update(finished ? plan.total() : Math.max(0, done(plan, committed) - backlog), finished);
                     if (finished) {
-                        break;
+                        outcome = Outcome.FINISHED;
+                    } else if (stop.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                        outcome = Outcome.INTERRUPTED;
                     }
-                    Thread.sleep(POLL.toMillis());
                 }
-                Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics = app.streams().metrics();
-                return new ReplaySummary(id,
-                        (long) TaskMetrics.sum(metrics, "records-in-total"),
-                        (long) TaskMetrics.sum(metrics, "records-out-total"),
-                        (long) TaskMetrics.sum(metrics, "dead-lettered-total"),
-                        (long) TaskMetrics.sum(metrics, "cache-hits-total"),
-                        (long) TaskMetrics.sum(metrics, "replay-skipped-total"),
-                        Duration.ofNanos(System.nanoTime() - started));
+                if (outcome != Outcome.FINISHED) {
+                    progress.stopped();
+                    LOG.info("Replay {} {}: closing Kafka Streams, which commits what is done", id,
+                            outcome == Outcome.INTERRUPTED ? "interrupted" : "gave up");
+                }
+                for (int i = 0; i < counts.length; i++) { // read before the close unregisters them
+                    counts[i] = (long) TaskMetrics.sum(streams.metrics(), COUNTERS.get(i));
+                }
+            } // closes Kafka Streams: the last transaction commits
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            long done = outcome == Outcome.FINISHED ? plan.total() : done(plan, committed(admin, id));
+            ReplaySummary summary = new ReplaySummary(id, outcome, counts[0], counts[1], counts[2], counts[3], counts[4],
+                    done, plan.total(), elapsed, failure);
+            if (outcome == Outcome.FINISHED) {
+                replay.store.markFinished(id, plan.total());
+                if (replay.request.keepState()) {
+                    LOG.info("Replay {} finished; its internal topics and local state are kept (--keep-state)", id);
+                } else {
+                    deleteState(admin, id, streams, internalTopics);
+                }
             }
+            return summary;
+        }
+    }
+
+    /**
+     * Deletes what only this finished replay used: its local state ({@code state.dir/<id>}) and its
+     * internal topics, those among the topics named {@code <id>-...} that its topology owns (by-text,
+     * changelogs; see {@link StreamNlpApplication#internalTopics()}). A failure is logged, not thrown:
+     * the replay itself succeeded.
+     */
+    private static void deleteState(Admin admin, String id, KafkaStreams streams, Set<String> internalTopics) {
+        try {
+            streams.cleanUp();
+        } catch (RuntimeException e) {
+            LOG.warn("Replay {}: cannot delete its local state (state.dir/{}): {}", id, id, e.toString());
+        }
+        List<String> topics = List.of();
+        try {
+            topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.startsWith(id + "-") && internalTopics.contains(t)).sorted().toList();
+            if (!topics.isEmpty()) {
+                admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
+            }
+            LOG.info("Replay {} finished: deleted its internal topics {} and local state (--keep-state keeps them)", id,
+                    topics);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("Replay {} finished, but its internal topics {} could not be deleted ({}): delete them by hand",
+                    id, topics.isEmpty() ? "(" + id + "-*)" : topics, e instanceof ExecutionException ? e.getCause() : e);
         }
     }
 
