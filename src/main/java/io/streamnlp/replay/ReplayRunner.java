@@ -8,9 +8,12 @@ import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.replay.ReplaySummary.Outcome;
 import io.streamnlp.schema.internal.PendingText;
 import io.streamnlp.topology.TopologyNames;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -333,8 +337,9 @@ public final class ReplayRunner {
                 }
                 if (outcome != Outcome.FINISHED) {
                     progress.stopped();
-                    LOG.info("Replay {} {}: closing Kafka Streams, which commits what is done", id,
-                            outcome == Outcome.INTERRUPTED ? "interrupted" : "gave up");
+                    LOG.info(outcome == Outcome.INTERRUPTED
+                            ? "Replay {} interrupted: closing Kafka Streams, which commits what is done"
+                            : "Replay {} gave up: closing Kafka Streams; it resumes from its last commit", id);
                 }
                 for (int i = 0; i < counts.length; i++) { // read before the close unregisters them
                     counts[i] = (long) TaskMetrics.sum(streams.metrics(), COUNTERS.get(i));
@@ -349,7 +354,7 @@ public final class ReplayRunner {
                 if (replay.request.keepState()) {
                     LOG.info("Replay {} finished; its internal topics and local state are kept (--keep-state)", id);
                 } else {
-                    deleteState(admin, id, streams, internalTopics);
+                    deleteState(admin, id, streams, internalTopics, config.stateDir());
                 }
             }
             return summary;
@@ -362,11 +367,14 @@ public final class ReplayRunner {
      * changelogs; see {@link StreamNlpApplication#internalTopics()}). A failure is logged, not thrown:
      * the replay itself succeeded.
      */
-    private static void deleteState(Admin admin, String id, KafkaStreams streams, Set<String> internalTopics) {
+    private static void deleteState(Admin admin, String id, KafkaStreams streams, Set<String> internalTopics,
+            Path stateDir) {
         try {
-            streams.cleanUp();
-        } catch (RuntimeException e) {
-            LOG.warn("Replay {}: cannot delete its local state (state.dir/{}): {}", id, id, e.toString());
+            streams.cleanUp(); // the task directories; the application's directory keeps its lock and process files
+            deleteRecursively(stateDir.resolve(id));
+        } catch (RuntimeException | IOException e) {
+            LOG.warn("Replay {} finished, but its local state {} could not be deleted ({}): delete it by hand", id,
+                    stateDir.resolve(id), e.toString());
         }
         List<String> topics = List.of();
         try {
@@ -383,6 +391,17 @@ public final class ReplayRunner {
             }
             LOG.warn("Replay {} finished, but its internal topics {} could not be deleted ({}): delete them by hand",
                     id, topics.isEmpty() ? "(" + id + "-*)" : topics, e instanceof ExecutionException ? e.getCause() : e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 

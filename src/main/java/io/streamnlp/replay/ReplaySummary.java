@@ -12,7 +12,8 @@ import java.util.Locale;
  * @param deadLettered events sent to the dead-letter topic
  * @param cacheHits events served from the result cache
  * @param skipped source records read but outside the window (e.g. past its end time)
- * @param done records of the plan read and committed so far, across all runs of this replay
+ * @param done source records of the plan read and committed so far, across all runs of this replay (their
+ *     enrichment may still wait in the by-text topic or the pending store, which a resumed run finishes)
  * @param total records in the plan
  * @param failure why the replay gave up ({@link Outcome#GAVE_UP}), else null
  */
@@ -53,12 +54,12 @@ public record ReplaySummary(String id, Outcome outcome, long in, long out, long 
         return switch (outcome) {
             case FINISHED -> "Replay " + id + " finished\n" + counters;
             case INTERRUPTED -> String.format(Locale.ROOT,
-                    "Replay %s interrupted: %,d of %,d records done and committed; run the same command to resume it%n",
+                    "Replay %s interrupted: %,d of %,d records read and committed; run the same command to resume it%n",
                     id, done, total) + counters;
             case ALREADY_FINISHED -> String.format(Locale.ROOT, "Replay %s already finished: %,d records; nothing to do",
                     id, total);
             case GAVE_UP -> String.format(Locale.ROOT,
-                    "Replay %s stopped after a failure: %s; %,d of %,d records done and committed; run the same command "
+                    "Replay %s stopped after a failure: %s; %,d of %,d records read and committed; run the same command "
                             + "to resume it once the cause is fixed%n", id, failure, done, total) + counters;
         };
     }

@@ -1,5 +1,5 @@
 /**
- * Bounded re-enrichment: bounds, plan, gate, throttle, progress, runner.
+ * Bounded re-enrichment: bounds, plan, plan store and request index, gate, throttle, progress, runner.
  *
  * <p>May import {@code app}, {@code config}, {@code ingest}, {@code ops}, {@code topology}. Uses
  * Kafka. (Held by {@code ArchitectureTest} against the packages table of
