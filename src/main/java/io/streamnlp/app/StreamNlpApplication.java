@@ -131,6 +131,13 @@ public final class StreamNlpApplication implements AutoCloseable {
     public void start() {
         LOG.info("Starting {} on {} reading {} (guarantee {})", config.applicationId(),
                 config.bootstrapServers(), config.inputTopics(), config.processingGuarantee());
+        if (!config.cacheEnabled()) {
+            try {
+                ByTextTopic.checkDrained(config);
+            } catch (TopicsUnavailableException e) {
+                throw new StartupFailedException(e.getMessage(), e);
+            }
+        }
         if (config.cacheEnabled()) {
             byTextTopic = new ByTextTopic(config);
             try {

@@ -72,6 +72,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String OUTPUT_TOPIC_PARTITIONS = "output.topic.partitions";
     public static final String OUTPUT_TOPIC_REPLICATION_FACTOR = "output.topic.replication.factor";
     public static final String BY_TEXT_PARTITIONS = "by.text.partitions";
+    public static final String BY_TEXT_RETENTION_MS = "by.text.retention.ms";
     public static final String MAX_THREAD_REPLACEMENTS = "max.thread.replacements";
     public static final String THREAD_REPLACEMENT_WINDOW_MS = "thread.replacement.window.ms";
     public static final String THREAD_REPLACEMENT_BACKOFF_MS = "thread.replacement.backoff.ms";
@@ -167,6 +168,13 @@ public final class StreamNlpConfig extends AbstractConfig {
                     "Partitions of the <application.id>-by-text topic (the result cache's hop); 0 = as many as the widest "
                             + "input topic when it is created. Checked at every start against the existing topic: a change "
                             + "needs the topic drained and re-created (see the README, 'Changing the by-text partitions').")
+            .define(BY_TEXT_RETENTION_MS, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(-1), Importance.LOW, Width.SHORT,
+                    "By-text retention (ms)",
+                    "Safety retention of the <application.id>-by-text topic. Consumed records are purged every minute "
+                            + "(the purge needs the DeleteRecords permission; failures are logged and counted in "
+                            + "streamnlp_by_text_purge_failures); this bound keeps the topic finite if purging fails. An event "
+                            + "that waits longer than this (the application down that long) is lost: keep it above your "
+                            + "longest outage. -1 = unlimited.")
             .group(GROUP_REGISTRY)
             .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", null, Importance.HIGH, Width.LONG,
                     "Registry URL",
@@ -301,6 +309,11 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** Partitions wanted for the by-text topic; 0 = the widest input's at creation. */
     public int byTextPartitions() {
         return getInt(BY_TEXT_PARTITIONS);
+    }
+
+    /** Safety retention of the by-text topic, ms; -1 = unlimited. */
+    public long byTextRetentionMs() {
+        return getLong(BY_TEXT_RETENTION_MS);
     }
 
     /** When a failing stream thread is replaced, and when the instance gives up instead. */

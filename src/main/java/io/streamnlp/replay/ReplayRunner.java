@@ -1,5 +1,6 @@
 package io.streamnlp.replay;
 
+import io.streamnlp.bytext.CommittedRecords;
 import io.streamnlp.app.StreamNlpApplication;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.ops.TaskMetrics;

@@ -49,6 +49,7 @@ import java.util.TreeMap;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
@@ -117,7 +118,10 @@ public final class EnrichmentTopology {
             topology.addProcessor(ROUTE_BY_TEXT, () -> new ByTextRouter(cachePlan.keys()), batchParents);
             topology.addSink(BY_TEXT_SINK, config.byTextTopic(), new ByteArraySerializer(), pendingSerde.serializer(),
                     ROUTE_BY_TEXT);
-            topology.addSource(BY_TEXT_SOURCE, new ByteArrayDeserializer(), pendingSerde.deserializer(),
+            // Always from the earliest: whatever a user sets for auto.offset.reset applies to their input
+            // topics; an event already accepted into the hop must never be skipped.
+            topology.addSource(AutoOffsetReset.earliest(), BY_TEXT_SOURCE, new ByteArrayDeserializer(),
+                    pendingSerde.deserializer(),
                     config.byTextTopic());
             batchParents = new String[] {BY_TEXT_SOURCE};
         }
