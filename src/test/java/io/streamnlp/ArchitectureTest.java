@@ -1,4 +1,4 @@
-package io.streamnlp.;
+package io.streamnlp;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
