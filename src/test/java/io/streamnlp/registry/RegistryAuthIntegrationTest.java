@@ -268,6 +268,44 @@ class RegistryAuthIntegrationTest {
         assertThat(committedRecords(prefix + ".dlq")).as("dead letters").isZero();
     }
 
+    @Test
+    void theRunCommandExitsWith3WhenCredentialsAreRevokedMidRun() throws Exception {
+        String prefix = "auth-revoked-cli";
+        String input = prefix + ".in";
+        kafka.createTopics(List.of(input), 2);
+        produceDirect(input, ids(prefix + "-v1", 0, EVENTS));
+        int v2Id = direct.register(SchemaRegistryClient.valueSubject(input), TEXT_EVENT_V2);
+        try (var proxy = AuthenticatingRegistryProxy.https(apicurio, USER, PASSWORD, workDir)) {
+            Path log = ChildApp.newLog(workDir, prefix);
+            ChildApp child = ChildApp.start(settings(prefix, proxy, PASSWORD), log);
+            try {
+                child.awaitRunning(Duration.ofSeconds(60));
+                await(Duration.ofSeconds(120), () -> PipelineProbe.processed(kafka.bootstrapServers(), prefix, input)
+                        == EVENTS);
+                proxy.refuseAll(true);
+                produceV2(input, v2Id, ids(prefix + "-v2", 0, EVENTS));
+
+                int exit = child.awaitExit(Duration.ofSeconds(60));
+                String output = Files.readString(log);
+                assertThat(exit).as("exit code; log:%n%s", output).isEqualTo(3);
+                assertThat(output.lines().filter(line -> line.contains(" ERROR ") && line.contains("Stopped after a failure:")))
+                        .as("the last word of the run; log:%n%s", output)
+                        .singleElement().asString().contains("basic.auth.user.info", "HTTP 401");
+                // Our own line says it all, without a stack trace (Kafka Streams logs the trace itself).
+                List<String> lines = output.lines().toList();
+                int stopping = IntStream.range(0, lines.size())
+                        .filter(i -> lines.get(i).contains("Stopping this instance:")).findFirst().orElseThrow();
+                assertThat(lines.get(stopping)).contains("basic.auth.user.info");
+                assertThat(lines.get(stopping + 1)).as("the line after it").matches("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*");
+                assertThat(output).doesNotContain(PASSWORD, basicHeader(PASSWORD));
+            } finally {
+                child.kill();
+            }
+        }
+        assertThat(committedRecords(prefix + ".dlq")).as("dead letters").isZero();
+        assertThat(PipelineProbe.processed(kafka.bootstrapServers(), prefix, input)).isEqualTo(EVENTS);
+    }
+
     // --- helpers ---
 
     private Map<String, String> settings(String prefix, AuthenticatingRegistryProxy proxy, String password) {
