@@ -163,11 +163,27 @@ class RegistryAuthIntegrationTest {
                     .contains("basic.auth.user.info", "HTTP 401", proxy.url())
                     .doesNotContain(WRONG_PASSWORD, PASSWORD, basicHeader(WRONG_PASSWORD));
             assertThat(tookMs).as("start() failed after %d ms", tookMs).isLessThan(10_000);
-            assertThat(proxy.refused()).contains("GET /config");
+            assertThat(proxy.refused()).as("one call, not retried").containsExactly("GET /config");
             assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.CREATED);
         }
         assertThat(committedRecords(prefix + ".dlq")).as("dead letters").isZero();
         assertThat(PipelineProbe.committed(kafka.bootstrapServers(), prefix, prefix + ".in")).isZero();
+    }
+
+    @Test
+    void aUserWithoutRightsStopsTheStartLikeAWrongPassword() throws Exception {
+        String prefix = "auth-forbidden";
+        kafka.createTopics(List.of(prefix + ".in"), 2);
+        try (var proxy = AuthenticatingRegistryProxy.http(apicurio, USER, PASSWORD);
+                StreamNlpApplication app = new StreamNlpApplication(
+                        ConfigLoader.load(null, Map.of(), settings(prefix, proxy, PASSWORD)))) {
+            proxy.forbidAll(true);
+            Throwable failed = catchThrowable(app::start);
+
+            assertThat(failed).isInstanceOf(StartupFailedException.class);
+            assertThat(failed.getMessage()).contains("basic.auth.user.info", "HTTP 403").doesNotContain(PASSWORD);
+            assertThat(proxy.refused()).containsExactly("GET /config");
+        }
     }
 
     @Test

@@ -55,12 +55,15 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * the registry's status, body and content type come back.
  *
  * <p>{@link #refuseAll(boolean)} makes it answer 401 to everyone, as if the credentials had been rotated
- * while the application runs.
+ * while the application runs; {@link #forbidAll(boolean)} answers 403 to the right credentials, as if the
+ * user had lost its rights.
  */
 public final class AuthenticatingRegistryProxy implements AutoCloseable {
 
     /** Confluent's code for a rejected login, in the 401 body. */
     public static final int ERROR_CODE_UNAUTHORIZED = 40101;
+    /** Confluent's code for a user without the rights to a resource, in the 403 body. */
+    public static final int ERROR_CODE_FORBIDDEN = 40301;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -71,6 +74,7 @@ public final class AuthenticatingRegistryProxy implements AutoCloseable {
     private final Path trustStore;
     private final String trustStorePassword;
     private final AtomicBoolean refuseAll = new AtomicBoolean();
+    private final AtomicBoolean forbidAll = new AtomicBoolean();
     private final AtomicInteger forwarded = new AtomicInteger();
     private final List<String> refused = new CopyOnWriteArrayList<>();
 
@@ -155,12 +159,17 @@ public final class AuthenticatingRegistryProxy implements AutoCloseable {
         refuseAll.set(refuse);
     }
 
+    /** True: answer 403 to requests with the right credentials (the user lost its rights). False: forward them again. */
+    public void forbidAll(boolean forbid) {
+        forbidAll.set(forbid);
+    }
+
     /** Requests that passed the credential check and were forwarded. */
     public int forwarded() {
         return forwarded.get();
     }
 
-    /** {@code METHOD path} of every request answered 401, in order. */
+    /** {@code METHOD path} of every request answered 401 or 403, in order. */
     public List<String> refused() {
         return List.copyOf(refused);
     }
@@ -182,6 +191,13 @@ public final class AuthenticatingRegistryProxy implements AutoCloseable {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"schema-registry\"");
                 respond(exchange, 401, "application/json",
                         ("{\"error_code\":" + ERROR_CODE_UNAUTHORIZED + ",\"message\":\"Unauthorized\"}")
+                                .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (forbidAll.get()) {
+                refused.add(exchange.getRequestMethod() + " " + uri.getRawPath());
+                respond(exchange, 403, "application/json",
+                        ("{\"error_code\":" + ERROR_CODE_FORBIDDEN + ",\"message\":\"Forbidden\"}")
                                 .getBytes(StandardCharsets.UTF_8));
                 return;
             }
