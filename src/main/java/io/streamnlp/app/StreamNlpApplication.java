@@ -6,12 +6,14 @@ import io.streamnlp.ops.DeadLetterTally;
 import io.streamnlp.deadletter.DeadLetteringProcessingExceptionHandler;
 import io.streamnlp.enrich.FaultInjection;
 import io.streamnlp.ingest.InputTopic;
+import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryException;
 import io.streamnlp.topics.TopicPreflight;
 import io.streamnlp.topics.TopicsUnavailableException;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLException;
 import org.apache.kafka.clients.admin.Admin;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.inference.EncoderSessions;
@@ -174,9 +176,21 @@ public final class StreamNlpApplication implements AutoCloseable {
         } catch (SchemaRegistryException e) {
             String fatal = ThreadSupervisor.fatalReason(e);
             throw new StartupFailedException(fatal != null ? fatal : "The Schema Registry cannot be used: " + e.getMessage()
-                    + " (check schema.registry.url)", e);
+                    + (tlsFailure(e) ? " (check " + RegistrySettings.TRUSTSTORE_LOCATION_CONFIG + "/.password/.type: it must "
+                            + "hold the CA of the registry's certificate; and schema.registry.url)"
+                            : " (check schema.registry.url)"), e);
         }
         return widest;
+    }
+
+    /** The TLS handshake failed (untrusted certificate, wrong protocol): the trust store is the likely fix. */
+    private static boolean tlsFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Liveness and readiness now (the model is loaded: it was, before this object existed). */
