@@ -162,15 +162,7 @@ public final class StreamNlpApplication implements AutoCloseable {
 
     /** Input topics, output topics, registry credentials; returns the widest input's partition count. */
     private int preflight() {
-        List<String> inputs = config.inputTopics().stream().map(InputTopic::name).toList();
-        int widest;
-        try (Admin admin = Admin.create(config.adminProperties())) {
-            widest = new TopicPreflight(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers())
-                    .ensure(inputs, config.outputTopics().all(), config.createTopics(), StreamNlpConfig.TOPICS_CREATE,
-                            config.outputTopicLayout());
-        } catch (TopicsUnavailableException e) {
-            throw new StartupFailedException(e.getMessage(), e);
-        }
+        // The registry first: a start with wrong credentials must not create anything.
         try {
             registry.checkAccess();
         } catch (SchemaRegistryException e) {
@@ -180,7 +172,14 @@ public final class StreamNlpApplication implements AutoCloseable {
                             + "hold the CA of the registry's certificate; and schema.registry.url)"
                             : " (check schema.registry.url)"), e);
         }
-        return widest;
+        List<String> inputs = config.inputTopics().stream().map(InputTopic::name).toList();
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            return new TopicPreflight(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers())
+                    .ensure(inputs, config.outputTopics().all(), config.createTopics(), StreamNlpConfig.TOPICS_CREATE,
+                            config.outputTopicLayout());
+        } catch (TopicsUnavailableException e) {
+            throw new StartupFailedException(e.getMessage(), e);
+        }
     }
 
     /** The TLS handshake failed (untrusted certificate, wrong protocol): the trust store is the likely fix. */
