@@ -1,6 +1,7 @@
 package io.streamnlp.deadletter;
 
 import io.streamnlp.registry.SchemaRegistryException;
+import io.streamnlp.registry.UnknownInternalSchemaException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Kafka Streams' processing exception handler (KIP-1033), for the errors our own stages did not
  * expect: the input record goes to the dead-letter topic (KIP-1034 style, original bytes, our
- * headers) and processing continues. An unreachable registry is the exception: it is not the
- * record's fault, so the thread fails, is replaced, and retries from the last commit.
+ * headers) and processing continues. An unreachable registry, and internal state written by a newer
+ * version ({@link UnknownInternalSchemaException}), are the exceptions: they are not the record's
+ * fault, so the thread fails, is replaced, and retries from the last commit.
  */
 public final class DeadLetteringProcessingExceptionHandler implements ProcessingExceptionHandler {
 
@@ -36,7 +38,7 @@ public final class DeadLetteringProcessingExceptionHandler implements Processing
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         if (isTransient(exception)) {
-            LOG.warn("Transient failure in {} at {}-{}@{}; the thread will retry from the last commit: {}",
+            LOG.warn("Failure in {} at {}-{}@{} that is not the record's fault; the thread will retry from the last commit: {}",
                     context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception.toString());
             return Response.fail();
         }
@@ -49,9 +51,17 @@ public final class DeadLetteringProcessingExceptionHandler implements Processing
                 context.sourceRawKey(), context.sourceRawValue(), headers)));
     }
 
+    /**
+     * Not the record's fault, so not dead-lettered: an unreachable registry (retried), or internal
+     * state written by a newer version (this instance must be upgraded; until then its thread
+     * fails and retries, skipping nothing).
+     */
     static boolean isTransient(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SchemaRegistryException registry && registry.isRetriable()) {
+                return true;
+            }
+            if (t instanceof UnknownInternalSchemaException) {
                 return true;
             }
         }
