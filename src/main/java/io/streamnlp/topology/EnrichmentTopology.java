@@ -40,7 +40,6 @@ import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
-import io.streamnlp.schema.internal.CachedResult;
 import io.streamnlp.schema.internal.PendingText;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,8 +130,10 @@ public final class EnrichmentTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), pendingSerde), BATCH);
         if (cacheOn) {
+            // Values are InternalAvroSerde bytes of CachedResult, encoded and decoded by ResultCache itself,
+            // so that it can rebuild its index at task start without decoding every entry.
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RESULT_CACHE_STORE),
-                    Serdes.Bytes(), new InternalAvroSerde<>(CachedResult.class)), BATCH);
+                    Serdes.Bytes(), Serdes.ByteArray()), BATCH);
         }
 
         topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads()), BATCH);
@@ -148,12 +149,17 @@ public final class EnrichmentTopology {
     }
 
     private static CachePlan cachePlan(StreamNlpConfig config, Enricher enricher) {
+        CacheSettings settings = new CacheSettings(config.getLong(StreamNlpConfig.CACHE_MAX_ENTRIES),
+                config.getLong(StreamNlpConfig.CACHE_MAX_BYTES), config.getLong(StreamNlpConfig.CACHE_TTL_MS));
+        return new CachePlan(RESULT_CACHE_STORE, settings, cacheKeys(enricher));
+    }
+
+    /** The result cache's keys for what this enricher computes: model, head versions, max length. */
+    public static CacheKeys cacheKeys(Enricher enricher) {
         var spec = enricher.encoderSpec();
         String identity = String.join("|", spec.name(), spec.version(), enricher.heads().sentiment().version(),
                 enricher.heads().ner().version(), Integer.toString(enricher.tokenizer().maxLength()));
-        CacheSettings settings = new CacheSettings(config.getLong(StreamNlpConfig.CACHE_MAX_ENTRIES),
-                config.getLong(StreamNlpConfig.CACHE_MAX_BYTES), config.getLong(StreamNlpConfig.CACHE_TTL_MS));
-        return new CachePlan(RESULT_CACHE_STORE, settings, new CacheKeys(identity));
+        return new CacheKeys(identity);
     }
 
     private static Map<InputFormat, List<String>> topicsByFormat(List<InputTopic> topics) {
