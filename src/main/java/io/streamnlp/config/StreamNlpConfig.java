@@ -4,6 +4,7 @@ import io.streamnlp.deadletter.DeadLetteringProcessingExceptionHandler;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.InputTopic;
+import io.streamnlp.state.BoundedRocksDbMemory;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +49,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String STATE_DIR = "state.dir";
+    public static final String STATE_MEMORY_BYTES = BoundedRocksDbMemory.MEMORY_BYTES_CONFIG;
     public static final String ACCOUNTING_LOG_INTERVAL_S = "accounting.log.interval.s";
     public static final String CACHE_ENABLED = "cache.enabled";
     public static final String CACHE_MAX_ENTRIES = "cache.max.entries";
@@ -97,6 +99,9 @@ public final class StreamNlpConfig extends AbstractConfig {
                     "exactly_once_v2 (default) or at_least_once.")
             .define(STATE_DIR, Type.STRING, Path.of(System.getProperty("java.io.tmpdir"), "streamnlp-state").toString(),
                     Importance.MEDIUM, "Directory of the RocksDB state stores (pending batches, result cache).")
+            .define(STATE_MEMORY_BYTES, Type.LONG, BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES,
+                    Range.atLeast(BoundedRocksDbMemory.MIN_MEMORY_BYTES), Importance.MEDIUM,
+                    "Off-heap bytes for all RocksDB state stores of this instance together, whatever its number of tasks: one shared block cache with a strict limit, holding index and filter blocks too, to which the memtables are charged (at most a quarter of it). The default, 512 MiB, fits the shipped 4 GiB pod: 2 GiB heap (-Xmx2g) + about 1 GiB ONNX Runtime and JVM native memory + this leaves about 0.5 GiB headroom. Result-cache entries beyond it stay on disk.")
             .define(CACHE_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Serve texts enriched before (same normal form, model and head versions) from the result cache instead of the encoder. Routes events through the <application.id>-by-text topic so that identical texts meet in one task.")
             .define(CACHE_MAX_ENTRIES, Type.LONG, 100_000L, Range.atLeast(1), Importance.LOW,
@@ -144,6 +149,11 @@ public final class StreamNlpConfig extends AbstractConfig {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / getInt(NUM_STREAM_THREADS));
     }
 
+    /** Off-heap bytes of all RocksDB stores of this instance (see state.BoundedRocksDbMemory). */
+    public long stateMemoryBytes() {
+        return getLong(STATE_MEMORY_BYTES);
+    }
+
     /** Settings for the registry client: the Confluent-named keys, as given. */
     public Map<String, Object> registrySettings() {
         Map<String, Object> settings = new HashMap<>();
@@ -174,6 +184,7 @@ public final class StreamNlpConfig extends AbstractConfig {
         // thread never passes max.poll.interval.ms (default 300 s) even with the longest texts.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
                 MAX_POLL_BATCHES * getInt(BATCH_MAX_RECORDS));
+        props.putAll(BoundedRocksDbMemory.streamsProperties(stateMemoryBytes())); // one bounded pool for all stores
         props.putAll(originalsWithPrefix(KAFKA_PREFIX, true));
         return props;
     }
