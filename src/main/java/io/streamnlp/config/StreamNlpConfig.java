@@ -9,6 +9,7 @@ import io.streamnlp.ingest.InputFormat;
 import io.streamnlp.ingest.InputTopic;
 import io.streamnlp.topics.TopicLayout;
 import io.streamnlp.registry.RegistrySettings;
+import io.streamnlp.state.BoundedRocksDbMemory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String STATE_DIR = "state.dir";
+    public static final String STATE_MEMORY_BYTES = BoundedRocksDbMemory.MEMORY_BYTES_CONFIG;
     public static final String ACCOUNTING_LOG_INTERVAL_S = "accounting.log.interval.s";
     public static final String CACHE_ENABLED = "cache.enabled";
     public static final String CACHE_MAX_ENTRIES = "cache.max.entries";
@@ -123,6 +125,13 @@ public final class StreamNlpConfig extends AbstractConfig {
             .define(STATE_DIR, Type.STRING, Path.of(System.getProperty("java.io.tmpdir"), "streamnlp-state").toString(),
                     null, Importance.MEDIUM, Width.LONG, "State directory",
                     "Directory of the RocksDB state stores (pending batches, result cache).")
+            .define(STATE_MEMORY_BYTES, Type.LONG, BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES,
+                    Range.atLeast(BoundedRocksDbMemory.MIN_MEMORY_BYTES), Importance.MEDIUM, Width.SHORT, "State memory (bytes)",
+                    "Off-heap bytes for all RocksDB state stores of this instance together, whatever its number of tasks: one "
+                            + "shared block cache with a strict limit, holding index and filter blocks too, to which the memtables "
+                            + "are charged (at most a quarter of it). The default, 512 MiB, fits the shipped 4 GiB pod: 2 GiB heap "
+                            + "(-Xmx2g) + about 1 GiB ONNX Runtime and JVM native memory + this leaves about 0.5 GiB headroom. "
+                            + "Result-cache entries beyond it stay on disk.")
             .group(GROUP_INPUT)
             .define(INPUT_TOPICS, Type.LIST, "streamnlp.text", null, Importance.HIGH, Width.LONG, "Input topics",
                     "Input topics, each 'topic' or 'topic:format' with format avro, json or text; a topic without one uses input.format.")
@@ -344,6 +353,11 @@ public final class StreamNlpConfig extends AbstractConfig {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / numStreamThreads());
     }
 
+    /** Off-heap bytes of all RocksDB stores of this instance (see state.BoundedRocksDbMemory). */
+    public long stateMemoryBytes() {
+        return getLong(STATE_MEMORY_BYTES);
+    }
+
     // --- Batching ---
 
     /** When a micro-batch closes, and whether its texts meet the encoder one by one. */
@@ -463,6 +477,7 @@ public final class StreamNlpConfig extends AbstractConfig {
         // thread never passes max.poll.interval.ms (default 300 s) even with the longest texts.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
                 MAX_POLL_BATCHES * getInt(BATCH_MAX_RECORDS));
+        props.putAll(BoundedRocksDbMemory.streamsProperties(stateMemoryBytes())); // one bounded pool for all stores
         props.putAll(originalsWithPrefix(KAFKA_PREFIX, true));
         return props;
     }

@@ -39,7 +39,6 @@ import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
-import io.streamnlp.schema.internal.CachedResult;
 import io.streamnlp.schema.internal.PendingText;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,8 +130,10 @@ public final class EnrichmentTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), pendingSerde), BATCH);
         if (cacheOn) {
+            // Values are InternalAvroSerde bytes of CachedResult, encoded and decoded by ResultCache itself,
+            // so that it can rebuild its index at task start without decoding every entry.
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RESULT_CACHE_STORE),
-                    Serdes.Bytes(), new InternalAvroSerde<>(CachedResult.class)), BATCH);
+                    Serdes.Bytes(), Serdes.ByteArray()), BATCH);
         }
 
         // The fan-out serializes all three records before it forwards any (so the sinks only copy bytes):
@@ -157,10 +158,15 @@ public final class EnrichmentTopology {
     }
 
     private static CachePlan cachePlan(StreamNlpConfig config, Enricher enricher) {
+        return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), cacheKeys(enricher));
+    }
+
+    /** The result cache's keys for what this enricher computes: model, head versions, max length. */
+    public static CacheKeys cacheKeys(Enricher enricher) {
         var spec = enricher.encoderSpec();
         String identity = String.join("|", spec.name(), spec.version(), enricher.heads().sentiment().version(),
                 enricher.heads().ner().version(), Integer.toString(enricher.tokenizer().maxLength()));
-        return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), new CacheKeys(identity));
+        return new CacheKeys(identity);
     }
 
     private static Map<InputFormat, List<String>> topicsByFormat(List<InputTopic> topics) {
