@@ -6,6 +6,7 @@ import io.streamnlp.ops.DeadLetterTally;
 import io.streamnlp.deadletter.DeadLetteringProcessingExceptionHandler;
 import io.streamnlp.enrich.FaultInjection;
 import io.streamnlp.ingest.InputTopic;
+import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryException;
 import io.streamnlp.topics.TopicPreflight;
 import io.streamnlp.topics.TopicsUnavailableException;
@@ -14,6 +15,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLException;
 import org.apache.kafka.clients.admin.Admin;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.inference.EncoderSessions;
@@ -136,6 +138,13 @@ public final class StreamNlpApplication implements AutoCloseable {
     public void start() {
         LOG.info("Starting {} on {} reading {} (guarantee {})", config.applicationId(),
                 config.bootstrapServers(), config.inputTopics(), config.processingGuarantee());
+        if (!config.cacheEnabled()) {
+            try {
+                ByTextTopic.checkDrained(config);
+            } catch (TopicsUnavailableException e) {
+                throw new StartupFailedException(e.getMessage(), e);
+            }
+        }
         if (config.cacheEnabled()) {
             byTextTopic = new ByTextTopic(config);
             try {
@@ -158,23 +167,34 @@ public final class StreamNlpApplication implements AutoCloseable {
 
     /** Input topics, output topics, registry credentials; returns the widest input's partition count. */
     private int preflight() {
-        List<String> inputs = config.inputTopics().stream().map(InputTopic::name).toList();
-        int widest;
-        try (Admin admin = Admin.create(config.adminProperties())) {
-            widest = new TopicPreflight(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers())
-                    .ensure(inputs, config.outputTopics().all(), config.createTopics(), StreamNlpConfig.TOPICS_CREATE,
-                            config.outputTopicLayout());
-        } catch (TopicsUnavailableException e) {
-            throw new StartupFailedException(e.getMessage(), e);
-        }
+        // The registry first: a start with wrong credentials must not create anything.
         try {
             registry.checkAccess();
         } catch (SchemaRegistryException e) {
             String fatal = ThreadSupervisor.fatalReason(e);
             throw new StartupFailedException(fatal != null ? fatal : "The Schema Registry cannot be used: " + e.getMessage()
-                    + " (check schema.registry.url)", e);
+                    + (tlsFailure(e) ? " (check " + RegistrySettings.TRUSTSTORE_LOCATION_CONFIG + "/.password/.type: it must "
+                            + "hold the CA of the registry's certificate; and schema.registry.url)"
+                            : " (check schema.registry.url)"), e);
         }
-        return widest;
+        List<String> inputs = config.inputTopics().stream().map(InputTopic::name).toList();
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            return new TopicPreflight(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers())
+                    .ensure(inputs, config.outputTopics().all(), config.createTopics(), StreamNlpConfig.TOPICS_CREATE,
+                            config.outputTopicLayout());
+        } catch (TopicsUnavailableException e) {
+            throw new StartupFailedException(e.getMessage(), e);
+        }
+    }
+
+    /** The TLS handshake failed (untrusted certificate, wrong protocol): the trust store is the likely fix. */
+    private static boolean tlsFailure(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -46,7 +46,8 @@ final class ThreadSupervisor implements StreamsUncaughtExceptionHandler {
     public StreamThreadExceptionResponse handle(Throwable error) {
         String fatal = fatalReason(error);
         if (fatal != null) {
-            return giveUp(fatal, error);
+            // The reason says it all (url, status, the setting to fix); Kafka Streams logs the trace itself.
+            return giveUp(fatal, null);
         }
         int n;
         synchronized (recent) {
@@ -76,8 +77,13 @@ final class ThreadSupervisor implements StreamsUncaughtExceptionHandler {
         return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
+    /** @param error logged with its stack trace, or null to log the reason alone */
     private StreamThreadExceptionResponse giveUp(String reason, Throwable error) {
-        LOG.error("Stopping this instance: {}", reason, error);
+        if (error == null) {
+            LOG.error("Stopping this instance: {}", reason);
+        } else {
+            LOG.error("Stopping this instance: {}", reason, error);
+        }
         failure.complete(reason);
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }

@@ -18,6 +18,8 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The micro-batch stage: collects texts in a {@link MicroBatch}, closes it (size, token budget, or
@@ -37,6 +39,8 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
 
     /** The stage named on dead letters of texts that failed here. */
     public static final String STAGE = "micro-batch";
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchingProcessor.class);
 
     private final Enricher enricher;
     private final BatchSettings settings;
@@ -97,6 +101,8 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         List<KeyValue<Long, PendingText>> leftOver = pending.leftOver();
         if (!leftOver.isEmpty()) {
             metrics.add("resumed", "Texts found in the pending-batch store at task start", leftOver.size());
+            LOG.info("Task {}: resuming {} text(s) left in the pending-batch store (consumed before a crash or a task "
+                    + "move, not yet emitted)", context.taskId(), leftOver.size());
         }
         backlog = leftOver.stream().map(entry -> waiting(entry.key, entry.value)).toList();
     }

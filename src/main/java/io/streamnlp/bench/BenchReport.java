@@ -29,8 +29,8 @@ public final class BenchReport {
     private PipelineBenchmark.Latency latency;
     private PipelineBenchmark.Latency latencyCacheOff;
     private io.streamnlp.replay.ReplaySummary replay;
-    private long peakHeap;
-    private long peakRss;
+    private PipelineBenchmark.Memory memory;
+    private long memoryEntriesPerTask;
 
     BenchReport(String model, Benchmark.Size size, List<String> texts) {
         this.model = model;
@@ -92,9 +92,14 @@ public final class BenchReport {
         latency = l;
     }
 
-    void memory(long heap, long rss) {
-        peakHeap = heap;
-        peakRss = rss;
+    void memory(PipelineBenchmark.Memory m, long entriesPerTask) {
+        memory = m;
+        memoryEntriesPerTask = entriesPerTask;
+    }
+
+    /** The result caches are full: every result-cache task (one per input partition) holds its bound. */
+    private boolean cachesFull() {
+        return memory.cacheEntries() == memory.partitions() * memoryEntriesPerTask;
     }
 
     double pipelineExactlyOnceRate() {
@@ -154,7 +159,14 @@ public final class BenchReport {
                     latencyCacheOff.p99Ms(), latencyCacheOff.samples()), f("same, %.0f ms", latencyTarget),
                     met(latencyCacheOff.p99Ms() <= latencyTarget));
         }
-        row(out, "memory", f("peak heap %d MiB, peak RSS %d MiB (whole benchmark process)", peakHeap >> 20, peakRss >> 20), "", "");
+        row(out, f("memory: %d input partitions (%d tasks, %d RocksDB stores), result caches %s (%d entries = %d x %d, %.1f MiB)",
+                        memory.partitions(), memory.tasks(), memory.stores(), cachesFull() ? "full" : "**not full**",
+                        memory.cacheEntries(), memory.partitions(), memoryEntriesPerTask, memory.cacheBytes() / 1048576.0),
+                f("peak heap %d MiB, peak RSS %d MiB (%s); RocksDB pool peak %.1f MiB of %d MiB (state.memory.bytes)",
+                        memory.peakHeapBytes() >> 20, memory.peakRssBytes() >> 20,
+                        memory.rssSinceRowStart() ? "this process, during this row" : "this process since it started",
+                        memory.rocksDbPeakBytes() / 1048576.0, memory.stateMemoryBytes() >> 20),
+                "RocksDB within state.memory.bytes", met(memory.rocksDbPeakBytes() <= memory.stateMemoryBytes()));
         return out.toString();
     }
 
@@ -185,6 +197,7 @@ public final class BenchReport {
     /** Whether every row was measured (the smoke test's check). */
     public boolean complete() {
         return bucketed != null && unbucketed != null && heads != null && eos != null && alos != null && perRecord != null
-                && cacheOff != null && cache != null && latency != null && latency.samples() > 0 && eos.records() == size.texts();
+                && cacheOff != null && cache != null && latency != null && latency.samples() > 0 && eos.records() == size.texts()
+                && memory != null && memory.tasks() >= Benchmark.MEMORY_PARTITIONS && memory.stores() > 0;
     }
 }

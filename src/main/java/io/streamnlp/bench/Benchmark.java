@@ -29,6 +29,8 @@ public final class Benchmark {
     static final int HOT_TEXTS = 100;
     /** Events drawn from the hot texts: 55.5 %, so that about half of all events are repeats (hits, ideally). */
     static final double REPEAT_SHARE = 0.555;
+    /** The memory row's input partitions, hence tasks with a pending-batch and a result-cache store each. */
+    static final int MEMORY_PARTITIONS = 4;
 
     private final String model;
     private final Size size;
@@ -65,7 +67,6 @@ public final class Benchmark {
         }
         report.encoder(bucketed, unbucketed);
 
-        MemoryProbe.resetPeaks();
         try (PipelineBenchmark pipeline = new PipelineBenchmark(cluster, texts)) {
             Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
             progress.println("pipeline, exactly-once...");
@@ -98,8 +99,19 @@ public final class Benchmark {
             progress.printf("latency at half load, cache off (%.0f texts/s)...%n", halfLoad);
             report.latencyCacheOff(pipeline.latency(merge(common, Map.of(StreamNlpConfig.CACHE_ENABLED, "false")), halfLoad,
                     size.latencyDuration()));
+
+            // Memory with the state an instance really holds: 4 tasks, each result cache full. Every
+            // text is distinct and the bound per task is half of what each task sees, so every cache
+            // fills up and then turns texts away (TinyLFU) or evicts.
+            List<String> distinct = texts.stream().distinct().toList();
+            long entriesPerTask = Math.max(1, distinct.size() / MEMORY_PARTITIONS / 2);
+            progress.printf("memory: %d input partitions, result caches full at %d entries per task...%n",
+                    MEMORY_PARTITIONS, entriesPerTask);
+            try (PipelineBenchmark memory = new PipelineBenchmark(cluster, distinct, MEMORY_PARTITIONS)) {
+                report.memory(memory.memory("memory", merge(common,
+                        Map.of(StreamNlpConfig.CACHE_MAX_ENTRIES, Long.toString(entriesPerTask)))), entriesPerTask);
+            }
         }
-        report.memory(MemoryProbe.peakHeapBytes(), MemoryProbe.peakRssBytes());
         return report;
     }
 

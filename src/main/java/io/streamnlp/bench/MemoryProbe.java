@@ -12,8 +12,18 @@ final class MemoryProbe {
 
     private MemoryProbe() {}
 
-    static void resetPeaks() {
+    /**
+     * Resets the heap pools' peaks and, where Linux lets a process do so (writing 5 to
+     * /proc/self/clear_refs), the peak RSS; returns whether the peak RSS was reset.
+     */
+    static boolean resetPeaks() {
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     static long peakHeapBytes() {
@@ -23,7 +33,7 @@ final class MemoryProbe {
                 .sum();
     }
 
-    /** VmHWM from /proc (Linux); -1 elsewhere. Not resettable: the peak since the JVM started. */
+    /** VmHWM from /proc (Linux); -1 elsewhere. The peak since {@link #resetPeaks} reset it, else since the JVM started. */
     static long peakRssBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -10,6 +10,7 @@ import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.TextEvent;
+import io.streamnlp.state.BoundedRocksDbMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,18 +41,32 @@ final class PipelineBenchmark implements AutoCloseable {
 
     record Throughput(double textsPerSecond, long records, double cacheHits) {}
 
+    /**
+     * Memory of one run: peaks of this process (heap, RSS) and of the RocksDB pool, with what the
+     * instance held: its tasks, stores and result-cache entries at the end.
+     */
+    record Memory(int partitions, int tasks, int stores, long cacheEntries, long cacheBytes, long stateMemoryBytes,
+            long rocksDbPeakBytes, long peakHeapBytes, long peakRssBytes, boolean rssSinceRowStart, long records) {}
+
     record Latency(double offeredPerSecond, long samples, double p50Ms, double p99Ms) {}
 
     private final Cluster stack;
     private final SchemaRegistryClient registry;
     private final String inputTopic = "bench.input." + UUID.randomUUID().toString().substring(0, 6);
     private final List<String> texts;
+    private final int partitions;
 
     PipelineBenchmark(Cluster stack, List<String> texts) {
+        this(stack, texts, PARTITIONS);
+    }
+
+    /** @param partitions of the input (and output) topics: the tasks per sub-topology */
+    PipelineBenchmark(Cluster stack, List<String> texts, int partitions) {
         this.stack = stack;
         this.texts = texts;
+        this.partitions = partitions;
         this.registry = new SchemaRegistryClient(RegistrySettings.of(stack.registryUrl()));
-        Topics.ensure(admin(), List.of(inputTopic), PARTITIONS);
+        Topics.ensure(admin(), List.of(inputTopic), partitions);
         try (var producer = producer()) {
             for (int i = 0; i < texts.size(); i++) {
                 producer.send(new ProducerRecord<>(inputTopic, "id-" + i, event("id-" + i, texts.get(i))));
@@ -63,7 +78,7 @@ final class PipelineBenchmark implements AutoCloseable {
     Throughput throughput(String name, Map<String, String> settings) throws Exception {
         String prefix = "bench." + name + "." + UUID.randomUUID().toString().substring(0, 6);
         StreamNlpConfig config = config(prefix, settings);
-        Topics.ensure(admin(), config.outputTopics().all(), PARTITIONS);
+        Topics.ensure(admin(), config.outputTopics().all(), partitions);
         try (var consumer = consumer(prefix + ".embeddings");
                 StreamNlpApplication app = new StreamNlpApplication(config)) {
             app.start();
@@ -76,6 +91,40 @@ final class PipelineBenchmark implements AutoCloseable {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             return new Throughput(received / seconds, received, TaskMetrics.sum(app.streams().metrics(), "cache-hits-total"));
+        }
+    }
+
+    /**
+     * Enriches the whole pre-filled topic under a fresh application id, as {@link #throughput} does,
+     * and measures memory on the way: the process's peak heap and RSS from the start of this run
+     * (model loading included), the RocksDB pool's peak usage, and at the end the tasks, stores and
+     * result-cache entries the instance holds.
+     */
+    Memory memory(String name, Map<String, String> settings) throws Exception {
+        String prefix = "bench." + name + "." + UUID.randomUUID().toString().substring(0, 6);
+        StreamNlpConfig config = config(prefix, settings);
+        Topics.ensure(admin(), config.outputTopics().all(), partitions);
+        String applicationId = config.getString(StreamNlpConfig.APPLICATION_ID);
+        String stateDir = config.getString(StreamNlpConfig.STATE_DIR);
+        boolean rssReset = MemoryProbe.resetPeaks();
+        try (var consumer = consumer(prefix + ".embeddings");
+                StreamNlpApplication app = new StreamNlpApplication(config)) {
+            app.start();
+            awaitRunning(app);
+            long received = 0;
+            long rocksDbPeak = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (received < texts.size() && System.nanoTime() < deadline) {
+                received += consumer.poll(Duration.ofMillis(50)).count();
+                rocksDbPeak = Math.max(rocksDbPeak, BoundedRocksDbMemory.usage(applicationId, stateDir)
+                        .map(BoundedRocksDbMemory.Usage::usedBytes).orElse(0L));
+            }
+            int tasks = app.streams().metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
+            int stores = BoundedRocksDbMemory.usage(applicationId, stateDir).map(BoundedRocksDbMemory.Usage::stores).orElse(0);
+            var metrics = app.streams().metrics();
+            return new Memory(partitions, tasks, stores, (long) TaskMetrics.sum(metrics, "cache-entries"),
+                    (long) TaskMetrics.sum(metrics, "cache-bytes"), config.stateMemoryBytes(), rocksDbPeak,
+                    MemoryProbe.peakHeapBytes(), MemoryProbe.peakRssBytes(), rssReset, received);
         }
     }
 
@@ -98,12 +147,12 @@ final class PipelineBenchmark implements AutoCloseable {
      */
     Latency latency(Map<String, String> settings, double perSecond, Duration duration) throws Exception {
         String topic = "bench.latency." + UUID.randomUUID().toString().substring(0, 6);
-        Topics.ensure(admin(), List.of(topic), PARTITIONS);
+        Topics.ensure(admin(), List.of(topic), partitions);
         String prefix = topic + ".out";
         Map<String, String> withTopic = new HashMap<>(settings);
         withTopic.put(StreamNlpConfig.INPUT_TOPICS, topic + ":avro");
         StreamNlpConfig config = config(prefix, withTopic);
-        Topics.ensure(admin(), config.outputTopics().all(), PARTITIONS);
+        Topics.ensure(admin(), config.outputTopics().all(), partitions);
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         try (var consumer = consumer(prefix + ".embeddings");
                 StreamNlpApplication app = new StreamNlpApplication(config);

@@ -13,6 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -39,6 +43,7 @@ public final class ByTextTopic implements AutoCloseable {
     private final String topic;
     private final String groupId;
     private final int configuredPartitions;
+    private final long retentionMs;
     private final AtomicLong purgeFailures = new AtomicLong();
     private final ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "by-text-purger");
@@ -51,6 +56,7 @@ public final class ByTextTopic implements AutoCloseable {
         this.topic = config.byTextTopic();
         this.groupId = config.applicationId();
         this.configuredPartitions = config.byTextPartitions();
+        this.retentionMs = config.byTextRetentionMs();
     }
 
     /**
@@ -63,7 +69,7 @@ public final class ByTextTopic implements AutoCloseable {
     public void ensure(int widestInput) {
         int wanted = configuredPartitions > 0 ? configuredPartitions : widestInput;
         try {
-            Map<String, String> settings = Map.of("cleanup.policy", "delete", "retention.ms", "-1");
+            Map<String, String> settings = Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(retentionMs));
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(wanted), Optional.empty()).configs(settings)))
                     .all().get(30, TimeUnit.SECONDS);
             LOG.info("Created {} with {} partition(s)", topic, wanted);
@@ -74,6 +80,7 @@ public final class ByTextTopic implements AutoCloseable {
                         + "cache.enabled=false", e.getCause());
             }
             checkPartitions(widestInput);
+            applyRetention();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicsUnavailableException("Interrupted while creating " + topic, e);
@@ -83,6 +90,58 @@ public final class ByTextTopic implements AutoCloseable {
         }
         purger.scheduleWithFixedDelay(this::purgeConsumed, PURGE_INTERVAL.toMillis(), PURGE_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** An existing topic gets the configured safety retention (it is ours: nobody else writes it). */
+    private void applyRetention() {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                    new ConfigEntry("retention.ms", Long.toString(retentionMs)), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Cannot set retention.ms={} on {} (by.text.retention.ms): {}", retentionMs, topic, e.toString());
+        }
+    }
+
+    /**
+     * With the cache off the hop is skipped, so whatever still waits in the by-text topic would never
+     * be read again: refuse to start until it is drained.
+     *
+     * @throws TopicsUnavailableException naming the topic, the count and how to drain it
+     */
+    public static void checkDrained(StreamNlpConfig config) {
+        String topic = config.byTextTopic();
+        try (Admin admin = Admin.create(config.adminProperties());
+                CommittedRecords readable = new CommittedRecords(config.adminProperties())) {
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+                return;
+            }
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(config.applicationId())
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            long waiting = 0;
+            for (var end : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
+                OffsetAndMetadata consumed = committed.get(end.getKey());
+                long from = consumed == null ? 0 : consumed.offset();
+                if (readable.anyBetween(end.getKey(), from, end.getValue().offset())) {
+                    waiting += end.getValue().offset() - from;
+                }
+            }
+            if (waiting > 0) {
+                throw new TopicsUnavailableException("cache.enabled=false, but " + topic + " still holds up to " + waiting
+                        + " unconsumed event(s) that would never be enriched. Run with cache.enabled=true until the "
+                        + "group's lag on " + topic + " is 0 (or its accounting shows pending=0), stop, then start with "
+                        + "cache.enabled=false", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicsUnavailableException("Interrupted while checking " + topic, e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new TopicsUnavailableException("Cannot check " + topic + " for unconsumed events: " + e, e);
+        }
     }
 
     private void checkPartitions(int widestInput) {

@@ -1,12 +1,17 @@
 package io.streamnlp.cache;
 
 import io.streamnlp.ops.TaskMetrics;
+import io.streamnlp.registry.InternalAvroSerde;
 import io.streamnlp.schema.internal.CachedResult;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -27,7 +32,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>The sketch and the in-memory index (key, size, admission time) are rebuilt from the store when
  * the task starts, so a restarted or migrated task has a warm cache at once; the frequencies start
- * over. Entries older than the TTL are not served and are purged by {@link #expire}.
+ * over. The rebuild decodes no entry: the store holds the encoded bytes (the size of an entry is
+ * what it takes there), and only {@code storedAt} is read out of them, through a projection that
+ * Avro resolves by skipping every other field. It keeps entries until the bounds are reached and
+ * deletes the rest without reading them, so a store that holds more than the bounds (they were
+ * lowered, or a changelog brought more) is trimmed to them at once. Entries older than the TTL are
+ * dropped there too, and are neither served nor kept afterwards ({@link #expire}).
  *
  * <p>All writes go through the store, so under exactly-once they commit with the outputs they
  * served: after a crash the cache and the output topics agree.
@@ -36,7 +46,15 @@ public final class ResultCache {
 
     static final int SAMPLE = 8;
 
-    private final KeyValueStore<Bytes, CachedResult> store;
+    /** Entries are stored encoded, so that the index rebuild can size and date them without decoding. */
+    static final InternalAvroSerde<CachedResult> CODEC = new InternalAvroSerde<>(CachedResult.class);
+    /** The one field the index needs; Avro skips the vector, the scores and the entities. */
+    private static final Schema STORED_AT_ONLY = SchemaBuilder.record(CachedResult.SCHEMA$.getName())
+            .namespace(CachedResult.SCHEMA$.getNamespace())
+            .fields().requiredLong("storedAt").endRecord();
+    private static final Function<byte[], GenericRecord> STORED_AT = CODEC.projection(STORED_AT_ONLY);
+
+    private final KeyValueStore<Bytes, byte[]> store;
     private final CacheSettings settings;
     private final TaskMetrics metrics;
     private final FrequencySketch sketch;
@@ -58,7 +76,11 @@ public final class ResultCache {
         }
     }
 
-    public ResultCache(KeyValueStore<Bytes, CachedResult> store, CacheSettings settings, TaskMetrics metrics, long now) {
+    /**
+     * @param store the task's store of encoded entries ({@link InternalAvroSerde} bytes of
+     *     {@link CachedResult}, any version)
+     */
+    public ResultCache(KeyValueStore<Bytes, byte[]> store, CacheSettings settings, TaskMetrics metrics, long now) {
         this.store = store;
         this.settings = settings;
         this.metrics = metrics;
@@ -67,19 +89,32 @@ public final class ResultCache {
     }
 
     private void rebuildIndex(long now) {
-        List<Bytes> stale = new ArrayList<>();
-        try (KeyValueIterator<Bytes, CachedResult> all = store.all()) {
+        List<Bytes> expired = new ArrayList<>();
+        List<Bytes> beyondBounds = new ArrayList<>();
+        boolean full = false;
+        try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
             while (all.hasNext()) {
-                KeyValue<Bytes, CachedResult> entry = all.next();
-                if (expired(entry.value.getStoredAt(), now) || slots.size() >= settings.maxEntries()) {
-                    stale.add(entry.key);
+                KeyValue<Bytes, byte[]> entry = all.next();
+                if (full) {
+                    beyondBounds.add(entry.key); // not even read
+                    continue;
+                }
+                long storedAt = (Long) STORED_AT.apply(entry.value).get(0);
+                int size = sizeOf(entry.value);
+                if (expired(storedAt, now)) {
+                    expired.add(entry.key);
+                } else if (slots.size() + 1 > settings.maxEntries() || bytes + size > settings.maxBytes()) {
+                    full = true;
+                    beyondBounds.add(entry.key);
                 } else {
-                    index(entry.key, sizeOf(entry.value), entry.value.getStoredAt());
+                    index(entry.key, size, storedAt);
                 }
             }
         }
-        stale.forEach(store::delete);
-        metrics.add("cache-expirations", "Cache entries dropped for age", stale.size());
+        expired.forEach(store::delete);
+        beyondBounds.forEach(store::delete);
+        metrics.add("cache-expirations", "Cache entries dropped for age", expired.size());
+        metrics.add("cache-evictions", "Cache entries evicted to admit a more frequent text", beyondBounds.size());
         publishLevels();
     }
 
@@ -93,7 +128,7 @@ public final class ResultCache {
             publishLevels();
             slot = null;
         }
-        CachedResult result = slot == null ? null : store.get(key);
+        CachedResult result = slot == null ? null : read(key);
         if (result == null) {
             metrics.increment("cache-misses", "Texts looked up in the cache and not found");
         }
@@ -103,7 +138,7 @@ public final class ResultCache {
     /** The cached result for {@code key}, or null, without counting a look-up (a re-check). */
     public CachedResult peek(Bytes key, long now) {
         Slot slot = slots.get(key);
-        return slot == null || expired(slot.storedAt, now) ? null : store.get(key);
+        return slot == null || expired(slot.storedAt, now) ? null : read(key);
     }
 
     /** Counts a text served without its own encoder pass (from the store or a same-batch twin). */
@@ -116,7 +151,8 @@ public final class ResultCache {
         if (slots.containsKey(key)) {
             return; // a same-batch twin was admitted already
         }
-        int size = sizeOf(result);
+        byte[] encoded = CODEC.encode(result);
+        int size = sizeOf(encoded);
         if (size > settings.maxBytes()) {
             metrics.increment("cache-rejections", "Results not admitted to the cache");
             return;
@@ -130,7 +166,7 @@ public final class ResultCache {
             remove(victim);
             metrics.increment("cache-evictions", "Cache entries evicted to admit a more frequent text");
         }
-        store.put(key, result);
+        store.put(key, encoded);
         index(key, size, result.getStoredAt());
         metrics.increment("cache-admissions", "Results admitted to the cache");
         publishLevels();
@@ -203,8 +239,17 @@ public final class ResultCache {
         metrics.set("cache-bytes", "Bytes of entries (key and value) in this task's result cache", bytes);
     }
 
-    /** Bytes an entry takes in the store: the key, the vector, the fixed fields and the entities. */
+    private CachedResult read(Bytes key) {
+        byte[] encoded = store.get(key);
+        return encoded == null ? null : CODEC.decode(encoded);
+    }
+
+    /** Bytes an entry takes in the store: its key and its encoded value. */
     static int sizeOf(CachedResult result) {
-        return CacheKeys.KEY_BYTES + result.getVector().remaining() + 48 + 24 * result.getEntities().size();
+        return sizeOf(CODEC.encode(result));
+    }
+
+    private static int sizeOf(byte[] encoded) {
+        return CacheKeys.KEY_BYTES + encoded.length;
     }
 }

@@ -9,6 +9,7 @@ import io.streamnlp.ingest.InputFormat;
 import io.streamnlp.ingest.InputTopic;
 import io.streamnlp.topics.TopicLayout;
 import io.streamnlp.registry.RegistrySettings;
+import io.streamnlp.state.BoundedRocksDbMemory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String STATE_DIR = "state.dir";
+    public static final String STATE_MEMORY_BYTES = BoundedRocksDbMemory.MEMORY_BYTES_CONFIG;
     public static final String ACCOUNTING_LOG_INTERVAL_S = "accounting.log.interval.s";
     public static final String CACHE_ENABLED = "cache.enabled";
     public static final String CACHE_MAX_ENTRIES = "cache.max.entries";
@@ -72,6 +74,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String OUTPUT_TOPIC_PARTITIONS = "output.topic.partitions";
     public static final String OUTPUT_TOPIC_REPLICATION_FACTOR = "output.topic.replication.factor";
     public static final String BY_TEXT_PARTITIONS = "by.text.partitions";
+    public static final String BY_TEXT_RETENTION_MS = "by.text.retention.ms";
     public static final String MAX_THREAD_REPLACEMENTS = "max.thread.replacements";
     public static final String THREAD_REPLACEMENT_WINDOW_MS = "thread.replacement.window.ms";
     public static final String THREAD_REPLACEMENT_BACKOFF_MS = "thread.replacement.backoff.ms";
@@ -122,6 +125,13 @@ public final class StreamNlpConfig extends AbstractConfig {
             .define(STATE_DIR, Type.STRING, Path.of(System.getProperty("java.io.tmpdir"), "streamnlp-state").toString(),
                     null, Importance.MEDIUM, Width.LONG, "State directory",
                     "Directory of the RocksDB state stores (pending batches, result cache).")
+            .define(STATE_MEMORY_BYTES, Type.LONG, BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES,
+                    Range.atLeast(BoundedRocksDbMemory.MIN_MEMORY_BYTES), Importance.MEDIUM, Width.SHORT, "State memory (bytes)",
+                    "Off-heap bytes for all RocksDB state stores of this instance together, whatever its number of tasks: one "
+                            + "shared block cache with a strict limit, holding index and filter blocks too, to which the memtables "
+                            + "are charged (at most a quarter of it). The default, 512 MiB, fits the shipped 4 GiB pod: 2 GiB heap "
+                            + "(-Xmx2g) + about 1 GiB ONNX Runtime and JVM native memory + this leaves about 0.5 GiB headroom. "
+                            + "Result-cache entries beyond it stay on disk.")
             .group(GROUP_INPUT)
             .define(INPUT_TOPICS, Type.LIST, "streamnlp.text", null, Importance.HIGH, Width.LONG, "Input topics",
                     "Input topics, each 'topic' or 'topic:format' with format avro, json or text; a topic without one uses input.format.")
@@ -167,6 +177,13 @@ public final class StreamNlpConfig extends AbstractConfig {
                     "Partitions of the <application.id>-by-text topic (the result cache's hop); 0 = as many as the widest "
                             + "input topic when it is created. Checked at every start against the existing topic: a change "
                             + "needs the topic drained and re-created (see the README, 'Changing the by-text partitions').")
+            .define(BY_TEXT_RETENTION_MS, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(-1), Importance.LOW, Width.SHORT,
+                    "By-text retention (ms)",
+                    "Safety retention of the <application.id>-by-text topic. Consumed records are purged every minute "
+                            + "(the purge needs the DeleteRecords permission; failures are logged and counted in "
+                            + "streamnlp_by_text_purge_failures); this bound keeps the topic finite if purging fails. An event "
+                            + "that waits longer than this (the application down that long) is lost: keep it above your "
+                            + "longest outage. -1 = unlimited.")
             .group(GROUP_REGISTRY)
             .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", null, Importance.HIGH, Width.LONG,
                     "Registry URL",
@@ -303,6 +320,11 @@ public final class StreamNlpConfig extends AbstractConfig {
         return getInt(BY_TEXT_PARTITIONS);
     }
 
+    /** Safety retention of the by-text topic, ms; -1 = unlimited. */
+    public long byTextRetentionMs() {
+        return getLong(BY_TEXT_RETENTION_MS);
+    }
+
     /** When a failing stream thread is replaced, and when the instance gives up instead. */
     public ThreadReplacementPolicy threadReplacementPolicy() {
         return new ThreadReplacementPolicy(getInt(MAX_THREAD_REPLACEMENTS),
@@ -329,6 +351,11 @@ public final class StreamNlpConfig extends AbstractConfig {
             return configured;
         }
         return Math.max(1, Runtime.getRuntime().availableProcessors() / numStreamThreads());
+    }
+
+    /** Off-heap bytes of all RocksDB stores of this instance (see state.BoundedRocksDbMemory). */
+    public long stateMemoryBytes() {
+        return getLong(STATE_MEMORY_BYTES);
     }
 
     // --- Batching ---
@@ -450,6 +477,7 @@ public final class StreamNlpConfig extends AbstractConfig {
         // thread never passes max.poll.interval.ms (default 300 s) even with the longest texts.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
                 MAX_POLL_BATCHES * getInt(BATCH_MAX_RECORDS));
+        props.putAll(BoundedRocksDbMemory.streamsProperties(stateMemoryBytes())); // one bounded pool for all stores
         props.putAll(originalsWithPrefix(KAFKA_PREFIX, true));
         return props;
     }

@@ -3,7 +3,7 @@
  * groups), {@code ConfigLoader} (file, environment, flags), {@code OutputTopics}.
  *
  * <p>May import {@code batching}, {@code cache}, {@code deadletter}, {@code inference},
- * {@code ingest}, {@code registry}. Uses Kafka. (Held by {@code ArchitectureTest} against the
+ * {@code ingest}, {@code registry}, {@code state}. Uses Kafka. (Held by {@code ArchitectureTest} against the
  * packages table of {@code docs/ARCHITECTURE.md}.)
  */
 package io.streamnlp.config;

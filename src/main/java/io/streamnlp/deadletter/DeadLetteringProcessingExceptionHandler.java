@@ -45,13 +45,13 @@ public final class DeadLetteringProcessingExceptionHandler implements Processing
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         if (context.topic() == null) {
-            LOG.warn("Error in {} outside of any input record (a punctuation); failing the thread so it resumes "
-                    + "from the last commit: {}", context.processorNodeId(), exception.toString());
+            LOG.warn("Error in {} outside of any input record (a punctuation): failing the stream thread (nothing is "
+                    + "dead-lettered or skipped): {}", context.processorNodeId(), exception.toString());
             return Response.fail();
         }
         if (!Blame.recordAtFault(exception)) {
-            LOG.warn("Failure in {} at {}-{}@{} that is not the record's fault; the thread will retry from the last "
-                    + "commit: {}", context.processorNodeId(), context.topic(), context.partition(), context.offset(),
+            LOG.warn("Failure in {} at {}-{}@{} that is not the record's fault: failing the stream thread (nothing is "
+                    + "dead-lettered or skipped): {}", context.processorNodeId(), context.topic(), context.partition(), context.offset(),
                     exception.toString());
             return Response.fail();
         }

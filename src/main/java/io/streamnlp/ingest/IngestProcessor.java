@@ -7,11 +7,10 @@ import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.schema.TextEvent;
 import io.streamnlp.schema.internal.OriginalHeader;
 import io.streamnlp.schema.internal.PendingText;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import java.nio.ByteBuffer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -78,17 +77,18 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
                 .setSourceTopic(source.topic())
                 .setSourcePartition(source.partition())
                 .setSourceOffset(source.offset())
+                // The record as consumed, so that a later stage can still dead-letter the original.
                 .setOriginalValue(ByteBuffer.wrap(record.value()))
-                .setOriginalHeaders(originalHeaders(record.headers()))
+                .setOriginalHeaders(headers(record))
                 .build();
     }
 
-    private static List<OriginalHeader> originalHeaders(Headers headers) {
-        List<OriginalHeader> copy = new ArrayList<>();
-        for (Header header : headers) {
-            copy.add(new OriginalHeader(header.key(), header.value() == null ? null : ByteBuffer.wrap(header.value())));
+    private static List<OriginalHeader> headers(Record<byte[], byte[]> record) {
+        List<OriginalHeader> headers = new ArrayList<>();
+        for (Header header : record.headers()) {
+            headers.add(new OriginalHeader(header.key(), header.value() == null ? null : ByteBuffer.wrap(header.value())));
         }
-        return copy;
+        return headers;
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, RejectedInputException rejected) {

@@ -2,6 +2,7 @@ package io.streamnlp.replay;
 
 import io.streamnlp.app.StartupFailedException;
 import io.streamnlp.app.StreamNlpApplication;
+import io.streamnlp.bytext.CommittedRecords;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.ingest.InputTopic;
 import io.streamnlp.ops.TaskMetrics;

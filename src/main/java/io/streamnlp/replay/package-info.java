@@ -1,7 +1,7 @@
 /**
  * Bounded re-enrichment: bounds, plan, plan store and request index, gate, throttle, progress, runner.
  *
- * <p>May import {@code app}, {@code config}, {@code ingest}, {@code ops}, {@code topology}. Uses
+ * <p>May import {@code app}, {@code bytext}, {@code config}, {@code ingest}, {@code ops}, {@code topology}. Uses
  * Kafka. (Held by {@code ArchitectureTest} against the packages table of
  * {@code docs/ARCHITECTURE.md}.)
  */

@@ -39,7 +39,6 @@ import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
-import io.streamnlp.schema.internal.CachedResult;
 import io.streamnlp.schema.internal.PendingText;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +48,7 @@ import java.util.TreeMap;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
@@ -117,7 +117,10 @@ public final class EnrichmentTopology {
             topology.addProcessor(ROUTE_BY_TEXT, () -> new ByTextRouter(cachePlan.keys()), batchParents);
             topology.addSink(BY_TEXT_SINK, config.byTextTopic(), new ByteArraySerializer(), pendingSerde.serializer(),
                     ROUTE_BY_TEXT);
-            topology.addSource(BY_TEXT_SOURCE, new ByteArrayDeserializer(), pendingSerde.deserializer(),
+            // Always from the earliest: whatever a user sets for auto.offset.reset applies to their input
+            // topics; an event already accepted into the hop must never be skipped.
+            topology.addSource(AutoOffsetReset.earliest(), BY_TEXT_SOURCE, new ByteArrayDeserializer(),
+                    pendingSerde.deserializer(),
                     config.byTextTopic());
             batchParents = new String[] {BY_TEXT_SOURCE};
         }
@@ -127,8 +130,10 @@ public final class EnrichmentTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), pendingSerde), BATCH);
         if (cacheOn) {
+            // Values are InternalAvroSerde bytes of CachedResult, encoded and decoded by ResultCache itself,
+            // so that it can rebuild its index at task start without decoding every entry.
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RESULT_CACHE_STORE),
-                    Serdes.Bytes(), new InternalAvroSerde<>(CachedResult.class)), BATCH);
+                    Serdes.Bytes(), Serdes.ByteArray()), BATCH);
         }
 
         // The fan-out serializes all three records before it forwards any (so the sinks only copy bytes):
@@ -153,10 +158,15 @@ public final class EnrichmentTopology {
     }
 
     private static CachePlan cachePlan(StreamNlpConfig config, Enricher enricher) {
+        return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), cacheKeys(enricher));
+    }
+
+    /** The result cache's keys for what this enricher computes: model, head versions, max length. */
+    public static CacheKeys cacheKeys(Enricher enricher) {
         var spec = enricher.encoderSpec();
         String identity = String.join("|", spec.name(), spec.version(), enricher.heads().sentiment().version(),
                 enricher.heads().ner().version(), Integer.toString(enricher.tokenizer().maxLength()));
-        return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), new CacheKeys(identity));
+        return new CacheKeys(identity);
     }
 
     private static Map<InputFormat, List<String>> topicsByFormat(List<InputTopic> topics) {

@@ -20,8 +20,9 @@ class BenchSmokeIntegrationTest {
             report = new Benchmark(ModelCatalogue.DEFAULT_MODEL, Benchmark.Size.SMOKE, new PrintStream(progress))
                     .run(new Cluster(stack.bootstrapServers(), stack.registryUrl()));
         }
+        System.out.println(report.markdown());
         assertThat(report.complete()).isTrue();
         assertThat(report.markdown()).contains("encoder alone", "pipeline, exactly-once", "pipeline, at-least-once",
-                "per record", "padding waste", "latency at half load", "memory");
+                "per record", "padding waste", "latency at half load", "memory: 4 input partitions", "RocksDB pool peak");
     }
 }

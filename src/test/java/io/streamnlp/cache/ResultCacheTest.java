@@ -3,12 +3,21 @@ package io.streamnlp.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamnlp.ops.TaskMetrics;
-import io.streamnlp.registry.InternalAvroSerde;
 import io.streamnlp.schema.internal.CachedResult;
+import io.streamnlp.registry.InternalSchemaHistory;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -30,7 +39,7 @@ class ResultCacheTest {
     Path stateDir;
 
     private MockProcessorContext<Object, Object> context;
-    private KeyValueStore<Bytes, CachedResult> store;
+    private KeyValueStore<Bytes, byte[]> store;
     private TaskMetrics metrics;
 
     @BeforeEach
@@ -41,7 +50,7 @@ class ResultCacheTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         context = new MockProcessorContext<>(props, new org.apache.kafka.streams.processor.TaskId(0, 0), stateDir.toFile());
         store = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("result-cache"), Serdes.Bytes(),
-                new InternalAvroSerde<>(CachedResult.class)).withLoggingDisabled().build();
+                Serdes.ByteArray()).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         metrics = new TaskMetrics(context.metrics(), context.taskId());
     }
@@ -129,5 +138,101 @@ class ResultCacheTest {
         ResultCache after = new ResultCache(store, new CacheSettings(10, 1 << 20, DAY), metrics, 100);
         assertThat(after.entries()).isEqualTo(1);
         assertThat(after.get(key("kept"), 100)).isNotNull();
+    }
+
+    /** Keys in the store itself, counted by iterating it (RocksDB's count is an estimate). */
+    private List<Bytes> storedKeys() {
+        List<Bytes> keys = new ArrayList<>();
+        try (var all = store.all()) {
+            all.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return keys;
+    }
+
+    private void fill(int count) {
+        for (int i = 0; i < count; i++) {
+            store.put(key("text " + i), ResultCache.CODEC.encode(entry(i)));
+        }
+    }
+
+    @Test
+    void aStoreHoldingMoreThanTheByteBoundIsTrimmedToItAtInit() {
+        fill(20);
+        long fiveEntries = 5L * ResultCache.sizeOf(entry(0));
+        ResultCache cache = new ResultCache(store, new CacheSettings(1000, fiveEntries, DAY), metrics, 100);
+        assertThat(cache.entries()).isEqualTo(5);
+        assertThat(cache.bytes()).isLessThanOrEqualTo(fiveEntries).isEqualTo(fiveEntries);
+        List<Bytes> kept = storedKeys();
+        assertThat(kept).as("entries beyond the bound are deleted from the store").hasSize(5);
+        for (Bytes key : kept) {
+            assertThat(cache.peek(key, 100)).as("a kept entry is served").isNotNull();
+        }
+        assertThat(TaskMetrics.sum(context.metrics().metrics(), "cache-evictions-total")).isEqualTo(15.0);
+
+        // The bound holds from there on: an admission (after look-ups) evicts, it does not grow the cache.
+        for (int i = 0; i < 9; i++) {
+            cache.get(key("popular"), 100);
+        }
+        cache.offer(key("popular"), entry(50));
+        assertThat(cache.entries()).isEqualTo(5);
+        assertThat(cache.bytes()).isLessThanOrEqualTo(fiveEntries);
+    }
+
+    @Test
+    void aStoreHoldingMoreThanTheEntryBoundIsTrimmedToItAtInit() {
+        fill(20);
+        ResultCache cache = new ResultCache(store, new CacheSettings(7, 1 << 20, DAY), metrics, 100);
+        assertThat(cache.entries()).isEqualTo(7);
+        assertThat(cache.bytes()).isEqualTo(7L * ResultCache.sizeOf(entry(0)));
+        assertThat(storedKeys()).hasSize(7);
+    }
+
+    @Test
+    void theRebuildDropsExpiredEntriesAndKeepsTheRest() {
+        fill(10); // stored at 0..9 ms
+        ResultCache cache = new ResultCache(store, new CacheSettings(100, 1 << 20, 1000), metrics, 1005);
+        assertThat(cache.entries()).as("entries stored at 6..9 ms are younger than the TTL at 1005 ms").isEqualTo(4);
+        assertThat(storedKeys()).hasSize(4);
+        assertThat(TaskMetrics.sum(context.metrics().metrics(), "cache-expirations-total")).isEqualTo(6.0);
+    }
+
+    @Test
+    void entriesLeftByTheFirstReleaseInItsUnframedEncodingAreIndexedAndServed() throws IOException {
+        Schema v1 = InternalSchemaHistory.of("CachedResult").version(1);
+        store.put(key("legacy"), legacyBytes(v1, 50));
+        store.put(key("legacy and old"), legacyBytes(v1, -DAY));
+        ResultCache cache = new ResultCache(store, new CacheSettings(10, 1 << 20, DAY), metrics, 100);
+        assertThat(cache.entries()).as("the expired one is dropped by its storedAt, read from legacy bytes").isEqualTo(1);
+        CachedResult served = cache.get(key("legacy"), 100);
+        assertThat(served.getStoredAt()).isEqualTo(50);
+        assertThat(served.getLabel()).isEqualTo("NEGATIVE");
+        assertThat(served.getEntities()).hasSize(1);
+        assertThat(served.getEntities().getFirst().getType()).isEqualTo("ORG");
+        assertThat(served.getVector()).isEqualTo(ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+        assertThat(cache.bytes()).isEqualTo(CacheKeys.KEY_BYTES + legacyBytes(v1, 50).length);
+    }
+
+    /** A result as the first release wrote it: plain Avro binary of the version 1 schema, no header. */
+    private static byte[] legacyBytes(Schema v1, long storedAt) throws IOException {
+        Schema entitySchema = v1.getField("entities").schema().getElementType();
+        GenericRecord entity = new GenericData.Record(entitySchema);
+        entity.put("type", "ORG");
+        entity.put("start", 0);
+        entity.put("end", 6);
+        entity.put("confidence", 0.9f);
+        GenericRecord record = new GenericData.Record(v1);
+        record.put("vector", ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
+        record.put("tokenCount", 3);
+        record.put("truncated", false);
+        record.put("label", "NEGATIVE");
+        record.put("negative", 0.7f);
+        record.put("neutral", 0.2f);
+        record.put("positive", 0.1f);
+        record.put("entities", List.of(entity));
+        record.put("storedAt", storedAt);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(v1).write(record, encoder);
+        return out.toByteArray();
     }
 }

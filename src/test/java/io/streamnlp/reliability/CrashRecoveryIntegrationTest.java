@@ -13,7 +13,11 @@ import io.streamnlp.testing.KafkaTestCluster;
 import io.streamnlp.testing.PipelineProbe;
 import io.streamnlp.testing.TestRegistry;
 import io.streamnlp.testing.TopicReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -29,8 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline in a child JVM, killed with SIGKILL at random moments while it works, restarted each
- * time; then a read_committed consumer checks the output. Exactly-once: every input id exactly
- * once. At-least-once: every input id at least once (duplicates are allowed there, and counted).
+ * time; then a read_committed consumer checks the output, read to its settled end offsets.
+ * Exactly-once: every input id exactly once. At-least-once: every input id at least once
+ * (duplicates are allowed there, and counted). Once with distinct texts (every event an encoder
+ * pass) and once with the sample reviews repeated (cache hits and same-batch twins under SIGKILL);
+ * each run must have resumed texts from the pending-batch store after a kill, or it proved nothing.
  */
 @Tag("slow")
 class CrashRecoveryIntegrationTest {
@@ -44,21 +51,30 @@ class CrashRecoveryIntegrationTest {
 
     @Test
     void exactlyOnceHoldsAcrossRepeatedSigkills() throws Exception {
-        Outcome outcome = crashAndRecover(StreamsConfig.EXACTLY_ONCE_V2);
+        Outcome outcome = crashAndRecover(StreamsConfig.EXACTLY_ONCE_V2, false);
         assertThat(outcome.missing()).as("lost ids").isZero();
         assertThat(outcome.duplicates()).as("duplicated ids").isZero();
     }
 
     @Test
     void atLeastOnceLosesNothingAcrossRepeatedSigkills() throws Exception {
-        Outcome outcome = crashAndRecover(StreamsConfig.AT_LEAST_ONCE);
+        Outcome outcome = crashAndRecover(StreamsConfig.AT_LEAST_ONCE, false);
         assertThat(outcome.missing()).as("lost ids").isZero();
     }
 
-    record Outcome(int records, int distinct, int missing, int duplicates, int midStreamKills) {}
+    @Test
+    void exactlyOnceHoldsOnRepeatedTextsThroughTheCacheAndTwinPaths() throws Exception {
+        Outcome outcome = crashAndRecover(StreamsConfig.EXACTLY_ONCE_V2, true);
+        assertThat(outcome.missing()).as("lost ids").isZero();
+        assertThat(outcome.duplicates()).as("duplicated ids").isZero();
+    }
 
-    private Outcome crashAndRecover(String guarantee) throws Exception {
-        String name = guarantee.replace('_', '-');
+    record Outcome(int records, int distinct, int missing, int duplicates, int midStreamKills, long resumedTexts) {}
+
+    private static final Pattern RESUMED = Pattern.compile("resuming (\\d+) text\\(s\\) left in the pending-batch store");
+
+    private Outcome crashAndRecover(String guarantee, boolean repeatedTexts) throws Exception {
+        String name = guarantee.replace('_', '-') + (repeatedTexts ? "-repeats" : "");
         String input = name + ".in";
         String prefix = name + ".out";
         try (KafkaTestCluster kafka = KafkaTestCluster.start();
@@ -66,7 +82,7 @@ class CrashRecoveryIntegrationTest {
             kafka.createTopics(List.of(input), PARTITIONS);
             kafka.createTopics(List.of(prefix + ".embeddings", prefix + ".sentiment", prefix + ".entities", prefix + ".dlq"),
                     PARTITIONS);
-            produce(kafka.bootstrapServers(), input);
+            produce(kafka.bootstrapServers(), input, repeatedTexts);
 
             Map<String, String> settings = new HashMap<>();
             settings.put(StreamNlpConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -84,9 +100,11 @@ class CrashRecoveryIntegrationTest {
             settings.put("kafka.commit.interval.ms", "1000");
 
             Random random = new Random(42);
+            List<Path> logs = new ArrayList<>();
             int midStreamKills = 0;
             for (int kill = 1; kill <= KILLS; kill++) {
                 ChildApp child = ChildApp.start(settings, ChildApp.newLog(workDir, name + "-" + kill));
+                logs.add(child.log());
                 child.awaitRunning(Duration.ofSeconds(90));
                 Thread.sleep(300 + random.nextInt(1500));
                 long committedBefore = PipelineProbe.processed(kafka.bootstrapServers(), name, input);
@@ -98,6 +116,7 @@ class CrashRecoveryIntegrationTest {
             }
 
             ChildApp last = ChildApp.start(settings, ChildApp.newLog(workDir, name + "-final"));
+            logs.add(last.log());
             long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
             while (PipelineProbe.processed(kafka.bootstrapServers(), name, input) < EVENTS && System.nanoTime() < deadline) {
                 Thread.sleep(500);
@@ -115,21 +134,33 @@ class CrashRecoveryIntegrationTest {
                 }
             }
             int duplicates = records.size() - counts.size();
-            Outcome outcome = new Outcome(records.size(), counts.size(), missing, duplicates, midStreamKills);
+            long resumed = 0;
+            for (Path log : logs) {
+                Matcher m = RESUMED.matcher(Files.readString(log));
+                while (m.find()) {
+                    resumed += Long.parseLong(m.group(1));
+                }
+            }
+            Outcome outcome = new Outcome(records.size(), counts.size(), missing, duplicates, midStreamKills, resumed);
             System.out.printf("[%s] %d events in, %d SIGKILLs (%d mid-stream): %s%n", name, EVENTS, KILLS, midStreamKills, outcome);
             assertThat(midStreamKills).as("kills that hit the app while it still had input to process").isGreaterThanOrEqualTo(KILLS);
+            assertThat(resumed).as("texts resumed from the pending-batch store after the kills").isPositive();
             var dlq = TopicReader.readAllBytes(kafka.bootstrapServers(), prefix + ".dlq", 0, Duration.ofSeconds(1));
             assertThat(dlq).as("no valid input may be dead-lettered").isEmpty();
             return outcome;
         }
     }
 
-    private static void produce(String bootstrap, String topic) {
+    private static void produce(String bootstrap, String topic, boolean repeatedTexts) {
         List<SampleReviews.Review> samples = SampleReviews.load();
         try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
                 new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < EVENTS; i++) {
-                producer.send(new ProducerRecord<>(topic, "id-" + i, samples.get(i % samples.size()).text() + " #" + i));
+                // Repeats: every other event is one of 50 hot texts, so each task's batches hold cache hits
+                // and same-batch twins; the rest stay distinct so the run lasts long enough to be killed.
+                String text = repeatedTexts && i % 2 == 0 ? samples.get((i / 2) % 50).text()
+                        : samples.get(i % samples.size()).text() + " #" + i;
+                producer.send(new ProducerRecord<>(topic, "id-" + i, text));
             }
         }
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamnlp.app.StreamNlpApplication;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two instances with the same application id on a 4-partition input: the second joins mid-stream,
- * the first leaves mid-stream. Tasks move twice, with texts waiting in their pending batches;
- * exactly-once must hold.
+ * the first leaves mid-stream. Tasks move twice, with texts waiting in their pending batches (a long
+ * batch wait keeps up to a batch of texts collecting in every task); exactly-once must hold, and the
+ * texts that waited in a moved task's pending-batch store must have been resumed by its new owner.
  */
 @Tag("slow")
 class RebalanceIntegrationTest {
@@ -60,11 +62,16 @@ class RebalanceIntegrationTest {
                 second = new StreamNlpApplication(config(kafka, "b"));
                 second.start();
                 awaitState(second, KafkaStreams.State.RUNNING);
-                Thread.sleep(1000); // both instances process for a while
+                StreamNlpApplication joined = second;
+                await("the second instance enriches its share", () -> metric(joined, "records-out-total") >= 200);
                 long beforeLeave = PipelineProbe.processed(kafka.bootstrapServers(), "rebalance", "rebalance.in");
                 first.close();
                 first = null;
                 awaitCommitted(kafka, EVENTS);
+                double resumed = metric(second, "resumed-total");
+                System.out.printf("[rebalance] the second instance resumed %.0f text(s) from moved pending stores%n", resumed);
+                assertThat(resumed).as("texts that waited in a moved task's pending store, resumed by its new owner")
+                        .isPositive();
                 System.out.printf("[rebalance] second joined after >=%d committed, first left at %d of %d%n", EVENTS / 5, beforeLeave, EVENTS);
                 assertThat(beforeLeave).as("the first instance left mid-stream").isLessThan(EVENTS - 500);
             } finally {
@@ -95,6 +102,8 @@ class RebalanceIntegrationTest {
                 StreamNlpConfig.INPUT_TOPICS, "rebalance.in:text",
                 StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "rebalance",
                 StreamNlpConfig.INFERENCE_INTRA_OP_THREADS, "1",
+                // Batches close when full, not on time: every task always has texts collecting when it moves.
+                StreamNlpConfig.BATCH_MAX_WAIT_MS, "5000",
                 StreamNlpConfig.METRICS_PORT, "0", // any free port: instances may share this JVM
                 StreamNlpConfig.STATE_DIR, workDir.resolve(instance).toString()));
     }
@@ -104,6 +113,20 @@ class RebalanceIntegrationTest {
         while (PipelineProbe.processed(kafka.bootstrapServers(), "rebalance", "rebalance.in") < target) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("input not committed up to " + target + " in time");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static double metric(StreamNlpApplication app, String name) {
+        return TaskMetrics.sum(app.streams().metrics(), name);
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
             }
             Thread.sleep(100);
         }

@@ -19,9 +19,11 @@ import io.streamnlp.schema.EntityType;
 import io.streamnlp.schema.SentimentLabel;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
+import io.streamnlp.schema.internal.OriginalHeader;
 import io.streamnlp.schema.internal.PendingText;
 import io.streamnlp.testing.TestEncoder;
 import io.streamnlp.testing.TestRegistry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -247,6 +250,27 @@ class EnrichmentTopologyTest {
         try (var all = pending.all()) {
             assertThat(all.hasNext()).as("emitted texts leave the pending store").isFalse();
         }
+    }
+
+    @Test
+    void theInputsOriginalBytesAndHeadersWaitWithTheText() {
+        start(Map.of());
+        byte[] value = utf8("{\"id\":\"h1\",\"text\":\"Headers and bytes travel along.\"}");
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("trace-id", utf8("t-1"));
+        headers.add("no-value", null);
+        input("chat").pipeInput(new TestRecord<>(utf8("k-h1"), value, headers, T0));
+        KeyValueStore<Long, PendingText> pending = driver.getKeyValueStore(TopologyNames.PENDING_STORE);
+        try (var all = pending.all()) {
+            PendingText waiting = all.next().value;
+            assertThat(waiting.getId()).isEqualTo("h1");
+            assertThat(waiting.getOriginalValue()).as("the value as consumed, not the parsed text").isEqualTo(ByteBuffer.wrap(value));
+            assertThat(waiting.getOriginalHeaders()).extracting(OriginalHeader::getKey).containsExactly("trace-id", "no-value");
+            assertThat(waiting.getOriginalHeaders().get(0).getValue()).isEqualTo(ByteBuffer.wrap(utf8("t-1")));
+            assertThat(waiting.getOriginalHeaders().get(1).getValue()).isNull();
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        assertThat(embeddings().readValuesToList()).extracting(EmbeddingRecord::getId).containsExactly("h1");
     }
 
     @Test

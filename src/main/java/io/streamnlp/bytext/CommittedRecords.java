@@ -1,4 +1,4 @@
-package io.streamnlp.replay;
+package io.streamnlp.bytext;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,7 +12,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Tells whether a stretch of a partition holds any record a read-committed consumer would get.
+ * Tells whether a stretch of a partition holds any record a read-committed consumer would get
+ * (used by the by-text guard and by the replay to tell "drained" from "not yet").
  *
  * <p>Why offsets alone cannot say: a transactional log holds commit and abort markers and, after a
  * crash, the aborted writes of the killed transaction. They take offsets but are never delivered, so
@@ -20,14 +21,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Streams commits the offset after the last record it processed, not past the markers behind it).
  * A replay judging "done" by {@code committed >= end} would then wait forever.
  */
-final class CommittedRecords implements AutoCloseable {
+public final class CommittedRecords implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration LIMIT = Duration.ofSeconds(5);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
 
-    CommittedRecords(Map<String, Object> clientProperties) {
+    public CommittedRecords(Map<String, Object> clientProperties) {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -41,7 +42,7 @@ final class CommittedRecords implements AutoCloseable {
      * cannot tell within a few seconds (e.g. an open transaction of a killed run, which the broker
      * aborts after its timeout): the caller asks again later.
      */
-    boolean anyBetween(TopicPartition partition, long from, long until) {
+    public boolean anyBetween(TopicPartition partition, long from, long until) {
         if (from >= until) {
             return false;
         }
