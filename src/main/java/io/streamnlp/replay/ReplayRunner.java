@@ -237,6 +237,10 @@ public final class ReplayRunner {
         settings.put(StreamNlpConfig.INPUT_TOPICS, request.sources());
         settings.put(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, prefixOf(request, base));
         settings.putIfAbsent(StreamNlpConfig.INFERENCE_BATCH_INVARIANT, "true");
+        // The by-text hop keeps the source's timestamps, old ones in a replay: under a time retention the
+        // broker could delete events there before the replay reads them. The replay's by-text topic is
+        // purged as it is consumed and deleted once the replay has finished, so it needs no safety bound.
+        settings.putIfAbsent(StreamNlpConfig.BY_TEXT_RETENTION_MS, "-1");
         // A replay is a batch job beside the live instance, often on the same host: it reports through
         // its progress line and summary, and must not take the live instance's metrics port.
         settings.put(StreamNlpConfig.METRICS_PORT, "-1");

@@ -36,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -149,6 +150,8 @@ class ReplayLifecycleIntegrationTest {
         assertThat(topicsOf(kept.id())).as("--keep-state").containsExactlyInAnyOrder(kept.id() + "-by-text",
                 kept.id() + "-pending-batch-changelog", kept.id() + "-result-cache-changelog");
         assertThat(stateDir.resolve(kept.id())).as("--keep-state").isDirectory();
+        assertThat(retentionOf(kept.id() + "-by-text")).as("replayed events keep old timestamps: no time retention")
+                .isEqualTo("-1");
 
         ReplaySummary cleaned = ReplayRunner.run(
                 new ReplayRunner.Request(source + ":text", "earliest", "latest", "cleaned", null, 0), config, null);
@@ -260,6 +263,13 @@ class ReplayLifecycleIntegrationTest {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             return admin.listTopics().names().get().stream().filter(t -> t.startsWith(id + "-"))
                     .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    private String retentionOf(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            return admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value();
         }
     }
 
