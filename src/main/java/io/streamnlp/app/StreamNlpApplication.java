@@ -7,6 +7,8 @@ import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.ModelCatalogue;
+import io.streamnlp.live.LiveFeed;
+import io.streamnlp.live.LiveView;
 import io.streamnlp.ops.AccountingLog;
 import io.streamnlp.ops.Health;
 import io.streamnlp.ops.OpsServer;
@@ -15,7 +17,10 @@ import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.topology.EnrichmentTopology;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -37,6 +42,7 @@ public final class StreamNlpApplication implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final KafkaStreams streams;
     private final Telemetry telemetry;
+    private final LiveView liveView;
     private AccountingLog accountingLog;
     private OpsServer opsServer;
     private ByTextTopic byTextTopic;
@@ -69,9 +75,16 @@ public final class StreamNlpApplication implements AutoCloseable {
         this.registry = new SchemaRegistryClient(registrySettings);
         this.telemetry = new Telemetry(config.getString(StreamNlpConfig.APPLICATION_ID), encoder.spec().name(),
                 encoder.spec().version(), heads.versions());
-        Topology topology = EnrichmentTopology.build(config, enricher, registry, inputGate, telemetry.pipeline());
+        // The live page lives on the operations endpoint: without the endpoint, none of its work.
+        this.liveView = config.liveEnabled() && config.getInt(StreamNlpConfig.METRICS_PORT) >= 0
+                ? new LiveView(new LiveView.Identity(config.getString(StreamNlpConfig.APPLICATION_ID), encoder.spec().name(),
+                        encoder.spec().version(), heads.sentiment().version(), heads.ner().version()),
+                        telemetry.registry(), telemetry.pipeline(), this::stateName)
+                : null;
+        Topology topology = EnrichmentTopology.build(config, enricher, registry, inputGate, telemetry.pipeline(),
+                liveView == null ? LiveFeed.NONE : liveView);
         LOG.debug("Topology:\n{}", topology.describe());
-        this.streams = new KafkaStreams(topology, config.streamsProperties());
+        this.streams = new KafkaStreams(topology, streamsProperties(config));
         // A thread that dies (e.g. the registry unreachable) is replaced and resumes from the last
         // commit; records are neither skipped nor lost.
         streams.setUncaughtExceptionHandler(error -> {
@@ -80,6 +93,23 @@ public final class StreamNlpApplication implements AutoCloseable {
         });
         streams.setStateListener((now, before) -> LOG.info("Kafka Streams state {} -> {}", before, now));
         telemetry.bind(streams);
+    }
+
+    /**
+     * The configuration's Kafka Streams properties, plus the global processing-exception-handler
+     * flag again for the main consumer: Kafka Streams' partition assignor builds its own
+     * StreamsConfig from the consumer's settings, which do not carry it, and would warn at every
+     * start that the flag is off (it is on: see StreamNlpConfig).
+     */
+    private static Properties streamsProperties(StreamNlpConfig config) {
+        Properties props = config.streamsProperties();
+        props.putIfAbsent(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+                props.getOrDefault(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true));
+        return props;
+    }
+
+    private String stateName() {
+        return streams.state().name();
     }
 
     public void start() {
@@ -92,7 +122,11 @@ public final class StreamNlpApplication implements AutoCloseable {
         }
         int metricsPort = config.getInt(StreamNlpConfig.METRICS_PORT);
         if (metricsPort >= 0) {
-            opsServer = OpsServer.start(metricsPort, telemetry, this::health);
+            opsServer = OpsServer.start(metricsPort, telemetry, this::health,
+                    liveView == null ? Map.of() : liveView.handlers());
+            if (liveView != null) {
+                liveView.start();
+            }
         }
         streams.start();
         accountingLog = new AccountingLog(streams, Duration.ofSeconds(config.getInt(StreamNlpConfig.ACCOUNTING_LOG_INTERVAL_S)));
@@ -106,6 +140,11 @@ public final class StreamNlpApplication implements AutoCloseable {
     /** The port of the metrics and health endpoint, or -1 when it is off. */
     public int metricsPort() {
         return opsServer == null ? -1 : opsServer.port();
+    }
+
+    /** The port of the live page (the operations endpoint's), or -1 when there is none. */
+    public int livePagePort() {
+        return liveView == null || opsServer == null ? -1 : opsServer.port();
     }
 
     public Telemetry telemetry() {
@@ -132,6 +171,9 @@ public final class StreamNlpApplication implements AutoCloseable {
         }
         if (opsServer != null) {
             opsServer.close();
+        }
+        if (liveView != null) {
+            liveView.close();
         }
         telemetry.close();
         enricher.close();

@@ -54,6 +54,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String CACHE_MAX_BYTES = "cache.max.bytes";
     public static final String CACHE_TTL_MS = "cache.ttl.ms";
     public static final String METRICS_PORT = "metrics.port";
+    public static final String LIVE_ENABLED = "live.enabled";
     public static final String LOG_FORMAT = "log.format";
 
     /** Batches a stream thread may run between two polls (sets consumer max.poll.records). */
@@ -110,6 +111,11 @@ public final class StreamNlpConfig extends AbstractConfig {
             .define(METRICS_PORT, Type.INT, 9464, Range.between(-1, 65535), Importance.MEDIUM,
                     "HTTP port of the operations endpoint: Prometheus metrics on /metrics, liveness on /health/live, "
                             + "readiness on /health/ready. 0 picks a free port (tests); -1 turns the endpoint off.")
+            .define(LIVE_ENABLED, Type.BOOLEAN, true, Importance.LOW,
+                    "Serve the live page at http://<host>:<metrics.port>/ (records in/out/dead-lettered per second, batch size, "
+                            + "encoder time, latency, cache hit rate, sentiment mix, top entities, and a tail of the latest records "
+                            + "with text excerpts), aggregated in process in bounded memory. false: no page and none of its work. "
+                            + "Needs the operations endpoint (metrics.port >= 0).")
             .define(LOG_FORMAT, Type.STRING, "text", ValidString.in("text", "json"), Importance.LOW,
                     "Log line format: text, or json (one JSON object per line, for log shippers). Read by logback "
                             + "at startup from the environment (STREAMNLP_LOG_FORMAT) or -Dstreamnlp.log.format.");
@@ -124,6 +130,11 @@ public final class StreamNlpConfig extends AbstractConfig {
         return getList(INPUT_TOPICS).stream()
                 .map(entry -> InputTopic.parse(entry, getString(INPUT_FORMAT)))
                 .toList();
+    }
+
+    /** Whether this instance serves the live page (when its operations endpoint runs). */
+    public boolean liveEnabled() {
+        return getBoolean(LIVE_ENABLED);
     }
 
     /** The topic that routes accepted events by text, so identical texts meet in one task's cache. */
