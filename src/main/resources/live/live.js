@@ -100,6 +100,18 @@ function svgNode(tag, attributes) {
   return node;
 }
 
+// The charts' time axis: the last 5 minutes, or the whole life of a younger instance (at least 30 s).
+function timeWindow(xs) {
+  const now = xs.length ? xs[xs.length - 1] : Date.now();
+  const first = xs.length ? xs[0] : now;
+  const span = Math.min(300000, Math.max(30000, now - first));
+  return { start: now - span, span: span };
+}
+
+function duration(ms) {
+  return ms >= 120000 ? Math.round(ms / 60000) + " min" : Math.round(ms / 1000) + " s";
+}
+
 function niceMax(values) {
   const max = Math.max(0, ...values.filter((v) => v !== null && Number.isFinite(v)));
   if (max === 0) return 1;
@@ -123,15 +135,15 @@ function frame(svg, xs, yMax, format, right) {
       svg.append(second);
     }
   }
-  const now = xs.length ? xs[xs.length - 1] : Date.now();
-  const start = now - 300000;
-  for (const [x, text, anchor] of [[LEFT, "−5 min", "start"], [W - RIGHT, "now", "end"]]) {
+  const axis = timeWindow(xs);
+  for (const [x, text, anchor] of [[LEFT, "−" + duration(axis.span), "start"], [W - RIGHT, "now", "end"]]) {
     const label = svgNode("text", { x: x, y: H - 3, "text-anchor": anchor });
     label.textContent = text;
     svg.append(label);
   }
   return {
-    x: (t) => LEFT + (W - LEFT - RIGHT) * Math.max(0, (t - start) / 300000),
+    span: axis.span,
+    x: (t) => LEFT + (W - LEFT - RIGHT) * Math.max(0, (t - axis.start) / axis.span),
     y: (v) => TOP + (H - TOP - BOTTOM) * (1 - Math.min(1, v / yMax)),
   };
 }
@@ -156,7 +168,7 @@ function sentimentChart(svg, xs, mix) {
     LABELS.forEach((label, j) => { bins[bins.length - 1].counts[j] += mix[label][i]; });
   });
   const scale = frame(svg, xs, niceMax(bins.map((b) => b.counts[0] + b.counts[1] + b.counts[2])), integer);
-  const width = (W - LEFT - RIGHT) / 30 - 2;
+  const width = Math.max(1, (W - LEFT - RIGHT) * 10000 / scale.span - 2);
   for (const b of bins) {
     let base = 0;
     b.counts.forEach((count, j) => {
@@ -170,7 +182,7 @@ function sentimentChart(svg, xs, mix) {
 }
 
 function renderSeries(s) {
-  show("series-seconds", String(s.seconds));
+  show("chart-span", duration(timeWindow(s.atMs).span));
   const dead = s.atMs.map((_, i) => Object.values(s.deadLetteredPerSecond).reduce((sum, v) => sum + v[i], 0));
   lineChart($("chart-rates"), s.atMs, [
     { values: s.inPerSecond, color: "in" }, { values: s.outPerSecond, color: "out" }, { values: dead, color: "dlq" }], rate);
