@@ -25,6 +25,8 @@ public final class BenchReport {
     private PipelineBenchmark.Throughput cacheOffOnRepeats;
     private PipelineBenchmark.Throughput cacheOff;
     private PipelineBenchmark.Throughput cache;
+    private PipelineBenchmark.Throughput liveOn;
+    private PipelineBenchmark.Throughput liveOff;
     private double idealHitRate;
     private PipelineBenchmark.Latency latency;
     private PipelineBenchmark.Latency latencyCacheOff;
@@ -66,6 +68,11 @@ public final class BenchReport {
     void cache(PipelineBenchmark.Throughput t, double ideal) {
         cache = t;
         idealHitRate = ideal;
+    }
+
+    void livePage(PipelineBenchmark.Throughput on, PipelineBenchmark.Throughput off) {
+        liveOn = on;
+        liveOff = off;
     }
 
     void perRecord(PipelineBenchmark.Throughput t) {
@@ -135,6 +142,11 @@ public final class BenchReport {
                             replay.cacheHits(), replay.elapsed().toSeconds(), replay.recordsPerSecond(),
                             replay.recordsPerSecond() / eos.textsPerSecond()), "", "");
         }
+        if (liveOn != null && liveOff != null) {
+            row(out, "live page's aggregation on (page polled every 2 s) / off, exactly-once",
+                    f("%.0f / %.0f texts/s: on / off = %.3f", liveOn.textsPerSecond(), liveOff.textsPerSecond(),
+                            liveOn.textsPerSecond() / liveOff.textsPerSecond()), "", "");
+        }
         row(out, "pipeline, at-least-once", f("%.0f texts/s = %.2f x encoder", alos.textsPerSecond(), alos.textsPerSecond() / bucketed.textsPerSecond()), "", "");
         if (encoderOneByOne != null) {
             row(out, "encoder alone, one text per call", f("%.0f texts/s; batched / one-by-one = %.2fx (the most batching can buy here)",
@@ -185,6 +197,6 @@ public final class BenchReport {
     /** Whether every row was measured (the smoke test's check). */
     public boolean complete() {
         return bucketed != null && unbucketed != null && heads != null && eos != null && alos != null && perRecord != null
-                && cacheOff != null && cache != null && latency != null && latency.samples() > 0 && eos.records() == size.texts();
+                && cacheOff != null && cache != null && liveOn != null && liveOff != null && latency != null && latency.samples() > 0 && eos.records() == size.texts();
     }
 }
