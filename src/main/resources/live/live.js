@@ -15,6 +15,7 @@ function integer(n) {
 }
 
 function rate(n) {
+  if (n === 0) return "0";
   return n >= 10 ? n.toFixed(0) : n.toFixed(1);
 }
 
