@@ -157,7 +157,14 @@ function lineChart(svg, xs, lines, format, right) {
       if (v === null || !Number.isFinite(v)) return;
       d += (d === "" || line.values[i - 1] === null ? "M" : "L") + scale.x(xs[i]).toFixed(1) + "," + scale.y(v).toFixed(1);
     });
-    svg.append(svgNode("path", { d: d, class: "line", stroke: "var(--" + line.color + ")" }));
+    const path = svgNode("path", { d: d, class: "line", stroke: "var(--" + line.color + ")" });
+    if (line.dash) path.setAttribute("stroke-dasharray", line.dash);
+    if (line.title) {
+      const title = svgNode("title", {});
+      title.textContent = line.title;
+      path.append(title);
+    }
+    svg.append(path);
   }
 }
 
@@ -184,9 +191,13 @@ function sentimentChart(svg, xs, mix) {
 
 function renderSeries(s) {
   show("chart-span", duration(timeWindow(s.atMs).span));
-  const dead = s.atMs.map((_, i) => Object.values(s.deadLetteredPerSecond).reduce((sum, v) => sum + v[i], 0));
+  // One dead-letter line per reason (dashed differently); the card lists the reasons.
+  const dashes = ["", "4 2", "1 2", "6 2 1 2"];
+  const dead = Object.entries(s.deadLetteredPerSecond).map(([reason, values], k) =>
+    ({ values: values, color: "dlq", dash: dashes[k % dashes.length], title: "dead-lettered: " + reason }));
   lineChart($("chart-rates"), s.atMs, [
-    { values: s.inPerSecond, color: "in" }, { values: s.outPerSecond, color: "out" }, { values: dead, color: "dlq" }], rate);
+    { values: s.inPerSecond, color: "in", title: "records in" }, { values: s.outPerSecond, color: "out", title: "records out" },
+    ...dead], rate);
   lineChart($("chart-latency"), s.atMs, [
     { values: s.latencyP50Ms, color: "p50" }, { values: s.latencyP99Ms, color: "p99" }], axisMillis);
   sentimentChart($("chart-sentiment"), s.atMs, s.sentiment);
