@@ -23,6 +23,8 @@ import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.ModelCatalogue;
+import io.streamnlp.live.LiveFeed;
+import io.streamnlp.live.LiveView;
 import io.streamnlp.ops.AccountingLog;
 import io.streamnlp.ops.Health;
 import io.streamnlp.ops.OpsServer;
@@ -30,7 +32,10 @@ import io.streamnlp.ops.Telemetry;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.topology.EnrichmentTopology;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -58,6 +63,7 @@ public final class StreamNlpApplication implements AutoCloseable {
     private final ThreadSupervisor supervisor;
     private final int widestInput;
     private final DeadLetterTally deadLetterTally = new DeadLetterTally();
+    private final LiveView liveView;
     private AccountingLog accountingLog;
     private OpsServer opsServer;
     private ByTextTopic byTextTopic;
@@ -104,10 +110,17 @@ public final class StreamNlpApplication implements AutoCloseable {
                 FaultInjection.fromSystemProperties());
         this.telemetry = new Telemetry(config.applicationId(), encoder.spec().name(),
                 encoder.spec().version(), heads.versions());
-        Topology topology = EnrichmentTopology.build(config, enricher, registry, inputGate, telemetry.pipeline());
+        // The live page lives on the operations endpoint: without the endpoint, none of its work.
+        this.liveView = config.liveEnabled() && config.metricsPort() >= 0
+                ? new LiveView(new LiveView.Identity(config.applicationId(), encoder.spec().name(),
+                        encoder.spec().version(), heads.sentiment().version(), heads.ner().version()),
+                        telemetry.registry(), telemetry.pipeline(), this::stateName)
+                : null;
+        Topology topology = EnrichmentTopology.build(config, enricher, registry, inputGate, telemetry.pipeline(),
+                liveView == null ? LiveFeed.NONE : liveView);
         LOG.debug("Topology:\n{}", topology.describe());
         this.internalTopics = internalTopics(config, topology);
-        Properties streamsProperties = config.streamsProperties();
+        Properties streamsProperties = streamsProperties(config);
         streamsProperties.put(DeadLetteringProcessingExceptionHandler.TALLY_CONFIG, deadLetterTally);
         this.streams = new KafkaStreams(topology, streamsProperties);
         // A thread that dies for a reason that is not a record's (the registry unreachable, the encoder
@@ -127,6 +140,23 @@ public final class StreamNlpApplication implements AutoCloseable {
         });
         telemetry.bind(streams);
         telemetry.deadLetterTally(deadLetterTally);
+    }
+
+    /**
+     * The configuration's Kafka Streams properties, plus the global processing-exception-handler
+     * flag again for the main consumer: Kafka Streams' partition assignor builds its own
+     * StreamsConfig from the consumer's settings, which do not carry it, and would warn at every
+     * start that the flag is off (it is on: see StreamNlpConfig).
+     */
+    private static Properties streamsProperties(StreamNlpConfig config) {
+        Properties props = config.streamsProperties();
+        props.putIfAbsent(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+                props.getOrDefault(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true));
+        return props;
+    }
+
+    private String stateName() {
+        return streams.state().name();
     }
 
     /**
@@ -158,7 +188,11 @@ public final class StreamNlpApplication implements AutoCloseable {
         }
         int metricsPort = config.metricsPort();
         if (metricsPort >= 0) {
-            opsServer = OpsServer.start(metricsPort, telemetry, this::health);
+            opsServer = OpsServer.start(metricsPort, telemetry, this::health,
+                    liveView == null ? Map.of() : liveView.handlers());
+            if (liveView != null) {
+                liveView.start();
+            }
         }
         streams.start();
         accountingLog = new AccountingLog(streams, deadLetterTally,
@@ -239,6 +273,11 @@ public final class StreamNlpApplication implements AutoCloseable {
         return opsServer == null ? -1 : opsServer.port();
     }
 
+    /** The port of the live page (the operations endpoint's), or -1 when there is none. */
+    public int livePagePort() {
+        return liveView == null || opsServer == null ? -1 : opsServer.port();
+    }
+
     public Telemetry telemetry() {
         return telemetry;
     }
@@ -278,6 +317,9 @@ public final class StreamNlpApplication implements AutoCloseable {
         }
         if (opsServer != null) {
             opsServer.close();
+        }
+        if (liveView != null) {
+            liveView.close();
         }
         telemetry.close();
         registry.close();

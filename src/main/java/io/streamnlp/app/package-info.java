@@ -1,9 +1,9 @@
 /**
  * {@code StreamNlpApplication}: owns the encoder, enricher, registry client, {@code KafkaStreams},
- * ops server.
+ * ops server, live view.
  *
  * <p>May import {@code bytext}, {@code config}, {@code enrich}, {@code heads}, {@code inference},
- * {@code ops}, {@code registry}, {@code topology}. Uses Kafka. (Held by {@code ArchitectureTest}
- * against the packages table of {@code docs/ARCHITECTURE.md}.)
+ * {@code live}, {@code ops}, {@code registry}, {@code topology}. Uses Kafka. (Held by
+ * {@code ArchitectureTest} against the packages table of {@code docs/ARCHITECTURE.md}.)
  */
 package io.streamnlp.app;

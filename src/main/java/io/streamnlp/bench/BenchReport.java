@@ -25,6 +25,8 @@ public final class BenchReport {
     private PipelineBenchmark.Throughput cacheOffOnRepeats;
     private PipelineBenchmark.Throughput cacheOff;
     private PipelineBenchmark.Throughput cache;
+    private PipelineBenchmark.Throughput liveOn;
+    private PipelineBenchmark.Throughput liveOff;
     private double idealHitRate;
     private PipelineBenchmark.Latency latency;
     private PipelineBenchmark.Latency latencyCacheOff;
@@ -66,6 +68,11 @@ public final class BenchReport {
     void cache(PipelineBenchmark.Throughput t, double ideal) {
         cache = t;
         idealHitRate = ideal;
+    }
+
+    void livePage(PipelineBenchmark.Throughput on, PipelineBenchmark.Throughput off) {
+        liveOn = on;
+        liveOff = off;
     }
 
     void perRecord(PipelineBenchmark.Throughput t) {
@@ -140,6 +147,11 @@ public final class BenchReport {
                             replay.cacheHits(), replay.elapsed().toSeconds(), replay.recordsPerSecond(),
                             replay.recordsPerSecond() / eos.textsPerSecond()), "", "");
         }
+        if (liveOn != null && liveOff != null) {
+            row(out, "live page's aggregation on (page polled every 2 s) / off, exactly-once",
+                    f("%.0f / %.0f texts/s: on / off = %.3f", liveOn.textsPerSecond(), liveOff.textsPerSecond(),
+                            liveOn.textsPerSecond() / liveOff.textsPerSecond()), "", "");
+        }
         row(out, "pipeline, at-least-once", f("%.0f texts/s = %.2f x encoder", alos.textsPerSecond(), alos.textsPerSecond() / bucketed.textsPerSecond()), "", "");
         if (encoderOneByOne != null) {
             row(out, "encoder alone, one text per call", f("%.0f texts/s; batched / one-by-one = %.2fx (the most batching can buy here)",
@@ -198,6 +210,6 @@ public final class BenchReport {
     public boolean complete() {
         return bucketed != null && unbucketed != null && heads != null && eos != null && alos != null && perRecord != null
                 && cacheOff != null && cache != null && latency != null && latency.samples() > 0 && eos.records() == size.texts()
-                && memory != null && memory.tasks() >= Benchmark.MEMORY_PARTITIONS && memory.stores() > 0;
+                && liveOn != null && liveOff != null && memory != null && memory.tasks() >= Benchmark.MEMORY_PARTITIONS && memory.stores() > 0;
     }
 }

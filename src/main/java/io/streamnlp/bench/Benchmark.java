@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Every row of the benchmark, measured in one run on one machine: the encoder alone (the ceiling),
  * the pipeline with exactly-once and at-least-once, the pipeline without batching (one model call
- * per record, as the usual Kafka ML examples do), padding waste, latency at half load and memory.
+ * per record, as the usual Kafka ML examples do), the live page's aggregation on and off, padding
+ * waste, latency at half load and memory.
  */
 public final class Benchmark {
 
@@ -71,6 +72,14 @@ public final class Benchmark {
             Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
             progress.println("pipeline, exactly-once...");
             report.pipelineExactlyOnce(pipeline.throughput("eos", common));
+            // The live page's aggregation, on (and its page polled, as an open browser tab does) and off,
+            // back to back; both with the operations endpoint, which the other rows leave off.
+            progress.println("pipeline, exactly-once, live page on (polled every 2 s) / off...");
+            PipelineBenchmark.Throughput liveOn = pipeline.throughput("live-on", merge(common,
+                    Map.of(StreamNlpConfig.METRICS_PORT, "0", StreamNlpConfig.LIVE_ENABLED, "true")), true);
+            PipelineBenchmark.Throughput liveOff = pipeline.throughput("live-off", merge(common,
+                    Map.of(StreamNlpConfig.METRICS_PORT, "0", StreamNlpConfig.LIVE_ENABLED, "false")), false);
+            report.livePage(liveOn, liveOff);
             progress.println("pipeline, at-least-once...");
             report.pipelineAtLeastOnce(pipeline.throughput("alos",
                     merge(common, Map.of(StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"))));

@@ -11,6 +11,10 @@ import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.TextEvent;
 import io.streamnlp.state.BoundedRocksDbMemory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import io.streamnlp.replay.ReplayRunner;
 import io.streamnlp.replay.ReplaySummary;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -76,6 +83,14 @@ final class PipelineBenchmark implements AutoCloseable {
 
     /** Enriches the whole pre-filled topic under a fresh application id; returns texts/s. */
     Throughput throughput(String name, Map<String, String> settings) throws Exception {
+        return throughput(name, settings, false);
+    }
+
+    /**
+     * @param pollLivePage while it runs, fetch the live page's four documents every 2 s, as the
+     *     page open in a browser does (when the instance serves it)
+     */
+    Throughput throughput(String name, Map<String, String> settings, boolean pollLivePage) throws Exception {
         String prefix = "bench." + name + "." + UUID.randomUUID().toString().substring(0, 6);
         StreamNlpConfig config = config(prefix, settings);
         Topics.ensure(admin(), config.outputTopics().all(), partitions);
@@ -83,14 +98,50 @@ final class PipelineBenchmark implements AutoCloseable {
                 StreamNlpApplication app = new StreamNlpApplication(config)) {
             app.start();
             awaitRunning(app);
-            long started = System.nanoTime();
-            long received = 0;
-            long deadline = started + Duration.ofMinutes(10).toNanos();
-            while (received < texts.size() && System.nanoTime() < deadline) {
-                received += consumer.poll(Duration.ofMillis(50)).count();
+            try (PagePoller poller = pollLivePage && app.livePagePort() > 0 ? new PagePoller(app.livePagePort()) : null) {
+                long started = System.nanoTime();
+                long received = 0;
+                long deadline = started + Duration.ofMinutes(10).toNanos();
+                while (received < texts.size() && System.nanoTime() < deadline) {
+                    received += consumer.poll(Duration.ofMillis(50)).count();
+                }
+                double seconds = (System.nanoTime() - started) / 1e9;
+                return new Throughput(received / seconds, received, TaskMetrics.sum(app.streams().metrics(), "cache-hits-total"));
             }
-            double seconds = (System.nanoTime() - started) / 1e9;
-            return new Throughput(received / seconds, received, TaskMetrics.sum(app.streams().metrics(), "cache-hits-total"));
+        }
+    }
+
+    /** What an open live page does: its four documents, every 2 s. */
+    private static final class PagePoller implements AutoCloseable {
+        private static final List<String> DOCUMENTS = List.of("/api/overview", "/api/series?seconds=300",
+                "/api/entities?minutes=5&k=8", "/api/tail?n=20");
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "bench-live-page-poller");
+            thread.setDaemon(true);
+            return thread;
+        });
+        private final HttpClient http = HttpClient.newHttpClient();
+
+        PagePoller(int port) {
+            timer.scheduleAtFixedRate(() -> {
+                for (String document : DOCUMENTS) {
+                    try {
+                        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + document)).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                    } catch (java.io.IOException e) {
+                        // the next round asks again
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }, 0, 2, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+            http.close();
         }
     }
 

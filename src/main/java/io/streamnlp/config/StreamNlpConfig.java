@@ -69,6 +69,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String CACHE_MAX_BYTES = "cache.max.bytes";
     public static final String CACHE_TTL_MS = "cache.ttl.ms";
     public static final String METRICS_PORT = "metrics.port";
+    public static final String LIVE_ENABLED = "live.enabled";
     public static final String LOG_FORMAT = "log.format";
     public static final String TOPICS_CREATE = "topics.create";
     public static final String OUTPUT_TOPIC_PARTITIONS = "output.topic.partitions";
@@ -246,6 +247,11 @@ public final class StreamNlpConfig extends AbstractConfig {
             .define(ACCOUNTING_LOG_INTERVAL_S, Type.INT, 60, Range.atLeast(1), Importance.LOW, Width.SHORT,
                     "Accounting log interval (s)",
                     "How often (seconds) to log, per input partition, records in / enriched / dead-lettered / pending, when they changed.")
+            .define(LIVE_ENABLED, Type.BOOLEAN, true, null, Importance.LOW, Width.SHORT, "Live page",
+                    "Serve the live page at http://<host>:<metrics.port>/ (records in/out/dead-lettered per second, batch size, "
+                            + "encoder time, latency, cache hit rate, sentiment mix, top entities, and a tail of the latest records "
+                            + "with text excerpts), aggregated in process in bounded memory. false: no page and none of its work. "
+                            + "Needs the operations endpoint (metrics.port >= 0).")
             .define(LOG_FORMAT, Type.STRING, "text", ValidString.in("text", "json"), Importance.LOW, Width.SHORT, "Log format",
                     "Log line format: text, or json (one JSON object per line, for log shippers). Read by logback "
                             + "at startup from the environment (STREAMNLP_LOG_FORMAT) or -Dstreamnlp.log.format.")
@@ -303,6 +309,11 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** Texts larger than this many UTF-8 bytes are dead-lettered. */
     public int maxTextBytes() {
         return getInt(MAX_TEXT_BYTES);
+    }
+
+    /** Whether this instance serves the live page (when its operations endpoint runs). */
+    public boolean liveEnabled() {
+        return getBoolean(LIVE_ENABLED);
     }
 
     /** How missing output topics are created. */

@@ -1,7 +1,9 @@
 package io.streamnlp.inference;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
@@ -15,6 +17,8 @@ import java.util.Map;
  * not thread-safe while the model is.
  */
 public final class Encoder implements AutoCloseable {
+
+    static final String ENGINE = "OnnxRuntime";
 
     private final EncoderSpec spec;
     private final Model model;
@@ -36,9 +40,10 @@ public final class Encoder implements AutoCloseable {
      * @param bucketing sort each batch by length and pad sub-batches separately
      */
     public static Encoder load(EncoderSpec spec, int maxLength, int intraOpThreads, boolean bucketing) {
-        OfflineDjl.configure();
+        // ONNX Runtime's CPU build, on the CPU: nothing asks it about CUDA (see OfflineDjl).
+        Engine engine = OfflineDjl.cpuEngine(ENGINE);
         TextTokenizer tokenizer = new TextTokenizer(spec, maxLength);
-        Model model = Model.newInstance(spec.name(), "OnnxRuntime");
+        Model model = Model.newInstance(spec.name(), Device.cpu(), engine.getEngineName());
         try (InputStream onnx = ModelResources.open(spec.onnxResource())) {
             model.load(onnx, Map.of("sessionOptions", sessionOptions(intraOpThreads)));
         } catch (OrtException e) {

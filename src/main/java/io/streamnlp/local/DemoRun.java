@@ -12,7 +12,6 @@ import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,37 +31,55 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The demo: on the embedded stack, feed the sample reviews as Avro TextEvents, run the pipeline,
- * collect every embedding record and print what came out.
+ * collect every embedding record and print what came out. The live page is up while it runs; with
+ * {@code --keep-running} everything stays up until Ctrl-C, and with {@code --loop} the reviews keep
+ * coming at a gentle rate.
  */
 public final class DemoRun {
 
     public static final String INPUT_TOPIC = "streamnlp.reviews";
     private static final int PARTITIONS = 2;
 
+    /**
+     * @param keepRunning after the table, leave everything up until {@code waitForStop} returns
+     * @param loopPerSecond while kept running, feed the reviews again at this rate (0: do not)
+     */
+    public record Options(int rows, Duration timeout, boolean keepRunning, double loopPerSecond) {}
+
     private final PrintStream out;
-    private final int rows;
-    private final Duration timeout;
+    private final Options options;
 
     public DemoRun(PrintStream out, int rows, Duration timeout) {
+        this(out, new Options(rows, timeout, false, 0));
+    }
+
+    public DemoRun(PrintStream out, Options options) {
         this.out = out;
-        this.rows = rows;
-        this.timeout = timeout;
+        this.options = options;
     }
 
     /**
      * Runs the demo on the given stack; returns the embeddings by id.
      *
-     * @param whileRunning called after the report, while the pipeline still runs (--keep-running)
+     * @param waitForStop called after the report when {@link Options#keepRunning()}, while the
+     *     pipeline (and the loop) still run; returns when the user wants to stop
      */
-    public Map<String, EmbeddingRecord> run(LocalStack stack, Map<String, String> extraSettings, Runnable whileRunning)
+    public Map<String, EmbeddingRecord> run(LocalStack stack, Map<String, String> extraSettings, Runnable waitForStop)
             throws Exception {
+        try (DemoStateDir state = DemoStateDir.create()) {
+            return run(stack, extraSettings, waitForStop, state);
+        }
+    }
+
+    private Map<String, EmbeddingRecord> run(LocalStack stack, Map<String, String> extraSettings, Runnable waitForStop,
+            DemoStateDir state) throws Exception {
         List<SampleReviews.Review> reviews = SampleReviews.load();
         Map<String, String> settings = new HashMap<>();
         settings.put(StreamNlpConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
         settings.put(StreamNlpConfig.SCHEMA_REGISTRY_URL, stack.registryUrl());
         settings.put(StreamNlpConfig.INPUT_TOPICS, INPUT_TOPIC + ":avro");
         settings.put(StreamNlpConfig.APPLICATION_ID, "streamnlp-demo");
-        settings.put(StreamNlpConfig.STATE_DIR, Files.createTempDirectory("streamnlp-demo-state").toString());
+        settings.put(StreamNlpConfig.STATE_DIR, state.path().toString());
         settings.putAll(extraSettings);
         StreamNlpConfig config = ConfigLoader.load(null, Map.of(), settings);
 
@@ -71,11 +88,17 @@ public final class DemoRun {
         out.printf("Broker %s, registry %s%n", stack.bootstrapServers(), stack.registryUrl());
 
         try (SchemaRegistryClient registry = new SchemaRegistryClient(config.registry())) {
-            produce(config, registry, reviews);
+            try (KafkaProducer<String, TextEvent> producer = producer(config, registry)) {
+                produce(producer, reviews);
+            }
             out.printf("Produced %d sample reviews to %s (Avro, Confluent wire format)%n", reviews.size(), INPUT_TOPIC);
             long started = System.nanoTime();
             try (StreamNlpApplication app = new StreamNlpApplication(config)) {
                 app.start();
+                String page = app.livePagePort() >= 0 ? "http://localhost:" + app.livePagePort() + "/" : null;
+                if (page != null) {
+                    out.printf("Live page: %s%s%n", page, options.keepRunning() ? "" : " (while the demo runs; --keep-running keeps it up)");
+                }
                 Map<String, EmbeddingRecord> embeddings = collect(config, registry, config.outputTopics().embeddings(),
                         EmbeddingRecord.class, EmbeddingRecord::getId, reviews.size());
                 Map<String, SentimentRecord> sentiment = collect(config, registry, config.outputTopics().sentiment(),
@@ -85,27 +108,53 @@ public final class DemoRun {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 out.printf("Received %d embedding, %d sentiment and %d entities records in %.1f s (model load included)%n%n",
                         embeddings.size(), sentiment.size(), entities.size(), seconds);
-                new DemoReport(out, rows).print(reviews, embeddings, sentiment, entities);
-                whileRunning.run();
+                new DemoReport(out, options.rows()).print(reviews, embeddings, sentiment, entities);
+                if (options.keepRunning()) {
+                    keepRunning(stack, config, registry, reviews, page, waitForStop);
+                }
                 return embeddings;
             }
         }
     }
 
-    private static void produce(StreamNlpConfig config, SchemaRegistryClient registry, List<SampleReviews.Review> reviews) {
+    private void keepRunning(LocalStack stack, StreamNlpConfig config, SchemaRegistryClient registry,
+            List<SampleReviews.Review> reviews, String page, Runnable waitForStop) {
+        out.printf("%nStill running.%s Kafka bootstrap: %s   Schema Registry: %s%n",
+                page == null ? "" : " Live page: " + page + "  ", stack.bootstrapServers(), stack.registryUrl());
+        out.printf("Produce to %s (Avro TextEvent). Ctrl-C to stop.%n", INPUT_TOPIC);
+        if (options.loopPerSecond() <= 0) {
+            waitForStop.run();
+            return;
+        }
+        out.printf("Feeding the %d sample reviews again at %s/s under new ids (--loop); repeats are served from the "
+                + "result cache.%n", reviews.size(), rate(options.loopPerSecond()));
+        try (SampleFeeder feeder = new SampleFeeder(producer(config, registry), reviews, INPUT_TOPIC, options.loopPerSecond())) {
+            feeder.start();
+            waitForStop.run();
+            feeder.close();
+            out.printf("Fed %d more reviews.%n", feeder.sent());
+        }
+    }
+
+    private static String rate(double perSecond) {
+        return perSecond == Math.rint(perSecond) ? Long.toString((long) perSecond) : Double.toString(perSecond);
+    }
+
+    private static KafkaProducer<String, TextEvent> producer(StreamNlpConfig config, SchemaRegistryClient registry) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (KafkaProducer<String, TextEvent> producer = new KafkaProducer<>(props, new StringSerializer(),
-                AvroSerdes.specific(TextEvent.class, registry, false).serializer())) {
-            Instant now = Instant.now();
-            for (SampleReviews.Review review : reviews) {
-                TextEvent event = TextEvent.newBuilder().setId(review.id()).setText(review.text())
-                        .setSource("streamnlp-samples").setEventTime(now).setLanguage("en").build();
-                producer.send(new ProducerRecord<>(INPUT_TOPIC, review.id(), event));
-            }
-            producer.flush();
+        return new KafkaProducer<>(props, new StringSerializer(), AvroSerdes.specific(TextEvent.class, registry, false).serializer());
+    }
+
+    private static void produce(KafkaProducer<String, TextEvent> producer, List<SampleReviews.Review> reviews) {
+        Instant now = Instant.now();
+        for (SampleReviews.Review review : reviews) {
+            TextEvent event = TextEvent.newBuilder().setId(review.id()).setText(review.text())
+                    .setSource("streamnlp-samples").setEventTime(now).setLanguage("en").build();
+            producer.send(new ProducerRecord<>(INPUT_TOPIC, review.id(), event));
         }
+        producer.flush();
     }
 
     private <T extends SpecificRecord> Map<String, T> collect(StreamNlpConfig config, SchemaRegistryClient registry,
@@ -116,7 +165,7 @@ public final class DemoRun {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, T> received = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + options.timeout().toNanos();
         try (KafkaConsumer<byte[], T> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 AvroSerdes.specific(type, registry, false).deserializer())) {
             consumer.subscribe(List.of(topic));
@@ -131,7 +180,7 @@ public final class DemoRun {
             }
         }
         if (received.size() < expected) {
-            throw new IllegalStateException("Timed out after " + timeout.toSeconds() + " s with " + received.size()
+            throw new IllegalStateException("Timed out after " + options.timeout().toSeconds() + " s with " + received.size()
                     + " of " + expected + " records on " + topic);
         }
         return received;

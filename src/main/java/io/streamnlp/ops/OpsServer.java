@@ -1,6 +1,7 @@
 package io.streamnlp.ops;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -15,9 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operations endpoint, on the JDK's own HTTP server (one thread; scrapes and probes are rare):
- * {@code /metrics} (Prometheus text format), {@code /health/live} and {@code /health/ready} (200 or
- * 503, with a one-line JSON body naming the Kafka Streams state).
+ * The operations endpoint, on the JDK's own HTTP server (two threads: scrapes, probes and page polls
+ * are rare and small, and one slow page client must not hold up a probe): {@code /metrics}
+ * (Prometheus text format), {@code /health/live} and {@code /health/ready} (200 or 503, with a
+ * one-line JSON body naming the Kafka Streams state), plus any pages the caller adds (the live
+ * page: {@code /} and {@code /api/...}).
  */
 public final class OpsServer implements AutoCloseable {
 
@@ -34,6 +38,14 @@ public final class OpsServer implements AutoCloseable {
 
     /** Starts serving on {@code port} (0: any free port) on all interfaces. */
     public static OpsServer start(int port, Telemetry telemetry, Supplier<Health> health) {
+        return start(port, telemetry, health, Map.of());
+    }
+
+    /**
+     * Starts serving, with {@code pages}: more handlers by context path (the JDK server routes a
+     * request to the longest matching path; a {@code "/"} handler gets everything else).
+     */
+    public static OpsServer start(int port, Telemetry telemetry, Supplier<Health> health, Map<String, HttpHandler> pages) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -52,7 +64,8 @@ public final class OpsServer implements AutoCloseable {
             Health now = health.get();
             respond(exchange, now.ready() ? 200 : 503, "application/json", json(now.ready(), now));
         });
-        ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
+        pages.forEach(server::createContext);
+        ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "streamnlp-ops-http");
             thread.setDaemon(true);
             return thread;
@@ -60,7 +73,11 @@ public final class OpsServer implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         OpsServer ops = new OpsServer(server, executor);
-        LOG.info("Serving /metrics, /health/live and /health/ready on port {}", ops.port());
+        if (pages.containsKey("/")) {
+            LOG.info("Serving the live page, /metrics, /health/live and /health/ready on port {}", ops.port());
+        } else {
+            LOG.info("Serving /metrics, /health/live and /health/ready on port {}", ops.port());
+        }
         return ops;
     }
 

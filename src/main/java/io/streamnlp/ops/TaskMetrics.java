@@ -66,6 +66,15 @@ public final class TaskMetrics implements AutoCloseable {
                 .mapToDouble(m -> m.getValue().metricValue() instanceof Number n ? n.doubleValue() : 0).sum();
     }
 
+    /**
+     * The name under which one of our metrics (e.g. {@code records-out-total}) appears in the
+     * Micrometer registry of {@link Telemetry}, as Micrometer's Kafka binder names it:
+     * {@code kafka.streamnlp.records.out.total} (Prometheus: {@code kafka_streamnlp_records_out_total}).
+     */
+    public static String meterName(String metric) {
+        return "kafka." + GROUP.replace("-metrics", "") + "." + metric.replace('-', '.');
+    }
+
     public void increment(String name, String description, String... tagPairs) {
         add(name, description, 1, tagPairs);
     }

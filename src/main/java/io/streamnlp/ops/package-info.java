@@ -1,7 +1,8 @@
 /**
  * Counters in Kafka Streams' registry ({@code TaskMetrics}), the inference histograms
  * ({@code PipelineMeters}), the Prometheus registry ({@code Telemetry}), liveness/readiness
- * ({@code Health}), the HTTP endpoint ({@code OpsServer}), the accounting log, {@code AppVersion}.
+ * ({@code Health}), the HTTP endpoint ({@code OpsServer}), the accounting log, {@code AppVersion}, the
+ * log filter of Kafka's expected warnings ({@code ExpectedKafkaWarnings}).
  *
  * <p>May import nothing else of StreamNLP. Uses Kafka. (Held by {@code ArchitectureTest} against
  * the packages table of {@code docs/ARCHITECTURE.md}.)

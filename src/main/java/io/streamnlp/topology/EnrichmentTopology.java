@@ -31,6 +31,7 @@ import io.streamnlp.ingest.InputTopic;
 import io.streamnlp.ingest.JsonTextEventParser;
 import io.streamnlp.ingest.PlainTextParser;
 import io.streamnlp.ingest.TextEventParser;
+import io.streamnlp.live.LiveFeed;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.InternalAvroSerde;
 import io.streamnlp.registry.SchemaRegistryClient;
@@ -78,13 +79,19 @@ public final class EnrichmentTopology {
         return build(config, enricher, registry, null, PipelineMeters.none());
     }
 
+    public static Topology build(StreamNlpConfig config, Enricher enricher, SchemaRegistryClient registry,
+            ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate, PipelineMeters meters) {
+        return build(config, enricher, registry, inputGate, meters, LiveFeed.NONE);
+    }
+
     /**
      * @param inputGate when not null, a processor between each source and its ingest stage that
      *     forwards only the records that belong to the run (a replay's window; see replay.ReplayGate)
      * @param meters where the inference stage records its histograms (batch size, padding, times)
+     * @param live what the fan-out tells about each enriched record (the live page), or {@link LiveFeed#NONE}
      */
     public static Topology build(StreamNlpConfig config, Enricher enricher, SchemaRegistryClient registry,
-            ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate, PipelineMeters meters) {
+            ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate, PipelineMeters meters, LiveFeed live) {
         OutputTopics outputs = config.outputTopics();
         EventValidator validator = new EventValidator(config.maxTextBytes());
         // Built from our settings (not the defaults) so topology-level options see them too.
@@ -142,7 +149,8 @@ public final class EnrichmentTopology {
                 AvroSerdes.specific(EmbeddingRecord.class, registry, false).serializer(),
                 AvroSerdes.specific(SentimentRecord.class, registry, false).serializer(),
                 AvroSerdes.specific(EntitiesRecord.class, registry, false).serializer());
-        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), serializers),
+        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), serializers,
+                meters, live),
                 BATCH);
         topology.addSink(EMBEDDINGS_SINK, outputs.embeddings(), new ByteArraySerializer(), new ByteArraySerializer(),
                 FAN_OUT);

@@ -6,6 +6,8 @@ import io.streamnlp.model.EntitySpan;
 import io.streamnlp.model.SentimentScores;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.config.OutputTopics;
+import io.streamnlp.live.LiveFeed;
+import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
@@ -24,7 +26,8 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The fan-out: one {@link Enrichment} (one encoder pass, or a cached one) becomes one record per
- * output topic, each with the input's key and timestamp, and the model and head versions.
+ * output topic, each with the input's key and timestamp, and the model and head versions. It counts
+ * the record out, records its latency from event time, and tells the live page ({@link LiveFeed}).
  */
 final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byte[]> {
 
@@ -35,13 +38,17 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     private final EncoderSpec model;
     private final Heads heads;
     private final Serializers serializers;
+    private final PipelineMeters meters;
+    private final LiveFeed live;
     private ProcessorContext<byte[], byte[]> context;
     private TaskMetrics metrics;
 
-    FanOutProcessor(EncoderSpec model, Heads heads, Serializers serializers) {
+    FanOutProcessor(EncoderSpec model, Heads heads, Serializers serializers, PipelineMeters meters, LiveFeed live) {
         this.model = model;
         this.heads = heads;
         this.serializers = serializers;
+        this.meters = meters;
+        this.live = live;
     }
 
     @Override
@@ -63,6 +70,9 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
         context.forward(record.withValue(entities), TopologyNames.ENTITIES_SINK);
         metrics.increment("records-out", "Input records fully enriched (all outputs forwarded), per input topic and partition",
                 "topic", event.getSourceTopic(), "partition", Integer.toString(event.getSourcePartition()));
+        meters.outputLatency(System.currentTimeMillis() - event.getEventTime());
+        live.enriched(event.getId(), event.getText(), event.getEventTime(), enrichment.cached(),
+                enrichment.analysis().sentiment(), enrichment.analysis().entities());
     }
 
     private EmbeddingRecord embedding(Enrichment enrichment) {

@@ -2,8 +2,8 @@
  * {@code EnrichmentTopology} wires the stages; {@code FanOutProcessor} builds the output records.
  *
  * <p>May import {@code batching}, {@code bytext}, {@code cache}, {@code config}, {@code enrich},
- * {@code heads}, {@code inference}, {@code ingest}, {@code model}, {@code ops}, {@code registry},
- * {@code schema}, {@code schema.internal}. Uses Kafka. (Held by {@code ArchitectureTest} against
- * the packages table of {@code docs/ARCHITECTURE.md}.)
+ * {@code heads}, {@code inference}, {@code ingest}, {@code live}, {@code model}, {@code ops},
+ * {@code registry}, {@code schema}, {@code schema.internal}. Uses Kafka. (Held by
+ * {@code ArchitectureTest} against the packages table of {@code docs/ARCHITECTURE.md}.)
  */
 package io.streamnlp.topology;

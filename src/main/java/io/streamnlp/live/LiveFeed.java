@@ -1,0 +1,27 @@
+package io.streamnlp.live;
+
+import io.streamnlp.model.EntitySpan;
+import io.streamnlp.model.SentimentScores;
+import java.util.List;
+
+/**
+ * What the fan-out tells the live page about each enriched record. Called on every stream thread
+ * for every record, so implementations are cheap (O(1) in the record count, bounded memory) and
+ * thread-safe.
+ */
+@FunctionalInterface
+public interface LiveFeed {
+
+    /** The feed of an instance without the live page: does nothing. */
+    LiveFeed NONE = (id, text, eventTimeMs, cached, sentiment, entities) -> { };
+
+    /**
+     * One input record was fully enriched and its outputs forwarded.
+     *
+     * @param text the whole text (entity offsets point into it)
+     * @param eventTimeMs the event time on its outputs, epoch ms
+     * @param cached served from the result cache (or a same-batch twin), not its own encoder pass
+     */
+    void enriched(String id, String text, long eventTimeMs, boolean cached, SentimentScores sentiment,
+            List<EntitySpan> entities);
+}

@@ -1,0 +1,46 @@
+package io.streamnlp.live;
+
+import io.streamnlp.model.EntitySpan;
+import io.streamnlp.model.SentimentScores;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One enriched record as the tail shows it: the start of its text, its sentiment label with that
+ * label's probability, and the entities found in that excerpt (offsets into the excerpt, in UTF-16
+ * code units, as in Java and JavaScript strings).
+ *
+ * @param seq position in the stream of records this instance enriched, from 0
+ * @param clipped true when the text is longer than the excerpt
+ * @param latencyMs output time minus event time (0 when the clocks disagree)
+ */
+public record TailRecord(long seq, String id, String excerpt, boolean clipped, String label, float probability,
+        List<Span> entities, boolean cached, long eventTimeMs, long outputTimeMs, long latencyMs) {
+
+    /** Characters of text kept per record. */
+    public static final int EXCERPT_CHARS = 280;
+
+    /** An entity inside the excerpt. */
+    public record Span(String type, int start, int end, String text, float confidence) {}
+
+    static TailRecord of(long seq, String id, String text, long eventTimeMs, long nowMs, boolean cached,
+            SentimentScores sentiment, List<EntitySpan> entities) {
+        int cut = text.length() <= EXCERPT_CHARS ? text.length() : EXCERPT_CHARS;
+        if (cut < text.length() && Character.isHighSurrogate(text.charAt(cut - 1))) {
+            cut--; // never split a surrogate pair
+        }
+        List<Span> spans = new ArrayList<>(entities.size());
+        for (EntitySpan e : entities) {
+            if (e.start() >= 0 && e.end() <= cut && e.start() < e.end()) {
+                spans.add(new Span(e.type().name(), e.start(), e.end(), e.text(), e.confidence()));
+            }
+        }
+        float probability = switch (sentiment.label()) {
+            case NEGATIVE -> sentiment.negative();
+            case NEUTRAL -> sentiment.neutral();
+            case POSITIVE -> sentiment.positive();
+        };
+        return new TailRecord(seq, id, text.substring(0, cut), cut < text.length(), sentiment.label().name(), probability,
+                List.copyOf(spans), cached, eventTimeMs, nowMs, Math.max(0, nowMs - eventTimeMs));
+    }
+}
