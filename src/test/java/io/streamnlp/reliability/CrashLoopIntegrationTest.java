@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 @Tag("slow")
 class CrashLoopIntegrationTest {
 
-    private static final Pattern PORT = Pattern.compile("Serving /metrics.* on port (\\d+)");
+    private static final Pattern PORT = Pattern.compile("Serving .*/metrics.* on port (\\d+)");
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
