@@ -106,6 +106,14 @@ class CrashRecoveryIntegrationTest {
                 ChildApp child = ChildApp.start(settings, ChildApp.newLog(workDir, name + "-" + kill));
                 logs.add(child.log());
                 child.awaitRunning(Duration.ofSeconds(90));
+                // Kill only once this run has committed progress of its own (on a busy machine the first
+                // commit can take seconds), then at a random moment: so every kill lands mid-work.
+                long before = PipelineProbe.processed(kafka.bootstrapServers(), name, input);
+                long progressDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (PipelineProbe.processed(kafka.bootstrapServers(), name, input) <= before
+                        && System.nanoTime() < progressDeadline) {
+                    Thread.sleep(100);
+                }
                 Thread.sleep(300 + random.nextInt(1500));
                 long committedBefore = PipelineProbe.processed(kafka.bootstrapServers(), name, input);
                 child.kill();
