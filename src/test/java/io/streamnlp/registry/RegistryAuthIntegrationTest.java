@@ -151,21 +151,21 @@ class RegistryAuthIntegrationTest {
         String prefix = "auth-wrong";
         kafka.createTopics(List.of(prefix + ".in"), 2);
         produceDirect(prefix + ".in", ids(prefix, 0, EVENTS));
-        try (var proxy = AuthenticatingRegistryProxy.https(apicurio, USER, PASSWORD, workDir);
-                StreamNlpApplication app = new StreamNlpApplication(
-                        ConfigLoader.load(null, Map.of(), settings(prefix, proxy, WRONG_PASSWORD)))) {
+        try (var proxy = AuthenticatingRegistryProxy.https(apicurio, USER, PASSWORD, workDir)) {
+            // The checks run when the application is built, before the model loads.
             long started = System.nanoTime();
-            Throwable failed = catchThrowable(app::start);
+            Throwable failed = catchThrowable(() -> new StreamNlpApplication(
+                    ConfigLoader.load(null, Map.of(), settings(prefix, proxy, WRONG_PASSWORD))).close());
             long tookMs = (System.nanoTime() - started) / 1_000_000;
 
             assertThat(failed).isInstanceOf(StartupFailedException.class);
             assertThat(failed.getMessage())
                     .contains("basic.auth.user.info", "HTTP 401", proxy.url())
                     .doesNotContain(WRONG_PASSWORD, PASSWORD, basicHeader(WRONG_PASSWORD));
-            assertThat(tookMs).as("start() failed after %d ms", tookMs).isLessThan(10_000);
+            assertThat(tookMs).as("the start failed after %d ms", tookMs).isLessThan(10_000);
             assertThat(proxy.refused()).as("one call, not retried").containsExactly("GET /config");
-            assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.CREATED);
         }
+        assertThat(topicExists(prefix + ".embeddings")).as("nothing created before the credentials were checked").isFalse();
         assertThat(committedRecords(prefix + ".dlq")).as("dead letters").isZero();
         assertThat(PipelineProbe.committed(kafka.bootstrapServers(), prefix, prefix + ".in")).isZero();
     }
@@ -174,11 +174,10 @@ class RegistryAuthIntegrationTest {
     void aUserWithoutRightsStopsTheStartLikeAWrongPassword() throws Exception {
         String prefix = "auth-forbidden";
         kafka.createTopics(List.of(prefix + ".in"), 2);
-        try (var proxy = AuthenticatingRegistryProxy.http(apicurio, USER, PASSWORD);
-                StreamNlpApplication app = new StreamNlpApplication(
-                        ConfigLoader.load(null, Map.of(), settings(prefix, proxy, PASSWORD)))) {
+        try (var proxy = AuthenticatingRegistryProxy.http(apicurio, USER, PASSWORD)) {
             proxy.forbidAll(true);
-            Throwable failed = catchThrowable(app::start);
+            Throwable failed = catchThrowable(() -> new StreamNlpApplication(
+                    ConfigLoader.load(null, Map.of(), settings(prefix, proxy, PASSWORD))).close());
 
             assertThat(failed).isInstanceOf(StartupFailedException.class);
             assertThat(failed.getMessage()).contains("basic.auth.user.info", "HTTP 403").doesNotContain(PASSWORD);
@@ -196,17 +195,16 @@ class RegistryAuthIntegrationTest {
             settings.remove(StreamNlpConfig.SCHEMA_REGISTRY_TRUSTSTORE_LOCATION);
             settings.remove(StreamNlpConfig.SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD);
             settings.put(StreamNlpConfig.SCHEMA_REGISTRY_RETRY_MAX_MS, "1000");
-            try (StreamNlpApplication app = new StreamNlpApplication(ConfigLoader.load(null, Map.of(), settings))) {
-                long started = System.nanoTime();
-                Throwable failed = catchThrowable(app::start);
-                long tookMs = (System.nanoTime() - started) / 1_000_000;
+            long started = System.nanoTime();
+            Throwable failed = catchThrowable(() -> new StreamNlpApplication(ConfigLoader.load(null, Map.of(), settings))
+                    .close());
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
 
-                assertThat(failed).isInstanceOf(StartupFailedException.class);
-                assertThat(failed.getMessage())
-                        .contains(proxy.url(), "schema.registry.ssl.truststore.location")
-                        .doesNotContain(PASSWORD);
-                assertThat(tookMs).as("start() failed after %d ms", tookMs).isLessThan(10_000);
-            }
+            assertThat(failed).isInstanceOf(StartupFailedException.class);
+            assertThat(failed.getMessage())
+                    .contains(proxy.url(), "schema.registry.ssl.truststore.location")
+                    .doesNotContain(PASSWORD);
+            assertThat(tookMs).as("the start failed after %d ms", tookMs).isLessThan(10_000);
             assertThat(proxy.forwarded() + proxy.refused().size())
                     .as("requests that reached the proxy over the untrusted connection").isZero();
         }
@@ -450,6 +448,13 @@ class RegistryAuthIntegrationTest {
                 throw new AssertionError("condition not met within " + timeout);
             }
             Thread.sleep(200);
+        }
+    }
+
+    private boolean topicExists(String topic) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            return admin.listTopics().names().get().contains(topic);
         }
     }
 }
