@@ -98,6 +98,10 @@ class CrashRecoveryIntegrationTest {
             settings.put("kafka.consumer.heartbeat.interval.ms", "1000");
             // Commit every second in both modes, so kills land between commits with work in flight.
             settings.put("kafka.commit.interval.ms", "1000");
+            // Batches close when full (or after 2 s): under exactly-once the pending store only keeps what
+            // waits across a commit, and with the 50 ms default the punctuation empties a partial batch
+            // before nearly every commit, so the kills would seldom find texts to resume.
+            settings.put(StreamNlpConfig.BATCH_MAX_WAIT_MS, "2000");
 
             Random random = new Random(42);
             List<Path> logs = new ArrayList<>();
