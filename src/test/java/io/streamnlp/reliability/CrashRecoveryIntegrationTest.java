@@ -136,8 +136,16 @@ class CrashRecoveryIntegrationTest {
             }
             // Read while the last instance runs: texts still collecting in a batch are emitted by it, not
             // left in its pending store by the close (the next start would emit them).
-            var records = TopicReader.readAll(kafka.bootstrapServers(), prefix + ".embeddings",
-                    AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer(), EVENTS, Duration.ofSeconds(120));
+            // At-least-once has duplicates, so the count reaches EVENTS before every id has: read again
+            // until every id is there (or the deadline), each read going to the settled end offsets.
+            List<? extends org.apache.kafka.clients.consumer.ConsumerRecord<byte[], EmbeddingRecord>> records;
+            long readDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            do {
+                records = TopicReader.readAll(kafka.bootstrapServers(), prefix + ".embeddings",
+                        AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer(), EVENTS,
+                        Duration.ofSeconds(120));
+            } while (records.stream().map(r -> r.value().getId()).distinct().count() < EVENTS
+                    && System.nanoTime() < readDeadline);
             assertThat(last.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isZero();
             Map<String, Integer> counts = new HashMap<>();
             records.forEach(r -> counts.merge(r.value().getId(), 1, Integer::sum));
