@@ -105,17 +105,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
 
     private EntitiesRecord entities(Enrichment enrichment) {
         PendingText event = enrichment.event();
-        List<EntitySpan> found = enrichment.analysis().entities();
-        List<Entity> entities = new ArrayList<>(found.size());
-        for (EntitySpan e : found) {
-            entities.add(Entity.newBuilder()
-                    .setText(e.text())
-                    .setType(EntityType.valueOf(e.type().name()))
-                    .setStart(e.start())
-                    .setEnd(e.end())
-                    .setConfidence(e.confidence())
-                    .build());
-        }
+        List<Entity> entities = entityList(event.getText(), enrichment.analysis().entities());
         return EntitiesRecord.newBuilder()
                 .setId(event.getId())
                 .setModel(model.name())
@@ -126,6 +116,24 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
                 .build();
+    }
+
+    /** The spans as records, offsets in UTF-16 units and in code points (both into the event's text). */
+    static List<Entity> entityList(String text, List<EntitySpan> found) {
+        CodePoints codePoints = CodePoints.of(text);
+        List<Entity> entities = new ArrayList<>(found.size());
+        for (EntitySpan e : found) {
+            entities.add(Entity.newBuilder()
+                    .setText(e.text())
+                    .setType(EntityType.valueOf(e.type().name()))
+                    .setStart(e.start())
+                    .setEnd(e.end())
+                    .setStartCodePoint(codePoints.of(e.start()))
+                    .setEndCodePoint(codePoints.of(e.end()))
+                    .setConfidence(e.confidence())
+                    .build());
+        }
+        return entities;
     }
 
     @Override

@@ -166,6 +166,90 @@ class EnrichmentTopologyTest {
         assertThat(entities.get(2).value().getEntities()).as("no entity: an empty list, still a record").isEmpty();
     }
 
+    /**
+     * Entity offsets for every consumer: UTF-16 units (Java, JavaScript) and code points (Python, Go
+     * runes, Rust chars), after emoji, a flag and mathematical letters outside the BMP, each checked
+     * by cutting the span out of the text the way that side would. Where python3 and node are on the
+     * PATH they cut it themselves too.
+     */
+    @Test
+    void entitySpansCarryUtf16AndCodePointOffsetsAfterCharactersOutsideTheBmp() throws Exception {
+        start(Map.of());
+        String text = "😀😀 Maria from Google loved the pasta at our 𝔥𝔬𝔱𝔢𝔩 🇧🇷 in Paris. Fantastic service!";
+        input("logs").pipeInput(new TestRecord<>(utf8("cp1"), utf8(text), T0));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        List<Entity> found = driver.createOutputTopic(prefix + ".entities", new ByteArrayDeserializer(),
+                AvroSerdes.specific(EntitiesRecord.class, registry, false).deserializer()).readValue().getEntities();
+        assertThat(found).extracting(Entity::getText).contains("Maria", "Google", "Paris");
+        int[] codePoints = text.codePoints().toArray();
+        for (Entity entity : found) {
+            assertThat(text.substring(entity.getStart(), entity.getEnd())).as("UTF-16 side").isEqualTo(entity.getText());
+            assertThat(new String(codePoints, entity.getStartCodePoint(), entity.getEndCodePoint() - entity.getStartCodePoint()))
+                    .as("code-point side").isEqualTo(entity.getText());
+        }
+        Entity paris = found.stream().filter(e -> e.getText().equals("Paris")).findFirst().orElseThrow();
+        // 2 emoji + 5 mathematical letters + 2 regional indicators before it: 9 supplementary characters.
+        assertThat(paris.getStart() - paris.getStartCodePoint()).isEqualTo(9);
+        Entity maria = found.stream().filter(e -> e.getText().equals("Maria")).findFirst().orElseThrow();
+        assertThat(maria.getStart()).isEqualTo(5);
+        assertThat(maria.getStartCodePoint()).isEqualTo(3);
+        crossCheck("python3", text, found, """
+                import json, sys
+                d = json.load(open(sys.argv[1], encoding="utf-8"))
+                bad = [e for e in d["entities"] if d["text"][e["startCodePoint"]:e["endCodePoint"]] != e["text"]]
+                print("ok" if not bad else bad)
+                """);
+        crossCheck("node", text, found, """
+                const d = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+                const bad = d.entities.filter(e => d.text.substring(e.start, e.end) !== e.text);
+                console.log(bad.length === 0 ? "ok" : JSON.stringify(bad));
+                """);
+    }
+
+    /** Hands text and spans to another language's runtime, if installed, which cuts the spans itself. */
+    private void crossCheck(String runtime, String text, List<Entity> entities, String script) throws Exception {
+        Path program;
+        try {
+            Process probe = new ProcessBuilder(runtime, "--version").redirectErrorStream(true).start();
+            probe.getInputStream().readAllBytes();
+            if (probe.waitFor() != 0) {
+                return;
+            }
+        } catch (java.io.IOException notInstalled) {
+            return;
+        }
+        StringBuilder json = new StringBuilder("{\"text\":").append(jsonString(text)).append(",\"entities\":[");
+        for (int i = 0; i < entities.size(); i++) {
+            Entity e = entities.get(i);
+            json.append(i == 0 ? "" : ",").append("{\"text\":").append(jsonString(e.getText()))
+                    .append(",\"start\":").append(e.getStart()).append(",\"end\":").append(e.getEnd())
+                    .append(",\"startCodePoint\":").append(e.getStartCodePoint())
+                    .append(",\"endCodePoint\":").append(e.getEndCodePoint()).append('}');
+        }
+        json.append("]}");
+        Path data = Files.writeString(stateDir.resolve(runtime + "-spans.json"), json, StandardCharsets.UTF_8);
+        program = Files.writeString(stateDir.resolve(runtime + "-check" + (runtime.equals("node") ? ".js" : ".py")), script);
+        Process check = new ProcessBuilder(runtime, program.toString(), data.toString()).redirectErrorStream(true).start();
+        String answer = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(check.waitFor()).as(runtime + ": " + answer).isZero();
+        assertThat(answer).as(runtime + " cuts every span out of the text").isEqualTo("ok");
+    }
+
+    private static String jsonString(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        s.chars().forEach(c -> {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append((char) c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.append((char) c); // surrogate pairs pass through as the UTF-8 of their code point
+            }
+        });
+        return out.append('"').toString();
+    }
+
     @Test
     void aTextSeenBeforeIsServedFromTheCacheWithItsOwnOffsets() {
         start(Map.of());
