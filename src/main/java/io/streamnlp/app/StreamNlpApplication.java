@@ -19,6 +19,7 @@ import io.streamnlp.enrich.Enricher;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.heads.Heads;
+import io.streamnlp.model.HeadPlan;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.ops.AccountingLog;
@@ -94,12 +95,18 @@ public final class StreamNlpApplication implements AutoCloseable {
                 encoder.spec().name(), encoder.spec().version(), (System.nanoTime() - started) / 1_000_000,
                 config.intraOpThreads());
         this.sessions = new EncoderSessions(encoder);
-        Heads heads = Heads.load(encoder.spec().name());
-        LOG.info("Loaded task heads {}", heads.versions());
-        this.enricher = new Enricher(sessions, heads, config.batchInvariant(), config.intraOpThreads(),
+        HeadPlan plan = config.headPlan();
+        Heads heads = null;
+        if (plan.any()) {
+            heads = Heads.load(encoder.spec().name());
+            LOG.info("Loaded task heads {}; running {}", heads.versions(), describe(plan));
+        } else {
+            LOG.info("No task head runs: outputs={} carries neither sentiment nor entities", config.outputs());
+        }
+        this.enricher = new Enricher(sessions, heads, plan, config.batchInvariant(), config.intraOpThreads(),
                 FaultInjection.fromSystemProperties());
         this.telemetry = new Telemetry(config.applicationId(), encoder.spec().name(),
-                encoder.spec().version(), heads.versions());
+                encoder.spec().version(), heads == null ? "none" : heads.versions());
         Topology topology = EnrichmentTopology.build(config, enricher, registry, inputGate, telemetry.pipeline());
         LOG.debug("Topology:\n{}", topology.describe());
         Properties streamsProperties = config.streamsProperties();
@@ -180,6 +187,13 @@ public final class StreamNlpApplication implements AutoCloseable {
         } catch (TopicsUnavailableException e) {
             throw new StartupFailedException(e.getMessage(), e);
         }
+    }
+
+    private static String describe(HeadPlan plan) {
+        if (plan.sentiment() && plan.entities()) {
+            return "both";
+        }
+        return plan.sentiment() ? "sentiment only (no output carries entities)" : "NER only (no output carries sentiment)";
     }
 
     /** The TLS handshake failed (untrusted certificate, wrong protocol): the trust store is the likely fix. */

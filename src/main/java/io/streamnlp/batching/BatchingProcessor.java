@@ -86,7 +86,7 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         if (cachePlan != null) {
             ResultCache store = new ResultCache(context.getStateStore(cachePlan.storeName()), cachePlan.settings(), metrics,
                     context.currentSystemTimeMs());
-            this.cache = new CacheFront(store, cachePlan.keys());
+            this.cache = new CacheFront(store, cachePlan.keys(), cachePlan.heads());
             long sweep = Math.min(cachePlan.settings().ttlMs(), Duration.ofMinutes(10).toMillis());
             context.schedule(Duration.ofMillis(sweep), PunctuationType.WALL_CLOCK_TIME, cache::expire);
         }

@@ -70,6 +70,9 @@ public final class Benchmark {
             Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
             progress.println("pipeline, exactly-once...");
             report.pipelineExactlyOnce(pipeline.throughput("eos", common));
+            progress.println("pipeline, exactly-once, outputs=embeddings (no head runs)...");
+            report.pipelineEmbeddingsOnly(pipeline.throughput("embeddings-only",
+                    merge(common, Map.of(StreamNlpConfig.OUTPUTS, "embeddings"))));
             progress.println("pipeline, at-least-once...");
             report.pipelineAtLeastOnce(pipeline.throughput("alos",
                     merge(common, Map.of(StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"))));

@@ -1,5 +1,6 @@
 package io.streamnlp.cache;
 
+import io.streamnlp.model.HeadPlan;
 import io.streamnlp.model.TextAnalysis;
 import io.streamnlp.schema.internal.CachedResult;
 import org.apache.kafka.common.utils.Bytes;
@@ -13,10 +14,13 @@ public final class CacheFront {
 
     private final ResultCache cache;
     private final CacheKeys keys;
+    private final HeadPlan plan;
 
-    public CacheFront(ResultCache cache, CacheKeys keys) {
+    /** @param plan the heads that run: what the entries hold and what is served */
+    public CacheFront(ResultCache cache, CacheKeys keys, HeadPlan plan) {
         this.cache = cache;
         this.keys = keys;
+        this.plan = plan;
     }
 
     public Bytes keyOf(NormalizedText normal) {
@@ -55,7 +59,7 @@ public final class CacheFront {
     }
 
     private TextAnalysis serve(CachedResult entry, String text, NormalizedText normal) {
-        TextAnalysis served = entry == null ? null : CachedResults.serve(entry, text, normal);
+        TextAnalysis served = entry == null ? null : CachedResults.serve(entry, text, normal, plan);
         if (served != null) {
             cache.countHit();
         }

@@ -7,6 +7,7 @@ import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.InputFormat;
 import io.streamnlp.ingest.InputTopic;
+import io.streamnlp.model.HeadPlan;
 import io.streamnlp.topics.TopicLayout;
 import io.streamnlp.registry.RegistrySettings;
 import java.nio.file.Path;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.EnumSet;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -49,6 +52,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String INPUT_TOPICS = "input.topics";
     public static final String INPUT_FORMAT = "input.format";
     public static final String OUTPUT_TOPIC_PREFIX = "output.topic.prefix";
+    public static final String OUTPUTS = "outputs";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_MAX_LENGTH = "model.max.length";
     public static final String MAX_TEXT_BYTES = "max.text.bytes";
@@ -219,7 +223,11 @@ public final class StreamNlpConfig extends AbstractConfig {
                             + "backoff, before it gives up; keep it well under the Kafka Streams transaction timeout.")
             .group(GROUP_OUTPUT)
             .define(OUTPUT_TOPIC_PREFIX, Type.STRING, "streamnlp", null, Importance.HIGH, Width.MEDIUM, "Output topic prefix",
-                    "Output topics are <prefix>.embeddings, <prefix>.sentiment, <prefix>.entities and <prefix>.dlq.")
+                    "Output topics are <prefix>.<output> for each of outputs, and <prefix>.dlq.")
+            .define(OUTPUTS, Type.LIST, OutputKind.names(), outputsValidator(), Importance.HIGH, Width.LONG, "Outputs",
+                    "Which outputs to write, each to <prefix>.<name>: any of " + OutputKind.names().replace(",", ", ")
+                            + ". A task head runs only if a selected output carries its result: with outputs=embeddings "
+                            + "neither the sentiment nor the NER head runs.")
             .define(TOPICS_CREATE, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT, "Create topics",
                     "Create missing output topics (embeddings, sentiment, entities, dead letters) at start. With false, "
                             + "or when the cluster refuses (ACLs, policy), a missing output topic stops the start with an error "
@@ -427,8 +435,23 @@ public final class StreamNlpConfig extends AbstractConfig {
         return getString(OUTPUT_TOPIC_PREFIX);
     }
 
+    /** The topics written: the selected {@link #outputs()} under the prefix, and the dead letters. */
     public OutputTopics outputTopics() {
-        return OutputTopics.withPrefix(outputTopicPrefix());
+        return new OutputTopics(outputTopicPrefix(), outputs());
+    }
+
+    /** The outputs selected ({@code outputs}). */
+    public Set<OutputKind> outputs() {
+        Set<OutputKind> selected = EnumSet.noneOf(OutputKind.class);
+        getList(OUTPUTS).forEach(name -> selected.add(OutputKind.of(name)));
+        return selected;
+    }
+
+    /** The task heads the selected outputs need: a head no output carries is not run. */
+    public HeadPlan headPlan() {
+        Set<OutputKind> selected = outputs();
+        return new HeadPlan(selected.stream().anyMatch(OutputKind::needsSentiment),
+                selected.stream().anyMatch(OutputKind::needsEntities));
     }
 
     // --- Operations ---
@@ -537,6 +560,29 @@ public final class StreamNlpConfig extends AbstractConfig {
         return Arrays.stream(InputFormat.values())
                 .map(format -> format.name().toLowerCase(Locale.ROOT))
                 .toArray(String[]::new);
+    }
+
+    /** A non-empty list of known output names, none twice. */
+    private static ConfigDef.Validator outputsValidator() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            @SuppressWarnings("unchecked")
+            List<String> names = (List<String>) value;
+            if (names == null || names.isEmpty()) {
+                throw new ConfigException(name, value, "select at least one of " + OutputKind.names());
+            }
+            Set<OutputKind> seen = EnumSet.noneOf(OutputKind.class);
+            for (String output : names) {
+                OutputKind kind;
+                try {
+                    kind = OutputKind.of(output);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, value, e.getMessage());
+                }
+                if (!seen.add(kind)) {
+                    throw new ConfigException(name, value, "'" + output.trim() + "' is listed twice");
+                }
+            }
+        }, () -> "a non-empty list of " + OutputKind.names());
     }
 
     /** As {@link RegistrySettings#fromConfig(Map)} accepts it: unset, blank or USER_INFO in any case. */

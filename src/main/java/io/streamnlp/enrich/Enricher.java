@@ -10,18 +10,25 @@ import io.streamnlp.inference.TokenizedText;
 import io.streamnlp.model.EntitySpan;
 import io.streamnlp.model.SentimentScores;
 import io.streamnlp.model.TextAnalysis;
+import io.streamnlp.model.HeadPlan;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Tokenized texts in, results out: one encoder call for a batch, then both heads over each text's one
- * encoder output. No Kafka here: the micro-batch stage decides what to enrich and when, this class only
+ * Tokenized texts in, results out: one encoder call for a batch, then the heads the outputs need
+ * ({@link HeadPlan}) over each text's one encoder output. No Kafka here: the micro-batch stage decides what to enrich and when, this class only
  * how. Thread-safe: each calling thread uses its own encoder session; the heads' pool is shared.
  */
 public final class Enricher implements AutoCloseable {
 
     private final EncoderSessions sessions;
+    /** Null when no head runs ({@link HeadPlan#NONE}). */
     private final Heads heads;
+    private final HeadPlan plan;
+    private final LongAdder sentimentCalls = new LongAdder();
+    private final LongAdder nerCalls = new LongAdder();
     private final boolean batchInvariant;
     private final Parallel headsPool;
     private final FaultInjection faults;
@@ -47,18 +54,27 @@ public final class Enricher implements AutoCloseable {
      *     like the encoder's intra-op threads, so the heads never oversubscribe the cores either
      */
     public Enricher(EncoderSessions sessions, Heads heads, boolean batchInvariant, int headThreads) {
-        this(sessions, heads, batchInvariant, headThreads, FaultInjection.NONE);
+        this(sessions, heads, HeadPlan.ALL, batchInvariant, headThreads, FaultInjection.NONE);
     }
 
-    /** @param faults a test seam (see {@link FaultInjection}); {@link FaultInjection#NONE} in production */
-    public Enricher(EncoderSessions sessions, Heads heads, boolean batchInvariant, int headThreads,
+    /**
+     * @param heads the task heads; may be null when {@code plan} runs none
+     * @param plan which heads run: a head whose result no selected output carries costs nothing
+     * @param faults a test seam (see {@link FaultInjection}); {@link FaultInjection#NONE} in production
+     */
+    public Enricher(EncoderSessions sessions, Heads heads, HeadPlan plan, boolean batchInvariant, int headThreads,
             FaultInjection faults) {
-        if (!heads.model().equals(sessions.encoder().spec().name())) {
+        if (heads == null && plan.any()) {
+            throw new IllegalArgumentException("The outputs need task heads (" + plan + ") but encoder "
+                    + sessions.encoder().spec().name() + " has none");
+        }
+        if (heads != null && !heads.model().equals(sessions.encoder().spec().name())) {
             throw new IllegalArgumentException("heads of " + heads.model() + " cannot read the output of "
                     + sessions.encoder().spec().name());
         }
         this.sessions = sessions;
-        this.heads = heads;
+        this.heads = plan.any() ? heads : null;
+        this.plan = plan;
         this.batchInvariant = batchInvariant;
         this.headsPool = new Parallel(headThreads, "streamnlp-heads");
         this.faults = faults;
@@ -86,8 +102,24 @@ public final class Enricher implements AutoCloseable {
         return sessions.encoder().tokenizer();
     }
 
+    /** The task heads in use; null when none runs. */
     public Heads heads() {
         return heads;
+    }
+
+    /** Which heads run. */
+    public HeadPlan plan() {
+        return plan;
+    }
+
+    /** Texts (windows of a long text each count) the sentiment head has scored so far, self-tests included. */
+    public long sentimentCalls() {
+        return sentimentCalls.sum();
+    }
+
+    /** Texts (windows of a long text each count) the NER head has tagged so far, self-tests included. */
+    public long nerCalls() {
+        return nerCalls.sum();
     }
 
     public EncoderSessions sessions() {
@@ -117,12 +149,23 @@ public final class Enricher implements AutoCloseable {
         // slot, so results do not depend on how the texts are split over threads.
         int n = texts.size();
         HeadOutput[] outputs = new HeadOutput[n];
-        headsPool.forRange(n, (from, to) -> {
-            for (int j = from; j < to; j++) {
-                outputs[j] = new HeadOutput(heads.sentiment().predict(encoded[j].sentenceVector()),
-                        heads.ner().predict(texts.get(j), tokens.get(j), encoded[j]));
+        if (plan.any()) {
+            headsPool.forRange(n, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    outputs[j] = new HeadOutput(
+                            plan.sentiment() ? heads.sentiment().predict(encoded[j].sentenceVector()) : null,
+                            plan.entities() ? heads.ner().predict(texts.get(j), tokens.get(j), encoded[j]) : null);
+                }
+            });
+            if (plan.sentiment()) {
+                sentimentCalls.add(n);
             }
-        });
+            if (plan.entities()) {
+                nerCalls.add(n);
+            }
+        } else {
+            Arrays.fill(outputs, new HeadOutput(null, null));
+        }
         List<TextAnalysis> results = new ArrayList<>(n);
         for (int j = 0; j < n; j++) {
             TokenizedText t = tokens.get(j);

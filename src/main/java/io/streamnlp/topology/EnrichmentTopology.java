@@ -6,13 +6,10 @@ import static io.streamnlp.topology.TopologyNames.BY_TEXT_SOURCE;
 import static io.streamnlp.topology.TopologyNames.RESULT_CACHE_STORE;
 import static io.streamnlp.topology.TopologyNames.ROUTE_BY_TEXT;
 import static io.streamnlp.topology.TopologyNames.DEAD_LETTER_SINK;
-import static io.streamnlp.topology.TopologyNames.EMBEDDINGS_SINK;
-import static io.streamnlp.topology.TopologyNames.ENTITIES_SINK;
 import static io.streamnlp.topology.TopologyNames.FAN_OUT;
 import static io.streamnlp.topology.TopologyNames.GATE_PREFIX;
 import static io.streamnlp.topology.TopologyNames.INGEST_PREFIX;
 import static io.streamnlp.topology.TopologyNames.PENDING_STORE;
-import static io.streamnlp.topology.TopologyNames.SENTIMENT_SINK;
 import static io.streamnlp.topology.TopologyNames.SOURCE_PREFIX;
 
 import io.streamnlp.batching.BatchSettings;
@@ -21,6 +18,7 @@ import io.streamnlp.enrich.Enricher;
 import io.streamnlp.bytext.ByTextRouter;
 import io.streamnlp.cache.CacheKeys;
 import io.streamnlp.cache.CachePlan;
+import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.OutputTopics;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.ingest.AvroTextEventParser;
@@ -34,6 +32,7 @@ import io.streamnlp.ingest.TextEventParser;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.InternalAvroSerde;
 import io.streamnlp.registry.SchemaRegistryClient;
+import io.streamnlp.model.HeadPlan;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
@@ -67,6 +66,7 @@ import org.apache.kafka.streams.state.Stores;
  *  by-text-source ─► micro-batch ─────────────────────────► fan-out ─┬─► embeddings sink
  *                    (result cache, encoder, heads;          (records) ├─► sentiment sink
  *                     pending-batch + result-cache stores)             └─► entities sink
+ *                                                           (one sink per selected output)
  * </pre>
  *
  * With {@code cache.enabled=false} there is no by-text hop: ingest feeds the micro-batch directly.
@@ -135,20 +135,18 @@ public final class EnrichmentTopology {
                     Serdes.Bytes(), new InternalAvroSerde<>(CachedResult.class)), BATCH);
         }
 
-        // The fan-out serializes all three records before it forwards any (so the sinks only copy bytes):
-        // a registry failure then fails the event before any of its outputs left, never between them.
+        // The fan-out serializes every selected record before it forwards any (so the sinks only copy
+        // bytes): a registry failure then fails the event before any of its outputs left, never between them.
         FanOutProcessor.Serializers serializers = new FanOutProcessor.Serializers(outputs,
-                AvroSerdes.specific(EmbeddingRecord.class, registry, false).serializer(),
-                AvroSerdes.specific(SentimentRecord.class, registry, false).serializer(),
-                AvroSerdes.specific(EntitiesRecord.class, registry, false).serializer());
+                outputs.has(OutputKind.EMBEDDINGS) ? AvroSerdes.specific(EmbeddingRecord.class, registry, false).serializer() : null,
+                outputs.has(OutputKind.SENTIMENT) ? AvroSerdes.specific(SentimentRecord.class, registry, false).serializer() : null,
+                outputs.has(OutputKind.ENTITIES) ? AvroSerdes.specific(EntitiesRecord.class, registry, false).serializer() : null);
         topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), serializers),
                 BATCH);
-        topology.addSink(EMBEDDINGS_SINK, outputs.embeddings(), new ByteArraySerializer(), new ByteArraySerializer(),
-                FAN_OUT);
-        topology.addSink(SENTIMENT_SINK, outputs.sentiment(), new ByteArraySerializer(), new ByteArraySerializer(),
-                FAN_OUT);
-        topology.addSink(ENTITIES_SINK, outputs.entities(), new ByteArraySerializer(), new ByteArraySerializer(),
-                FAN_OUT);
+        for (OutputKind kind : outputs.selected()) {
+            topology.addSink(FanOutProcessor.sinkOf(kind), outputs.topic(kind), new ByteArraySerializer(),
+                    new ByteArraySerializer(), FAN_OUT);
+        }
         List<String> deadLetterParents = new ArrayList<>(ingestNodes);
         deadLetterParents.add(BATCH);
         topology.addSink(DEAD_LETTER_SINK, outputs.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
@@ -156,12 +154,23 @@ public final class EnrichmentTopology {
         return topology;
     }
 
-    private static CachePlan cachePlan(StreamNlpConfig config, Enricher enricher) {
+    /**
+     * The cache's identity covers what is computed: the encoder, the version of each head that runs
+     * ("-" for one that does not) and the max length. With both heads it is what it always was, so
+     * existing caches stay warm.
+     */
+    static CachePlan cachePlan(StreamNlpConfig config, Enricher enricher) {
         var spec = enricher.encoderSpec();
-        String identity = String.join("|", spec.name(), spec.version(), enricher.heads().sentiment().version(),
-                enricher.heads().ner().version(), Integer.toString(enricher.tokenizer().maxLength()));
-        return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), new CacheKeys(identity));
+        HeadPlan heads = enricher.plan();
+        String identity = String.join("|", spec.name(), spec.version(),
+                heads.sentiment() ? enricher.heads().sentiment().version() : NOT_RUN,
+                heads.entities() ? enricher.heads().ner().version() : NOT_RUN,
+                Integer.toString(enricher.tokenizer().maxLength()));
+        return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), new CacheKeys(identity), heads);
     }
+
+    /** A head that does not run, in the cache identity. */
+    private static final String NOT_RUN = "-";
 
     private static Map<InputFormat, List<String>> topicsByFormat(List<InputTopic> topics) {
         Map<InputFormat, List<String>> byFormat = new TreeMap<>();

@@ -5,6 +5,7 @@ import io.streamnlp.heads.Heads;
 import io.streamnlp.model.EntitySpan;
 import io.streamnlp.model.SentimentScores;
 import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.OutputTopics;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.schema.EmbeddingRecord;
@@ -16,7 +17,9 @@ import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.internal.PendingText;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -24,13 +27,25 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The fan-out: one {@link Enrichment} (one encoder pass, or a cached one) becomes one record per
- * output topic, each with the input's key and timestamp, and the model and head versions.
+ * selected output topic, each with the input's key and timestamp, and the model and head versions.
  */
 final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byte[]> {
 
-    /** The value serializers of the three outputs (Confluent wire format through the registry). */
+    /**
+     * The value serializers of the outputs (Confluent wire format through the registry); null for an
+     * output that is not selected.
+     */
     record Serializers(OutputTopics topics, Serializer<EmbeddingRecord> embeddings, Serializer<SentimentRecord> sentiment,
             Serializer<EntitiesRecord> entities) {}
+
+    /** The sink node of an output. */
+    static String sinkOf(OutputKind kind) {
+        return switch (kind) {
+            case EMBEDDINGS -> TopologyNames.EMBEDDINGS_SINK;
+            case SENTIMENT -> TopologyNames.SENTIMENT_SINK;
+            case ENTITIES -> TopologyNames.ENTITIES_SINK;
+        };
+    }
 
     private final EncoderSpec model;
     private final Heads heads;
@@ -54,13 +69,17 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     public void process(Record<byte[], Enrichment> record) {
         Enrichment enrichment = record.value();
         PendingText event = enrichment.event();
-        // All or nothing: every record is built and serialized before the first one is forwarded.
-        byte[] embedding = serializers.embeddings().serialize(serializers.topics().embeddings(), embedding(enrichment));
-        byte[] sentiment = serializers.sentiment().serialize(serializers.topics().sentiment(), sentiment(enrichment));
-        byte[] entities = serializers.entities().serialize(serializers.topics().entities(), entities(enrichment));
-        context.forward(record.withValue(embedding), TopologyNames.EMBEDDINGS_SINK);
-        context.forward(record.withValue(sentiment), TopologyNames.SENTIMENT_SINK);
-        context.forward(record.withValue(entities), TopologyNames.ENTITIES_SINK);
+        // All or nothing: every selected record is built and serialized before the first one is forwarded.
+        OutputTopics topics = serializers.topics();
+        Map<OutputKind, byte[]> values = new EnumMap<>(OutputKind.class);
+        for (OutputKind kind : topics.selected()) {
+            values.put(kind, switch (kind) {
+                case EMBEDDINGS -> serializers.embeddings().serialize(topics.embeddings(), embedding(enrichment));
+                case SENTIMENT -> serializers.sentiment().serialize(topics.sentiment(), sentiment(enrichment));
+                case ENTITIES -> serializers.entities().serialize(topics.entities(), entities(enrichment));
+            });
+        }
+        values.forEach((kind, value) -> context.forward(record.withValue(value), sinkOf(kind)));
         metrics.increment("records-out", "Input records fully enriched (all outputs forwarded), per input topic and partition",
                 "topic", event.getSourceTopic(), "partition", Integer.toString(event.getSourcePartition()));
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamnlp.batching.BatchSettings;
 import io.streamnlp.cache.CacheSettings;
 import io.streamnlp.ingest.InputFormat;
+import io.streamnlp.model.HeadPlan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -82,5 +83,32 @@ class StreamNlpConfigTest {
         assertThat(config.accountingLogInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/streamnlp"));
         assertThat(config.streamsProperties().getProperty("state.dir")).isEqualTo("/var/lib/streamnlp");
+    }
+
+    @Test
+    void outputsSelectTheTopicsAndTheHeadsThatRun() {
+        StreamNlpConfig all = new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "p"));
+        assertThat(all.outputs()).containsExactly(OutputKind.values());
+        assertThat(all.headPlan()).isEqualTo(HeadPlan.ALL);
+        assertThat(all.outputTopics().all()).containsExactly("p.embeddings", "p.sentiment", "p.entities", "p.dlq");
+
+        StreamNlpConfig vectors = new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "p",
+                StreamNlpConfig.OUTPUTS, "embeddings"));
+        assertThat(vectors.headPlan()).isEqualTo(HeadPlan.NONE);
+        assertThat(vectors.outputTopics().all()).containsExactly("p.embeddings", "p.dlq");
+        assertThat(new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, " Entities ,sentiment")).headPlan())
+                .isEqualTo(HeadPlan.ALL);
+        assertThat(new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "entities")).headPlan())
+                .isEqualTo(new HeadPlan(false, true));
+    }
+
+    @Test
+    void outputsMustNameKnownOutputsOnce() {
+        assertThatThrownBy(() -> new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "embeddings,vectors")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("Unknown output 'vectors'");
+        assertThatThrownBy(() -> new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("at least one");
+        assertThatThrownBy(() -> new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "sentiment,sentiment")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("twice");
     }
 }

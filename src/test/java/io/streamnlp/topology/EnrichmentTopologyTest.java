@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamnlp.enrich.Enricher;
+import io.streamnlp.enrich.FaultInjection;
+import io.streamnlp.cache.NormalizedText;
+import io.streamnlp.model.HeadPlan;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
@@ -69,7 +72,7 @@ class EnrichmentTopologyTest {
         StreamNlpConfig config = ConfigLoader.load(null, Map.of(), settings);
         registry = new SchemaRegistryClient(config.registry());
         sessions = TestEncoder.sessions();
-        enricher = new Enricher(sessions, TestEncoder.heads(), false, 1);
+        enricher = new Enricher(sessions, TestEncoder.heads(), config.headPlan(), false, 1, FaultInjection.NONE);
         driver = new TopologyTestDriver(EnrichmentTopology.build(config, enricher, registry), config.streamsProperties());
         return config;
     }
@@ -291,6 +294,79 @@ class EnrichmentTopologyTest {
         assertThat(served.getEntities()).extracting(Entity::getText).contains("Maria", "Google", "Paris");
         for (Entity entity : served.getEntities()) {
             assertThat(respaced.substring(entity.getStart(), entity.getEnd())).isEqualTo(entity.getText());
+        }
+    }
+
+    private void pipeThreeReviews() {
+        input("logs").pipeInput(new TestRecord<>(utf8("o1"), utf8("Maria from Google loved the pasta in Paris."), T0));
+        input("logs").pipeInput(new TestRecord<>(utf8("o2"), utf8("The blender broke after two days."), T0.plusSeconds(1)));
+        input("logs").pipeInput(new TestRecord<>(utf8("o3"), utf8("Fine."), T0.plusSeconds(2)));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+    }
+
+    private boolean wrote(String output) {
+        return !driver.createOutputTopic(prefix + "." + output, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .isEmpty();
+    }
+
+    @Test
+    void withOutputsEmbeddingsNeitherHeadRuns() {
+        start(Map.of(StreamNlpConfig.OUTPUTS, "embeddings"));
+        pipeThreeReviews();
+        assertThat(embeddings().readValuesToList()).extracting(EmbeddingRecord::getId).containsExactly("o1", "o2", "o3");
+        assertThat(enricher.sentimentCalls()).as("sentiment head calls").isZero();
+        assertThat(enricher.nerCalls()).as("NER head calls").isZero();
+        assertThat(wrote("sentiment")).isFalse();
+        assertThat(wrote("entities")).isFalse();
+        assertThat(sessions.textsEncoded()).isEqualTo(3);
+    }
+
+    @Test
+    void eachHeadRunsOnlyForTheOutputsThatCarryItsResult() {
+        start(Map.of(StreamNlpConfig.OUTPUTS, "sentiment"));
+        pipeThreeReviews();
+        assertThat(enricher.sentimentCalls()).isEqualTo(3);
+        assertThat(enricher.nerCalls()).isZero();
+        assertThat(wrote("sentiment")).isTrue();
+        assertThat(wrote("embeddings")).isFalse();
+        assertThat(wrote("entities")).isFalse();
+    }
+
+    @Test
+    void theEntitiesOutputRunsTheNerHeadAlone() {
+        start(Map.of(StreamNlpConfig.OUTPUTS, "embeddings,entities"));
+        pipeThreeReviews();
+        assertThat(enricher.sentimentCalls()).isZero();
+        assertThat(enricher.nerCalls()).isEqualTo(3);
+        assertThat(wrote("entities")).isTrue();
+        assertThat(wrote("sentiment")).isFalse();
+    }
+
+    @Test
+    void everyOutputByDefaultRunsBothHeadsOncePerText() {
+        start(Map.of());
+        pipeThreeReviews();
+        assertThat(enricher.sentimentCalls()).isEqualTo(3);
+        assertThat(enricher.nerCalls()).isEqualTo(3);
+        assertThat(wrote("embeddings")).isTrue();
+        assertThat(wrote("sentiment")).isTrue();
+        assertThat(wrote("entities")).isTrue();
+    }
+
+    @Test
+    void theCacheKeyCoversWhichHeadsRan() {
+        StreamNlpConfig config = start(Map.of());
+        var everything = EnrichmentTopology.cachePlan(config, enricher);
+        try (Enricher vectorsOnly = new Enricher(sessions, null, HeadPlan.NONE, false, 1, FaultInjection.NONE);
+                Enricher sentimentOnly = new Enricher(sessions, TestEncoder.heads(), new HeadPlan(true, false), false, 1,
+                        FaultInjection.NONE)) {
+            var vectors = EnrichmentTopology.cachePlan(config, vectorsOnly);
+            var moods = EnrichmentTopology.cachePlan(config, sentimentOnly);
+            var text = NormalizedText.of("Great product!");
+            assertThat(List.of(everything.keys().keyOf(text), vectors.keys().keyOf(text), moods.keys().keyOf(text)))
+                    .doesNotHaveDuplicates();
+            assertThat(vectors.heads()).isEqualTo(HeadPlan.NONE);
+            assertThat(everything.heads()).isEqualTo(HeadPlan.ALL);
         }
     }
 
