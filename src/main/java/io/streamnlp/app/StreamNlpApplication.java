@@ -18,7 +18,11 @@ import org.apache.kafka.clients.admin.Admin;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.guard.ModelChangeRefusedException;
+import io.streamnlp.guard.ModelGuard;
+import io.streamnlp.guard.ModelIdentity;
 import io.streamnlp.heads.Heads;
+import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.model.HeadPlan;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.ModelCatalogue;
@@ -91,9 +95,16 @@ public final class StreamNlpApplication implements AutoCloseable {
                 config.maxLength(),
                 config.intraOpThreads(),
                 config.bucketing());
-        LOG.info("Loaded encoder {} ({}) in {} ms, {} ONNX Runtime thread(s) per call",
-                encoder.spec().name(), encoder.spec().version(), (System.nanoTime() - started) / 1_000_000,
-                config.intraOpThreads());
+        LOG.info("Loaded encoder {} ({}, fingerprint {}) in {} ms, {} ONNX Runtime thread(s) per call",
+                encoder.spec().name(), encoder.spec().version(), encoder.fingerprint(),
+                (System.nanoTime() - started) / 1_000_000, config.intraOpThreads());
+        try {
+            guardTheVectorSpace();
+        } catch (RuntimeException e) {
+            encoder.close();
+            registry.close();
+            throw e;
+        }
         this.sessions = new EncoderSessions(encoder);
         HeadPlan plan = config.headPlan();
         Heads heads = null;
@@ -194,6 +205,29 @@ public final class StreamNlpApplication implements AutoCloseable {
             return "both";
         }
         return plan.sentiment() ? "sentiment only (no output carries entities)" : "NER only (no output carries sentiment)";
+    }
+
+    /**
+     * One output set, one vector space: the encoder recorded for the output prefix must be this one
+     * (unless {@code model.change=allow}); a new prefix records it.
+     */
+    private void guardTheVectorSpace() {
+        if (!config.outputTopics().writesVectors()) {
+            return;
+        }
+        EncoderSpec spec = encoder.spec();
+        ModelIdentity identity = new ModelIdentity(spec.name(), spec.version(), encoder.fingerprint(), spec.dimension(),
+                spec.pooling().name(), spec.textPrefix());
+        try {
+            new ModelGuard(config, registry).check(identity);
+        } catch (ModelChangeRefusedException | TopicsUnavailableException e) {
+            throw new StartupFailedException(e.getMessage() + (e instanceof ModelChangeRefusedException ? ""
+                    : " (the model-change guard needs " + config.outputTopics().models() + ")"), e);
+        } catch (SchemaRegistryException e) {
+            String fatal = ThreadSupervisor.fatalReason(e);
+            throw new StartupFailedException(fatal != null ? fatal : "Cannot read or record the encoder of output prefix "
+                    + config.outputTopicPrefix() + " in " + config.outputTopics().models() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The TLS handshake failed (untrusted certificate, wrong protocol): the trust store is the likely fix. */

@@ -51,6 +51,19 @@ public record OutputTopics(String prefix, Set<OutputKind> selected) {
         return prefix + ".dlq";
     }
 
+    /**
+     * The compacted topic that records which encoder's vectors this prefix holds (see the model-change
+     * guard); created by the guard itself, compacted, so it is not among {@link #all()}.
+     */
+    public String models() {
+        return prefix + ".models";
+    }
+
+    /** Whether a selected output carries vectors (the model-change guard applies). */
+    public boolean writesVectors() {
+        return has(OutputKind.EMBEDDINGS);
+    }
+
     /** The topics written: the selected outputs, in {@link OutputKind} order, then the dead letters. */
     public List<String> all() {
         List<String> all = new ArrayList<>();

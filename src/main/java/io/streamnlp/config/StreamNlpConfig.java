@@ -55,6 +55,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String OUTPUTS = "outputs";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_MAX_LENGTH = "model.max.length";
+    public static final String MODEL_CHANGE = "model.change";
     public static final String MAX_TEXT_BYTES = "max.text.bytes";
     public static final String BATCH_MAX_RECORDS = "batch.max.records";
     public static final String BATCH_MAX_TOKENS = "batch.max.tokens";
@@ -141,6 +142,11 @@ public final class StreamNlpConfig extends AbstractConfig {
             .define(MODEL_MAX_LENGTH, Type.INT, 256, Range.between(8, TextTokenizer.HARD_MAX_LENGTH), Importance.MEDIUM,
                     Width.SHORT, "Max length",
                     "Tokens per text, special tokens included; longer texts are truncated and flagged 'truncated' on the records.")
+            .define(MODEL_CHANGE, Type.STRING, "refuse", ValidString.in("refuse", "allow"), Importance.MEDIUM, Width.SHORT,
+                    "Model change",
+                    "refuse (default): a start whose encoder (fingerprint of its files, pooling and prefix) differs from the one "
+                            + "recorded in <prefix>.models for this output prefix stops with an error, so one output set never "
+                            + "mixes two vector spaces; allow: start anyway and record the new encoder. See the README, 'Changing the model'.")
             .define(INFERENCE_INTRA_OP_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, Width.SHORT,
                     "Intra-op threads",
                     "ONNX Runtime threads per encoder call. 0 = cores / num.stream.threads (at least 1), so threads x intra-op <= cores.")
@@ -341,6 +347,11 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** Tokens per text, special tokens included. */
     public int maxLength() {
         return getInt(MODEL_MAX_LENGTH);
+    }
+
+    /** Whether starting with another encoder than the one recorded for the output prefix is allowed. */
+    public boolean modelChangeAllowed() {
+        return getString(MODEL_CHANGE).equals("allow");
     }
 
     /** ONNX Runtime threads per call; 0 means share the cores evenly among stream threads. */

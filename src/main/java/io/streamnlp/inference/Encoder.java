@@ -5,8 +5,9 @@ import ai.djl.Model;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
 import java.util.Map;
 
 /**
@@ -21,11 +22,24 @@ public final class Encoder implements AutoCloseable {
     private final TextTokenizer tokenizer;
     private final boolean bucketing;
 
-    private Encoder(EncoderSpec spec, Model model, TextTokenizer tokenizer, boolean bucketing) {
+    private final String fingerprint;
+
+    private Encoder(EncoderSpec spec, Model model, TextTokenizer tokenizer, boolean bucketing, String fingerprint) {
         this.spec = spec;
         this.model = model;
         this.tokenizer = tokenizer;
         this.bucketing = bucketing;
+        this.fingerprint = fingerprint;
+    }
+
+    /**
+     * What decides the vector space, as 32 hex digits: SHA-256 over the ONNX graph's bytes, the
+     * tokenizer.json's bytes, the pooling and the text prefix. Two encoders with the same fingerprint
+     * give the same vectors; the max length and the long-text policy only decide how much of a text
+     * is seen, not the space.
+     */
+    public String fingerprint() {
+        return fingerprint;
     }
 
     /**
@@ -39,8 +53,11 @@ public final class Encoder implements AutoCloseable {
         OfflineDjl.configure();
         TextTokenizer tokenizer = new TextTokenizer(spec, maxLength);
         Model model = Model.newInstance(spec.name(), "OnnxRuntime");
-        try (InputStream onnx = ModelResources.open(spec.onnxResource())) {
+        byte[] graphDigest;
+        try (DigestInputStream onnx = new DigestInputStream(ModelResources.open(spec.onnxResource()), Fingerprint.sha256())) {
             model.load(onnx, Map.of("sessionOptions", sessionOptions(intraOpThreads)));
+            onnx.transferTo(OutputStream.nullOutputStream()); // the digest covers the whole file, read or not
+            graphDigest = onnx.getMessageDigest().digest();
         } catch (OrtException e) {
             tokenizer.close();
             model.close();
@@ -54,7 +71,8 @@ public final class Encoder implements AutoCloseable {
             model.close();
             throw new IllegalStateException("Cannot load model " + spec.onnxResource(), e);
         }
-        return new Encoder(spec, model, tokenizer, bucketing);
+        return new Encoder(spec, model, tokenizer, bucketing,
+                Fingerprint.of(graphDigest, tokenizer.fileDigest(), spec.pooling().name(), spec.textPrefix()));
     }
 
     /**

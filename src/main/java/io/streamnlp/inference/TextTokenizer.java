@@ -4,8 +4,9 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
 import java.util.Map;
 
 /**
@@ -22,6 +23,7 @@ public final class TextTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final String prefix;
     private final int maxLength;
+    private final byte[] fileDigest;
 
     public TextTokenizer(EncoderSpec spec, int maxLength) {
         if (maxLength < 8 || maxLength > HARD_MAX_LENGTH) {
@@ -37,8 +39,11 @@ public final class TextTokenizer implements AutoCloseable {
                 "truncation", "true",
                 "maxLength", Integer.toString(maxLength),
                 "modelMaxLength", Integer.toString(HARD_MAX_LENGTH));
-        try (InputStream json = ModelResources.open(spec.tokenizerResource())) {
+        try (DigestInputStream json = new DigestInputStream(ModelResources.open(spec.tokenizerResource()),
+                Fingerprint.sha256())) {
             this.tokenizer = HuggingFaceTokenizer.newInstance(json, options);
+            json.transferTo(OutputStream.nullOutputStream());
+            this.fileDigest = json.getMessageDigest().digest();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load tokenizer " + spec.tokenizerResource(), e);
         }
@@ -46,6 +51,11 @@ public final class TextTokenizer implements AutoCloseable {
 
     public int maxLength() {
         return maxLength;
+    }
+
+    /** SHA-256 of the tokenizer.json it was built from (part of the encoder's fingerprint). */
+    byte[] fileDigest() {
+        return fileDigest.clone();
     }
 
     /**

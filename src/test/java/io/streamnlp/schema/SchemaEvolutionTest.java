@@ -20,8 +20,11 @@ class SchemaEvolutionTest {
         List<SchemaHistory.Versions> all = SchemaHistory.all();
         assertThat(all).extracting(SchemaHistory.Versions::record)
                 .contains("EmbeddingRecord", "EntitiesRecord", "SentimentRecord", "TextEvent", "DeadLetter");
+        List<String> shipped = List.of("EmbeddingRecord", "EntitiesRecord", "SentimentRecord", "TextEvent", "DeadLetter");
         for (SchemaHistory.Versions versions : all) {
-            assertThat(versions.released()).as(versions.record()).isNotEmpty();
+            if (shipped.contains(versions.record())) {
+                assertThat(versions.released()).as("released versions of " + versions.record()).isNotEmpty();
+            }
             for (Schema released : versions.released()) {
                 var result = SchemaCompatibility.checkReaderWriterCompatibility(versions.current(), released);
                 assertThat(result.getType()).as("%s: current reads a released version: %s", versions.record(),

@@ -23,13 +23,29 @@ final class SchemaHistory {
 
     private SchemaHistory() {}
 
-    /** Every record with a history, its released versions in order, and its current schema. */
+    /** The public schemas' folder ({@code schemas/*.avsc}; {@code schemas/internal} is never registered). */
+    static final Path CURRENT = Path.of("schemas");
+
+    /**
+     * Every public record ({@code schemas/*.avsc}): its released versions in order (none for a record
+     * new in this version) and its current schema.
+     */
     static List<Versions> all() {
         List<Versions> all = new ArrayList<>();
-        try (Stream<Path> records = Files.list(ROOT)) {
-            for (Path folder : records.filter(Files::isDirectory).sorted().toList()) {
-                String record = folder.getFileName().toString();
-                all.add(new Versions(record, released(folder), current(record)));
+        try (Stream<Path> files = Files.list(CURRENT)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".avsc")).sorted().toList()) {
+                String name = file.getFileName().toString();
+                String record = name.substring(0, name.length() - ".avsc".length());
+                Path history = ROOT.resolve(record);
+                all.add(new Versions(record, Files.isDirectory(history) ? released(history) : List.of(), current(record)));
+            }
+            try (Stream<Path> folders = Files.list(ROOT)) {
+                for (Path folder : folders.filter(Files::isDirectory).toList()) {
+                    String record = folder.getFileName().toString();
+                    if (all.stream().noneMatch(v -> v.record().equals(record))) {
+                        throw new IllegalStateException("schemas/history/" + record + " has no schemas/" + record + ".avsc");
+                    }
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
