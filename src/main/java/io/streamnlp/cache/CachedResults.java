@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 
 /** Between a fresh {@link TextAnalysis} and the {@link CachedResult} kept in the store, both ways. */
 public final class CachedResults {
@@ -57,8 +58,11 @@ public final class CachedResults {
      * The entry served for {@code original}, a text with the entry's normal form ({@code text}):
      * entity offsets mapped onto this spelling, each span's text cut from it. Null if a span cannot be
      * mapped. Only what {@code plan} computes is served (the rest is null, as it was when computed).
+     *
+     * @param windowsOfTokenCount the windows a text of that many encoded tokens takes (the long-text policy)
      */
-    public static TextAnalysis serve(CachedResult entry, String original, NormalizedText text, HeadPlan plan) {
+    public static TextAnalysis serve(CachedResult entry, String original, NormalizedText text, HeadPlan plan,
+            IntUnaryOperator windowsOfTokenCount) {
         List<EntitySpan> entities = null;
         if (plan.entities()) {
             entities = new ArrayList<>(entry.getEntities().size());
@@ -76,6 +80,8 @@ public final class CachedResults {
         bytes.asFloatBuffer().get(vector);
         SentimentScores sentiment = plan.sentiment() ? new SentimentScores(Polarity.valueOf(entry.getLabel()),
                 entry.getNegative(), entry.getNeutral(), entry.getPositive()) : null;
-        return new TextAnalysis(vector, entry.getTokenCount(), entry.getTruncated(), sentiment, entities);
+        // The entry keeps the token count, not the windows: they follow from it (the key covers the policy).
+        return new TextAnalysis(vector, entry.getTokenCount(), entry.getTruncated(),
+                windowsOfTokenCount.applyAsInt(entry.getTokenCount()), sentiment, entities);
     }
 }

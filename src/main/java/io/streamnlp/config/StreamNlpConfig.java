@@ -3,6 +3,7 @@ package io.streamnlp.config;
 import io.streamnlp.batching.BatchSettings;
 import io.streamnlp.cache.CacheSettings;
 import io.streamnlp.deadletter.DeadLetteringProcessingExceptionHandler;
+import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.InputFormat;
@@ -56,6 +57,9 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_MAX_LENGTH = "model.max.length";
     public static final String MODEL_CHANGE = "model.change";
+    public static final String LONG_TEXT_MODE = "long.text.mode";
+    public static final String LONG_TEXT_STRIDE = "long.text.stride";
+    public static final String LONG_TEXT_MAX_WINDOWS = "long.text.max.windows";
     public static final String MAX_TEXT_BYTES = "max.text.bytes";
     public static final String BATCH_MAX_RECORDS = "batch.max.records";
     public static final String BATCH_MAX_TOKENS = "batch.max.tokens";
@@ -141,7 +145,19 @@ public final class StreamNlpConfig extends AbstractConfig {
                     "Encoder from the model catalogue: minilm-l6-q, minilm-l6, bge-small-q, e5-small-q.")
             .define(MODEL_MAX_LENGTH, Type.INT, 256, Range.between(8, TextTokenizer.HARD_MAX_LENGTH), Importance.MEDIUM,
                     Width.SHORT, "Max length",
-                    "Tokens per text, special tokens included; longer texts are truncated and flagged 'truncated' on the records.")
+                    "Tokens per encoder pass (one window), special tokens included; longer texts are encoded in windows or truncated (long.text.mode).")
+            .define(LONG_TEXT_MODE, Type.STRING, "window", ValidString.in("window", "truncate"), Importance.MEDIUM,
+                    Width.SHORT, "Long text mode",
+                    "What a text longer than model.max.length becomes: window (default): overlapping windows of at most "
+                            + "model.max.length tokens, in the same micro-batches and token budget, their entities merged with "
+                            + "offsets into the whole text, their vectors and sentiment probabilities averaged by length; "
+                            + "truncate: its head only. Records say how many windows were used and whether the text was truncated.")
+            .define(LONG_TEXT_STRIDE, Type.INT, 0, Range.atLeast(0), Importance.LOW, Width.SHORT, "Long text overlap",
+                    "Tokens of text that two neighbouring windows share; 0 = a quarter of model.max.length. Must be less than "
+                            + "model.max.length.")
+            .define(LONG_TEXT_MAX_WINDOWS, Type.INT, 32, Range.atLeast(1), Importance.LOW, Width.SHORT, "Long text max windows",
+                    "Most windows per text (and at most batch.max.tokens / model.max.length, so one text fits one batch); "
+                            + "a text that needs more is encoded in this many and flagged truncated.")
             .define(MODEL_CHANGE, Type.STRING, "refuse", ValidString.in("refuse", "allow"), Importance.MEDIUM, Width.SHORT,
                     "Model change",
                     "refuse (default): a start whose encoder (fingerprint of its files, pooling and prefix) differs from the one "
@@ -270,6 +286,10 @@ public final class StreamNlpConfig extends AbstractConfig {
     public StreamNlpConfig(Map<String, ?> settings) {
         super(DEFINITION, settings, false);
         ModelCatalogue.byName(modelName()); // fail fast with the list of valid names
+        if (getInt(LONG_TEXT_STRIDE) >= maxLength()) {
+            throw new ConfigException(LONG_TEXT_STRIDE, getInt(LONG_TEXT_STRIDE), "must be less than "
+                    + MODEL_MAX_LENGTH + " (" + maxLength() + "): windows that overlap entirely never advance");
+        }
         inputTopics();
     }
 
@@ -368,7 +388,18 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** When a micro-batch closes, and whether its texts meet the encoder one by one. */
     public BatchSettings batchSettings() {
         return new BatchSettings(getInt(BATCH_MAX_RECORDS), getInt(BATCH_MAX_TOKENS), getLong(BATCH_MAX_WAIT_MS),
-                batchInvariant());
+                batchInvariant(), longTextPolicy());
+    }
+
+    /**
+     * What a text longer than the max length becomes; its windows at most as many as fit the batch
+     * token budget, so that one text never needs more than one batch.
+     */
+    public LongTextPolicy longTextPolicy() {
+        LongTextPolicy.Mode mode = getString(LONG_TEXT_MODE).equals("truncate") ? LongTextPolicy.Mode.TRUNCATE
+                : LongTextPolicy.Mode.WINDOW;
+        int windows = Math.max(1, Math.min(getInt(LONG_TEXT_MAX_WINDOWS), getInt(BATCH_MAX_TOKENS) / maxLength()));
+        return new LongTextPolicy(mode, getInt(LONG_TEXT_STRIDE), windows);
     }
 
     /** Sort each batch by length and pad length buckets separately. */

@@ -5,14 +5,16 @@ import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.EncoderSession;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.inference.Pooling;
 import io.streamnlp.inference.TextTokenizer;
+import io.streamnlp.inference.TextWindows;
 import io.streamnlp.inference.TokenizedText;
 import io.streamnlp.model.EntitySpan;
 import io.streamnlp.model.SentimentScores;
 import io.streamnlp.model.TextAnalysis;
 import io.streamnlp.model.HeadPlan;
+import io.streamnlp.model.Polarity;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -41,11 +43,12 @@ public final class Enricher implements AutoCloseable {
      * What one {@link #enrich} call produced and cost.
      *
      * @param results one per input text, in input order
+     * @param rows encoder rows: one per text, one per window of a long text
      * @param paddedTokens token positions the encoder ran over, padding included
      * @param encoderNanos time in the encoder
      * @param headNanos time in the heads
      */
-    public record Batch(List<TextAnalysis> results, long paddedTokens, long encoderNanos, long headNanos) {}
+    public record Batch(List<TextAnalysis> results, int rows, long paddedTokens, long encoderNanos, long headNanos) {}
 
     /**
      * @param batchInvariant run each text through the encoder in its own call, so its outputs never
@@ -87,7 +90,7 @@ public final class Enricher implements AutoCloseable {
      */
     public boolean selfTest() {
         try {
-            enrich(List.of(SELF_TEST_TEXT), List.of(selfTestTokens));
+            enrich(List.of(SELF_TEST_TEXT), List.of(TextWindows.single(selfTestTokens)));
             return true;
         } catch (RuntimeException e) {
             return false;
@@ -127,57 +130,127 @@ public final class Enricher implements AutoCloseable {
     }
 
     /**
-     * Enriches {@code texts}; {@code tokens.get(i)} must be {@code tokenizer().tokenize(texts.get(i))}.
-     * Entity offsets are into {@code texts.get(i)}.
+     * Enriches {@code texts}; {@code inputs.get(i)} must be
+     * {@code tokenizer().windows(texts.get(i), policy)} (or {@link TextWindows#single} of
+     * {@code tokenizer().tokenize(texts.get(i))}). All windows of all texts go to the encoder in one
+     * call. Entity offsets are into {@code texts.get(i)}.
      */
-    public Batch enrich(List<String> texts, List<TokenizedText> tokens) {
-        if (texts.size() != tokens.size()) {
-            throw new IllegalArgumentException(texts.size() + " texts but " + tokens.size() + " tokenizations");
+    public Batch enrich(List<String> texts, List<TextWindows> inputs) {
+        if (texts.size() != inputs.size()) {
+            throw new IllegalArgumentException(texts.size() + " texts but " + inputs.size() + " tokenizations");
         }
         if (texts.isEmpty()) {
-            return new Batch(List.of(), 0, 0, 0);
+            return new Batch(List.of(), 0, 0, 0, 0);
         }
         faults.check(texts);
+        int n = texts.size();
+        int[] firstRow = new int[n];
+        List<TokenizedText> rows = new ArrayList<>(n);
+        for (int j = 0; j < n; j++) {
+            firstRow[j] = rows.size();
+            rows.addAll(inputs.get(j).windows());
+        }
         EncoderSession session = sessions.forCurrentThread();
         long paddedBefore = session.stats().paddedTokens();
         long encodeStarted = System.nanoTime();
-        EncodedText[] encoded = encode(session, tokens);
+        EncodedText[] encoded = encode(session, rows);
         long headsStarted = System.nanoTime();
         long padded = session.stats().paddedTokens() - paddedBefore;
 
-        // The heads are pure functions of one text's encoder output: each text writes only its own
+        // The heads are pure functions of one text's encoder outputs: each text writes only its own
         // slot, so results do not depend on how the texts are split over threads.
-        int n = texts.size();
-        HeadOutput[] outputs = new HeadOutput[n];
+        TextAnalysis[] results = new TextAnalysis[n];
+        Parallel.Range analyse = (from, to) -> {
+            for (int j = from; j < to; j++) {
+                results[j] = analyse(texts.get(j), inputs.get(j), encoded, firstRow[j]);
+            }
+        };
         if (plan.any()) {
-            headsPool.forRange(n, (from, to) -> {
-                for (int j = from; j < to; j++) {
-                    outputs[j] = new HeadOutput(
-                            plan.sentiment() ? heads.sentiment().predict(encoded[j].sentenceVector()) : null,
-                            plan.entities() ? heads.ner().predict(texts.get(j), tokens.get(j), encoded[j]) : null);
-                }
-            });
-            if (plan.sentiment()) {
-                sentimentCalls.add(n);
-            }
-            if (plan.entities()) {
-                nerCalls.add(n);
-            }
+            headsPool.forRange(n, analyse);
         } else {
-            Arrays.fill(outputs, new HeadOutput(null, null));
+            analyse.run(0, n); // no head: only the windows' vectors to average, no pool hand-off
         }
-        List<TextAnalysis> results = new ArrayList<>(n);
-        for (int j = 0; j < n; j++) {
-            TokenizedText t = tokens.get(j);
-            results.add(new TextAnalysis(encoded[j].sentenceVector(), t.length(), t.truncated(), outputs[j].sentiment(),
-                    outputs[j].entities()));
+        if (plan.sentiment()) {
+            sentimentCalls.add(rows.size());
+        }
+        if (plan.entities()) {
+            nerCalls.add(rows.size());
         }
         long done = System.nanoTime();
-        return new Batch(results, padded, headsStarted - encodeStarted, done - headsStarted);
+        return new Batch(List.of(results), rows.size(), padded, headsStarted - encodeStarted, done - headsStarted);
     }
 
-    /** What the heads made of one text. */
-    private record HeadOutput(SentimentScores sentiment, List<EntitySpan> entities) {}
+    /** One text's results from its windows' encoder outputs ({@code encoded[row...]}). */
+    private TextAnalysis analyse(String text, TextWindows input, EncodedText[] encoded, int row) {
+        if (input.count() == 1) {
+            EncodedText only = encoded[row];
+            return new TextAnalysis(only.sentenceVector(), input.tokenCount(), input.truncated(), 1,
+                    plan.sentiment() ? heads.sentiment().predict(only.sentenceVector()) : null,
+                    plan.entities() ? heads.ner().predict(text, input.windows().getFirst(), only) : null);
+        }
+        int windows = input.count();
+        int[] weights = input.weights();
+        float[] vector = new float[encoded[row].dimension()];
+        for (int k = 0; k < windows; k++) {
+            float[] v = encoded[row + k].sentenceVector();
+            for (int d = 0; d < vector.length; d++) {
+                vector[d] += weights[k] * v[d];
+            }
+        }
+        Pooling.l2Normalize(vector);
+        return new TextAnalysis(vector, input.tokenCount(), input.truncated(), windows,
+                plan.sentiment() ? meanSentiment(input, encoded, row) : null,
+                plan.entities() ? entitiesOfEveryWindow(text, input, encoded, row) : null);
+    }
+
+    /** The length-weighted mean of the windows' probabilities; its most probable class. */
+    private SentimentScores meanSentiment(TextWindows input, EncodedText[] encoded, int row) {
+        double[] p = new double[3];
+        double total = 0;
+        for (int k = 0; k < input.count(); k++) {
+            SentimentScores window = heads.sentiment().predict(encoded[row + k].sentenceVector());
+            int w = input.weights()[k];
+            p[0] += w * (double) window.negative();
+            p[1] += w * (double) window.neutral();
+            p[2] += w * (double) window.positive();
+            total += w;
+        }
+        int best = 0;
+        for (int c = 0; c < 3; c++) {
+            p[c] /= total;
+            if (p[c] > p[best]) {
+                best = c;
+            }
+        }
+        return new SentimentScores(Polarity.values()[best], (float) p[0], (float) p[1], (float) p[2]);
+    }
+
+    /**
+     * Entities of every window, each kept only by the window that owns the place it starts (see
+     * {@link TextWindows}): overlaps give no duplicates, and an entity is taken where its window sees it
+     * with context on both sides. Offsets are into the whole text.
+     */
+    private List<EntitySpan> entitiesOfEveryWindow(String text, TextWindows input, EncodedText[] encoded, int row) {
+        List<EntitySpan> kept = new ArrayList<>();
+        int codePoints = text.codePointCount(0, text.length());
+        for (int k = 0; k < input.count(); k++) {
+            int from = utf16(text, Math.min(input.ownedFrom()[k], codePoints));
+            int to = input.ownedTo()[k] == Integer.MAX_VALUE ? text.length() + 1
+                    : utf16(text, Math.min(input.ownedTo()[k], codePoints));
+            for (EntitySpan span : heads.ner().predict(text, input.windows().get(k), encoded[row + k])) {
+                boolean owned = span.start() >= from && span.start() < to;
+                boolean overlapsPrevious = !kept.isEmpty() && span.start() < kept.getLast().end();
+                if (owned && !overlapsPrevious) {
+                    kept.add(span);
+                }
+            }
+        }
+        return kept;
+    }
+
+    private static int utf16(String text, int codePoint) {
+        return text.offsetByCodePoints(0, codePoint);
+    }
 
     private EncodedText[] encode(EncoderSession session, List<TokenizedText> tokens) {
         if (!batchInvariant) {

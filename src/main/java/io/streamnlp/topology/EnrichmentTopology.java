@@ -21,6 +21,8 @@ import io.streamnlp.cache.CachePlan;
 import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.OutputTopics;
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.inference.LongTextPolicy;
+import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.AvroTextEventParser;
 import io.streamnlp.ingest.EventValidator;
 import io.streamnlp.ingest.IngestProcessor;
@@ -156,17 +158,24 @@ public final class EnrichmentTopology {
 
     /**
      * The cache's identity covers what is computed: the encoder, the version of each head that runs
-     * ("-" for one that does not) and the max length. With both heads it is what it always was, so
-     * existing caches stay warm.
+     * ("-" for one that does not), the max length and, with windows, the window policy. With both heads
+     * and truncation it is what it always was.
      */
     static CachePlan cachePlan(StreamNlpConfig config, Enricher enricher) {
         var spec = enricher.encoderSpec();
         HeadPlan heads = enricher.plan();
-        String identity = String.join("|", spec.name(), spec.version(),
+        LongTextPolicy longText = config.batchSettings().longText();
+        int maxLength = enricher.tokenizer().maxLength();
+        List<String> parts = new ArrayList<>(List.of(spec.name(), spec.version(),
                 heads.sentiment() ? enricher.heads().sentiment().version() : NOT_RUN,
                 heads.entities() ? enricher.heads().ner().version() : NOT_RUN,
-                Integer.toString(enricher.tokenizer().maxLength()));
-        return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), new CacheKeys(identity), heads);
+                Integer.toString(maxLength)));
+        if (longText.mode() == LongTextPolicy.Mode.WINDOW) {
+            parts.add(longText.identity(maxLength)); // truncation keeps the identity (and the caches) of before
+        }
+        TextTokenizer tokenizer = enricher.tokenizer();
+        return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), new CacheKeys(String.join("|", parts)), heads,
+                tokenCount -> tokenizer.windowsOf(tokenCount, longText));
     }
 
     /** A head that does not run, in the cache identity. */

@@ -99,6 +99,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
                 .setVector(values)
                 .setTokenCount(enrichment.analysis().tokenCount())
                 .setTruncated(enrichment.analysis().truncated())
+                .setWindows(enrichment.analysis().windows())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
                 .build();
@@ -117,6 +118,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
                 .setNeutral(sentiment.neutral())
                 .setPositive(sentiment.positive())
                 .setTruncated(enrichment.analysis().truncated())
+                .setWindows(enrichment.analysis().windows())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
                 .build();
@@ -132,6 +134,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
                 .setHeadVersion(heads.ner().version())
                 .setEntities(entities)
                 .setTruncated(enrichment.analysis().truncated())
+                .setWindows(enrichment.analysis().windows())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
                 .build();

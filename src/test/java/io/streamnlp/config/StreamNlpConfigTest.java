@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamnlp.batching.BatchSettings;
 import io.streamnlp.cache.CacheSettings;
+import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.ingest.InputFormat;
 import io.streamnlp.model.HeadPlan;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class StreamNlpConfigTest {
         assertThat(config.maxTextBytes()).isEqualTo(100_000);
         assertThat(config.bucketing()).isTrue();
         assertThat(config.batchInvariant()).isFalse();
-        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(32, 8192, 50L, false));
+        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(32, 8192, 50L, false, new LongTextPolicy(LongTextPolicy.Mode.WINDOW, 0, 32)));
         assertThat(config.cacheEnabled()).isTrue();
         assertThat(config.cacheSettings()).isEqualTo(new CacheSettings(100_000L, 256L * 1024 * 1024, 7L * 24 * 3600 * 1000));
         assertThat(config.outputTopicPrefix()).isEqualTo("streamnlp");
@@ -78,7 +79,7 @@ class StreamNlpConfigTest {
                 StreamNlpConfig.CACHE_TTL_MS, "1000",
                 StreamNlpConfig.ACCOUNTING_LOG_INTERVAL_S, "5",
                 StreamNlpConfig.STATE_DIR, "/var/lib/streamnlp"));
-        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(8, 4096, 5L, true));
+        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(8, 4096, 5L, true, new LongTextPolicy(LongTextPolicy.Mode.WINDOW, 0, 16)));
         assertThat(config.cacheSettings()).isEqualTo(new CacheSettings(10, 2048, 1000));
         assertThat(config.accountingLogInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/streamnlp"));

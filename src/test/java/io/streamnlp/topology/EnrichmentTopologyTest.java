@@ -7,6 +7,7 @@ import io.streamnlp.enrich.Enricher;
 import io.streamnlp.enrich.FaultInjection;
 import io.streamnlp.cache.NormalizedText;
 import io.streamnlp.model.HeadPlan;
+import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
@@ -30,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +60,7 @@ class EnrichmentTopologyTest {
     private EncoderSessions sessions;
     private Enricher enricher;
     private String prefix;
+    private StreamNlpConfig config;
 
     private StreamNlpConfig start(Map<String, String> extra) {
         prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
@@ -69,7 +72,7 @@ class EnrichmentTopologyTest {
                 StreamNlpConfig.STATE_DIR, stateDir.toString(),
                 StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"));
         settings.putAll(extra);
-        StreamNlpConfig config = ConfigLoader.load(null, Map.of(), settings);
+        config = ConfigLoader.load(null, Map.of(), settings);
         registry = new SchemaRegistryClient(config.registry());
         sessions = TestEncoder.sessions();
         enricher = new Enricher(sessions, TestEncoder.heads(), config.headPlan(), false, 1, FaultInjection.NONE);
@@ -79,6 +82,9 @@ class EnrichmentTopologyTest {
 
     @AfterEach
     void close() {
+        if (driver == null) {
+            return;
+        }
         driver.close();
         enricher.close();
         sessions.close();
@@ -410,13 +416,117 @@ class EnrichmentTopologyTest {
     }
 
     @Test
-    void longTextsAreTruncatedAndFlagged() {
-        start(Map.of()); // the test encoder's max length is 256 tokens
+    void longTextsAreTruncatedAndFlaggedUnderTruncation() {
+        start(Map.of(StreamNlpConfig.LONG_TEXT_MODE, "truncate")); // the test encoder's max length is 256 tokens
         input("logs").pipeInput(utf8("long"), utf8("This review goes on and on. ".repeat(60)));
         driver.advanceWallClockTime(Duration.ofMillis(100));
         EmbeddingRecord record = embeddings().readValue();
         assertThat(record.getTruncated()).isTrue();
         assertThat(record.getTokenCount()).isEqualTo(256);
+        assertThat(record.getWindows()).isEqualTo(1);
+        assertThat(sessions.textsEncoded()).isEqualTo(1);
+    }
+
+    /** About 3,000 tokens: 65 paragraphs that each name a place, then one with a person, a company and a city. */
+    private static String longReview() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 65; i++) {
+            text.append("Day ").append(i + 1).append(" of the trip: we drove from Berlin along the coast, the weather was mild, "
+                    + "the hotel breakfast was fine and the coffee was strong, although the road works near the bridge slowed "
+                    + "us down for an hour or so.\n\n");
+        }
+        return text.append("On the last evening Maria from Google joined us for dinner in Paris. A wonderful trip!").toString();
+    }
+
+    @Test
+    void aLongTextIsEncodedInWindowsAndItsLastParagraphsEntitiesHaveExactOffsets() {
+        start(Map.of());
+        String text = longReview();
+        int tokens = enricher.tokenizer().windows(text, LongTextPolicy.TRUNCATE_ONLY).tokenCount();
+        assertThat(tokens).isEqualTo(256);
+        input("logs").pipeInput(new TestRecord<>(utf8("long"), utf8(text), T0));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        EmbeddingRecord vector = embeddings().readValue();
+        assertThat(vector.getTokenCount()).as("the whole text's tokens").isBetween(2900, 3200);
+        assertThat(vector.getTruncated()).isFalse();
+        int windows = vector.getWindows();
+        assertThat(windows).isEqualTo(enricher.tokenizer().windowsOf(vector.getTokenCount(), config.longTextPolicy()))
+                .isBetween(15, 18);
+        assertThat(sessions.textsEncoded()).as("the one-pass counters count windows").isEqualTo(windows);
+        assertThat(enricher.nerCalls()).isEqualTo(windows);
+        assertThat(vector.getVector().stream().mapToDouble(v -> v * v).sum()).isCloseTo(1.0, within(1e-4));
+
+        SentimentRecord mood = driver.createOutputTopic(prefix + ".sentiment", new ByteArrayDeserializer(),
+                AvroSerdes.specific(SentimentRecord.class, registry, false).deserializer()).readValue();
+        assertThat(mood.getWindows()).isEqualTo(windows);
+        assertThat(mood.getNegative() + mood.getNeutral() + mood.getPositive()).isCloseTo(1f, within(1e-3f));
+
+        EntitiesRecord entities = driver.createOutputTopic(prefix + ".entities", new ByteArrayDeserializer(),
+                AvroSerdes.specific(EntitiesRecord.class, registry, false).deserializer()).readValue();
+        assertThat(entities.getWindows()).isEqualTo(windows);
+        List<Entity> found = entities.getEntities();
+        int lastParagraph = text.lastIndexOf("\n\n");
+        for (String name : List.of("Maria", "Google", "Paris")) {
+            assertThat(found).filteredOn(e -> e.getText().equals(name)).as(name).singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.getStart()).isEqualTo(text.lastIndexOf(name)).isGreaterThan(lastParagraph);
+                        assertThat(e.getEnd()).isEqualTo(text.lastIndexOf(name) + name.length());
+                    });
+        }
+        for (int i = 1; i < found.size(); i++) {
+            assertThat(found.get(i).getStart()).as("in text order, no overlap, no duplicate from a window overlap")
+                    .isGreaterThanOrEqualTo(found.get(i - 1).getEnd());
+        }
+        for (Entity e : found) {
+            assertThat(text.substring(e.getStart(), e.getEnd())).isEqualTo(e.getText());
+        }
+        // Berlin once per paragraph, each found exactly once: none lost at a window edge, none doubled in an overlap.
+        List<Integer> berlins = found.stream().filter(e -> e.getText().equals("Berlin")).map(Entity::getStart).toList();
+        assertThat(berlins).doesNotHaveDuplicates().hasSize(65);
+    }
+
+    @Test
+    void aLongTextServedFromTheCacheSaysHowManyWindowsItTook() {
+        start(Map.of());
+        String text = longReview();
+        input("logs").pipeInput(new TestRecord<>(utf8("first"), utf8(text), T0));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        input("logs").pipeInput(new TestRecord<>(utf8("again"), utf8(text), T0.plusSeconds(1)));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        List<EmbeddingRecord> both = embeddings().readValuesToList();
+        assertThat(both).extracting(EmbeddingRecord::getCached).containsExactly(false, true);
+        assertThat(both.get(1).getWindows()).isEqualTo(both.get(0).getWindows()).isGreaterThan(1);
+        assertThat(both.get(1).getVector()).isEqualTo(both.get(0).getVector());
+    }
+
+    @Test
+    void beyondTheMostWindowsALongTextIsTruncatedAndFlagged() {
+        start(Map.of(StreamNlpConfig.LONG_TEXT_MAX_WINDOWS, "3"));
+        input("logs").pipeInput(utf8("capped"), utf8(longReview()));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        EmbeddingRecord record = embeddings().readValue();
+        assertThat(record.getWindows()).isEqualTo(3);
+        assertThat(record.getTruncated()).isTrue();
+        assertThat(sessions.textsEncoded()).isEqualTo(3);
+    }
+
+    @Test
+    void aShortTextGivesTheSameResultsWithWindowsAsWithTruncation() {
+        String text = "Maria from Google loved the pasta at our hotel in Paris. Fantastic service!";
+        List<Object> results = new ArrayList<>();
+        for (String mode : List.of("window", "truncate")) {
+            start(Map.of(StreamNlpConfig.LONG_TEXT_MODE, mode, StreamNlpConfig.CACHE_ENABLED, "false"));
+            input("logs").pipeInput(new TestRecord<>(utf8("s"), utf8(text), T0));
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            EmbeddingRecord vector = embeddings().readValue();
+            EntitiesRecord entities = driver.createOutputTopic(prefix + ".entities", new ByteArrayDeserializer(),
+                    AvroSerdes.specific(EntitiesRecord.class, registry, false).deserializer()).readValue();
+            results.add(List.of(vector.getVector(), vector.getTokenCount(), vector.getWindows(), entities.getEntities()));
+            close();
+        }
+        assertThat(results.get(0)).isEqualTo(results.get(1));
+        driver = null; // closed above
     }
 
     @Test
