@@ -22,10 +22,12 @@ import io.streamnlp.guard.ModelChangeRefusedException;
 import io.streamnlp.guard.ModelGuard;
 import io.streamnlp.guard.ModelIdentity;
 import io.streamnlp.heads.Heads;
+import io.streamnlp.inference.CustomModel;
 import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.inference.ModelDirectoryException;
+import io.streamnlp.heads.MissingHeadsException;
 import io.streamnlp.model.HeadPlan;
 import io.streamnlp.inference.Encoder;
-import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.ops.AccountingLog;
 import io.streamnlp.ops.Health;
 import io.streamnlp.ops.OpsServer;
@@ -82,6 +84,11 @@ public final class StreamNlpApplication implements AutoCloseable {
         this.config = config;
         // What the run needs is checked before the model loads: a start that cannot work ends in a
         // second or two, naming the topic or setting, instead of after the model and at the first record.
+        // The encoder's files and heads first (a custom model directory is checked whole), then Kafka and
+        // the registry: nothing is created for a model that cannot run.
+        EncoderSpec spec = encoderSpec(config);
+        HeadPlan plan = config.headPlan();
+        Heads heads = plan.any() ? heads(spec, plan) : null;
         this.registry = new SchemaRegistryClient(config.registry());
         try {
             this.widestInput = preflight();
@@ -90,11 +97,7 @@ public final class StreamNlpApplication implements AutoCloseable {
             throw e;
         }
         long started = System.nanoTime();
-        this.encoder = Encoder.load(
-                ModelCatalogue.byName(config.modelName()),
-                config.maxLength(),
-                config.intraOpThreads(),
-                config.bucketing());
+        this.encoder = Encoder.load(spec, config.maxLength(), config.intraOpThreads(), config.bucketing());
         LOG.info("Loaded encoder {} ({}, fingerprint {}) in {} ms, {} ONNX Runtime thread(s) per call",
                 encoder.spec().name(), encoder.spec().version(), encoder.fingerprint(),
                 (System.nanoTime() - started) / 1_000_000, config.intraOpThreads());
@@ -106,10 +109,7 @@ public final class StreamNlpApplication implements AutoCloseable {
             throw e;
         }
         this.sessions = new EncoderSessions(encoder);
-        HeadPlan plan = config.headPlan();
-        Heads heads = null;
         if (plan.any()) {
-            heads = Heads.load(encoder.spec().name());
             LOG.info("Loaded task heads {}; running {}", heads.versions(), describe(plan));
         } else {
             LOG.info("No task head runs: outputs={} carries neither sentiment nor entities", config.outputs());
@@ -205,6 +205,42 @@ public final class StreamNlpApplication implements AutoCloseable {
             return "both";
         }
         return plan.sentiment() ? "sentiment only (no output carries entities)" : "NER only (no output carries sentiment)";
+    }
+
+    /** The encoder of {@code model.path} (checked) or {@code model.name}; a start error names each problem. */
+    private static EncoderSpec encoderSpec(StreamNlpConfig config) {
+        EncoderSpec spec;
+        try {
+            spec = config.encoderSpec();
+        } catch (ModelDirectoryException e) {
+            throw new StartupFailedException(e.getMessage(), e);
+        }
+        if (config.maxLength() > spec.maxLength()) {
+            throw new StartupFailedException(StreamNlpConfig.MODEL_MAX_LENGTH + "=" + config.maxLength() + " is more than "
+                    + spec.name() + " takes (" + spec.maxLength() + " tokens" + (spec.custom()
+                    ? ", max.length in " + spec.directory().resolve(CustomModel.PROPERTIES) : "") + ")", null);
+        }
+        return spec;
+    }
+
+    /** The heads the outputs need; a custom model without heads serves embeddings only. */
+    private static Heads heads(EncoderSpec spec, HeadPlan plan) {
+        Heads heads;
+        try {
+            heads = Heads.load(spec);
+        } catch (MissingHeadsException | IllegalStateException e) {
+            throw new StartupFailedException(e.getMessage(), e);
+        }
+        if (heads == null) {
+            String needs = plan.sentiment() && plan.entities() ? "sentiment and entities" : plan.sentiment() ? "sentiment"
+                    : "entities";
+            throw new StartupFailedException("Encoder " + spec.name() + " of " + StreamNlpConfig.MODEL_PATH + " "
+                    + spec.directory() + " has no task heads (" + CustomModel.HEADS + "/" + Heads.SENTIMENT_FILE + ", "
+                    + CustomModel.HEADS + "/" + Heads.NER_FILE + "), so it serves embeddings only, but the outputs need "
+                    + needs + ": set " + StreamNlpConfig.OUTPUTS + "=embeddings, or train its heads with: streamnlp train "
+                    + "--model-path " + spec.directory() + " --data ../shared/data", null);
+        }
+        return heads;
     }
 
     /**

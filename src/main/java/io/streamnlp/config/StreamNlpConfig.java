@@ -3,6 +3,8 @@ package io.streamnlp.config;
 import io.streamnlp.batching.BatchSettings;
 import io.streamnlp.cache.CacheSettings;
 import io.streamnlp.deadletter.DeadLetteringProcessingExceptionHandler;
+import io.streamnlp.inference.CustomModel;
+import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TextTokenizer;
@@ -55,6 +57,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String OUTPUT_TOPIC_PREFIX = "output.topic.prefix";
     public static final String OUTPUTS = "outputs";
     public static final String MODEL_NAME = "model.name";
+    public static final String MODEL_PATH = "model.path";
     public static final String MODEL_MAX_LENGTH = "model.max.length";
     public static final String MODEL_CHANGE = "model.change";
     public static final String LONG_TEXT_MODE = "long.text.mode";
@@ -143,6 +146,11 @@ public final class StreamNlpConfig extends AbstractConfig {
             .group(GROUP_MODEL)
             .define(MODEL_NAME, Type.STRING, ModelCatalogue.DEFAULT_MODEL, null, Importance.HIGH, Width.MEDIUM, "Model",
                     "Encoder from the model catalogue: minilm-l6-q, minilm-l6, bge-small-q, e5-small-q.")
+            .define(MODEL_PATH, Type.STRING, "", null, Importance.HIGH, Width.LONG, "Model path",
+                    "Your own encoder instead of model.name: a directory with model.onnx, tokenizer.json and model.properties "
+                            + "(name, version, pooling, hidden.size, query.prefix, max.length), and heads/ if trained by "
+                            + "'streamnlp train --model-path'. Without heads it serves outputs=embeddings only. See the README, "
+                            + "'Your own encoder'.")
             .define(MODEL_MAX_LENGTH, Type.INT, 256, Range.between(8, TextTokenizer.HARD_MAX_LENGTH), Importance.MEDIUM,
                     Width.SHORT, "Max length",
                     "Tokens per encoder pass (one window), special tokens included; longer texts are encoded in windows or truncated (long.text.mode).")
@@ -285,7 +293,9 @@ public final class StreamNlpConfig extends AbstractConfig {
 
     public StreamNlpConfig(Map<String, ?> settings) {
         super(DEFINITION, settings, false);
-        ModelCatalogue.byName(modelName()); // fail fast with the list of valid names
+        if (modelPath() == null) {
+            ModelCatalogue.byName(modelName()); // fail fast with the list of valid names
+        }
         if (getInt(LONG_TEXT_STRIDE) >= maxLength()) {
             throw new ConfigException(LONG_TEXT_STRIDE, getInt(LONG_TEXT_STRIDE), "must be less than "
                     + MODEL_MAX_LENGTH + " (" + maxLength() + "): windows that overlap entirely never advance");
@@ -362,6 +372,22 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** The encoder's name in the model catalogue. */
     public String modelName() {
         return getString(MODEL_NAME);
+    }
+
+    /** The custom encoder's directory ({@code model.path}), or null for the catalogue's {@link #modelName()}. */
+    public Path modelPath() {
+        String path = getString(MODEL_PATH);
+        return path == null || path.isBlank() ? null : Path.of(path.trim());
+    }
+
+    /**
+     * The encoder to load: the custom one of {@code model.path}, checked (every problem of the
+     * directory at once, {@link io.streamnlp.inference.ModelDirectoryException}), or the catalogue's
+     * {@code model.name}.
+     */
+    public EncoderSpec encoderSpec() {
+        Path path = modelPath();
+        return path != null ? CustomModel.load(path) : ModelCatalogue.byName(modelName());
     }
 
     /** Tokens per text, special tokens included. */

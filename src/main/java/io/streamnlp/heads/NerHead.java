@@ -98,6 +98,11 @@ public final class NerHead {
         return file.encoder();
     }
 
+    /** Length of the token states expected (the encoder's hidden size). */
+    public int dimension() {
+        return dim;
+    }
+
     /** Words of context on each side. */
     public int window() {
         return window;

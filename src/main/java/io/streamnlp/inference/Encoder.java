@@ -24,12 +24,21 @@ public final class Encoder implements AutoCloseable {
 
     private final String fingerprint;
 
-    private Encoder(EncoderSpec spec, Model model, TextTokenizer tokenizer, boolean bucketing, String fingerprint) {
+    private final boolean tokenTypes;
+
+    private Encoder(EncoderSpec spec, Model model, TextTokenizer tokenizer, boolean bucketing, boolean tokenTypes,
+            String fingerprint) {
         this.spec = spec;
         this.model = model;
         this.tokenizer = tokenizer;
         this.bucketing = bucketing;
+        this.tokenTypes = tokenTypes;
         this.fingerprint = fingerprint;
+    }
+
+    /** Whether the graph takes {@code token_type_ids} (BERT-style) or not (RoBERTa/DistilBERT-style). */
+    public boolean takesTokenTypes() {
+        return tokenTypes;
     }
 
     /**
@@ -43,7 +52,8 @@ public final class Encoder implements AutoCloseable {
     }
 
     /**
-     * Loads a catalogue encoder from the classpath.
+     * Loads an encoder: from the classpath for the catalogue, from its directory for a custom one
+     * (checked before by {@link CustomModel#load}).
      *
      * @param maxLength tokens per text after truncation, special tokens included (at most 512)
      * @param intraOpThreads ONNX Runtime threads inside one call; keep {@code threads x this <= cores}
@@ -54,7 +64,8 @@ public final class Encoder implements AutoCloseable {
         TextTokenizer tokenizer = new TextTokenizer(spec, maxLength);
         Model model = Model.newInstance(spec.name(), "OnnxRuntime");
         byte[] graphDigest;
-        try (DigestInputStream onnx = new DigestInputStream(ModelResources.open(spec.onnxResource()), Fingerprint.sha256())) {
+        try (DigestInputStream onnx = new DigestInputStream(ModelResources.open(spec, spec.onnxResource()),
+                Fingerprint.sha256())) {
             model.load(onnx, Map.of("sessionOptions", sessionOptions(intraOpThreads)));
             onnx.transferTo(OutputStream.nullOutputStream()); // the digest covers the whole file, read or not
             graphDigest = onnx.getMessageDigest().digest();
@@ -71,7 +82,9 @@ public final class Encoder implements AutoCloseable {
             model.close();
             throw new IllegalStateException("Cannot load model " + spec.onnxResource(), e);
         }
-        return new Encoder(spec, model, tokenizer, bucketing,
+        // The inputs are the graph's: BERT-style exports take token_type_ids, RoBERTa/DistilBERT-style ones do not.
+        boolean tokenTypes = model.describeInput().keys().contains(CustomModel.TOKEN_TYPE_IDS);
+        return new Encoder(spec, model, tokenizer, bucketing, tokenTypes,
                 Fingerprint.of(graphDigest, tokenizer.fileDigest(), spec.pooling().name(), spec.textPrefix()));
     }
 
@@ -100,7 +113,7 @@ public final class Encoder implements AutoCloseable {
 
     /** A session for the calling thread; close it when the thread is done. */
     public EncoderSession newSession() {
-        return new EncoderSession(spec, model, bucketing);
+        return new EncoderSession(spec, model, bucketing, tokenTypes);
     }
 
     @Override

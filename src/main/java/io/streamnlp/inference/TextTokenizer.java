@@ -34,6 +34,11 @@ public final class TextTokenizer implements AutoCloseable {
             throw new IllegalArgumentException(
                     "model.max.length must be between 8 and " + HARD_MAX_LENGTH + ", was " + maxLength);
         }
+        if (maxLength > spec.maxLength()) {
+            throw new IllegalArgumentException("model.max.length " + maxLength + " is more than encoder " + spec.name()
+                    + " takes (" + spec.maxLength() + " tokens" + (spec.custom() ? ", max.length in its model.properties" : "")
+                    + ")");
+        }
         OfflineDjl.configure();
         this.prefix = spec.textPrefix();
         this.maxLength = maxLength;
@@ -42,8 +47,8 @@ public final class TextTokenizer implements AutoCloseable {
                 "padding", "false",
                 "truncation", "true",
                 "maxLength", Integer.toString(maxLength),
-                "modelMaxLength", Integer.toString(HARD_MAX_LENGTH));
-        try (InputStream json = ModelResources.open(spec.tokenizerResource())) {
+                "modelMaxLength", Integer.toString(spec.maxLength()));
+        try (InputStream json = ModelResources.open(spec, spec.tokenizerResource())) {
             this.json = json.readAllBytes();
             this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(this.json), options);
         } catch (IOException e) {
