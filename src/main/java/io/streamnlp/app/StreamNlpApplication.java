@@ -248,7 +248,7 @@ public final class StreamNlpApplication implements AutoCloseable {
      * (unless {@code model.change=allow}); a new prefix records it.
      */
     private void guardTheVectorSpace() {
-        if (!config.outputTopics().writesVectors()) {
+        if (!config.writesVectors()) {
             return;
         }
         EncoderSpec spec = encoder.spec();

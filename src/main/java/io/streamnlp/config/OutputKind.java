@@ -10,7 +10,9 @@ public enum OutputKind {
     /** {@code SentimentRecord}: the sentiment head's label and probabilities. */
     SENTIMENT,
     /** {@code EntitiesRecord}: the NER head's spans. */
-    ENTITIES;
+    ENTITIES,
+    /** {@code EnrichedEvent}: the event's own fields with all of the above in one record. */
+    ENRICHED;
 
     /** The name in {@code outputs} and the topic suffix. */
     public String settingName() {
@@ -19,12 +21,12 @@ public enum OutputKind {
 
     /** Whether this output needs the sentiment head. */
     public boolean needsSentiment() {
-        return this == SENTIMENT;
+        return this == SENTIMENT || this == ENRICHED;
     }
 
     /** Whether this output needs the NER head. */
     public boolean needsEntities() {
-        return this == ENTITIES;
+        return this == ENTITIES || this == ENRICHED;
     }
 
     /** The kind named {@code name} in {@code outputs} (any case, surrounding blanks ignored). */

@@ -59,9 +59,8 @@ public record OutputTopics(String prefix, Set<OutputKind> selected) {
         return prefix + ".models";
     }
 
-    /** Whether a selected output carries vectors (the model-change guard applies). */
-    public boolean writesVectors() {
-        return has(OutputKind.EMBEDDINGS);
+    public String enriched() {
+        return topic(OutputKind.ENRICHED);
     }
 
     /** The topics written: the selected outputs, in {@link OutputKind} order, then the dead letters. */

@@ -56,6 +56,8 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String INPUT_FORMAT = "input.format";
     public static final String OUTPUT_TOPIC_PREFIX = "output.topic.prefix";
     public static final String OUTPUTS = "outputs";
+    public static final String ENRICHED_INCLUDE_TEXT = "enriched.include.text";
+    public static final String ENRICHED_INCLUDE_EMBEDDING = "enriched.include.embedding";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_PATH = "model.path";
     public static final String MODEL_MAX_LENGTH = "model.max.length";
@@ -258,6 +260,12 @@ public final class StreamNlpConfig extends AbstractConfig {
                     "Which outputs to write, each to <prefix>.<name>: any of " + OutputKind.names().replace(",", ", ")
                             + ". A task head runs only if a selected output carries its result: with outputs=embeddings "
                             + "neither the sentiment nor the NER head runs.")
+            .define(ENRICHED_INCLUDE_TEXT, Type.BOOLEAN, false, null, Importance.MEDIUM, Width.SHORT, "Enriched: text",
+                    "Put the event's text on <prefix>.enriched records (field text), so consumers can cut the entity spans out "
+                            + "of it without the input topic.")
+            .define(ENRICHED_INCLUDE_EMBEDDING, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT,
+                    "Enriched: embedding",
+                    "Put the embedding on <prefix>.enriched records (field embedding); false leaves it null (smaller records).")
             .define(TOPICS_CREATE, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT, "Create topics",
                     "Create missing output topics (embeddings, sentiment, entities, dead letters) at start. With false, "
                             + "or when the cluster refuses (ACLs, policy), a missing output topic stops the start with an error "
@@ -513,6 +521,23 @@ public final class StreamNlpConfig extends AbstractConfig {
         Set<OutputKind> selected = EnumSet.noneOf(OutputKind.class);
         getList(OUTPUTS).forEach(name -> selected.add(OutputKind.of(name)));
         return selected;
+    }
+
+    /** Whether the text goes on the enriched records. */
+    public boolean enrichedIncludesText() {
+        return getBoolean(ENRICHED_INCLUDE_TEXT);
+    }
+
+    /** Whether the embedding goes on the enriched records. */
+    public boolean enrichedIncludesEmbedding() {
+        return getBoolean(ENRICHED_INCLUDE_EMBEDDING);
+    }
+
+    /** Whether a selected output carries vectors, so the model-change guard applies. */
+    public boolean writesVectors() {
+        Set<OutputKind> selected = outputs();
+        return selected.contains(OutputKind.EMBEDDINGS)
+                || (selected.contains(OutputKind.ENRICHED) && enrichedIncludesEmbedding());
     }
 
     /** The task heads the selected outputs need: a head no output carries is not run. */

@@ -1,6 +1,5 @@
 package io.streamnlp.guard;
 
-import io.streamnlp.config.OutputTopics;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.ops.AppVersion;
 import io.streamnlp.registry.ConfluentAvroDeserializer;
@@ -50,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *       logs a warning.
  * </ul>
  *
- * <p>Only prefixes that get vectors are guarded ({@link OutputTopics#writesVectors()}).
+ * <p>Only prefixes that get vectors are guarded ({@link StreamNlpConfig#writesVectors()}).
  */
 public final class ModelGuard {
 

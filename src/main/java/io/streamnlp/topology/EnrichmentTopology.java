@@ -37,12 +37,14 @@ import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.model.HeadPlan;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EnrichedEvent;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
 import io.streamnlp.schema.internal.CachedResult;
 import io.streamnlp.schema.internal.PendingText;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,7 +69,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  *  by-text-source ─► micro-batch ─────────────────────────► fan-out ─┬─► embeddings sink
  *                    (result cache, encoder, heads;          (records) ├─► sentiment sink
- *                     pending-batch + result-cache stores)             └─► entities sink
+ *                     pending-batch + result-cache stores)             ├─► entities sink
+ *                                                                      └─► enriched sink
  *                                                           (one sink per selected output)
  * </pre>
  *
@@ -142,9 +145,16 @@ public final class EnrichmentTopology {
         FanOutProcessor.Serializers serializers = new FanOutProcessor.Serializers(outputs,
                 outputs.has(OutputKind.EMBEDDINGS) ? AvroSerdes.specific(EmbeddingRecord.class, registry, false).serializer() : null,
                 outputs.has(OutputKind.SENTIMENT) ? AvroSerdes.specific(SentimentRecord.class, registry, false).serializer() : null,
-                outputs.has(OutputKind.ENTITIES) ? AvroSerdes.specific(EntitiesRecord.class, registry, false).serializer() : null);
-        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), serializers),
-                BATCH);
+                outputs.has(OutputKind.ENTITIES) ? AvroSerdes.specific(EntitiesRecord.class, registry, false).serializer() : null,
+                outputs.has(OutputKind.ENRICHED) ? AvroSerdes.specific(EnrichedEvent.class, registry, false).serializer() : null);
+        Map<String, TextEventParser> parserByTopic = new HashMap<>();
+        for (InputTopic input : config.inputTopics()) {
+            parserByTopic.put(input.name(), parser(input.format(), registry));
+        }
+        FanOutProcessor.EnrichedShape enrichedShape = new FanOutProcessor.EnrichedShape(config.enrichedIncludesText(),
+                config.enrichedIncludesEmbedding(), new EventFields(parserByTopic));
+        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), serializers,
+                enrichedShape), BATCH);
         for (OutputKind kind : outputs.selected()) {
             topology.addSink(FanOutProcessor.sinkOf(kind), outputs.topic(kind), new ByteArraySerializer(),
                     new ByteArraySerializer(), FAN_OUT);

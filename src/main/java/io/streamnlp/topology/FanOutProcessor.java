@@ -8,7 +8,10 @@ import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.OutputTopics;
 import io.streamnlp.ops.TaskMetrics;
+import io.streamnlp.model.TextAnalysis;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EnrichedEvent;
+import io.streamnlp.schema.Sentiment;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.Entity;
 import io.streamnlp.schema.EntityType;
@@ -18,6 +21,7 @@ import io.streamnlp.schema.internal.PendingText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
@@ -36,7 +40,16 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
      * output that is not selected.
      */
     record Serializers(OutputTopics topics, Serializer<EmbeddingRecord> embeddings, Serializer<SentimentRecord> sentiment,
-            Serializer<EntitiesRecord> entities) {}
+            Serializer<EntitiesRecord> entities, Serializer<EnrichedEvent> enriched) {}
+
+    /**
+     * How the enriched record is made.
+     *
+     * @param text put the text on it
+     * @param embedding put the embedding on it
+     * @param fields where the event's own fields come from
+     */
+    record EnrichedShape(boolean text, boolean embedding, EventFields fields) {}
 
     /** The sink node of an output. */
     static String sinkOf(OutputKind kind) {
@@ -44,19 +57,22 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
             case EMBEDDINGS -> TopologyNames.EMBEDDINGS_SINK;
             case SENTIMENT -> TopologyNames.SENTIMENT_SINK;
             case ENTITIES -> TopologyNames.ENTITIES_SINK;
+            case ENRICHED -> TopologyNames.ENRICHED_SINK;
         };
     }
 
     private final EncoderSpec model;
     private final Heads heads;
     private final Serializers serializers;
+    private final EnrichedShape enrichedShape;
     private ProcessorContext<byte[], byte[]> context;
     private TaskMetrics metrics;
 
-    FanOutProcessor(EncoderSpec model, Heads heads, Serializers serializers) {
+    FanOutProcessor(EncoderSpec model, Heads heads, Serializers serializers, EnrichedShape enrichedShape) {
         this.model = model;
         this.heads = heads;
         this.serializers = serializers;
+        this.enrichedShape = enrichedShape;
     }
 
     @Override
@@ -77,6 +93,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
                 case EMBEDDINGS -> serializers.embeddings().serialize(topics.embeddings(), embedding(enrichment));
                 case SENTIMENT -> serializers.sentiment().serialize(topics.sentiment(), sentiment(enrichment));
                 case ENTITIES -> serializers.entities().serialize(topics.entities(), entities(enrichment));
+                case ENRICHED -> serializers.enriched().serialize(topics.enriched(), enriched(enrichment));
             });
         }
         values.forEach((kind, value) -> context.forward(record.withValue(value), sinkOf(kind)));
@@ -87,10 +104,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     private EmbeddingRecord embedding(Enrichment enrichment) {
         PendingText event = enrichment.event();
         float[] vector = enrichment.analysis().vector();
-        List<Float> values = new ArrayList<>(vector.length);
-        for (float v : vector) {
-            values.add(v);
-        }
+        List<Float> values = floats(vector);
         return EmbeddingRecord.newBuilder()
                 .setId(event.getId())
                 .setModel(model.name())
@@ -138,6 +152,46 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
                 .build();
+    }
+
+    /** The event's own fields with everything derived for it, in one record. */
+    private EnrichedEvent enriched(Enrichment enrichment) {
+        PendingText event = enrichment.event();
+        TextAnalysis analysis = enrichment.analysis();
+        EventFields.Fields fields = enrichedShape.fields().of(event);
+        SentimentScores scores = analysis.sentiment();
+        return EnrichedEvent.newBuilder()
+                .setId(event.getId())
+                .setSource(fields.source())
+                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
+                .setLanguage(fields.language())
+                .setAttributes(new HashMap<>(fields.attributes()))
+                .setText(enrichedShape.text() ? event.getText() : null)
+                .setSentiment(Sentiment.newBuilder()
+                        .setLabel(SentimentLabel.valueOf(scores.label().name()))
+                        .setNegative(scores.negative())
+                        .setNeutral(scores.neutral())
+                        .setPositive(scores.positive())
+                        .build())
+                .setEntities(entityList(event.getText(), analysis.entities()))
+                .setEmbedding(enrichedShape.embedding() ? floats(analysis.vector()) : null)
+                .setModel(model.name())
+                .setModelVersion(model.version())
+                .setSentimentHeadVersion(heads.sentiment().version())
+                .setNerHeadVersion(heads.ner().version())
+                .setTokenCount(analysis.tokenCount())
+                .setTruncated(analysis.truncated())
+                .setWindows(analysis.windows())
+                .setCached(enrichment.cached())
+                .build();
+    }
+
+    private static List<Float> floats(float[] vector) {
+        List<Float> values = new ArrayList<>(vector.length);
+        for (float v : vector) {
+            values.add(v);
+        }
+        return values;
     }
 
     /** The spans as records, offsets in UTF-16 units and in code points (both into the event's text). */

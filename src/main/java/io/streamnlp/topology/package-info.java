@@ -1,7 +1,7 @@
 /**
  * {@code EnrichmentTopology} wires the stages; {@code FanOutProcessor} builds the output records.
  *
- * <p>May import {@code batching}, {@code bytext}, {@code cache}, {@code config}, {@code enrich},
+ * <p>May import {@code batching}, {@code bytext}, {@code cache}, {@code config}, {@code deadletter}, {@code enrich},
  * {@code heads}, {@code inference}, {@code ingest}, {@code model}, {@code ops}, {@code registry},
  * {@code schema}, {@code schema.internal}. Uses Kafka. (Held by {@code ArchitectureTest} against
  * the packages table of {@code docs/ARCHITECTURE.md}.)

@@ -22,6 +22,7 @@ class BenchSmokeIntegrationTest {
         }
         assertThat(report.complete()).isTrue();
         assertThat(report.markdown()).contains("encoder alone", "pipeline, exactly-once", "pipeline, at-least-once",
-                "per record", "padding waste", "latency at half load", "memory");
+                "per record", "padding waste", "latency at half load", "memory", "outputs=embeddings",
+                "long texts");
     }
 }

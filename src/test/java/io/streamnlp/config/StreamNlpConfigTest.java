@@ -91,7 +91,9 @@ class StreamNlpConfigTest {
         StreamNlpConfig all = new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "p"));
         assertThat(all.outputs()).containsExactly(OutputKind.values());
         assertThat(all.headPlan()).isEqualTo(HeadPlan.ALL);
-        assertThat(all.outputTopics().all()).containsExactly("p.embeddings", "p.sentiment", "p.entities", "p.dlq");
+        assertThat(all.outputTopics().all()).containsExactly("p.embeddings", "p.sentiment", "p.entities", "p.enriched",
+                "p.dlq");
+        assertThat(all.writesVectors()).isTrue();
 
         StreamNlpConfig vectors = new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "p",
                 StreamNlpConfig.OUTPUTS, "embeddings"));
@@ -101,6 +103,10 @@ class StreamNlpConfigTest {
                 .isEqualTo(HeadPlan.ALL);
         assertThat(new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "entities")).headPlan())
                 .isEqualTo(new HeadPlan(false, true));
+        assertThat(new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "enriched")).headPlan()).isEqualTo(HeadPlan.ALL);
+        assertThat(new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "enriched")).writesVectors()).isTrue();
+        assertThat(new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "enriched,sentiment",
+                StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING, "false")).writesVectors()).isFalse();
     }
 
     @Test

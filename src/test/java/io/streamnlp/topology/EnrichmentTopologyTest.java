@@ -17,6 +17,7 @@ import io.streamnlp.deadletter.RejectReason;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EnrichedEvent;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.Entity;
 import io.streamnlp.schema.EntityType;
@@ -357,6 +358,7 @@ class EnrichmentTopologyTest {
         assertThat(wrote("embeddings")).isTrue();
         assertThat(wrote("sentiment")).isTrue();
         assertThat(wrote("entities")).isTrue();
+        assertThat(wrote("enriched")).isTrue();
     }
 
     @Test
@@ -374,6 +376,83 @@ class EnrichmentTopologyTest {
             assertThat(vectors.heads()).isEqualTo(HeadPlan.NONE);
             assertThat(everything.heads()).isEqualTo(HeadPlan.ALL);
         }
+    }
+
+    private <T extends org.apache.avro.specific.SpecificRecord> List<TestRecord<byte[], T>> read(String output, Class<T> type) {
+        return driver.createOutputTopic(prefix + "." + output, new ByteArrayDeserializer(),
+                AvroSerdes.specific(type, registry, false).deserializer()).readRecordsToList();
+    }
+
+    @Test
+    void theEnrichedTopicPassesTheEventsOwnFieldsWithEverythingDerivedForIt() {
+        start(Map.of());
+        String review = "Maria from Google loved the pasta at our hotel in Paris. Fantastic service!";
+        input("reviews").pipeInput(new TestRecord<>(utf8("k-a1"), avro(TextEvent.newBuilder().setId("a1").setText(review)
+                .setSource("shop").setLanguage("en").setEventTime(Instant.parse("2025-05-05T00:00:00Z"))
+                .setAttributes(Map.of("product", "p-7", "rating", "5")).build()), T0));
+        input("chat").pipeInput(new TestRecord<>(utf8("k-j1"), utf8("{\"id\":\"j1\",\"text\":\"The blender broke after two days.\","
+                + "\"language\":\"en\",\"rating\":1,\"channel\":\"app\",\"attributes\":{\"product\":\"p-9\"}}"),
+                T0.plusSeconds(1)));
+        input("logs").pipeInput(new TestRecord<>(utf8("p1"), utf8("Plain text from kcat."), T0.plusSeconds(2)));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        List<TestRecord<byte[], EnrichedEvent>> enriched = read("enriched", EnrichedEvent.class);
+        assertThat(enriched).extracting(r -> r.value().getId()).as("one record per event").containsExactly("a1", "j1", "p1");
+        assertThat(enriched).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("k-a1", "k-j1", "p1");
+        assertThat(enriched).extracting(TestRecord::getRecordTime).containsExactly(T0, T0.plusSeconds(1), T0.plusSeconds(2));
+
+        EnrichedEvent avro = enriched.get(0).value();
+        assertThat(avro.getSource()).isEqualTo("shop");
+        assertThat(avro.getLanguage()).isEqualTo("en");
+        assertThat(avro.getEventTime()).isEqualTo(Instant.parse("2025-05-05T00:00:00Z"));
+        assertThat(avro.getAttributes()).isEqualTo(Map.of("product", "p-7", "rating", "5"));
+        assertThat(avro.getText()).as("enriched.include.text is off by default").isNull();
+        EnrichedEvent json = enriched.get(1).value();
+        assertThat(json.getAttributes()).as("JSON extras as string attributes")
+                .isEqualTo(Map.of("product", "p-9", "rating", "1", "channel", "app"));
+        assertThat(json.getSource()).isNull();
+        EnrichedEvent text = enriched.get(2).value();
+        assertThat(text.getAttributes()).isEmpty();
+        assertThat(text.getEventTime()).isEqualTo(T0.plusSeconds(2));
+
+        // The same results as the other outputs of the same pass.
+        var vectors = read("embeddings", EmbeddingRecord.class);
+        var moods = read("sentiment", SentimentRecord.class);
+        var spans = read("entities", EntitiesRecord.class);
+        for (int i = 0; i < 3; i++) {
+            EnrichedEvent e = enriched.get(i).value();
+            assertThat(e.getEmbedding()).isEqualTo(vectors.get(i).value().getVector());
+            assertThat(e.getSentiment().getLabel()).isEqualTo(moods.get(i).value().getLabel());
+            assertThat(e.getSentiment().getPositive()).isEqualTo(moods.get(i).value().getPositive());
+            assertThat(e.getEntities()).isEqualTo(spans.get(i).value().getEntities());
+            assertThat(e.getSentimentHeadVersion()).isEqualTo(moods.get(i).value().getHeadVersion());
+            assertThat(e.getNerHeadVersion()).isEqualTo(spans.get(i).value().getHeadVersion());
+            assertThat(e.getModel()).isEqualTo(ModelCatalogue.DEFAULT_MODEL);
+            assertThat(e.getTokenCount()).isEqualTo(vectors.get(i).value().getTokenCount());
+            assertThat(e.getWindows()).isEqualTo(1);
+            assertThat(e.getTruncated()).isFalse();
+            assertThat(e.getCached()).isFalse();
+        }
+        assertThat(avro.getEntities()).extracting(Entity::getText).contains("Maria", "Google", "Paris");
+        assertThat(sessions.textsEncoded()).as("one encoder pass per event for every output").isEqualTo(3);
+    }
+
+    @Test
+    void theEnrichedRecordCanCarryTheTextAndLeaveTheEmbeddingOut() {
+        start(Map.of(StreamNlpConfig.OUTPUTS, "enriched", StreamNlpConfig.ENRICHED_INCLUDE_TEXT, "true",
+                StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING, "false"));
+        String review = "😀 Maria from Google loved Paris.";
+        input("logs").pipeInput(new TestRecord<>(utf8("t1"), utf8(review), T0));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        EnrichedEvent e = read("enriched", EnrichedEvent.class).getFirst().value();
+        assertThat(e.getText()).isEqualTo(review);
+        assertThat(e.getEmbedding()).isNull();
+        for (Entity entity : e.getEntities()) {
+            assertThat(e.getText().substring(entity.getStart(), entity.getEnd())).isEqualTo(entity.getText());
+        }
+        assertThat(enricher.sentimentCalls()).as("the enriched output alone needs both heads").isEqualTo(1);
+        assertThat(enricher.nerCalls()).isEqualTo(1);
+        assertThat(wrote("embeddings")).isFalse();
     }
 
     @Test
