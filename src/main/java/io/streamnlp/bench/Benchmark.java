@@ -25,7 +25,7 @@ public final class Benchmark {
         public static final Size SMOKE = new Size(120, 40, Duration.ofSeconds(3), 4);
     }
 
-    /** Reviews joined into one text for the long-text row: about 2,000 tokens, 11 windows of 256. */
+    /** Reviews joined into one text for the long-text row: about 3,300 tokens, 18 windows of 256. */
     static final int REVIEWS_PER_LONG_TEXT = 90;
 
     static final int BATCH = 32;
