@@ -20,9 +20,16 @@ import org.apache.kafka.clients.admin.Admin;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.guard.ModelChangeRefusedException;
+import io.streamnlp.guard.ModelGuard;
+import io.streamnlp.guard.ModelIdentity;
 import io.streamnlp.heads.Heads;
+import io.streamnlp.inference.CustomModel;
+import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.inference.ModelDirectoryException;
+import io.streamnlp.heads.MissingHeadsException;
+import io.streamnlp.model.HeadPlan;
 import io.streamnlp.inference.Encoder;
-import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.live.LiveFeed;
 import io.streamnlp.live.LiveView;
 import io.streamnlp.ops.AccountingLog;
@@ -87,6 +94,11 @@ public final class StreamNlpApplication implements AutoCloseable {
         this.config = config;
         // What the run needs is checked before the model loads: a start that cannot work ends in a
         // second or two, naming the topic or setting, instead of after the model and at the first record.
+        // The encoder's files and heads first (a custom model directory is checked whole), then Kafka and
+        // the registry: nothing is created for a model that cannot run.
+        EncoderSpec spec = encoderSpec(config);
+        HeadPlan plan = config.headPlan();
+        Heads heads = plan.any() ? heads(spec, plan) : null;
         this.registry = new SchemaRegistryClient(config.registry());
         try {
             this.widestInput = preflight();
@@ -95,25 +107,31 @@ public final class StreamNlpApplication implements AutoCloseable {
             throw e;
         }
         long started = System.nanoTime();
-        this.encoder = Encoder.load(
-                ModelCatalogue.byName(config.modelName()),
-                config.maxLength(),
-                config.intraOpThreads(),
-                config.bucketing());
-        LOG.info("Loaded encoder {} ({}) in {} ms, {} ONNX Runtime thread(s) per call",
-                encoder.spec().name(), encoder.spec().version(), (System.nanoTime() - started) / 1_000_000,
-                config.intraOpThreads());
+        this.encoder = Encoder.load(spec, config.maxLength(), config.intraOpThreads(), config.bucketing());
+        LOG.info("Loaded encoder {} ({}, fingerprint {}) in {} ms, {} ONNX Runtime thread(s) per call",
+                encoder.spec().name(), encoder.spec().version(), encoder.fingerprint(),
+                (System.nanoTime() - started) / 1_000_000, config.intraOpThreads());
+        try {
+            guardTheVectorSpace();
+        } catch (RuntimeException e) {
+            encoder.close();
+            registry.close();
+            throw e;
+        }
         this.sessions = new EncoderSessions(encoder);
-        Heads heads = Heads.load(encoder.spec().name());
-        LOG.info("Loaded task heads {}", heads.versions());
-        this.enricher = new Enricher(sessions, heads, config.batchInvariant(), config.intraOpThreads(),
+        if (plan.any()) {
+            LOG.info("Loaded task heads {}; running {}", heads.versions(), describe(plan));
+        } else {
+            LOG.info("No task head runs: outputs={} carries neither sentiment nor entities", config.outputs());
+        }
+        this.enricher = new Enricher(sessions, heads, plan, config.batchInvariant(), config.intraOpThreads(),
                 FaultInjection.fromSystemProperties());
         this.telemetry = new Telemetry(config.applicationId(), encoder.spec().name(),
-                encoder.spec().version(), heads.versions());
+                encoder.spec().version(), heads == null ? "none" : heads.versions());
         // The live page lives on the operations endpoint: without the endpoint, none of its work.
         this.liveView = config.liveEnabled() && config.metricsPort() >= 0
                 ? new LiveView(new LiveView.Identity(config.applicationId(), encoder.spec().name(),
-                        encoder.spec().version(), heads.sentiment().version(), heads.ner().version()),
+                        encoder.spec().version(), heads == null ? "none" : heads.sentiment().version(), heads == null ? "none" : heads.ner().version()),
                         telemetry.registry(), telemetry.pipeline(), this::stateName)
                 : null;
         Topology topology = EnrichmentTopology.build(config, enricher, registry, inputGate, telemetry.pipeline(),
@@ -218,6 +236,72 @@ public final class StreamNlpApplication implements AutoCloseable {
                             config.outputTopicLayout());
         } catch (TopicsUnavailableException e) {
             throw new StartupFailedException(e.getMessage(), e);
+        }
+    }
+
+    private static String describe(HeadPlan plan) {
+        if (plan.sentiment() && plan.entities()) {
+            return "both";
+        }
+        return plan.sentiment() ? "sentiment only (no output carries entities)" : "NER only (no output carries sentiment)";
+    }
+
+    /** The encoder of {@code model.path} (checked) or {@code model.name}; a start error names each problem. */
+    private static EncoderSpec encoderSpec(StreamNlpConfig config) {
+        EncoderSpec spec;
+        try {
+            spec = config.encoderSpec();
+        } catch (ModelDirectoryException e) {
+            throw new StartupFailedException(e.getMessage(), e);
+        }
+        if (config.maxLength() > spec.maxLength()) {
+            throw new StartupFailedException(StreamNlpConfig.MODEL_MAX_LENGTH + "=" + config.maxLength() + " is more than "
+                    + spec.name() + " takes (" + spec.maxLength() + " tokens" + (spec.custom()
+                    ? ", max.length in " + spec.directory().resolve(CustomModel.PROPERTIES) : "") + ")", null);
+        }
+        return spec;
+    }
+
+    /** The heads the outputs need; a custom model without heads serves embeddings only. */
+    private static Heads heads(EncoderSpec spec, HeadPlan plan) {
+        Heads heads;
+        try {
+            heads = Heads.load(spec);
+        } catch (MissingHeadsException | IllegalStateException e) {
+            throw new StartupFailedException(e.getMessage(), e);
+        }
+        if (heads == null) {
+            String needs = plan.sentiment() && plan.entities() ? "sentiment and entities" : plan.sentiment() ? "sentiment"
+                    : "entities";
+            throw new StartupFailedException("Encoder " + spec.name() + " of " + StreamNlpConfig.MODEL_PATH + " "
+                    + spec.directory() + " has no task heads (" + CustomModel.HEADS + "/" + Heads.SENTIMENT_FILE + ", "
+                    + CustomModel.HEADS + "/" + Heads.NER_FILE + "), so it serves embeddings only, but the outputs need "
+                    + needs + ": set " + StreamNlpConfig.OUTPUTS + "=embeddings, or train its heads with: streamnlp train "
+                    + "--model-path " + spec.directory() + " --data ../shared/data", null);
+        }
+        return heads;
+    }
+
+    /**
+     * One output set, one vector space: the encoder recorded for the output prefix must be this one
+     * (unless {@code model.change=allow}); a new prefix records it.
+     */
+    private void guardTheVectorSpace() {
+        if (!config.writesVectors()) {
+            return;
+        }
+        EncoderSpec spec = encoder.spec();
+        ModelIdentity identity = new ModelIdentity(spec.name(), spec.version(), encoder.fingerprint(), spec.dimension(),
+                spec.pooling().name(), spec.textPrefix());
+        try {
+            new ModelGuard(config, registry).check(identity);
+        } catch (ModelChangeRefusedException | TopicsUnavailableException e) {
+            throw new StartupFailedException(e.getMessage() + (e instanceof ModelChangeRefusedException ? ""
+                    : " (the model-change guard needs " + config.outputTopics().models() + ")"), e);
+        } catch (SchemaRegistryException e) {
+            String fatal = ThreadSupervisor.fatalReason(e);
+            throw new StartupFailedException(fatal != null ? fatal : "Cannot read or record the encoder of output prefix "
+                    + config.outputTopicPrefix() + " in " + config.outputTopics().models() + ": " + e.getMessage(), e);
         }
     }
 

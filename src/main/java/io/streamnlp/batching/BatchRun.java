@@ -82,7 +82,14 @@ final class BatchRun {
             }
         }
         enrich(texts, unserved, results, failures, now);
-        metrics.add("batched-texts", "Texts run through the encoder", fresh.size() + unserved.size());
+        int rows = 0;
+        for (int i : fresh) {
+            rows += texts.get(i).tokens().count();
+        }
+        for (int i : unserved) {
+            rows += texts.get(i).tokens().count();
+        }
+        metrics.add("batched-texts", "Texts run through the encoder (each window of a long text counts)", rows);
         return new Outcome(java.util.Arrays.asList(results), failures);
     }
 
@@ -122,7 +129,7 @@ final class BatchRun {
     }
 
     private void record(Enricher.Batch done, TextAnalysis[] into, int offset) {
-        meters.encoderCall(done.results().size(), done.paddedTokens(), done.encoderNanos());
+        meters.encoderCall(done.rows(), done.paddedTokens(), done.encoderNanos());
         meters.heads(done.headNanos());
         metrics.add("head-nanos", "Time spent in the sentiment and NER heads", done.headNanos());
         for (int j = 0; j < done.results().size(); j++) {

@@ -1,9 +1,13 @@
 package io.streamnlp.batching;
 
+import io.streamnlp.inference.LongTextPolicy;
+
 /**
  * When a micro-batch closes (see {@link MicroBatch}), and how it meets the encoder.
  *
  * @param batchInvariant run each text of a batch through the encoder in its own call, so that its
  *     outputs do not depend on its batch mates (see {@code inference.batch.invariant})
+ * @param longText what a text longer than the max length becomes: windows or its head
  */
-public record BatchSettings(int maxRecords, int maxTokens, long maxWaitMs, boolean batchInvariant) {}
+public record BatchSettings(int maxRecords, int maxTokens, long maxWaitMs, boolean batchInvariant,
+        LongTextPolicy longText) {}

@@ -86,7 +86,7 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         if (cachePlan != null) {
             ResultCache store = new ResultCache(context.getStateStore(cachePlan.storeName()), cachePlan.settings(), metrics,
                     context.currentSystemTimeMs());
-            this.cache = new CacheFront(store, cachePlan.keys());
+            this.cache = new CacheFront(store, cachePlan.keys(), cachePlan.heads(), cachePlan.windowsOfTokenCount());
             long sweep = Math.min(cachePlan.settings().ttlMs(), Duration.ofMinutes(10).toMillis());
             context.schedule(Duration.ofMillis(sweep), PunctuationType.WALL_CLOCK_TIME, cache::expire);
         }
@@ -130,23 +130,25 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
             }
         }
         long sequence = pending.add(event);
-        enqueue(new WaitingText(sequence, event, tokenizer.tokenize(event.getText()), normal, cacheKey,
+        enqueue(new WaitingText(sequence, event, tokenizer.windows(event.getText(), settings.longText()), normal, cacheKey,
                 context.currentSystemTimeMs()));
     }
 
     private WaitingText waiting(long sequence, PendingText event) {
         NormalizedText normal = cache == null ? null : NormalizedText.of(event.getText());
         Bytes cacheKey = normal == null ? null : cache.keyOf(normal);
-        return new WaitingText(sequence, event, tokenizer.tokenize(event.getText()), normal, cacheKey,
+        return new WaitingText(sequence, event, tokenizer.windows(event.getText(), settings.longText()), normal, cacheKey,
                 context.currentSystemTimeMs());
     }
 
     private void enqueue(WaitingText waiting) {
-        if (!batch.canAccept(waiting.tokens().length())) {
+        int rows = waiting.tokens().count();
+        int longest = waiting.tokens().longest();
+        if (!batch.canAccept(rows, longest)) {
             closeBatch();
         }
         // The context clock, not System time: it is the wall clock in production and the mocked one in tests.
-        batch.add(waiting, waiting.tokens().length(), context.currentSystemTimeMs());
+        batch.add(waiting, rows, longest, context.currentSystemTimeMs());
         if (batch.isFull()) {
             closeBatch();
         }

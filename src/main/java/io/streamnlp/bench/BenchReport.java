@@ -20,6 +20,10 @@ public final class BenchReport {
     private HeadsBenchmark.Result heads;
     private PipelineBenchmark.Throughput eos;
     private PipelineBenchmark.Throughput alos;
+    private PipelineBenchmark.Throughput embeddingsOnly;
+    private PipelineBenchmark.Throughput longTexts;
+    private double longTextTokens;
+    private int longTextWindows;
     private PipelineBenchmark.Throughput perRecord;
     private EncoderBenchmark.Result encoderOneByOne;
     private PipelineBenchmark.Throughput cacheOffOnRepeats;
@@ -55,6 +59,19 @@ public final class BenchReport {
 
     void pipelineExactlyOnce(PipelineBenchmark.Throughput t) {
         eos = t;
+    }
+
+    void longTextShape(double meanTokens, int windows) {
+        longTextTokens = meanTokens;
+        longTextWindows = windows;
+    }
+
+    void longTexts(PipelineBenchmark.Throughput t) {
+        longTexts = t;
+    }
+
+    void pipelineEmbeddingsOnly(PipelineBenchmark.Throughput t) {
+        embeddingsOnly = t;
     }
 
     void pipelineAtLeastOnce(PipelineBenchmark.Throughput t) {
@@ -128,6 +145,21 @@ public final class BenchReport {
                 "small next to the encoder", met((heads.sentimentMicrosPerText() + heads.nerMicrosPerText()) < 0.1 * encoderMicros));
         row(out, "pipeline, exactly-once", f("%.0f texts/s = %.2f x encoder", eos.textsPerSecond(), eos.textsPerSecond() / bucketed.textsPerSecond()),
                 ">= 0.9 x encoder", met(eos.textsPerSecond() / bucketed.textsPerSecond() >= 0.9));
+        if (embeddingsOnly != null) {
+            row(out, "pipeline, exactly-once, outputs=embeddings (neither head runs; default: every output)",
+                    f("%.0f texts/s = %.2f x encoder; embeddings only / every output = %.2fx", embeddingsOnly.textsPerSecond(),
+                            embeddingsOnly.textsPerSecond() / bucketed.textsPerSecond(),
+                            embeddingsOnly.textsPerSecond() / eos.textsPerSecond()),
+                    "", "");
+        }
+        if (longTexts != null && longTexts.records() > 0) {
+            double windowsPerText = (double) longTextWindows / longTexts.records();
+            double windowsPerSecond = longTexts.textsPerSecond() * windowsPerText;
+            row(out, f("pipeline, exactly-once, long texts (mean %.0f tokens, %.1f windows of 256 each, long.text.mode=window)",
+                    longTextTokens, windowsPerText),
+                    f("%.1f texts/s = %.0f windows/s = %.2f x the short-text pipeline's texts/s", longTexts.textsPerSecond(),
+                            windowsPerSecond, windowsPerSecond / eos.textsPerSecond()), "", "");
+        }
         row(out, "pipeline, exactly-once, result cache off (no by-text hop)", f("%.0f texts/s = %.2f x encoder; cache on / off = %.2f",
                 cacheOff.textsPerSecond(), cacheOff.textsPerSecond() / bucketed.textsPerSecond(), eos.textsPerSecond() / cacheOff.textsPerSecond()), "", "");
         double hitRate = cache.cacheHits() / cache.records();
@@ -209,7 +241,8 @@ public final class BenchReport {
     /** Whether every row was measured (the smoke test's check). */
     public boolean complete() {
         return bucketed != null && unbucketed != null && heads != null && eos != null && alos != null && perRecord != null
-                && cacheOff != null && cache != null && latency != null && latency.samples() > 0 && eos.records() == size.texts()
+                && cacheOff != null && cache != null && embeddingsOnly != null && longTexts != null
+                && longTexts.records() == size.longTexts() && latency != null && latency.samples() > 0 && eos.records() == size.texts()
                 && liveOn != null && liveOff != null && memory != null && memory.tasks() >= Benchmark.MEMORY_PARTITIONS && memory.stores() > 0;
     }
 }

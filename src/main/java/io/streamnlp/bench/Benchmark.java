@@ -3,7 +3,9 @@ package io.streamnlp.bench;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
+import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.ModelCatalogue;
+import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.inference.TokenizedText;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -19,10 +21,13 @@ import java.util.Map;
 public final class Benchmark {
 
     /** How big a run is: the full run takes a few minutes on 2 cores; smoke takes seconds. */
-    public record Size(int texts, int perRecordTexts, Duration latencyDuration) {
-        public static final Size FULL = new Size(3000, 600, Duration.ofSeconds(20));
-        public static final Size SMOKE = new Size(120, 40, Duration.ofSeconds(3));
+    public record Size(int texts, int perRecordTexts, Duration latencyDuration, int longTexts) {
+        public static final Size FULL = new Size(3000, 600, Duration.ofSeconds(20), 60);
+        public static final Size SMOKE = new Size(120, 40, Duration.ofSeconds(3), 4);
     }
+
+    /** Reviews joined into one text for the long-text row: about 3,300 tokens, 18 windows of 256. */
+    static final int REVIEWS_PER_LONG_TEXT = 90;
 
     static final int BATCH = 32;
     static final long SEED = 7;
@@ -67,6 +72,12 @@ public final class Benchmark {
             report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
         }
         report.encoder(bucketed, unbucketed);
+        List<String> longTexts = longTexts(texts, size.longTexts());
+        try (TextTokenizer tokenizer = new TextTokenizer(ModelCatalogue.byName(model), 256)) {
+            LongTextPolicy policy = new StreamNlpConfig(Map.of()).longTextPolicy();
+            report.longTextShape(longTexts.stream().mapToInt(t -> tokenizer.windows(t, policy).tokenCount()).average().orElse(0),
+                    longTexts.stream().mapToInt(t -> tokenizer.windows(t, policy).count()).sum());
+        }
 
         try (PipelineBenchmark pipeline = new PipelineBenchmark(cluster, texts)) {
             Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
@@ -80,6 +91,13 @@ public final class Benchmark {
             PipelineBenchmark.Throughput liveOff = pipeline.throughput("live-off", merge(common,
                     Map.of(StreamNlpConfig.METRICS_PORT, "0", StreamNlpConfig.LIVE_ENABLED, "false")), false);
             report.livePage(liveOn, liveOff);
+            progress.println("pipeline, exactly-once, outputs=embeddings (no head runs)...");
+            report.pipelineEmbeddingsOnly(pipeline.throughput("embeddings-only",
+                    merge(common, Map.of(StreamNlpConfig.OUTPUTS, "embeddings"))));
+            progress.printf("pipeline, exactly-once, %d long texts in windows...%n", longTexts.size());
+            try (PipelineBenchmark longOnes = new PipelineBenchmark(cluster, longTexts)) {
+                report.longTexts(longOnes.throughput("long-texts", common));
+            }
             progress.println("pipeline, at-least-once...");
             report.pipelineAtLeastOnce(pipeline.throughput("alos",
                     merge(common, Map.of(StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"))));
@@ -122,6 +140,19 @@ public final class Benchmark {
             }
         }
         return report;
+    }
+
+    /** Reviews of the mix joined, {@value #REVIEWS_PER_LONG_TEXT} at a time, into {@code count} long texts. */
+    static List<String> longTexts(List<String> reviews, int count) {
+        List<String> out = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int j = 0; j < REVIEWS_PER_LONG_TEXT; j++) {
+                text.append(reviews.get((i * REVIEWS_PER_LONG_TEXT + j) % reviews.size())).append(j % 6 == 5 ? "\n\n" : " ");
+            }
+            out.add(text.toString().strip());
+        }
+        return out;
     }
 
     private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {

@@ -1,7 +1,9 @@
 package io.streamnlp.cache;
 
+import io.streamnlp.model.HeadPlan;
 import io.streamnlp.model.TextAnalysis;
 import io.streamnlp.schema.internal.CachedResult;
+import java.util.function.IntUnaryOperator;
 import org.apache.kafka.common.utils.Bytes;
 
 /**
@@ -13,10 +15,18 @@ public final class CacheFront {
 
     private final ResultCache cache;
     private final CacheKeys keys;
+    private final HeadPlan plan;
+    private final IntUnaryOperator windowsOfTokenCount;
 
-    public CacheFront(ResultCache cache, CacheKeys keys) {
+    /**
+     * @param plan the heads that run: what the entries hold and what is served
+     * @param windowsOfTokenCount the windows a text of that many encoded tokens takes
+     */
+    public CacheFront(ResultCache cache, CacheKeys keys, HeadPlan plan, IntUnaryOperator windowsOfTokenCount) {
         this.cache = cache;
         this.keys = keys;
+        this.plan = plan;
+        this.windowsOfTokenCount = windowsOfTokenCount;
     }
 
     public Bytes keyOf(NormalizedText normal) {
@@ -55,7 +65,7 @@ public final class CacheFront {
     }
 
     private TextAnalysis serve(CachedResult entry, String text, NormalizedText normal) {
-        TextAnalysis served = entry == null ? null : CachedResults.serve(entry, text, normal);
+        TextAnalysis served = entry == null ? null : CachedResults.serve(entry, text, normal, plan, windowsOfTokenCount);
         if (served != null) {
             cache.countHit();
         }

@@ -8,7 +8,9 @@ import org.apache.kafka.common.utils.Bytes;
 
 /**
  * Cache keys: the first 128 bits of SHA-256 over everything that decides a result — the encoder's
- * name and version, both head versions, the max length (it decides truncation) — and the text in
+ * name and version, the version of each head that runs ("-" for one that does not, so an entry
+ * without sentiment is never served where sentiment is wanted), the max length and the long-text
+ * policy (they decide truncation and windows) — and the text in
  * {@link NormalizedText normal form}. A new model or head version therefore never meets an old
  * entry; 128 bits make an accidental collision out of reach (birthday bound about 2^64 texts).
  */

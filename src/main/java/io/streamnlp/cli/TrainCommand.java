@@ -9,11 +9,16 @@ import picocli.CommandLine.Option;
 /** Trains the sentiment and NER heads of one encoder on the shared labelled data. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the sentiment and NER heads of an encoder on its frozen outputs (seeded, deterministic) "
-                + "and write them as <out>/<model>/sentiment.bin and ner.bin.")
+                + "and write them as <out>/<model>/sentiment.bin and ner.bin, or <model-path>/heads/ for your own encoder.")
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Encoder name (see ModelCatalogue), e.g. e5-small-q.")
+    @Option(names = "--model", description = "Encoder name (see ModelCatalogue), e.g. e5-small-q.")
     String model;
+
+    @Option(names = "--model-path", paramLabel = "DIR",
+            description = "Your own encoder (model.onnx, tokenizer.json, model.properties: see model.path); its heads "
+                    + "are written to DIR/heads/, where model.path finds them.")
+    Path modelPath;
 
     @Option(names = "--data", required = true, description = "The shared data folder (with sentiment/ and ner/), e.g. ../shared/data.")
     Path data;
@@ -93,6 +98,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ((model == null) == (modelPath == null)) {
+            System.err.println("Give one of --model NAME (a catalogue encoder) or --model-path DIR (your own)");
+            return 2;
+        }
         boolean all = heads.equals("all");
         if (!all && !heads.equals("sentiment") && !heads.equals("ner")) {
             System.err.println("--heads must be all, sentiment or ner");
@@ -101,7 +110,8 @@ final class TrainCommand implements Callable<Integer> {
         HeadTrainer.Options options = new HeadTrainer.Options(model, data, out, noCache ? null : cache, maxLength,
                 threads, 64, seed, all || heads.equals("sentiment"), all || heads.equals("ner"), sstPhrases,
                 sentimentHidden, sentimentEpochs, sentimentLr, sentimentWeightDecay, sentimentDropout, nerHidden,
-                nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout, nerInputDropout, ema, nerBigram, nerProjection);
+                nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout, nerInputDropout, ema, nerBigram, nerProjection,
+                modelPath);
         new HeadTrainer(options, System.out).run();
         return 0;
     }

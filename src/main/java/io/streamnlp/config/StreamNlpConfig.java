@@ -3,10 +3,14 @@ package io.streamnlp.config;
 import io.streamnlp.batching.BatchSettings;
 import io.streamnlp.cache.CacheSettings;
 import io.streamnlp.deadletter.DeadLetteringProcessingExceptionHandler;
+import io.streamnlp.inference.CustomModel;
+import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.InputFormat;
 import io.streamnlp.ingest.InputTopic;
+import io.streamnlp.model.HeadPlan;
 import io.streamnlp.topics.TopicLayout;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.state.BoundedRocksDbMemory;
@@ -21,6 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.EnumSet;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -50,8 +56,16 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String INPUT_TOPICS = "input.topics";
     public static final String INPUT_FORMAT = "input.format";
     public static final String OUTPUT_TOPIC_PREFIX = "output.topic.prefix";
+    public static final String OUTPUTS = "outputs";
+    public static final String ENRICHED_INCLUDE_TEXT = "enriched.include.text";
+    public static final String ENRICHED_INCLUDE_EMBEDDING = "enriched.include.embedding";
     public static final String MODEL_NAME = "model.name";
+    public static final String MODEL_PATH = "model.path";
     public static final String MODEL_MAX_LENGTH = "model.max.length";
+    public static final String MODEL_CHANGE = "model.change";
+    public static final String LONG_TEXT_MODE = "long.text.mode";
+    public static final String LONG_TEXT_STRIDE = "long.text.stride";
+    public static final String LONG_TEXT_MAX_WINDOWS = "long.text.max.windows";
     public static final String MAX_TEXT_BYTES = "max.text.bytes";
     public static final String BATCH_MAX_RECORDS = "batch.max.records";
     public static final String BATCH_MAX_TOKENS = "batch.max.tokens";
@@ -144,9 +158,31 @@ public final class StreamNlpConfig extends AbstractConfig {
             .group(GROUP_MODEL)
             .define(MODEL_NAME, Type.STRING, ModelCatalogue.DEFAULT_MODEL, null, Importance.HIGH, Width.MEDIUM, "Model",
                     "Encoder from the model catalogue: minilm-l6-q, minilm-l6, bge-small-q, e5-small-q.")
+            .define(MODEL_PATH, Type.STRING, "", null, Importance.HIGH, Width.LONG, "Model path",
+                    "Your own encoder instead of model.name: a directory with model.onnx, tokenizer.json and model.properties "
+                            + "(name, version, pooling, hidden.size, query.prefix, max.length), and heads/ if trained by "
+                            + "'streamnlp train --model-path'. Without heads it serves outputs=embeddings only. See the README, "
+                            + "'Your own encoder'.")
             .define(MODEL_MAX_LENGTH, Type.INT, 256, Range.between(8, TextTokenizer.HARD_MAX_LENGTH), Importance.MEDIUM,
                     Width.SHORT, "Max length",
-                    "Tokens per text, special tokens included; longer texts are truncated and flagged 'truncated' on the records.")
+                    "Tokens per encoder pass (one window), special tokens included; longer texts are encoded in windows or truncated (long.text.mode).")
+            .define(LONG_TEXT_MODE, Type.STRING, "window", ValidString.in("window", "truncate"), Importance.MEDIUM,
+                    Width.SHORT, "Long text mode",
+                    "What a text longer than model.max.length becomes: window (default): overlapping windows of at most "
+                            + "model.max.length tokens, in the same micro-batches and token budget, their entities merged with "
+                            + "offsets into the whole text, their vectors and sentiment probabilities averaged by length; "
+                            + "truncate: its head only. Records say how many windows were used and whether the text was truncated.")
+            .define(LONG_TEXT_STRIDE, Type.INT, 0, Range.atLeast(0), Importance.LOW, Width.SHORT, "Long text overlap",
+                    "Tokens of text that two neighbouring windows share; 0 = a quarter of model.max.length. Must be less than "
+                            + "model.max.length.")
+            .define(LONG_TEXT_MAX_WINDOWS, Type.INT, 32, Range.atLeast(1), Importance.LOW, Width.SHORT, "Long text max windows",
+                    "Most windows per text (and at most batch.max.tokens / model.max.length, so one text fits one batch); "
+                            + "a text that needs more is encoded in this many and flagged truncated.")
+            .define(MODEL_CHANGE, Type.STRING, "refuse", ValidString.in("refuse", "allow"), Importance.MEDIUM, Width.SHORT,
+                    "Model change",
+                    "refuse (default): a start whose encoder (fingerprint of its files, pooling and prefix) differs from the one "
+                            + "recorded in <prefix>.models for this output prefix stops with an error, so one output set never "
+                            + "mixes two vector spaces; allow: start anyway and record the new encoder. See the README, 'Changing the model'.")
             .define(INFERENCE_INTRA_OP_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, Width.SHORT,
                     "Intra-op threads",
                     "ONNX Runtime threads per encoder call. 0 = cores / num.stream.threads (at least 1), so threads x intra-op <= cores.")
@@ -229,7 +265,17 @@ public final class StreamNlpConfig extends AbstractConfig {
                             + "backoff, before it gives up; keep it well under the Kafka Streams transaction timeout.")
             .group(GROUP_OUTPUT)
             .define(OUTPUT_TOPIC_PREFIX, Type.STRING, "streamnlp", null, Importance.HIGH, Width.MEDIUM, "Output topic prefix",
-                    "Output topics are <prefix>.embeddings, <prefix>.sentiment, <prefix>.entities and <prefix>.dlq.")
+                    "Output topics are <prefix>.<output> for each of outputs, and <prefix>.dlq.")
+            .define(OUTPUTS, Type.LIST, OutputKind.names(), outputsValidator(), Importance.HIGH, Width.LONG, "Outputs",
+                    "Which outputs to write, each to <prefix>.<name>: any of " + OutputKind.names().replace(",", ", ")
+                            + ". A task head runs only if a selected output carries its result: with outputs=embeddings "
+                            + "neither the sentiment nor the NER head runs.")
+            .define(ENRICHED_INCLUDE_TEXT, Type.BOOLEAN, false, null, Importance.MEDIUM, Width.SHORT, "Enriched: text",
+                    "Put the event's text on <prefix>.enriched records (field text), so consumers can cut the entity spans out "
+                            + "of it without the input topic.")
+            .define(ENRICHED_INCLUDE_EMBEDDING, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT,
+                    "Enriched: embedding",
+                    "Put the embedding on <prefix>.enriched records (field embedding); false leaves it null (smaller records).")
             .define(TOPICS_CREATE, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT, "Create topics",
                     "Create missing output topics (embeddings, sentiment, entities, dead letters) at start. With false, "
                             + "or when the cluster refuses (ACLs, policy), a missing output topic stops the start with an error "
@@ -270,7 +316,13 @@ public final class StreamNlpConfig extends AbstractConfig {
 
     public StreamNlpConfig(Map<String, ?> settings) {
         super(DEFINITION, settings, false);
-        ModelCatalogue.byName(modelName()); // fail fast with the list of valid names
+        if (modelPath() == null) {
+            ModelCatalogue.byName(modelName()); // fail fast with the list of valid names
+        }
+        if (getInt(LONG_TEXT_STRIDE) >= maxLength()) {
+            throw new ConfigException(LONG_TEXT_STRIDE, getInt(LONG_TEXT_STRIDE), "must be less than "
+                    + MODEL_MAX_LENGTH + " (" + maxLength() + "): windows that overlap entirely never advance");
+        }
         inputTopics();
     }
 
@@ -350,9 +402,30 @@ public final class StreamNlpConfig extends AbstractConfig {
         return getString(MODEL_NAME);
     }
 
+    /** The custom encoder's directory ({@code model.path}), or null for the catalogue's {@link #modelName()}. */
+    public Path modelPath() {
+        String path = getString(MODEL_PATH);
+        return path == null || path.isBlank() ? null : Path.of(path.trim());
+    }
+
+    /**
+     * The encoder to load: the custom one of {@code model.path}, checked (every problem of the
+     * directory at once, {@link io.streamnlp.inference.ModelDirectoryException}), or the catalogue's
+     * {@code model.name}.
+     */
+    public EncoderSpec encoderSpec() {
+        Path path = modelPath();
+        return path != null ? CustomModel.load(path) : ModelCatalogue.byName(modelName());
+    }
+
     /** Tokens per text, special tokens included. */
     public int maxLength() {
         return getInt(MODEL_MAX_LENGTH);
+    }
+
+    /** Whether starting with another encoder than the one recorded for the output prefix is allowed. */
+    public boolean modelChangeAllowed() {
+        return getString(MODEL_CHANGE).equals("allow");
     }
 
     /** ONNX Runtime threads per call; 0 means share the cores evenly among stream threads. */
@@ -374,7 +447,18 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** When a micro-batch closes, and whether its texts meet the encoder one by one. */
     public BatchSettings batchSettings() {
         return new BatchSettings(getInt(BATCH_MAX_RECORDS), getInt(BATCH_MAX_TOKENS), getLong(BATCH_MAX_WAIT_MS),
-                batchInvariant());
+                batchInvariant(), longTextPolicy());
+    }
+
+    /**
+     * What a text longer than the max length becomes; its windows at most as many as fit the batch
+     * token budget, so that one text never needs more than one batch.
+     */
+    public LongTextPolicy longTextPolicy() {
+        LongTextPolicy.Mode mode = getString(LONG_TEXT_MODE).equals("truncate") ? LongTextPolicy.Mode.TRUNCATE
+                : LongTextPolicy.Mode.WINDOW;
+        int windows = Math.max(1, Math.min(getInt(LONG_TEXT_MAX_WINDOWS), getInt(BATCH_MAX_TOKENS) / maxLength()));
+        return new LongTextPolicy(mode, getInt(LONG_TEXT_STRIDE), windows);
     }
 
     /** Sort each batch by length and pad length buckets separately. */
@@ -452,8 +536,40 @@ public final class StreamNlpConfig extends AbstractConfig {
         return getString(OUTPUT_TOPIC_PREFIX);
     }
 
+    /** The topics written: the selected {@link #outputs()} under the prefix, and the dead letters. */
     public OutputTopics outputTopics() {
-        return OutputTopics.withPrefix(outputTopicPrefix());
+        return new OutputTopics(outputTopicPrefix(), outputs());
+    }
+
+    /** The outputs selected ({@code outputs}). */
+    public Set<OutputKind> outputs() {
+        Set<OutputKind> selected = EnumSet.noneOf(OutputKind.class);
+        getList(OUTPUTS).forEach(name -> selected.add(OutputKind.of(name)));
+        return selected;
+    }
+
+    /** Whether the text goes on the enriched records. */
+    public boolean enrichedIncludesText() {
+        return getBoolean(ENRICHED_INCLUDE_TEXT);
+    }
+
+    /** Whether the embedding goes on the enriched records. */
+    public boolean enrichedIncludesEmbedding() {
+        return getBoolean(ENRICHED_INCLUDE_EMBEDDING);
+    }
+
+    /** Whether a selected output carries vectors, so the model-change guard applies. */
+    public boolean writesVectors() {
+        Set<OutputKind> selected = outputs();
+        return selected.contains(OutputKind.EMBEDDINGS)
+                || (selected.contains(OutputKind.ENRICHED) && enrichedIncludesEmbedding());
+    }
+
+    /** The task heads the selected outputs need: a head no output carries is not run. */
+    public HeadPlan headPlan() {
+        Set<OutputKind> selected = outputs();
+        return new HeadPlan(selected.stream().anyMatch(OutputKind::needsSentiment),
+                selected.stream().anyMatch(OutputKind::needsEntities));
     }
 
     // --- Operations ---
@@ -563,6 +679,29 @@ public final class StreamNlpConfig extends AbstractConfig {
         return Arrays.stream(InputFormat.values())
                 .map(format -> format.name().toLowerCase(Locale.ROOT))
                 .toArray(String[]::new);
+    }
+
+    /** A non-empty list of known output names, none twice. */
+    private static ConfigDef.Validator outputsValidator() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            @SuppressWarnings("unchecked")
+            List<String> names = (List<String>) value;
+            if (names == null || names.isEmpty()) {
+                throw new ConfigException(name, value, "select at least one of " + OutputKind.names());
+            }
+            Set<OutputKind> seen = EnumSet.noneOf(OutputKind.class);
+            for (String output : names) {
+                OutputKind kind;
+                try {
+                    kind = OutputKind.of(output);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, value, e.getMessage());
+                }
+                if (!seen.add(kind)) {
+                    throw new ConfigException(name, value, "'" + output.trim() + "' is listed twice");
+                }
+            }
+        }, () -> "a non-empty list of " + OutputKind.names());
     }
 
     /** As {@link RegistrySettings#fromConfig(Map)} accepts it: unset, blank or USER_INFO in any case. */

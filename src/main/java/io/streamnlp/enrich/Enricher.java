@@ -5,23 +5,32 @@ import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.EncoderSession;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.inference.Pooling;
 import io.streamnlp.inference.TextTokenizer;
+import io.streamnlp.inference.TextWindows;
 import io.streamnlp.inference.TokenizedText;
 import io.streamnlp.model.EntitySpan;
 import io.streamnlp.model.SentimentScores;
 import io.streamnlp.model.TextAnalysis;
+import io.streamnlp.model.HeadPlan;
+import io.streamnlp.model.Polarity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Tokenized texts in, results out: one encoder call for a batch, then both heads over each text's one
- * encoder output. No Kafka here: the micro-batch stage decides what to enrich and when, this class only
+ * Tokenized texts in, results out: one encoder call for a batch, then the heads the outputs need
+ * ({@link HeadPlan}) over each text's one encoder output. No Kafka here: the micro-batch stage decides what to enrich and when, this class only
  * how. Thread-safe: each calling thread uses its own encoder session; the heads' pool is shared.
  */
 public final class Enricher implements AutoCloseable {
 
     private final EncoderSessions sessions;
+    /** Null when no head runs ({@link HeadPlan#NONE}). */
     private final Heads heads;
+    private final HeadPlan plan;
+    private final LongAdder sentimentCalls = new LongAdder();
+    private final LongAdder nerCalls = new LongAdder();
     private final boolean batchInvariant;
     private final Parallel headsPool;
     private final FaultInjection faults;
@@ -34,11 +43,12 @@ public final class Enricher implements AutoCloseable {
      * What one {@link #enrich} call produced and cost.
      *
      * @param results one per input text, in input order
+     * @param rows encoder rows: one per text, one per window of a long text
      * @param paddedTokens token positions the encoder ran over, padding included
      * @param encoderNanos time in the encoder
      * @param headNanos time in the heads
      */
-    public record Batch(List<TextAnalysis> results, long paddedTokens, long encoderNanos, long headNanos) {}
+    public record Batch(List<TextAnalysis> results, int rows, long paddedTokens, long encoderNanos, long headNanos) {}
 
     /**
      * @param batchInvariant run each text through the encoder in its own call, so its outputs never
@@ -47,18 +57,27 @@ public final class Enricher implements AutoCloseable {
      *     like the encoder's intra-op threads, so the heads never oversubscribe the cores either
      */
     public Enricher(EncoderSessions sessions, Heads heads, boolean batchInvariant, int headThreads) {
-        this(sessions, heads, batchInvariant, headThreads, FaultInjection.NONE);
+        this(sessions, heads, HeadPlan.ALL, batchInvariant, headThreads, FaultInjection.NONE);
     }
 
-    /** @param faults a test seam (see {@link FaultInjection}); {@link FaultInjection#NONE} in production */
-    public Enricher(EncoderSessions sessions, Heads heads, boolean batchInvariant, int headThreads,
+    /**
+     * @param heads the task heads; may be null when {@code plan} runs none
+     * @param plan which heads run: a head whose result no selected output carries costs nothing
+     * @param faults a test seam (see {@link FaultInjection}); {@link FaultInjection#NONE} in production
+     */
+    public Enricher(EncoderSessions sessions, Heads heads, HeadPlan plan, boolean batchInvariant, int headThreads,
             FaultInjection faults) {
-        if (!heads.model().equals(sessions.encoder().spec().name())) {
+        if (heads == null && plan.any()) {
+            throw new IllegalArgumentException("The outputs need task heads (" + plan + ") but encoder "
+                    + sessions.encoder().spec().name() + " has none");
+        }
+        if (heads != null && !heads.model().equals(sessions.encoder().spec().name())) {
             throw new IllegalArgumentException("heads of " + heads.model() + " cannot read the output of "
                     + sessions.encoder().spec().name());
         }
         this.sessions = sessions;
-        this.heads = heads;
+        this.heads = plan.any() ? heads : null;
+        this.plan = plan;
         this.batchInvariant = batchInvariant;
         this.headsPool = new Parallel(headThreads, "streamnlp-heads");
         this.faults = faults;
@@ -71,7 +90,7 @@ public final class Enricher implements AutoCloseable {
      */
     public boolean selfTest() {
         try {
-            enrich(List.of(SELF_TEST_TEXT), List.of(selfTestTokens));
+            enrich(List.of(SELF_TEST_TEXT), List.of(TextWindows.single(selfTestTokens)));
             return true;
         } catch (RuntimeException e) {
             return false;
@@ -86,8 +105,24 @@ public final class Enricher implements AutoCloseable {
         return sessions.encoder().tokenizer();
     }
 
+    /** The task heads in use; null when none runs. */
     public Heads heads() {
         return heads;
+    }
+
+    /** Which heads run. */
+    public HeadPlan plan() {
+        return plan;
+    }
+
+    /** Texts (windows of a long text each count) the sentiment head has scored so far, self-tests included. */
+    public long sentimentCalls() {
+        return sentimentCalls.sum();
+    }
+
+    /** Texts (windows of a long text each count) the NER head has tagged so far, self-tests included. */
+    public long nerCalls() {
+        return nerCalls.sum();
     }
 
     public EncoderSessions sessions() {
@@ -95,46 +130,127 @@ public final class Enricher implements AutoCloseable {
     }
 
     /**
-     * Enriches {@code texts}; {@code tokens.get(i)} must be {@code tokenizer().tokenize(texts.get(i))}.
-     * Entity offsets are into {@code texts.get(i)}.
+     * Enriches {@code texts}; {@code inputs.get(i)} must be
+     * {@code tokenizer().windows(texts.get(i), policy)} (or {@link TextWindows#single} of
+     * {@code tokenizer().tokenize(texts.get(i))}). All windows of all texts go to the encoder in one
+     * call. Entity offsets are into {@code texts.get(i)}.
      */
-    public Batch enrich(List<String> texts, List<TokenizedText> tokens) {
-        if (texts.size() != tokens.size()) {
-            throw new IllegalArgumentException(texts.size() + " texts but " + tokens.size() + " tokenizations");
+    public Batch enrich(List<String> texts, List<TextWindows> inputs) {
+        if (texts.size() != inputs.size()) {
+            throw new IllegalArgumentException(texts.size() + " texts but " + inputs.size() + " tokenizations");
         }
         if (texts.isEmpty()) {
-            return new Batch(List.of(), 0, 0, 0);
+            return new Batch(List.of(), 0, 0, 0, 0);
         }
         faults.check(texts);
+        int n = texts.size();
+        int[] firstRow = new int[n];
+        List<TokenizedText> rows = new ArrayList<>(n);
+        for (int j = 0; j < n; j++) {
+            firstRow[j] = rows.size();
+            rows.addAll(inputs.get(j).windows());
+        }
         EncoderSession session = sessions.forCurrentThread();
         long paddedBefore = session.stats().paddedTokens();
         long encodeStarted = System.nanoTime();
-        EncodedText[] encoded = encode(session, tokens);
+        EncodedText[] encoded = encode(session, rows);
         long headsStarted = System.nanoTime();
         long padded = session.stats().paddedTokens() - paddedBefore;
 
-        // The heads are pure functions of one text's encoder output: each text writes only its own
+        // The heads are pure functions of one text's encoder outputs: each text writes only its own
         // slot, so results do not depend on how the texts are split over threads.
-        int n = texts.size();
-        HeadOutput[] outputs = new HeadOutput[n];
-        headsPool.forRange(n, (from, to) -> {
+        TextAnalysis[] results = new TextAnalysis[n];
+        Parallel.Range analyse = (from, to) -> {
             for (int j = from; j < to; j++) {
-                outputs[j] = new HeadOutput(heads.sentiment().predict(encoded[j].sentenceVector()),
-                        heads.ner().predict(texts.get(j), tokens.get(j), encoded[j]));
+                results[j] = analyse(texts.get(j), inputs.get(j), encoded, firstRow[j]);
             }
-        });
-        List<TextAnalysis> results = new ArrayList<>(n);
-        for (int j = 0; j < n; j++) {
-            TokenizedText t = tokens.get(j);
-            results.add(new TextAnalysis(encoded[j].sentenceVector(), t.length(), t.truncated(), outputs[j].sentiment(),
-                    outputs[j].entities()));
+        };
+        if (plan.any()) {
+            headsPool.forRange(n, analyse);
+        } else {
+            analyse.run(0, n); // no head: only the windows' vectors to average, no pool hand-off
+        }
+        if (plan.sentiment()) {
+            sentimentCalls.add(rows.size());
+        }
+        if (plan.entities()) {
+            nerCalls.add(rows.size());
         }
         long done = System.nanoTime();
-        return new Batch(results, padded, headsStarted - encodeStarted, done - headsStarted);
+        return new Batch(List.of(results), rows.size(), padded, headsStarted - encodeStarted, done - headsStarted);
     }
 
-    /** What the heads made of one text. */
-    private record HeadOutput(SentimentScores sentiment, List<EntitySpan> entities) {}
+    /** One text's results from its windows' encoder outputs ({@code encoded[row...]}). */
+    private TextAnalysis analyse(String text, TextWindows input, EncodedText[] encoded, int row) {
+        if (input.count() == 1) {
+            EncodedText only = encoded[row];
+            return new TextAnalysis(only.sentenceVector(), input.tokenCount(), input.truncated(), 1,
+                    plan.sentiment() ? heads.sentiment().predict(only.sentenceVector()) : null,
+                    plan.entities() ? heads.ner().predict(text, input.windows().getFirst(), only) : null);
+        }
+        int windows = input.count();
+        int[] weights = input.weights();
+        float[] vector = new float[encoded[row].dimension()];
+        for (int k = 0; k < windows; k++) {
+            float[] v = encoded[row + k].sentenceVector();
+            for (int d = 0; d < vector.length; d++) {
+                vector[d] += weights[k] * v[d];
+            }
+        }
+        Pooling.l2Normalize(vector);
+        return new TextAnalysis(vector, input.tokenCount(), input.truncated(), windows,
+                plan.sentiment() ? meanSentiment(input, encoded, row) : null,
+                plan.entities() ? entitiesOfEveryWindow(text, input, encoded, row) : null);
+    }
+
+    /** The length-weighted mean of the windows' probabilities; its most probable class. */
+    private SentimentScores meanSentiment(TextWindows input, EncodedText[] encoded, int row) {
+        double[] p = new double[3];
+        double total = 0;
+        for (int k = 0; k < input.count(); k++) {
+            SentimentScores window = heads.sentiment().predict(encoded[row + k].sentenceVector());
+            int w = input.weights()[k];
+            p[0] += w * (double) window.negative();
+            p[1] += w * (double) window.neutral();
+            p[2] += w * (double) window.positive();
+            total += w;
+        }
+        int best = 0;
+        for (int c = 0; c < 3; c++) {
+            p[c] /= total;
+            if (p[c] > p[best]) {
+                best = c;
+            }
+        }
+        return new SentimentScores(Polarity.values()[best], (float) p[0], (float) p[1], (float) p[2]);
+    }
+
+    /**
+     * Entities of every window, each kept only by the window that owns the place it starts (see
+     * {@link TextWindows}): overlaps give no duplicates, and an entity is taken where its window sees it
+     * with context on both sides. Offsets are into the whole text.
+     */
+    private List<EntitySpan> entitiesOfEveryWindow(String text, TextWindows input, EncodedText[] encoded, int row) {
+        List<EntitySpan> kept = new ArrayList<>();
+        int codePoints = text.codePointCount(0, text.length());
+        for (int k = 0; k < input.count(); k++) {
+            int from = utf16(text, Math.min(input.ownedFrom()[k], codePoints));
+            int to = input.ownedTo()[k] == Integer.MAX_VALUE ? text.length() + 1
+                    : utf16(text, Math.min(input.ownedTo()[k], codePoints));
+            for (EntitySpan span : heads.ner().predict(text, input.windows().get(k), encoded[row + k])) {
+                boolean owned = span.start() >= from && span.start() < to;
+                boolean overlapsPrevious = !kept.isEmpty() && span.start() < kept.getLast().end();
+                if (owned && !overlapsPrevious) {
+                    kept.add(span);
+                }
+            }
+        }
+        return kept;
+    }
+
+    private static int utf16(String text, int codePoint) {
+        return text.offsetByCodePoints(0, codePoint);
+    }
 
     private EncodedText[] encode(EncoderSession session, List<TokenizedText> tokens) {
         if (!batchInvariant) {

@@ -1,6 +1,7 @@
 package io.streamnlp.heads;
 
 import io.streamnlp.model.SentimentScores;
+import io.streamnlp.inference.CustomModel;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.ModelCatalogue;
 import java.io.BufferedInputStream;
@@ -61,20 +62,50 @@ public final class Heads {
 
     /** The heads of an encoder from {@code dir/<model>/} (what {@code train --out dir} writes). */
     public static Heads load(String model, Path dir) {
-        EncoderSpec spec = ModelCatalogue.byName(model);
         Path folder = dir.resolve(model);
-        Path sentiment = folder.resolve(SENTIMENT_FILE);
-        Path ner = folder.resolve(NER_FILE);
-        if (!Files.isRegularFile(sentiment) || !Files.isRegularFile(ner)) {
+        if (!complete(folder)) {
             throw new MissingHeadsException("No task heads for encoder '" + model + "' in " + folder
                     + " (expected " + SENTIMENT_FILE + " and " + NER_FILE + "). Train them with: streamnlp train --model "
                     + model + " --data ../shared/data --out " + dir);
         }
-        try (InputStream s = new BufferedInputStream(Files.newInputStream(sentiment));
-                InputStream n = new BufferedInputStream(Files.newInputStream(ner))) {
+        return read(ModelCatalogue.byName(model), folder);
+    }
+
+    /**
+     * The heads of an encoder: from the classpath for a catalogue one; from {@code <model.path>/heads/}
+     * for a custom one, or null when it has none (it then serves embeddings only).
+     *
+     * @throws MissingHeadsException for a catalogue encoder without heads, or a custom one with only one
+     * @throws IllegalStateException when the heads were trained for another encoder or hidden size
+     */
+    public static Heads load(EncoderSpec spec) {
+        if (!spec.custom()) {
+            return load(spec.name());
+        }
+        Path folder = CustomModel.headsOf(spec);
+        boolean sentiment = Files.isRegularFile(folder.resolve(SENTIMENT_FILE));
+        boolean ner = Files.isRegularFile(folder.resolve(NER_FILE));
+        if (!sentiment && !ner) {
+            return null;
+        }
+        if (!sentiment || !ner) {
+            throw new MissingHeadsException(folder + " has " + (sentiment ? SENTIMENT_FILE : NER_FILE) + " but no "
+                    + (sentiment ? NER_FILE : SENTIMENT_FILE) + ": train both with: streamnlp train --model-path "
+                    + spec.directory() + " --data ../shared/data");
+        }
+        return read(spec, folder);
+    }
+
+    private static boolean complete(Path folder) {
+        return Files.isRegularFile(folder.resolve(SENTIMENT_FILE)) && Files.isRegularFile(folder.resolve(NER_FILE));
+    }
+
+    private static Heads read(EncoderSpec spec, Path folder) {
+        try (InputStream s = new BufferedInputStream(Files.newInputStream(folder.resolve(SENTIMENT_FILE)));
+                InputStream n = new BufferedInputStream(Files.newInputStream(folder.resolve(NER_FILE)))) {
             return of(spec, HeadFile.read(s), HeadFile.read(n));
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read heads of " + model + " from " + folder, e);
+            throw new UncheckedIOException("Cannot read heads of " + spec.name() + " from " + folder, e);
         }
     }
 
@@ -82,14 +113,20 @@ public final class Heads {
         for (HeadFile f : List.of(sentiment, ner)) {
             if (!spec.name().equals(f.encoder())) {
                 throw new IllegalStateException("Head " + f.version() + " was trained on encoder '" + f.encoder()
-                        + "', not '" + spec.name() + "'");
+                        + "', not '" + spec.name() + "'" + (spec.custom() ? " (name in its model.properties): retrain with "
+                        + "streamnlp train --model-path " + spec.directory() : ""));
             }
         }
         SentimentHead s = SentimentHead.from(sentiment);
         NerHead n = NerHead.from(ner);
+        String hidden = spec.custom() ? " (hidden.size in its model.properties)" : "";
         if (s.dimension() != spec.dimension()) {
             throw new IllegalStateException("Sentiment head " + s.version() + " expects " + s.dimension()
-                    + "-d vectors; " + spec.name() + " gives " + spec.dimension());
+                    + "-d vectors; " + spec.name() + " gives " + spec.dimension() + hidden);
+        }
+        if (n.dimension() != spec.dimension()) {
+            throw new IllegalStateException("NER head " + n.version() + " expects " + n.dimension()
+                    + "-d token states; " + spec.name() + " gives " + spec.dimension() + hidden);
         }
         return new Heads(spec.name(), s, n);
     }

@@ -21,9 +21,9 @@ import java.util.List;
  * tag-bigram score learned from the training data (weight tuned on dev); runs of B-X I-X... become
  * spans. All word-pieces of a word share its tag, so spans always start and end on word boundaries.
  *
- * <p>Texts longer than the encoder's max length: the tokenizer cut the tail, so entities are only
- * searched in the encoded head of the text (the caller puts {@code tokens.truncated()} on the
- * record). No windowing: that would take a second encoder pass.
+ * <p>Texts longer than the encoder's max length come in windows ({@code inference.TextWindows}): the
+ * enricher runs this head on each window's tokens, whose offsets point into the whole text, and keeps
+ * each entity from the window that owns where it starts.
  *
  * <p>Thread-safe (immutable).
  */
@@ -96,6 +96,11 @@ public final class NerHead {
     /** Name of the encoder whose token states this head reads. */
     public String encoder() {
         return file.encoder();
+    }
+
+    /** Length of the token states expected (the encoder's hidden size). */
+    public int dimension() {
+        return dim;
     }
 
     /** Words of context on each side. */

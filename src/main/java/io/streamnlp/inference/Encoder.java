@@ -7,8 +7,9 @@ import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
 import java.util.Map;
 
 /**
@@ -25,15 +26,38 @@ public final class Encoder implements AutoCloseable {
     private final TextTokenizer tokenizer;
     private final boolean bucketing;
 
-    private Encoder(EncoderSpec spec, Model model, TextTokenizer tokenizer, boolean bucketing) {
+    private final String fingerprint;
+
+    private final boolean tokenTypes;
+
+    private Encoder(EncoderSpec spec, Model model, TextTokenizer tokenizer, boolean bucketing, boolean tokenTypes,
+            String fingerprint) {
         this.spec = spec;
         this.model = model;
         this.tokenizer = tokenizer;
         this.bucketing = bucketing;
+        this.tokenTypes = tokenTypes;
+        this.fingerprint = fingerprint;
+    }
+
+    /** Whether the graph takes {@code token_type_ids} (BERT-style) or not (RoBERTa/DistilBERT-style). */
+    public boolean takesTokenTypes() {
+        return tokenTypes;
     }
 
     /**
-     * Loads a catalogue encoder from the classpath.
+     * What decides the vector space, as 32 hex digits: SHA-256 over the ONNX graph's bytes, the
+     * tokenizer.json's bytes, the pooling and the text prefix. Two encoders with the same fingerprint
+     * give the same vectors; the max length and the long-text policy only decide how much of a text
+     * is seen, not the space.
+     */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /**
+     * Loads an encoder: from the classpath for the catalogue, from its directory for a custom one
+     * (checked before by {@link CustomModel#load}).
      *
      * @param maxLength tokens per text after truncation, special tokens included (at most 512)
      * @param intraOpThreads ONNX Runtime threads inside one call; keep {@code threads x this <= cores}
@@ -44,8 +68,12 @@ public final class Encoder implements AutoCloseable {
         Engine engine = OfflineDjl.cpuEngine(ENGINE);
         TextTokenizer tokenizer = new TextTokenizer(spec, maxLength);
         Model model = Model.newInstance(spec.name(), Device.cpu(), engine.getEngineName());
-        try (InputStream onnx = ModelResources.open(spec.onnxResource())) {
+        byte[] graphDigest;
+        try (DigestInputStream onnx = new DigestInputStream(ModelResources.open(spec, spec.onnxResource()),
+                Fingerprint.sha256())) {
             model.load(onnx, Map.of("sessionOptions", sessionOptions(intraOpThreads)));
+            onnx.transferTo(OutputStream.nullOutputStream()); // the digest covers the whole file, read or not
+            graphDigest = onnx.getMessageDigest().digest();
         } catch (OrtException e) {
             tokenizer.close();
             model.close();
@@ -59,7 +87,10 @@ public final class Encoder implements AutoCloseable {
             model.close();
             throw new IllegalStateException("Cannot load model " + spec.onnxResource(), e);
         }
-        return new Encoder(spec, model, tokenizer, bucketing);
+        // The inputs are the graph's: BERT-style exports take token_type_ids, RoBERTa/DistilBERT-style ones do not.
+        boolean tokenTypes = model.describeInput().keys().contains(CustomModel.TOKEN_TYPE_IDS);
+        return new Encoder(spec, model, tokenizer, bucketing, tokenTypes,
+                Fingerprint.of(graphDigest, tokenizer.fileDigest(), spec.pooling().name(), spec.textPrefix()));
     }
 
     /**
@@ -87,7 +118,7 @@ public final class Encoder implements AutoCloseable {
 
     /** A session for the calling thread; close it when the thread is done. */
     public EncoderSession newSession() {
-        return new EncoderSession(spec, model, bucketing);
+        return new EncoderSession(spec, model, bucketing, tokenTypes);
     }
 
     @Override

@@ -28,13 +28,15 @@ public final class EncoderSession implements AutoCloseable {
     private final Model model;
     private final Predictor<NDList, NDList> predictor;
     private final boolean bucketing;
+    private final boolean tokenTypes;
     private final EncoderStats stats = new EncoderStats();
 
-    EncoderSession(EncoderSpec spec, Model model, boolean bucketing) {
+    EncoderSession(EncoderSpec spec, Model model, boolean bucketing, boolean tokenTypes) {
         this.spec = spec;
         this.model = model;
         this.predictor = model.newPredictor(new NoopTranslator());
         this.bucketing = bucketing;
+        this.tokenTypes = tokenTypes;
     }
 
     /** Counters of this session: batches, texts, real and padded tokens, time in the encoder. */
@@ -78,7 +80,6 @@ public final class EncoderSession implements AutoCloseable {
         }
         long[] ids = new long[rows * seqLen];
         long[] mask = new long[rows * seqLen];
-        long[] types = new long[rows * seqLen];
         long real = 0;
         for (int r = 0; r < rows; r++) {
             long[] tokenIds = texts.get(order[from + r]).ids();
@@ -92,11 +93,13 @@ public final class EncoderSession implements AutoCloseable {
         try (NDManager manager = model.getNDManager().newSubManager()) {
             Shape shape = new Shape(rows, seqLen);
             NDList input = new NDList(
-                    named(manager.create(ids, shape), "input_ids"),
-                    named(manager.create(mask, shape), "attention_mask"),
-                    named(manager.create(types, shape), "token_type_ids"));
+                    named(manager.create(ids, shape), CustomModel.INPUT_IDS),
+                    named(manager.create(mask, shape), CustomModel.ATTENTION_MASK));
+            if (tokenTypes) {
+                input.add(named(manager.create(new long[rows * seqLen], shape), CustomModel.TOKEN_TYPE_IDS));
+            }
             NDList result = predictor.predict(input);
-            NDArray hiddenState = result.get("last_hidden_state");
+            NDArray hiddenState = result.get(CustomModel.HIDDEN_STATE);
             if (hiddenState == null) {
                 hiddenState = result.head();
             }

@@ -1,17 +1,24 @@
 package io.streamnlp.inference;
 
+import java.nio.file.Path;
+
 /**
- * One encoder of the catalogue: where its files are on the classpath and how to use its output.
+ * One encoder: where its files are (on the classpath for the catalogue, in a directory for a custom
+ * model, see {@link CustomModel}) and how to use its output.
  *
  * @param name the name users select it by ({@code model.name})
  * @param version the version travelling on every record: the Maven artifact version the files ship in
- * @param onnxResource classpath resource of the ONNX graph
- * @param tokenizerResource classpath resource of the HuggingFace tokenizer.json
+ * @param onnxResource classpath resource of the ONNX graph, or its file name in {@code directory}
+ * @param tokenizerResource classpath resource of the HuggingFace tokenizer.json, or its file name in
+ *     {@code directory}
  * @param pooling how token states become a sentence vector
  * @param textPrefix prefix the model was trained to see before the text ("" for none); e5 expects
  *     "query: " for classification and similarity use
  * @param dimension hidden size of last_hidden_state
  * @param description one line for the docs and the CLI
+ * @param directory where the files are for a custom model ({@code model.path}); null: the classpath
+ * @param maxLength the most tokens the model takes (its learned positions); {@code model.max.length}
+ *     may not be more
  */
 public record EncoderSpec(
         String name,
@@ -21,4 +28,19 @@ public record EncoderSpec(
         Pooling pooling,
         String textPrefix,
         int dimension,
-        String description) {}
+        String description,
+        Path directory,
+        int maxLength) {
+
+    /** A catalogue encoder: files on the classpath, BERT's 512 positions. */
+    public EncoderSpec(String name, String version, String onnxResource, String tokenizerResource, Pooling pooling,
+            String textPrefix, int dimension, String description) {
+        this(name, version, onnxResource, tokenizerResource, pooling, textPrefix, dimension, description, null,
+                TextTokenizer.HARD_MAX_LENGTH);
+    }
+
+    /** Whether it is a custom model from a directory. */
+    public boolean custom() {
+        return directory != null;
+    }
+}

@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import java.io.IOException;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -22,11 +23,21 @@ public final class TextTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final String prefix;
     private final int maxLength;
+    private final byte[] fileDigest;
+    private final byte[] json;
+    /** Tokens of an empty text: the special tokens and the prefix's. */
+    private final int specialTokens;
+    private volatile HuggingFaceTokenizer untruncated;
 
     public TextTokenizer(EncoderSpec spec, int maxLength) {
         if (maxLength < 8 || maxLength > HARD_MAX_LENGTH) {
             throw new IllegalArgumentException(
                     "model.max.length must be between 8 and " + HARD_MAX_LENGTH + ", was " + maxLength);
+        }
+        if (maxLength > spec.maxLength()) {
+            throw new IllegalArgumentException("model.max.length " + maxLength + " is more than encoder " + spec.name()
+                    + " takes (" + spec.maxLength() + " tokens" + (spec.custom() ? ", max.length in its model.properties" : "")
+                    + ")");
         }
         OfflineDjl.configure();
         this.prefix = spec.textPrefix();
@@ -36,16 +47,50 @@ public final class TextTokenizer implements AutoCloseable {
                 "padding", "false",
                 "truncation", "true",
                 "maxLength", Integer.toString(maxLength),
-                "modelMaxLength", Integer.toString(HARD_MAX_LENGTH));
-        try (InputStream json = ModelResources.open(spec.tokenizerResource())) {
-            this.tokenizer = HuggingFaceTokenizer.newInstance(json, options);
+                "modelMaxLength", Integer.toString(spec.maxLength()));
+        try (InputStream json = ModelResources.open(spec, spec.tokenizerResource())) {
+            this.json = json.readAllBytes();
+            this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(this.json), options);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load tokenizer " + spec.tokenizerResource(), e);
         }
+        this.fileDigest = Fingerprint.sha256().digest(json);
+        // [CLS] prefix [SEP]: what every window repeats around its share of the text.
+        this.specialTokens = tokenize("").length();
+    }
+
+    /**
+     * The tokenizer without truncation, for texts that are encoded in windows; made on first use
+     * (most streams never need it). Thread-safe.
+     */
+    private HuggingFaceTokenizer untruncated() {
+        HuggingFaceTokenizer made = untruncated;
+        if (made == null) {
+            synchronized (this) {
+                made = untruncated;
+                if (made == null) {
+                    try {
+                        made = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json), Map.of(
+                                "addSpecialTokens", "true",
+                                "padding", "false",
+                                "truncation", "false"));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("Cannot load the tokenizer again", e);
+                    }
+                    untruncated = made;
+                }
+            }
+        }
+        return made;
     }
 
     public int maxLength() {
         return maxLength;
+    }
+
+    /** SHA-256 of the tokenizer.json it was built from (part of the encoder's fingerprint). */
+    byte[] fileDigest() {
+        return fileDigest.clone();
     }
 
     /**
@@ -54,7 +99,35 @@ public final class TextTokenizer implements AutoCloseable {
      * points is its length in chars) is added here and taken off again, so callers never see it.
      */
     public TokenizedText tokenize(String text) {
-        Encoding encoding = tokenizer.encode(prefix + text);
+        return tokenized(tokenizer.encode(prefix + text));
+    }
+
+    /** Tokens of an empty text: the special tokens (and a prefix's) that every window repeats. */
+    public int specialTokens() {
+        return specialTokens;
+    }
+
+    /**
+     * The text as the encoder will see it under {@code policy}: exactly {@link #tokenize} (one
+     * window) when it fits in the max length or the policy truncates; otherwise overlapping windows
+     * of the whole text's tokens, each with the special tokens (and prefix) around it and at most
+     * max length long, up to the policy's number of windows (beyond: truncated). Every window's
+     * offsets point into {@code text} itself, like {@link #tokenize}'s.
+     */
+    public TextWindows windows(String text, LongTextPolicy policy) {
+        TokenizedText first = tokenize(text);
+        if (!first.truncated() || policy.mode() == LongTextPolicy.Mode.TRUNCATE) {
+            return TextWindows.single(first);
+        }
+        return TextWindows.split(tokenized(untruncated().encode(prefix + text)), maxLength, policy);
+    }
+
+    /** The number of windows a text of {@code tokenCount} encoded tokens (see {@link TextWindows#tokenCount()}) took. */
+    public int windowsOf(int tokenCount, LongTextPolicy policy) {
+        return TextWindows.count(tokenCount, specialTokens, maxLength, policy);
+    }
+
+    private TokenizedText tokenized(Encoding encoding) {
         CharSpan[] spans = encoding.getCharTokenSpans();
         int n = encoding.getIds().length;
         int[] starts = new int[n];
@@ -72,5 +145,8 @@ public final class TextTokenizer implements AutoCloseable {
     @Override
     public void close() {
         tokenizer.close();
+        if (untruncated != null) {
+            untruncated.close();
+        }
     }
 }

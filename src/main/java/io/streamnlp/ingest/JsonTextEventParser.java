@@ -9,14 +9,18 @@ import io.streamnlp.schema.TextEvent;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@link InputFormat#JSON}: {@code {"id": "...", "text": "...", "source": ..., "eventTime": epochMs
- * or ISO-8601, "language": ..., "attributes": {...}}}. Only id and text are required.
+ * or ISO-8601, "language": ..., "attributes": {...}}}. Only id and text are required; every other
+ * top-level field goes into the attributes as a string (see {@link #extras}).
  */
 public final class JsonTextEventParser implements TextEventParser {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The fields of a TextEvent; any other top-level field becomes an attribute. */
+    public static final Set<String> KNOWN_FIELDS = Set.of("id", "text", "source", "eventTime", "language", "attributes");
 
     @Override
     public TextEvent parse(String topic, byte[] key, byte[] value) throws RejectedInputException {
@@ -39,14 +43,33 @@ public final class JsonTextEventParser implements TextEventParser {
         if (text == null || text.isNull() || !text.isTextual()) {
             throw new RejectedInputException(RejectReason.MISSING_TEXT, "JSON object has no string \"text\"");
         }
+        Map<String, String> attributes = extras(root);
+        attributes.putAll(attributes(root.get("attributes"))); // an attribute wins over an extra of its name
         return TextEvent.newBuilder()
                 .setId(id.asText())
                 .setText(text.asText())
                 .setSource(optionalText(root, "source"))
                 .setLanguage(optionalText(root, "language"))
                 .setEventTime(eventTime(root.get("eventTime")))
-                .setAttributes(attributes(root.get("attributes")))
+                .setAttributes(attributes)
                 .build();
+    }
+
+    /**
+     * Every top-level field other than the known ones, as a string: scalars as their text, objects
+     * and arrays as their JSON; null values are left out. So {@code {"id":..,"text":..,"rating":4}}
+     * keeps its rating as the attribute {@code rating=4}.
+     */
+    private static Map<String, String> extras(JsonNode root) {
+        Map<String, String> extras = new HashMap<>();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
+            JsonNode value = field.getValue();
+            if (KNOWN_FIELDS.contains(field.getKey()) || value.isNull()) {
+                continue;
+            }
+            extras.put(field.getKey(), value.isValueNode() ? value.asText() : value.toString());
+        }
+        return extras;
     }
 
     private static String optionalText(JsonNode root, String field) {

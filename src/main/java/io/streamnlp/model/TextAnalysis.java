@@ -6,11 +6,15 @@ import java.util.List;
  * What one encoder pass and the task heads derived for one text, before it is tied to an event:
  * the same whether it was computed now or served from the result cache.
  *
- * @param vector the pooled, unit-norm sentence vector
- * @param tokenCount word-pieces fed to the encoder, special tokens included
- * @param truncated true when the text was longer than the max length and its tail was not encoded
- * @param sentiment the sentiment head's answer
- * @param entities the NER head's spans, offsets into the text they were found in
+ * @param vector the pooled, unit-norm sentence vector (of a long text: the length-weighted mean of its
+ *     windows' vectors, normalised again)
+ * @param tokenCount word-pieces fed to the encoder, special tokens included (counted once over all windows)
+ * @param truncated true when part of the text was not encoded: longer than the max length under
+ *     truncation, or than the most windows under windows
+ * @param windows encoder windows the text took: 1 when it fits the max length (or is truncated)
+ * @param sentiment the sentiment head's answer; null when the head did not run (see {@link HeadPlan})
+ * @param entities the NER head's spans, offsets into the text they were found in; null when the head did
+ *     not run
  */
-public record TextAnalysis(float[] vector, int tokenCount, boolean truncated, SentimentScores sentiment,
+public record TextAnalysis(float[] vector, int tokenCount, boolean truncated, int windows, SentimentScores sentiment,
         List<EntitySpan> entities) {}

@@ -6,13 +6,10 @@ import static io.streamnlp.topology.TopologyNames.BY_TEXT_SOURCE;
 import static io.streamnlp.topology.TopologyNames.RESULT_CACHE_STORE;
 import static io.streamnlp.topology.TopologyNames.ROUTE_BY_TEXT;
 import static io.streamnlp.topology.TopologyNames.DEAD_LETTER_SINK;
-import static io.streamnlp.topology.TopologyNames.EMBEDDINGS_SINK;
-import static io.streamnlp.topology.TopologyNames.ENTITIES_SINK;
 import static io.streamnlp.topology.TopologyNames.FAN_OUT;
 import static io.streamnlp.topology.TopologyNames.GATE_PREFIX;
 import static io.streamnlp.topology.TopologyNames.INGEST_PREFIX;
 import static io.streamnlp.topology.TopologyNames.PENDING_STORE;
-import static io.streamnlp.topology.TopologyNames.SENTIMENT_SINK;
 import static io.streamnlp.topology.TopologyNames.SOURCE_PREFIX;
 
 import io.streamnlp.batching.BatchSettings;
@@ -21,8 +18,11 @@ import io.streamnlp.enrich.Enricher;
 import io.streamnlp.bytext.ByTextRouter;
 import io.streamnlp.cache.CacheKeys;
 import io.streamnlp.cache.CachePlan;
+import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.OutputTopics;
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.inference.LongTextPolicy;
+import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.AvroTextEventParser;
 import io.streamnlp.ingest.EventValidator;
 import io.streamnlp.ingest.IngestProcessor;
@@ -35,13 +35,16 @@ import io.streamnlp.live.LiveFeed;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.InternalAvroSerde;
 import io.streamnlp.registry.SchemaRegistryClient;
+import io.streamnlp.model.HeadPlan;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EnrichedEvent;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
 import io.streamnlp.schema.internal.PendingText;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,7 +69,9 @@ import org.apache.kafka.streams.state.Stores;
  *
  *  by-text-source ─► micro-batch ─────────────────────────► fan-out ─┬─► embeddings sink
  *                    (result cache, encoder, heads;          (records) ├─► sentiment sink
- *                     pending-batch + result-cache stores)             └─► entities sink
+ *                     pending-batch + result-cache stores)             ├─► entities sink
+ *                                                                      └─► enriched sink
+ *                                                           (one sink per selected output)
  * </pre>
  *
  * With {@code cache.enabled=false} there is no by-text hop: ingest feeds the micro-batch directly.
@@ -143,21 +148,25 @@ public final class EnrichmentTopology {
                     Serdes.Bytes(), Serdes.ByteArray()), BATCH);
         }
 
-        // The fan-out serializes all three records before it forwards any (so the sinks only copy bytes):
-        // a registry failure then fails the event before any of its outputs left, never between them.
+        // The fan-out serializes every selected record before it forwards any (so the sinks only copy
+        // bytes): a registry failure then fails the event before any of its outputs left, never between them.
         FanOutProcessor.Serializers serializers = new FanOutProcessor.Serializers(outputs,
-                AvroSerdes.specific(EmbeddingRecord.class, registry, false).serializer(),
-                AvroSerdes.specific(SentimentRecord.class, registry, false).serializer(),
-                AvroSerdes.specific(EntitiesRecord.class, registry, false).serializer());
+                outputs.has(OutputKind.EMBEDDINGS) ? AvroSerdes.specific(EmbeddingRecord.class, registry, false).serializer() : null,
+                outputs.has(OutputKind.SENTIMENT) ? AvroSerdes.specific(SentimentRecord.class, registry, false).serializer() : null,
+                outputs.has(OutputKind.ENTITIES) ? AvroSerdes.specific(EntitiesRecord.class, registry, false).serializer() : null,
+                outputs.has(OutputKind.ENRICHED) ? AvroSerdes.specific(EnrichedEvent.class, registry, false).serializer() : null);
+        Map<String, TextEventParser> parserByTopic = new HashMap<>();
+        for (InputTopic input : config.inputTopics()) {
+            parserByTopic.put(input.name(), parser(input.format(), registry));
+        }
+        FanOutProcessor.EnrichedShape enrichedShape = new FanOutProcessor.EnrichedShape(config.enrichedIncludesText(),
+                config.enrichedIncludesEmbedding(), new EventFields(parserByTopic));
         topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), serializers,
-                meters, live),
-                BATCH);
-        topology.addSink(EMBEDDINGS_SINK, outputs.embeddings(), new ByteArraySerializer(), new ByteArraySerializer(),
-                FAN_OUT);
-        topology.addSink(SENTIMENT_SINK, outputs.sentiment(), new ByteArraySerializer(), new ByteArraySerializer(),
-                FAN_OUT);
-        topology.addSink(ENTITIES_SINK, outputs.entities(), new ByteArraySerializer(), new ByteArraySerializer(),
-                FAN_OUT);
+                enrichedShape, meters, live), BATCH);
+        for (OutputKind kind : outputs.selected()) {
+            topology.addSink(FanOutProcessor.sinkOf(kind), outputs.topic(kind), new ByteArraySerializer(),
+                    new ByteArraySerializer(), FAN_OUT);
+        }
         List<String> deadLetterParents = new ArrayList<>(ingestNodes);
         deadLetterParents.add(BATCH);
         topology.addSink(DEAD_LETTER_SINK, outputs.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
@@ -165,17 +174,30 @@ public final class EnrichmentTopology {
         return topology;
     }
 
-    private static CachePlan cachePlan(StreamNlpConfig config, Enricher enricher) {
-        return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), cacheKeys(enricher));
+    /**
+     * The cache's identity covers what is computed: the encoder, the version of each head that runs
+     * ("-" for one that does not), the max length and, with windows, the window policy. With both heads
+     * and truncation it is what it always was.
+     */
+    public static CachePlan cachePlan(StreamNlpConfig config, Enricher enricher) {
+        var spec = enricher.encoderSpec();
+        HeadPlan heads = enricher.plan();
+        LongTextPolicy longText = config.batchSettings().longText();
+        int maxLength = enricher.tokenizer().maxLength();
+        List<String> parts = new ArrayList<>(List.of(spec.name(), spec.version(),
+                heads.sentiment() ? enricher.heads().sentiment().version() : NOT_RUN,
+                heads.entities() ? enricher.heads().ner().version() : NOT_RUN,
+                Integer.toString(maxLength)));
+        if (longText.mode() == LongTextPolicy.Mode.WINDOW) {
+            parts.add(longText.identity(maxLength)); // truncation keeps the identity (and the caches) of before
+        }
+        TextTokenizer tokenizer = enricher.tokenizer();
+        return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), new CacheKeys(String.join("|", parts)), heads,
+                tokenCount -> tokenizer.windowsOf(tokenCount, longText));
     }
 
-    /** The result cache's keys for what this enricher computes: model, head versions, max length. */
-    public static CacheKeys cacheKeys(Enricher enricher) {
-        var spec = enricher.encoderSpec();
-        String identity = String.join("|", spec.name(), spec.version(), enricher.heads().sentiment().version(),
-                enricher.heads().ner().version(), Integer.toString(enricher.tokenizer().maxLength()));
-        return new CacheKeys(identity);
-    }
+    /** A head that does not run, in the cache identity. */
+    private static final String NOT_RUN = "-";
 
     private static Map<InputFormat, List<String>> topicsByFormat(List<InputTopic> topics) {
         Map<InputFormat, List<String>> byFormat = new TreeMap<>();

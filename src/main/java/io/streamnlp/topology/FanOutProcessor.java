@@ -5,11 +5,15 @@ import io.streamnlp.heads.Heads;
 import io.streamnlp.model.EntitySpan;
 import io.streamnlp.model.SentimentScores;
 import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.OutputTopics;
 import io.streamnlp.live.LiveFeed;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.ops.TaskMetrics;
+import io.streamnlp.model.TextAnalysis;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EnrichedEvent;
+import io.streamnlp.schema.Sentiment;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.Entity;
 import io.streamnlp.schema.EntityType;
@@ -18,7 +22,10 @@ import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.internal.PendingText;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,27 +33,53 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The fan-out: one {@link Enrichment} (one encoder pass, or a cached one) becomes one record per
- * output topic, each with the input's key and timestamp, and the model and head versions. It counts
- * the record out, records its latency from event time, and tells the live page ({@link LiveFeed}).
+ * selected output topic, each with the input's key and timestamp, and the model and head versions.
+ * It counts the record out, records its latency from event time, and tells the live page
+ * ({@link LiveFeed}).
  */
 final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byte[]> {
 
-    /** The value serializers of the three outputs (Confluent wire format through the registry). */
+    /**
+     * The value serializers of the outputs (Confluent wire format through the registry); null for an
+     * output that is not selected.
+     */
     record Serializers(OutputTopics topics, Serializer<EmbeddingRecord> embeddings, Serializer<SentimentRecord> sentiment,
-            Serializer<EntitiesRecord> entities) {}
+            Serializer<EntitiesRecord> entities, Serializer<EnrichedEvent> enriched) {}
+
+    /**
+     * How the enriched record is made.
+     *
+     * @param text put the text on it
+     * @param embedding put the embedding on it
+     * @param fields where the event's own fields come from
+     */
+    record EnrichedShape(boolean text, boolean embedding, EventFields fields) {}
+
+    /** The sink node of an output. */
+    static String sinkOf(OutputKind kind) {
+        return switch (kind) {
+            case EMBEDDINGS -> TopologyNames.EMBEDDINGS_SINK;
+            case SENTIMENT -> TopologyNames.SENTIMENT_SINK;
+            case ENTITIES -> TopologyNames.ENTITIES_SINK;
+            case ENRICHED -> TopologyNames.ENRICHED_SINK;
+        };
+    }
 
     private final EncoderSpec model;
     private final Heads heads;
     private final Serializers serializers;
+    private final EnrichedShape enrichedShape;
     private final PipelineMeters meters;
     private final LiveFeed live;
     private ProcessorContext<byte[], byte[]> context;
     private TaskMetrics metrics;
 
-    FanOutProcessor(EncoderSpec model, Heads heads, Serializers serializers, PipelineMeters meters, LiveFeed live) {
+    FanOutProcessor(EncoderSpec model, Heads heads, Serializers serializers, EnrichedShape enrichedShape,
+            PipelineMeters meters, LiveFeed live) {
         this.model = model;
         this.heads = heads;
         this.serializers = serializers;
+        this.enrichedShape = enrichedShape;
         this.meters = meters;
         this.live = live;
     }
@@ -61,13 +94,18 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     public void process(Record<byte[], Enrichment> record) {
         Enrichment enrichment = record.value();
         PendingText event = enrichment.event();
-        // All or nothing: every record is built and serialized before the first one is forwarded.
-        byte[] embedding = serializers.embeddings().serialize(serializers.topics().embeddings(), embedding(enrichment));
-        byte[] sentiment = serializers.sentiment().serialize(serializers.topics().sentiment(), sentiment(enrichment));
-        byte[] entities = serializers.entities().serialize(serializers.topics().entities(), entities(enrichment));
-        context.forward(record.withValue(embedding), TopologyNames.EMBEDDINGS_SINK);
-        context.forward(record.withValue(sentiment), TopologyNames.SENTIMENT_SINK);
-        context.forward(record.withValue(entities), TopologyNames.ENTITIES_SINK);
+        // All or nothing: every selected record is built and serialized before the first one is forwarded.
+        OutputTopics topics = serializers.topics();
+        Map<OutputKind, byte[]> values = new EnumMap<>(OutputKind.class);
+        for (OutputKind kind : topics.selected()) {
+            values.put(kind, switch (kind) {
+                case EMBEDDINGS -> serializers.embeddings().serialize(topics.embeddings(), embedding(enrichment));
+                case SENTIMENT -> serializers.sentiment().serialize(topics.sentiment(), sentiment(enrichment));
+                case ENTITIES -> serializers.entities().serialize(topics.entities(), entities(enrichment));
+                case ENRICHED -> serializers.enriched().serialize(topics.enriched(), enriched(enrichment));
+            });
+        }
+        values.forEach((kind, value) -> context.forward(record.withValue(value), sinkOf(kind)));
         metrics.increment("records-out", "Input records fully enriched (all outputs forwarded), per input topic and partition",
                 "topic", event.getSourceTopic(), "partition", Integer.toString(event.getSourcePartition()));
         meters.outputLatency(System.currentTimeMillis() - event.getEventTime());
@@ -78,10 +116,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     private EmbeddingRecord embedding(Enrichment enrichment) {
         PendingText event = enrichment.event();
         float[] vector = enrichment.analysis().vector();
-        List<Float> values = new ArrayList<>(vector.length);
-        for (float v : vector) {
-            values.add(v);
-        }
+        List<Float> values = floats(vector);
         return EmbeddingRecord.newBuilder()
                 .setId(event.getId())
                 .setModel(model.name())
@@ -90,6 +125,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
                 .setVector(values)
                 .setTokenCount(enrichment.analysis().tokenCount())
                 .setTruncated(enrichment.analysis().truncated())
+                .setWindows(enrichment.analysis().windows())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
                 .build();
@@ -108,6 +144,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
                 .setNeutral(sentiment.neutral())
                 .setPositive(sentiment.positive())
                 .setTruncated(enrichment.analysis().truncated())
+                .setWindows(enrichment.analysis().windows())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
                 .build();
@@ -115,17 +152,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
 
     private EntitiesRecord entities(Enrichment enrichment) {
         PendingText event = enrichment.event();
-        List<EntitySpan> found = enrichment.analysis().entities();
-        List<Entity> entities = new ArrayList<>(found.size());
-        for (EntitySpan e : found) {
-            entities.add(Entity.newBuilder()
-                    .setText(e.text())
-                    .setType(EntityType.valueOf(e.type().name()))
-                    .setStart(e.start())
-                    .setEnd(e.end())
-                    .setConfidence(e.confidence())
-                    .build());
-        }
+        List<Entity> entities = entityList(event.getText(), enrichment.analysis().entities());
         return EntitiesRecord.newBuilder()
                 .setId(event.getId())
                 .setModel(model.name())
@@ -133,9 +160,68 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
                 .setHeadVersion(heads.ner().version())
                 .setEntities(entities)
                 .setTruncated(enrichment.analysis().truncated())
+                .setWindows(enrichment.analysis().windows())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
                 .build();
+    }
+
+    /** The event's own fields with everything derived for it, in one record. */
+    private EnrichedEvent enriched(Enrichment enrichment) {
+        PendingText event = enrichment.event();
+        TextAnalysis analysis = enrichment.analysis();
+        EventFields.Fields fields = enrichedShape.fields().of(event);
+        SentimentScores scores = analysis.sentiment();
+        return EnrichedEvent.newBuilder()
+                .setId(event.getId())
+                .setSource(fields.source())
+                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
+                .setLanguage(fields.language())
+                .setAttributes(new HashMap<>(fields.attributes()))
+                .setText(enrichedShape.text() ? event.getText() : null)
+                .setSentiment(Sentiment.newBuilder()
+                        .setLabel(SentimentLabel.valueOf(scores.label().name()))
+                        .setNegative(scores.negative())
+                        .setNeutral(scores.neutral())
+                        .setPositive(scores.positive())
+                        .build())
+                .setEntities(entityList(event.getText(), analysis.entities()))
+                .setEmbedding(enrichedShape.embedding() ? floats(analysis.vector()) : null)
+                .setModel(model.name())
+                .setModelVersion(model.version())
+                .setSentimentHeadVersion(heads.sentiment().version())
+                .setNerHeadVersion(heads.ner().version())
+                .setTokenCount(analysis.tokenCount())
+                .setTruncated(analysis.truncated())
+                .setWindows(analysis.windows())
+                .setCached(enrichment.cached())
+                .build();
+    }
+
+    private static List<Float> floats(float[] vector) {
+        List<Float> values = new ArrayList<>(vector.length);
+        for (float v : vector) {
+            values.add(v);
+        }
+        return values;
+    }
+
+    /** The spans as records, offsets in UTF-16 units and in code points (both into the event's text). */
+    static List<Entity> entityList(String text, List<EntitySpan> found) {
+        CodePoints codePoints = CodePoints.of(text);
+        List<Entity> entities = new ArrayList<>(found.size());
+        for (EntitySpan e : found) {
+            entities.add(Entity.newBuilder()
+                    .setText(e.text())
+                    .setType(EntityType.valueOf(e.type().name()))
+                    .setStart(e.start())
+                    .setEnd(e.end())
+                    .setStartCodePoint(codePoints.of(e.start()))
+                    .setEndCodePoint(codePoints.of(e.end()))
+                    .setConfidence(e.confidence())
+                    .build());
+        }
+        return entities;
     }
 
     @Override

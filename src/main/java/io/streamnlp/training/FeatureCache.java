@@ -132,7 +132,9 @@ public final class FeatureCache {
         }
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            // A custom model's name and version are whatever its model.properties says: its files decide.
             sha.update((encoder.spec().name() + "|" + encoder.spec().version() + "|" + encoder.tokenizer().maxLength()
+                    + (encoder.spec().custom() ? "|" + encoder.fingerprint() : "")
                     + "|" + batchSize + "|" + kind + "|").getBytes(StandardCharsets.UTF_8));
             for (String t : texts) {
                 sha.update(t.getBytes(StandardCharsets.UTF_8));

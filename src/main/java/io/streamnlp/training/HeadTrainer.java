@@ -11,6 +11,7 @@ import io.streamnlp.heads.HeadFile;
 import io.streamnlp.heads.BioTags;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.inference.CustomModel;
 import io.streamnlp.inference.ModelCatalogue;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -66,7 +67,19 @@ public final class HeadTrainer {
             float nerInputDropout,
             float emaDecay,
             boolean nerBigram,
-            int nerProjection) {}
+            int nerProjection,
+            Path modelPath) {
+
+        /** The encoder trained for: the custom one of {@code modelPath} (checked), else the catalogue's {@code model}. */
+        EncoderSpec spec() {
+            return modelPath != null ? CustomModel.load(modelPath) : ModelCatalogue.byName(model);
+        }
+
+        /** Where the heads go: {@code <modelPath>/heads/} for a custom encoder, else {@code <outDir>/<name>/}. */
+        Path folder(EncoderSpec spec) {
+            return modelPath != null ? CustomModel.headsOf(spec) : outDir.resolve(spec.name());
+        }
+    }
 
     private final Options o;
     private final PrintStream log;
@@ -77,8 +90,8 @@ public final class HeadTrainer {
     }
 
     public void run() {
-        EncoderSpec spec = ModelCatalogue.byName(o.model());
-        Path folder = o.outDir().resolve(spec.name());
+        EncoderSpec spec = o.spec();
+        Path folder = o.folder(spec);
         try {
             Files.createDirectories(folder);
         } catch (IOException e) {

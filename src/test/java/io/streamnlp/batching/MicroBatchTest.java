@@ -64,4 +64,23 @@ class MicroBatchTest {
         assertThat(batch.paddedTokens()).isZero();
         assertThat(batch.isDue(10_000)).isFalse();
     }
+
+    @Test
+    void aLongTextCountsOneRowPerWindowAgainstTheTokenBudget() {
+        MicroBatch<String> batch = new MicroBatch<>(32, 2048, 50);
+        batch.add("short", 20, 0);
+        // 1 + 6 windows of 256 = 7 rows x 256 = 1792: fits; one more window would not (8 x 256 = 2048 fits, 9 not).
+        assertThat(batch.canAccept(6, 256)).isTrue();
+        batch.add("long", 6, 256, 0);
+        assertThat(batch.paddedTokens()).isEqualTo(7 * 256);
+        assertThat(batch.size()).as("texts, not rows, count toward batch.max.records").isEqualTo(2);
+        assertThat(batch.canAccept(2, 256)).isFalse();
+        assertThat(batch.canAccept(1, 30)).isTrue();
+        assertThat(batch.isFull()).isFalse();
+        batch.add("another", 1, 30, 0);
+        assertThat(batch.isFull()).as("no room for another row of 256").isTrue();
+        batch.drain();
+        assertThat(batch.paddedTokens()).isZero();
+        assertThat(batch.canAccept(40, 256)).as("a text alone always fits").isTrue();
+    }
 }

@@ -23,6 +23,7 @@ class BenchSmokeIntegrationTest {
         System.out.println(report.markdown());
         assertThat(report.complete()).isTrue();
         assertThat(report.markdown()).contains("encoder alone", "pipeline, exactly-once", "pipeline, at-least-once",
-                "per record", "live page's aggregation on", "padding waste", "latency at half load", "memory: 4 input partitions", "RocksDB pool peak");
+                "per record", "live page's aggregation on", "padding waste", "latency at half load", "memory: 4 input partitions",
+                "RocksDB pool peak", "outputs=embeddings", "long texts");
     }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamnlp.batching.BatchSettings;
 import io.streamnlp.cache.CacheSettings;
+import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.ingest.InputFormat;
+import io.streamnlp.model.HeadPlan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -56,7 +58,7 @@ class StreamNlpConfigTest {
         assertThat(config.maxTextBytes()).isEqualTo(100_000);
         assertThat(config.bucketing()).isTrue();
         assertThat(config.batchInvariant()).isFalse();
-        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(32, 8192, 50L, false));
+        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(32, 8192, 50L, false, new LongTextPolicy(LongTextPolicy.Mode.WINDOW, 0, 32)));
         assertThat(config.cacheEnabled()).isTrue();
         assertThat(config.cacheSettings()).isEqualTo(new CacheSettings(100_000L, 256L * 1024 * 1024, 7L * 24 * 3600 * 1000));
         assertThat(config.outputTopicPrefix()).isEqualTo("streamnlp");
@@ -77,10 +79,43 @@ class StreamNlpConfigTest {
                 StreamNlpConfig.CACHE_TTL_MS, "1000",
                 StreamNlpConfig.ACCOUNTING_LOG_INTERVAL_S, "5",
                 StreamNlpConfig.STATE_DIR, "/var/lib/streamnlp"));
-        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(8, 4096, 5L, true));
+        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(8, 4096, 5L, true, new LongTextPolicy(LongTextPolicy.Mode.WINDOW, 0, 16)));
         assertThat(config.cacheSettings()).isEqualTo(new CacheSettings(10, 2048, 1000));
         assertThat(config.accountingLogInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/streamnlp"));
         assertThat(config.streamsProperties().getProperty("state.dir")).isEqualTo("/var/lib/streamnlp");
+    }
+
+    @Test
+    void outputsSelectTheTopicsAndTheHeadsThatRun() {
+        StreamNlpConfig all = new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "p"));
+        assertThat(all.outputs()).containsExactly(OutputKind.values());
+        assertThat(all.headPlan()).isEqualTo(HeadPlan.ALL);
+        assertThat(all.outputTopics().all()).containsExactly("p.embeddings", "p.sentiment", "p.entities", "p.enriched",
+                "p.dlq");
+        assertThat(all.writesVectors()).isTrue();
+
+        StreamNlpConfig vectors = new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "p",
+                StreamNlpConfig.OUTPUTS, "embeddings"));
+        assertThat(vectors.headPlan()).isEqualTo(HeadPlan.NONE);
+        assertThat(vectors.outputTopics().all()).containsExactly("p.embeddings", "p.dlq");
+        assertThat(new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, " Entities ,sentiment")).headPlan())
+                .isEqualTo(HeadPlan.ALL);
+        assertThat(new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "entities")).headPlan())
+                .isEqualTo(new HeadPlan(false, true));
+        assertThat(new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "enriched")).headPlan()).isEqualTo(HeadPlan.ALL);
+        assertThat(new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "enriched")).writesVectors()).isTrue();
+        assertThat(new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "enriched,sentiment",
+                StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING, "false")).writesVectors()).isFalse();
+    }
+
+    @Test
+    void outputsMustNameKnownOutputsOnce() {
+        assertThatThrownBy(() -> new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "embeddings,vectors")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("Unknown output 'vectors'");
+        assertThatThrownBy(() -> new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("at least one");
+        assertThatThrownBy(() -> new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "sentiment,sentiment")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("twice");
     }
 }

@@ -14,6 +14,7 @@ import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.Pooling;
+import io.streamnlp.inference.TextWindows;
 import io.streamnlp.inference.TokenizedText;
 import io.streamnlp.model.EntitySpan;
 import io.streamnlp.model.TextAnalysis;
@@ -113,7 +114,10 @@ class LegacyStateUpgradeIntegrationTest {
                 Encoder encoder = Encoder.load(ModelCatalogue.byName(MODEL), 256, 1, true);
                 EncoderSessions sessions = new EncoderSessions(encoder);
                 Enricher reference = new Enricher(sessions, Heads.load(MODEL), false, 1)) {
-            CacheKeys keys = EnrichmentTopology.cacheKeys(reference);
+            // The previous release truncated long texts; in window mode the cache identity names the window
+            // policy too (entries of the previous release are then simply not hit). Truncation keeps it.
+            CacheKeys keys = EnrichmentTopology.cachePlan(ConfigLoader.load(null, Map.of(),
+                    Map.of(StreamNlpConfig.LONG_TEXT_MODE, "truncate")), reference).keys();
             Function<String, Integer> partitionOf = text ->
                     Utils.toPositive(Utils.murmur2(keys.keyOf(NormalizedText.of(text)).get())) % PARTITIONS;
             kafka.createTopics(List.of(INPUT), PARTITIONS);
@@ -193,6 +197,7 @@ class LegacyStateUpgradeIntegrationTest {
                         StreamNlpConfig.INPUT_TOPICS, INPUT + ":text",
                         StreamNlpConfig.OUTPUT_TOPIC_PREFIX, PREFIX,
                         StreamNlpConfig.MODEL_NAME, MODEL,
+                        StreamNlpConfig.LONG_TEXT_MODE, "truncate",
                         StreamNlpConfig.METRICS_PORT, "0",
                         StreamNlpConfig.STATE_DIR, stateDir.toString()));
 
@@ -226,7 +231,7 @@ class LegacyStateUpgradeIntegrationTest {
                 }
                 List<String> ids = new ArrayList<>(textById.keySet());
                 List<TextAnalysis> expected = reference.enrich(ids.stream().map(textById::get).toList(),
-                        ids.stream().map(id -> reference.tokenizer().tokenize(textById.get(id))).toList()).results();
+                        ids.stream().map(id -> TextWindows.single(reference.tokenizer().tokenize(textById.get(id)))).toList()).results();
                 for (int i = 0; i < ids.size(); i++) {
                     String id = ids.get(i);
                     String text = textById.get(id);
@@ -319,7 +324,7 @@ class LegacyStateUpgradeIntegrationTest {
 
     private static TextAnalysis enrich(Enricher enricher, String text) {
         TokenizedText tokens = enricher.tokenizer().tokenize(text);
-        return enricher.enrich(List.of(text), List.of(tokens)).results().getFirst();
+        return enricher.enrich(List.of(text), List.of(TextWindows.single(tokens))).results().getFirst();
     }
 
     private static String span(EntitySpan span) {

@@ -51,17 +51,19 @@ class SlowBatchIntegrationTest {
                     producer.send(new ProducerRecord<>("slow.in", "id-" + i, i + " " + longText));
                 }
             }
-            StreamNlpConfig config = ConfigLoader.load(null, Map.of(), Map.of(
-                    StreamNlpConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                    StreamNlpConfig.SCHEMA_REGISTRY_URL, TestRegistry.url(),
-                    StreamNlpConfig.APPLICATION_ID, "slow",
-                    StreamNlpConfig.INPUT_TOPICS, "slow.in:text",
-                    StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "slow",
-                    StreamNlpConfig.MODEL_MAX_LENGTH, "512",
-                    StreamNlpConfig.BATCH_MAX_TOKENS, "16384",
-                    StreamNlpConfig.METRICS_PORT, "0", // any free port: instances may share this JVM
-                    StreamNlpConfig.STATE_DIR, stateDir.toString(),
-                    "kafka.consumer.max.poll.interval.ms", "30000"));
+            StreamNlpConfig config = ConfigLoader.load(null, Map.of(), Map.ofEntries(
+                    // One max-length pass per text, the slowest single pass (windows would split the work).
+                    Map.entry(StreamNlpConfig.LONG_TEXT_MODE, "truncate"),
+                    Map.entry(StreamNlpConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()),
+                    Map.entry(StreamNlpConfig.SCHEMA_REGISTRY_URL, TestRegistry.url()),
+                    Map.entry(StreamNlpConfig.APPLICATION_ID, "slow"),
+                    Map.entry(StreamNlpConfig.INPUT_TOPICS, "slow.in:text"),
+                    Map.entry(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "slow"),
+                    Map.entry(StreamNlpConfig.MODEL_MAX_LENGTH, "512"),
+                    Map.entry(StreamNlpConfig.BATCH_MAX_TOKENS, "16384"),
+                    Map.entry(StreamNlpConfig.METRICS_PORT, "0"), // any free port: instances may share this JVM
+                    Map.entry(StreamNlpConfig.STATE_DIR, stateDir.toString()),
+                    Map.entry("kafka.consumer.max.poll.interval.ms", "30000")));
             List<KafkaStreams.State> states = new CopyOnWriteArrayList<>();
             try (StreamNlpApplication app = new StreamNlpApplication(config)) {
                 app.streams().setStateListener((now, before) -> states.add(now));

@@ -14,7 +14,9 @@ import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.inference.ModelCatalogue;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EnrichedEvent;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
@@ -22,6 +24,10 @@ import io.streamnlp.testing.KafkaWithRegistry;
 import io.streamnlp.testing.TopicReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end on a real broker and a real registry: 500 Avro and 100 JSON events in, exactly 600
- * embedding records out under exactly-once, read with read_committed.
+ * records out on each output under exactly-once, read with read_committed; the enriched topic passes
+ * every event's own fields through (attributes, and the JSON inputs' extra fields as attributes).
  *
  * <p>The contract; its subclasses say where it runs: {@link EnrichmentPipelineIntegrationTest} on a
  * KRaft broker in this JVM and the Apicurio Registry (always, CI included), {@link
@@ -72,7 +79,8 @@ abstract class EnrichmentPipelineContract {
         registry = new SchemaRegistryClient(RegistrySettings.of(kafka.registryUrl()));
         kafka.createTopics(List.of(AVRO_TOPIC), 4);
         kafka.createTopics(List.of(JSON_TOPIC), 2);
-        kafka.createTopics(List.of(PREFIX + ".embeddings", PREFIX + ".sentiment", PREFIX + ".entities", PREFIX + ".dlq"), 4);
+        kafka.createTopics(List.of(PREFIX + ".embeddings", PREFIX + ".sentiment", PREFIX + ".entities", PREFIX + ".enriched",
+                PREFIX + ".dlq"), 4);
     }
 
     @AfterAll
@@ -93,6 +101,7 @@ abstract class EnrichmentPipelineContract {
         List<Paraphrase> paraphrases = paraphrases();
         Map<String, String> textById = new HashMap<>();
         Map<String, Long> timestampById = new HashMap<>();
+        Map<String, Map<String, String>> attributesById = new HashMap<>();
 
         Map<String, Object> producerProps = Map.of("bootstrap.servers", kafka.bootstrapServers(), "enable.idempotence", true);
         try (var avroProducer = new KafkaProducer<>(producerProps, new StringSerializer(),
@@ -102,8 +111,11 @@ abstract class EnrichmentPipelineContract {
                 String id = "avro-" + i;
                 String text = samples.get(i % samples.size()).text();
                 long timestamp = BASE_TIME + i * 1000L;
+                Map<String, String> attributes = Map.of("rating", Integer.toString(i % 5 + 1), "product", "p-" + i % 7);
                 avroProducer.send(new ProducerRecord<>(AVRO_TOPIC, null, timestamp, id,
-                        TextEvent.newBuilder().setId(id).setText(text).setSource("it").build()));
+                        TextEvent.newBuilder().setId(id).setText(text).setSource("it").setLanguage("en")
+                                .setAttributes(attributes).build()));
+                attributesById.put(id, attributes);
                 textById.put(id, text);
                 timestampById.put(id, timestamp);
             }
@@ -115,7 +127,10 @@ abstract class EnrichmentPipelineContract {
                 String id = "json-" + i;
                 String text = i < jsonTexts.size() ? jsonTexts.get(i) : samples.get(i).text();
                 long timestamp = BASE_TIME + 600_000L + i * 1000L;
-                String json = "{\"id\":\"" + id + "\",\"text\":" + quote(text) + "}";
+                // Fields other than the known ones become string attributes of the enriched record.
+                String json = "{\"id\":\"" + id + "\",\"text\":" + quote(text) + ",\"stars\":" + (i % 5)
+                        + ",\"channel\":\"app\",\"attributes\":{\"thread\":\"t-" + i + "\"}}";
+                attributesById.put(id, Map.of("stars", Integer.toString(i % 5), "channel", "app", "thread", "t-" + i));
                 jsonProducer.send(new ProducerRecord<>(JSON_TOPIC, null, timestamp, id, json));
                 textById.put(id, text);
                 timestampById.put(id, timestamp);
@@ -135,7 +150,10 @@ abstract class EnrichmentPipelineContract {
         List<ConsumerRecord<byte[], EmbeddingRecord>> out;
         List<ConsumerRecord<byte[], SentimentRecord>> sentiment;
         List<ConsumerRecord<byte[], EntitiesRecord>> entities;
+        List<ConsumerRecord<byte[], EnrichedEvent>> enriched;
         double recordsIn;
+        long encoded;
+        double cacheHits;
         try (StreamNlpApplication app = new StreamNlpApplication(config)) {
             app.start();
             out = readEmbeddings(600, Duration.ofSeconds(180));
@@ -143,14 +161,23 @@ abstract class EnrichmentPipelineContract {
                     AvroSerdes.specific(SentimentRecord.class, registry, false).deserializer(), 600, Duration.ofSeconds(60));
             entities = TopicReader.readAll(kafka.bootstrapServers(), PREFIX + ".entities",
                     AvroSerdes.specific(EntitiesRecord.class, registry, false).deserializer(), 600, Duration.ofSeconds(60));
+            enriched = TopicReader.readAll(kafka.bootstrapServers(), PREFIX + ".enriched",
+                    AvroSerdes.specific(EnrichedEvent.class, registry, false).deserializer(), 600, Duration.ofSeconds(60));
             recordsIn = TaskMetrics.sum(app.streams().metrics(), "records-in-total");
-            // One encoder pass per distinct text, for all three outputs: the 600 events repeat some
-            // sample reviews, and every repeat is served from the result cache instead.
-            long distinct = textById.values().stream().map(t -> NormalizedText.of(t).normal()).distinct().count();
-            assertThat(distinct).isLessThan(600);
-            assertThat(app.encoderSessions().textsEncoded()).as("one encoder pass per distinct text").isEqualTo(distinct);
-            assertThat(TaskMetrics.sum(app.streams().metrics(), "cache-hits-total")).as("texts in = texts encoded + cache hits").isEqualTo(600 - distinct);
+            encoded = app.encoderSessions().textsEncoded();
+            cacheHits = TaskMetrics.sum(app.streams().metrics(), "cache-hits-total");
         }
+        // One encoder pass per distinct text, for every output: the 600 events repeat some sample
+        // reviews, and every repeat is served from the result cache instead. The encoder counts rows:
+        // a review longer than the max length is one per window.
+        Map<String, Integer> windowsByText = new HashMap<>();
+        out.forEach(r -> windowsByText.put(NormalizedText.of(textById.get(r.value().getId())).normal(), r.value().getWindows()));
+        long distinct = textById.values().stream().map(t -> NormalizedText.of(t).normal()).distinct().count();
+        assertThat(distinct).isLessThan(600);
+        assertThat(windowsByText).hasSize((int) distinct);
+        assertThat(encoded).as("one encoder pass (a row per window) per distinct text")
+                .isEqualTo(windowsByText.values().stream().mapToLong(Integer::longValue).sum());
+        assertThat(cacheHits).as("texts in = texts encoded + cache hits").isEqualTo(600 - distinct);
 
         assertThat(out).hasSize(600);
         Map<String, EmbeddingRecord> byId = new HashMap<>();
@@ -179,6 +206,26 @@ abstract class EnrichmentPipelineContract {
             record.value().getEntities().forEach(e -> assertThat(text.substring(e.getStart(), e.getEnd())).isEqualTo(e.getText()));
         }
         assertThat(recordsIn).isEqualTo(600.0);
+
+        // The enriched topic: one record per event, keyed and timestamped like it, its own fields passed
+        // through (JSON extras among the attributes), the same results as the other outputs.
+        assertThat(enriched).hasSize(600);
+        Map<String, EnrichedEvent> enrichedById = new HashMap<>();
+        for (var record : enriched) {
+            EnrichedEvent e = record.value();
+            assertThat(enrichedById.put(e.getId(), e)).as("duplicate enriched " + e.getId()).isNull();
+            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(e.getId());
+            assertThat(record.timestamp()).isEqualTo(timestampById.get(e.getId()));
+            assertThat(e.getAttributes()).as(e.getId()).isEqualTo(attributesById.get(e.getId()));
+            assertThat(e.getSource()).isEqualTo(e.getId().startsWith("avro") ? "it" : null);
+            assertThat(e.getLanguage()).isEqualTo(e.getId().startsWith("avro") ? "en" : null);
+            assertThat(e.getEmbedding()).isEqualTo(byId.get(e.getId()).getVector());
+            assertThat(e.getText()).isNull();
+            String text = textById.get(e.getId());
+            e.getEntities().forEach(span -> assertThat(text.substring(span.getStart(), span.getEnd())).isEqualTo(span.getText()));
+        }
+        assertThat(enrichedById.keySet()).isEqualTo(textById.keySet());
+        assertThat(subjectVersions(PREFIX + ".enriched-value")).as("registered under <topic>-value").isNotEmpty();
 
         for (int i = 0; i < paraphrases.size(); i++) {
             float[] a = vector(byId.get("json-" + (3 * i)));
@@ -209,6 +256,17 @@ abstract class EnrichmentPipelineContract {
             List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().skip(1).toList();
             return lines.stream().map(line -> line.split("\t")).map(f -> new Paraphrase(f[0], f[1], f[2])).toList();
         }
+    }
+
+    /** The versions the registry holds under {@code subject} (Confluent REST API, which both registries serve). */
+    private List<Integer> subjectVersions(String subject) throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(kafka.registryUrl() + "/subjects/" + subject + "/versions")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        List<Integer> versions = new ArrayList<>();
+        new ObjectMapper().readTree(answer.body()).forEach(v -> versions.add(v.asInt()));
+        return versions;
     }
 
     private static String quote(String text) {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamnlp.enrich.Enricher;
+import io.streamnlp.enrich.FaultInjection;
+import io.streamnlp.cache.NormalizedText;
+import io.streamnlp.model.HeadPlan;
+import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
@@ -13,6 +17,7 @@ import io.streamnlp.deadletter.RejectReason;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EnrichedEvent;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.Entity;
 import io.streamnlp.schema.EntityType;
@@ -29,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +64,7 @@ class EnrichmentTopologyTest {
     private EncoderSessions sessions;
     private Enricher enricher;
     private String prefix;
+    private StreamNlpConfig config;
 
     private StreamNlpConfig start(Map<String, String> extra) {
         prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
@@ -69,16 +76,19 @@ class EnrichmentTopologyTest {
                 StreamNlpConfig.STATE_DIR, stateDir.toString(),
                 StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"));
         settings.putAll(extra);
-        StreamNlpConfig config = ConfigLoader.load(null, Map.of(), settings);
+        config = ConfigLoader.load(null, Map.of(), settings);
         registry = new SchemaRegistryClient(config.registry());
         sessions = TestEncoder.sessions();
-        enricher = new Enricher(sessions, TestEncoder.heads(), false, 1);
+        enricher = new Enricher(sessions, TestEncoder.heads(), config.headPlan(), false, 1, FaultInjection.NONE);
         driver = new TopologyTestDriver(EnrichmentTopology.build(config, enricher, registry), config.streamsProperties());
         return config;
     }
 
     @AfterEach
     void close() {
+        if (driver == null) {
+            return;
+        }
         driver.close();
         enricher.close();
         sessions.close();
@@ -169,6 +179,90 @@ class EnrichmentTopologyTest {
         assertThat(entities.get(2).value().getEntities()).as("no entity: an empty list, still a record").isEmpty();
     }
 
+    /**
+     * Entity offsets for every consumer: UTF-16 units (Java, JavaScript) and code points (Python, Go
+     * runes, Rust chars), after emoji, a flag and mathematical letters outside the BMP, each checked
+     * by cutting the span out of the text the way that side would. Where python3 and node are on the
+     * PATH they cut it themselves too.
+     */
+    @Test
+    void entitySpansCarryUtf16AndCodePointOffsetsAfterCharactersOutsideTheBmp() throws Exception {
+        start(Map.of());
+        String text = "😀😀 Maria from Google loved the pasta at our 𝔥𝔬𝔱𝔢𝔩 🇧🇷 in Paris. Fantastic service!";
+        input("logs").pipeInput(new TestRecord<>(utf8("cp1"), utf8(text), T0));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        List<Entity> found = driver.createOutputTopic(prefix + ".entities", new ByteArrayDeserializer(),
+                AvroSerdes.specific(EntitiesRecord.class, registry, false).deserializer()).readValue().getEntities();
+        assertThat(found).extracting(Entity::getText).contains("Maria", "Google", "Paris");
+        int[] codePoints = text.codePoints().toArray();
+        for (Entity entity : found) {
+            assertThat(text.substring(entity.getStart(), entity.getEnd())).as("UTF-16 side").isEqualTo(entity.getText());
+            assertThat(new String(codePoints, entity.getStartCodePoint(), entity.getEndCodePoint() - entity.getStartCodePoint()))
+                    .as("code-point side").isEqualTo(entity.getText());
+        }
+        Entity paris = found.stream().filter(e -> e.getText().equals("Paris")).findFirst().orElseThrow();
+        // 2 emoji + 5 mathematical letters + 2 regional indicators before it: 9 supplementary characters.
+        assertThat(paris.getStart() - paris.getStartCodePoint()).isEqualTo(9);
+        Entity maria = found.stream().filter(e -> e.getText().equals("Maria")).findFirst().orElseThrow();
+        assertThat(maria.getStart()).isEqualTo(5);
+        assertThat(maria.getStartCodePoint()).isEqualTo(3);
+        crossCheck("python3", text, found, """
+                import json, sys
+                d = json.load(open(sys.argv[1], encoding="utf-8"))
+                bad = [e for e in d["entities"] if d["text"][e["startCodePoint"]:e["endCodePoint"]] != e["text"]]
+                print("ok" if not bad else bad)
+                """);
+        crossCheck("node", text, found, """
+                const d = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+                const bad = d.entities.filter(e => d.text.substring(e.start, e.end) !== e.text);
+                console.log(bad.length === 0 ? "ok" : JSON.stringify(bad));
+                """);
+    }
+
+    /** Hands text and spans to another language's runtime, if installed, which cuts the spans itself. */
+    private void crossCheck(String runtime, String text, List<Entity> entities, String script) throws Exception {
+        Path program;
+        try {
+            Process probe = new ProcessBuilder(runtime, "--version").redirectErrorStream(true).start();
+            probe.getInputStream().readAllBytes();
+            if (probe.waitFor() != 0) {
+                return;
+            }
+        } catch (java.io.IOException notInstalled) {
+            return;
+        }
+        StringBuilder json = new StringBuilder("{\"text\":").append(jsonString(text)).append(",\"entities\":[");
+        for (int i = 0; i < entities.size(); i++) {
+            Entity e = entities.get(i);
+            json.append(i == 0 ? "" : ",").append("{\"text\":").append(jsonString(e.getText()))
+                    .append(",\"start\":").append(e.getStart()).append(",\"end\":").append(e.getEnd())
+                    .append(",\"startCodePoint\":").append(e.getStartCodePoint())
+                    .append(",\"endCodePoint\":").append(e.getEndCodePoint()).append('}');
+        }
+        json.append("]}");
+        Path data = Files.writeString(stateDir.resolve(runtime + "-spans.json"), json, StandardCharsets.UTF_8);
+        program = Files.writeString(stateDir.resolve(runtime + "-check" + (runtime.equals("node") ? ".js" : ".py")), script);
+        Process check = new ProcessBuilder(runtime, program.toString(), data.toString()).redirectErrorStream(true).start();
+        String answer = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(check.waitFor()).as(runtime + ": " + answer).isZero();
+        assertThat(answer).as(runtime + " cuts every span out of the text").isEqualTo("ok");
+    }
+
+    private static String jsonString(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        s.chars().forEach(c -> {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append((char) c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.append((char) c); // surrogate pairs pass through as the UTF-8 of their code point
+            }
+        });
+        return out.append('"').toString();
+    }
+
     @Test
     void aTextSeenBeforeIsServedFromTheCacheWithItsOwnOffsets() {
         start(Map.of());
@@ -211,6 +305,157 @@ class EnrichmentTopologyTest {
         for (Entity entity : served.getEntities()) {
             assertThat(respaced.substring(entity.getStart(), entity.getEnd())).isEqualTo(entity.getText());
         }
+    }
+
+    private void pipeThreeReviews() {
+        input("logs").pipeInput(new TestRecord<>(utf8("o1"), utf8("Maria from Google loved the pasta in Paris."), T0));
+        input("logs").pipeInput(new TestRecord<>(utf8("o2"), utf8("The blender broke after two days."), T0.plusSeconds(1)));
+        input("logs").pipeInput(new TestRecord<>(utf8("o3"), utf8("Fine."), T0.plusSeconds(2)));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+    }
+
+    private boolean wrote(String output) {
+        return !driver.createOutputTopic(prefix + "." + output, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .isEmpty();
+    }
+
+    @Test
+    void withOutputsEmbeddingsNeitherHeadRuns() {
+        start(Map.of(StreamNlpConfig.OUTPUTS, "embeddings"));
+        pipeThreeReviews();
+        assertThat(embeddings().readValuesToList()).extracting(EmbeddingRecord::getId).containsExactly("o1", "o2", "o3");
+        assertThat(enricher.sentimentCalls()).as("sentiment head calls").isZero();
+        assertThat(enricher.nerCalls()).as("NER head calls").isZero();
+        assertThat(wrote("sentiment")).isFalse();
+        assertThat(wrote("entities")).isFalse();
+        assertThat(sessions.textsEncoded()).isEqualTo(3);
+    }
+
+    @Test
+    void eachHeadRunsOnlyForTheOutputsThatCarryItsResult() {
+        start(Map.of(StreamNlpConfig.OUTPUTS, "sentiment"));
+        pipeThreeReviews();
+        assertThat(enricher.sentimentCalls()).isEqualTo(3);
+        assertThat(enricher.nerCalls()).isZero();
+        assertThat(wrote("sentiment")).isTrue();
+        assertThat(wrote("embeddings")).isFalse();
+        assertThat(wrote("entities")).isFalse();
+    }
+
+    @Test
+    void theEntitiesOutputRunsTheNerHeadAlone() {
+        start(Map.of(StreamNlpConfig.OUTPUTS, "embeddings,entities"));
+        pipeThreeReviews();
+        assertThat(enricher.sentimentCalls()).isZero();
+        assertThat(enricher.nerCalls()).isEqualTo(3);
+        assertThat(wrote("entities")).isTrue();
+        assertThat(wrote("sentiment")).isFalse();
+    }
+
+    @Test
+    void everyOutputByDefaultRunsBothHeadsOncePerText() {
+        start(Map.of());
+        pipeThreeReviews();
+        assertThat(enricher.sentimentCalls()).isEqualTo(3);
+        assertThat(enricher.nerCalls()).isEqualTo(3);
+        assertThat(wrote("embeddings")).isTrue();
+        assertThat(wrote("sentiment")).isTrue();
+        assertThat(wrote("entities")).isTrue();
+        assertThat(wrote("enriched")).isTrue();
+    }
+
+    @Test
+    void theCacheKeyCoversWhichHeadsRan() {
+        StreamNlpConfig config = start(Map.of());
+        var everything = EnrichmentTopology.cachePlan(config, enricher);
+        try (Enricher vectorsOnly = new Enricher(sessions, null, HeadPlan.NONE, false, 1, FaultInjection.NONE);
+                Enricher sentimentOnly = new Enricher(sessions, TestEncoder.heads(), new HeadPlan(true, false), false, 1,
+                        FaultInjection.NONE)) {
+            var vectors = EnrichmentTopology.cachePlan(config, vectorsOnly);
+            var moods = EnrichmentTopology.cachePlan(config, sentimentOnly);
+            var text = NormalizedText.of("Great product!");
+            assertThat(List.of(everything.keys().keyOf(text), vectors.keys().keyOf(text), moods.keys().keyOf(text)))
+                    .doesNotHaveDuplicates();
+            assertThat(vectors.heads()).isEqualTo(HeadPlan.NONE);
+            assertThat(everything.heads()).isEqualTo(HeadPlan.ALL);
+        }
+    }
+
+    private <T extends org.apache.avro.specific.SpecificRecord> List<TestRecord<byte[], T>> read(String output, Class<T> type) {
+        return driver.createOutputTopic(prefix + "." + output, new ByteArrayDeserializer(),
+                AvroSerdes.specific(type, registry, false).deserializer()).readRecordsToList();
+    }
+
+    @Test
+    void theEnrichedTopicPassesTheEventsOwnFieldsWithEverythingDerivedForIt() {
+        start(Map.of());
+        String review = "Maria from Google loved the pasta at our hotel in Paris. Fantastic service!";
+        input("reviews").pipeInput(new TestRecord<>(utf8("k-a1"), avro(TextEvent.newBuilder().setId("a1").setText(review)
+                .setSource("shop").setLanguage("en").setEventTime(Instant.parse("2025-05-05T00:00:00Z"))
+                .setAttributes(Map.of("product", "p-7", "rating", "5")).build()), T0));
+        input("chat").pipeInput(new TestRecord<>(utf8("k-j1"), utf8("{\"id\":\"j1\",\"text\":\"The blender broke after two days.\","
+                + "\"language\":\"en\",\"rating\":1,\"channel\":\"app\",\"attributes\":{\"product\":\"p-9\"}}"),
+                T0.plusSeconds(1)));
+        input("logs").pipeInput(new TestRecord<>(utf8("p1"), utf8("Plain text from kcat."), T0.plusSeconds(2)));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        List<TestRecord<byte[], EnrichedEvent>> enriched = read("enriched", EnrichedEvent.class);
+        assertThat(enriched).extracting(r -> r.value().getId()).as("one record per event").containsExactly("a1", "j1", "p1");
+        assertThat(enriched).extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("k-a1", "k-j1", "p1");
+        assertThat(enriched).extracting(TestRecord::getRecordTime).containsExactly(T0, T0.plusSeconds(1), T0.plusSeconds(2));
+
+        EnrichedEvent avro = enriched.get(0).value();
+        assertThat(avro.getSource()).isEqualTo("shop");
+        assertThat(avro.getLanguage()).isEqualTo("en");
+        assertThat(avro.getEventTime()).isEqualTo(Instant.parse("2025-05-05T00:00:00Z"));
+        assertThat(avro.getAttributes()).isEqualTo(Map.of("product", "p-7", "rating", "5"));
+        assertThat(avro.getText()).as("enriched.include.text is off by default").isNull();
+        EnrichedEvent json = enriched.get(1).value();
+        assertThat(json.getAttributes()).as("JSON extras as string attributes")
+                .isEqualTo(Map.of("product", "p-9", "rating", "1", "channel", "app"));
+        assertThat(json.getSource()).isNull();
+        EnrichedEvent text = enriched.get(2).value();
+        assertThat(text.getAttributes()).isEmpty();
+        assertThat(text.getEventTime()).isEqualTo(T0.plusSeconds(2));
+
+        // The same results as the other outputs of the same pass.
+        var vectors = read("embeddings", EmbeddingRecord.class);
+        var moods = read("sentiment", SentimentRecord.class);
+        var spans = read("entities", EntitiesRecord.class);
+        for (int i = 0; i < 3; i++) {
+            EnrichedEvent e = enriched.get(i).value();
+            assertThat(e.getEmbedding()).isEqualTo(vectors.get(i).value().getVector());
+            assertThat(e.getSentiment().getLabel()).isEqualTo(moods.get(i).value().getLabel());
+            assertThat(e.getSentiment().getPositive()).isEqualTo(moods.get(i).value().getPositive());
+            assertThat(e.getEntities()).isEqualTo(spans.get(i).value().getEntities());
+            assertThat(e.getSentimentHeadVersion()).isEqualTo(moods.get(i).value().getHeadVersion());
+            assertThat(e.getNerHeadVersion()).isEqualTo(spans.get(i).value().getHeadVersion());
+            assertThat(e.getModel()).isEqualTo(ModelCatalogue.DEFAULT_MODEL);
+            assertThat(e.getTokenCount()).isEqualTo(vectors.get(i).value().getTokenCount());
+            assertThat(e.getWindows()).isEqualTo(1);
+            assertThat(e.getTruncated()).isFalse();
+            assertThat(e.getCached()).isFalse();
+        }
+        assertThat(avro.getEntities()).extracting(Entity::getText).contains("Maria", "Google", "Paris");
+        assertThat(sessions.textsEncoded()).as("one encoder pass per event for every output").isEqualTo(3);
+    }
+
+    @Test
+    void theEnrichedRecordCanCarryTheTextAndLeaveTheEmbeddingOut() {
+        start(Map.of(StreamNlpConfig.OUTPUTS, "enriched", StreamNlpConfig.ENRICHED_INCLUDE_TEXT, "true",
+                StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING, "false"));
+        String review = "😀 Maria from Google loved Paris.";
+        input("logs").pipeInput(new TestRecord<>(utf8("t1"), utf8(review), T0));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        EnrichedEvent e = read("enriched", EnrichedEvent.class).getFirst().value();
+        assertThat(e.getText()).isEqualTo(review);
+        assertThat(e.getEmbedding()).isNull();
+        for (Entity entity : e.getEntities()) {
+            assertThat(e.getText().substring(entity.getStart(), entity.getEnd())).isEqualTo(entity.getText());
+        }
+        assertThat(enricher.sentimentCalls()).as("the enriched output alone needs both heads").isEqualTo(1);
+        assertThat(enricher.nerCalls()).isEqualTo(1);
+        assertThat(wrote("embeddings")).isFalse();
     }
 
     @Test
@@ -274,13 +519,117 @@ class EnrichmentTopologyTest {
     }
 
     @Test
-    void longTextsAreTruncatedAndFlagged() {
-        start(Map.of()); // the test encoder's max length is 256 tokens
+    void longTextsAreTruncatedAndFlaggedUnderTruncation() {
+        start(Map.of(StreamNlpConfig.LONG_TEXT_MODE, "truncate")); // the test encoder's max length is 256 tokens
         input("logs").pipeInput(utf8("long"), utf8("This review goes on and on. ".repeat(60)));
         driver.advanceWallClockTime(Duration.ofMillis(100));
         EmbeddingRecord record = embeddings().readValue();
         assertThat(record.getTruncated()).isTrue();
         assertThat(record.getTokenCount()).isEqualTo(256);
+        assertThat(record.getWindows()).isEqualTo(1);
+        assertThat(sessions.textsEncoded()).isEqualTo(1);
+    }
+
+    /** About 3,000 tokens: 65 paragraphs that each name a place, then one with a person, a company and a city. */
+    private static String longReview() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 65; i++) {
+            text.append("Day ").append(i + 1).append(" of the trip: we drove from Berlin along the coast, the weather was mild, "
+                    + "the hotel breakfast was fine and the coffee was strong, although the road works near the bridge slowed "
+                    + "us down for an hour or so.\n\n");
+        }
+        return text.append("On the last evening Maria from Google joined us for dinner in Paris. A wonderful trip!").toString();
+    }
+
+    @Test
+    void aLongTextIsEncodedInWindowsAndItsLastParagraphsEntitiesHaveExactOffsets() {
+        start(Map.of());
+        String text = longReview();
+        int tokens = enricher.tokenizer().windows(text, LongTextPolicy.TRUNCATE_ONLY).tokenCount();
+        assertThat(tokens).isEqualTo(256);
+        input("logs").pipeInput(new TestRecord<>(utf8("long"), utf8(text), T0));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        EmbeddingRecord vector = embeddings().readValue();
+        assertThat(vector.getTokenCount()).as("the whole text's tokens").isBetween(2900, 3200);
+        assertThat(vector.getTruncated()).isFalse();
+        int windows = vector.getWindows();
+        assertThat(windows).isEqualTo(enricher.tokenizer().windowsOf(vector.getTokenCount(), config.longTextPolicy()))
+                .isBetween(15, 18);
+        assertThat(sessions.textsEncoded()).as("the one-pass counters count windows").isEqualTo(windows);
+        assertThat(enricher.nerCalls()).isEqualTo(windows);
+        assertThat(vector.getVector().stream().mapToDouble(v -> v * v).sum()).isCloseTo(1.0, within(1e-4));
+
+        SentimentRecord mood = driver.createOutputTopic(prefix + ".sentiment", new ByteArrayDeserializer(),
+                AvroSerdes.specific(SentimentRecord.class, registry, false).deserializer()).readValue();
+        assertThat(mood.getWindows()).isEqualTo(windows);
+        assertThat(mood.getNegative() + mood.getNeutral() + mood.getPositive()).isCloseTo(1f, within(1e-3f));
+
+        EntitiesRecord entities = driver.createOutputTopic(prefix + ".entities", new ByteArrayDeserializer(),
+                AvroSerdes.specific(EntitiesRecord.class, registry, false).deserializer()).readValue();
+        assertThat(entities.getWindows()).isEqualTo(windows);
+        List<Entity> found = entities.getEntities();
+        int lastParagraph = text.lastIndexOf("\n\n");
+        for (String name : List.of("Maria", "Google", "Paris")) {
+            assertThat(found).filteredOn(e -> e.getText().equals(name)).as(name).singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.getStart()).isEqualTo(text.lastIndexOf(name)).isGreaterThan(lastParagraph);
+                        assertThat(e.getEnd()).isEqualTo(text.lastIndexOf(name) + name.length());
+                    });
+        }
+        for (int i = 1; i < found.size(); i++) {
+            assertThat(found.get(i).getStart()).as("in text order, no overlap, no duplicate from a window overlap")
+                    .isGreaterThanOrEqualTo(found.get(i - 1).getEnd());
+        }
+        for (Entity e : found) {
+            assertThat(text.substring(e.getStart(), e.getEnd())).isEqualTo(e.getText());
+        }
+        // Berlin once per paragraph, each found exactly once: none lost at a window edge, none doubled in an overlap.
+        List<Integer> berlins = found.stream().filter(e -> e.getText().equals("Berlin")).map(Entity::getStart).toList();
+        assertThat(berlins).doesNotHaveDuplicates().hasSize(65);
+    }
+
+    @Test
+    void aLongTextServedFromTheCacheSaysHowManyWindowsItTook() {
+        start(Map.of());
+        String text = longReview();
+        input("logs").pipeInput(new TestRecord<>(utf8("first"), utf8(text), T0));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        input("logs").pipeInput(new TestRecord<>(utf8("again"), utf8(text), T0.plusSeconds(1)));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        List<EmbeddingRecord> both = embeddings().readValuesToList();
+        assertThat(both).extracting(EmbeddingRecord::getCached).containsExactly(false, true);
+        assertThat(both.get(1).getWindows()).isEqualTo(both.get(0).getWindows()).isGreaterThan(1);
+        assertThat(both.get(1).getVector()).isEqualTo(both.get(0).getVector());
+    }
+
+    @Test
+    void beyondTheMostWindowsALongTextIsTruncatedAndFlagged() {
+        start(Map.of(StreamNlpConfig.LONG_TEXT_MAX_WINDOWS, "3"));
+        input("logs").pipeInput(utf8("capped"), utf8(longReview()));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        EmbeddingRecord record = embeddings().readValue();
+        assertThat(record.getWindows()).isEqualTo(3);
+        assertThat(record.getTruncated()).isTrue();
+        assertThat(sessions.textsEncoded()).isEqualTo(3);
+    }
+
+    @Test
+    void aShortTextGivesTheSameResultsWithWindowsAsWithTruncation() {
+        String text = "Maria from Google loved the pasta at our hotel in Paris. Fantastic service!";
+        List<Object> results = new ArrayList<>();
+        for (String mode : List.of("window", "truncate")) {
+            start(Map.of(StreamNlpConfig.LONG_TEXT_MODE, mode, StreamNlpConfig.CACHE_ENABLED, "false"));
+            input("logs").pipeInput(new TestRecord<>(utf8("s"), utf8(text), T0));
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+            EmbeddingRecord vector = embeddings().readValue();
+            EntitiesRecord entities = driver.createOutputTopic(prefix + ".entities", new ByteArrayDeserializer(),
+                    AvroSerdes.specific(EntitiesRecord.class, registry, false).deserializer()).readValue();
+            results.add(List.of(vector.getVector(), vector.getTokenCount(), vector.getWindows(), entities.getEntities()));
+            close();
+        }
+        assertThat(results.get(0)).isEqualTo(results.get(1));
+        driver = null; // closed above
     }
 
     @Test
