@@ -23,12 +23,12 @@ final class HeadsBenchmark {
             }
         }
         for (int warm = 0; warm < Math.min(50, texts.size()); warm++) {
-            heads.sentiment().predict(encoded[warm].sentenceVector());
+            heads.sentiment().predict(encoded[warm]);
             heads.ner().predict(texts.get(warm), tokens.get(warm), encoded[warm]);
         }
         long started = System.nanoTime();
         for (EncodedText e : encoded) {
-            heads.sentiment().predict(e.sentenceVector());
+            heads.sentiment().predict(e);
         }
         long sentimentNanos = System.nanoTime() - started;
         started = System.nanoTime();

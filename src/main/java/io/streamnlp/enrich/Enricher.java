@@ -94,7 +94,7 @@ public final class Enricher implements AutoCloseable {
         List<EntitySpan>[] entities = new List[n];
         headsPool.forRange(n, (from, to) -> {
             for (int j = from; j < to; j++) {
-                sentiments[j] = heads.sentiment().predict(encoded[j].sentenceVector());
+                sentiments[j] = heads.sentiment().predict(encoded[j]);
                 entities[j] = heads.ner().predict(texts.get(j), tokens.get(j), encoded[j]);
             }
         });
