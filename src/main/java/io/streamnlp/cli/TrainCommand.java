@@ -3,14 +3,11 @@ package io.streamnlp.cli;
 import io.streamnlp.training.HeadTrainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import io.streamnlp.model.EntityKind;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -149,32 +146,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "Your own NER data: CoNLL IOB2 columns (token first, tag last); repeatable.")
     List<String> nerData = new ArrayList<>();
 
+    @Option(names = "--ner-transitions", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "word-crf: learn the CRF's transition scores (--no-ner-transitions: emissions under the BIO "
+                    + "constraints only, the ablation) (default ${DEFAULT-VALUE}).")
+    boolean nerTransitions;
+
     @Option(names = "--encode-only", description = "Only fill the feature cache with every set's encodings; train nothing.")
     boolean encodeOnly;
-
-    static HeadTrainer.UserFile userFile(String spec, boolean ner) {
-        String[] parts = spec.split(":");
-        int n = parts.length;
-        Set<EntityKind> types = EnumSet.allOf(EntityKind.class);
-        float weight = 1f;
-        int pathParts = n;
-        if (ner && n >= 3 && parts[n - 1].matches("[A-Za-z+,]+") && parts[n - 2].matches("[0-9.]+")) {
-            types = EnumSet.noneOf(EntityKind.class);
-            for (String t : parts[n - 1].split("[+,]")) {
-                types.add(EntityKind.valueOf(t.trim().toUpperCase(Locale.ROOT)));
-            }
-            weight = Float.parseFloat(parts[n - 2]);
-            pathParts = n - 2;
-        } else if (n >= 2 && parts[n - 1].matches("[0-9.]+")) {
-            weight = Float.parseFloat(parts[n - 1]);
-            pathParts = n - 1;
-        }
-        Path path = Path.of(String.join(":", java.util.Arrays.copyOf(parts, pathParts)));
-        if (!java.nio.file.Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("No such file: " + path);
-        }
-        return new HeadTrainer.UserFile(path, weight, types);
-    }
 
     @Override
     public Integer call() {
@@ -191,14 +169,14 @@ final class TrainCommand implements Callable<Integer> {
         sw.putAll(sentimentWeights);
         Map<String, Float> nw = new LinkedHashMap<>(HeadTrainer.NER_WEIGHTS);
         nw.putAll(nerWeights);
-        List<HeadTrainer.UserFile> us = sentimentData.stream().map(f -> userFile(f, false)).toList();
-        List<HeadTrainer.UserFile> un = nerData.stream().map(f -> userFile(f, true)).toList();
+        List<HeadTrainer.UserFile> us = sentimentData.stream().map(f -> HeadTrainer.UserFile.parse(f, false)).toList();
+        List<HeadTrainer.UserFile> un = nerData.stream().map(f -> HeadTrainer.UserFile.parse(f, true)).toList();
         HeadTrainer.Options options = new HeadTrainer.Options(model, data, out, noCache ? null : cache, maxLength,
                 threads, 64, seed, all || heads.equals("sentiment"), all || heads.equals("ner"), sstPhrases,
                 sentimentHidden, sentimentEpochs, sentimentLr, sentimentWeightDecay, sentimentDropout, nerHidden,
                 nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout, nerInputDropout, ema, nerBigram, nerProjection,
                 nerArch, charBuckets, charDim, nerBatch, airline, calibrateNeutral, sentimentInput, sw, nw, us, un,
-                encodeOnly);
+                encodeOnly, nerTransitions);
         new HeadTrainer(options, System.out).run();
         return 0;
     }

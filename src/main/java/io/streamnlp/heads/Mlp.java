@@ -150,6 +150,46 @@ public final class Mlp {
         }
     }
 
+    /**
+     * As {@link #affine}, four rows of W at a time ({@code y += a0 w0 + a1 w1 + a2 w2 + a3 w3}): a
+     * quarter of the loads and stores of {@code y}, about twice as fast for the small outputs of the
+     * release-2 NER head. The sums are rounded in another order than {@link #affine}'s, so a model
+     * must be trained and served with the same one.
+     */
+    public static void affine4(float[][] x, int from, int to, float[][] w, float[] b, float[][] y) {
+        for (int r = from; r < to; r++) {
+            System.arraycopy(b, 0, y[r], 0, b.length);
+        }
+        int in = w.length;
+        int k = 0;
+        for (; k + 4 <= in; k += 4) {
+            float[] w0 = w[k];
+            float[] w1 = w[k + 1];
+            float[] w2 = w[k + 2];
+            float[] w3 = w[k + 3];
+            for (int r = from; r < to; r++) {
+                float[] xr = x[r];
+                float a0 = xr[k];
+                float a1 = xr[k + 1];
+                float a2 = xr[k + 2];
+                float a3 = xr[k + 3];
+                float[] yr = y[r];
+                for (int j = 0; j < yr.length; j++) {
+                    yr[j] += a0 * w0[j] + a1 * w1[j] + a2 * w2[j] + a3 * w3[j];
+                }
+            }
+        }
+        for (; k < in; k++) {
+            float[] wk = w[k];
+            for (int r = from; r < to; r++) {
+                float a = x[r][k];
+                if (a != 0f) {
+                    axpy(y[r], a, wk);
+                }
+            }
+        }
+    }
+
     /** y += a * v over the whole of y (v at least as long). */
     public static void axpy(float[] y, float a, float[] v) {
         for (int j = 0; j < y.length; j++) {

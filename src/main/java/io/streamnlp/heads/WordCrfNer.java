@@ -121,7 +121,7 @@ final class WordCrfNer {
         int tags = b2.length;
         int slots = 2 * window + 1;
         float[][] g = new float[n][slots * tags];
-        Mlp.affine(h, 0, n, v, new float[slots * tags], g);
+        Mlp.affine4(h, 0, n, v, new float[slots * tags], g);
         float[][] e = new float[n][tags];
         for (int i = 0; i < n; i++) {
             float[] ei = e[i];
@@ -151,7 +151,7 @@ final class WordCrfNer {
         float[] states = NerFeatures.wordStates(encoded, words, mean, invStd);
         float[][] u = inputs(text, words, states, dim, charTable, charDim);
         float[][] h = new float[n][hidden];
-        Mlp.affine(u, 0, n, w1, b1, h);
+        Mlp.affine4(u, 0, n, w1, b1, h);
         for (float[] row : h) {
             Mlp.relu(row);
         }

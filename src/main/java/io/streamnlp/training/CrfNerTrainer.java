@@ -28,8 +28,21 @@ import java.util.function.Function;
  */
 final class CrfNerTrainer {
 
+    /**
+     * @param transitions learn the CRF's start, transition and end scores; false keeps them at 0 (the
+     *     emissions alone, decoded under the BIO constraints: the ablation of the CRF)
+     */
     record Config(int hidden, int window, int charBuckets, int charDim, int epochs, int batchSentences,
-            float learningRate, float weightDecay, float inputDropout, float hiddenDropout, float emaDecay, long seed) {}
+            float learningRate, float weightDecay, float inputDropout, float hiddenDropout, float emaDecay, long seed,
+            boolean transitions) {
+
+        Config(int hidden, int window, int charBuckets, int charDim, int epochs, int batchSentences,
+                float learningRate, float weightDecay, float inputDropout, float hiddenDropout, float emaDecay,
+                long seed) {
+            this(hidden, window, charBuckets, charDim, epochs, batchSentences, learningRate, weightDecay, inputDropout,
+                    hiddenDropout, emaDecay, seed, true);
+        }
+    }
 
     /** Scores a candidate head (higher is better). */
     interface Validation {
@@ -228,14 +241,16 @@ final class CrfNerTrainer {
                 for (int sl = 0; sl < slots; sl++) {
                     apad.update(sl, pad[sl], g.pad[sl], stepSize, 0f);
                 }
-                astart.update(0, start, g.start, stepSize, 0f);
-                aend.update(0, end, g.end, stepSize, 0f);
-                float[] row = new float[TAGS];
-                for (int k = 0; k < TAGS; k++) {
-                    for (int j = 0; j < TAGS; j++) {
-                        row[j] = (float) g.trans[k][j];
+                if (c.transitions()) {
+                    astart.update(0, start, g.start, stepSize, 0f);
+                    aend.update(0, end, g.end, stepSize, 0f);
+                    float[] row = new float[TAGS];
+                    for (int k = 0; k < TAGS; k++) {
+                        for (int j = 0; j < TAGS; j++) {
+                            row[j] = (float) g.trans[k][j];
+                        }
+                        atrans.update(k, trans[k], row, stepSize, 0f);
                     }
-                    atrans.update(k, trans[k], row, stepSize, 0f);
                 }
                 for (int q = 0; q < g.touchedCount; q++) {
                     int id = g.touched[q];
@@ -334,7 +349,7 @@ final class CrfNerTrainer {
             fillInput(s, base + i, u[i], train ? rng : null);
         }
         float[][] pre = new float[words][h];
-        Mlp.affine(u, 0, words, w1, b1, pre);
+        Mlp.affine4(u, 0, words, w1, b1, pre);
         float[][] hid = new float[words][h];
         boolean dropout = train && c.hiddenDropout() > 0f;
         float keep = 1f - c.hiddenDropout();
@@ -448,7 +463,7 @@ final class CrfNerTrainer {
                 fillInput(s, data.base[s] + i, u[i], null);
             }
             float[][] pre = new float[words][c.hidden()];
-            Mlp.affine(u, 0, words, w1, b1, pre);
+            Mlp.affine4(u, 0, words, w1, b1, pre);
             for (float[] p : pre) {
                 min = Math.min(min, Math.abs(p[unit]));
             }
@@ -486,7 +501,7 @@ final class CrfNerTrainer {
         int tags = b2.length;
         int slots = 2 * window + 1;
         float[][] g = new float[n][slots * tags];
-        Mlp.affine(h, 0, n, v, new float[slots * tags], g);
+        Mlp.affine4(h, 0, n, v, new float[slots * tags], g);
         float[][] e = new float[n][tags];
         for (int i = 0; i < n; i++) {
             float[] ei = e[i];

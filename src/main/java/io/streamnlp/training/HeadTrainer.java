@@ -54,7 +54,34 @@ public final class HeadTrainer {
     public static final String RELEASE = "2";
 
     /** A user's own labelled file and how much it weighs; {@code types} only for NER files. */
-    public record UserFile(Path path, float weight, Set<EntityKind> types) {}
+    public record UserFile(Path path, float weight, Set<EntityKind> types) {
+
+        /**
+         * {@code FILE[:WEIGHT]} (sentiment) or {@code FILE[:WEIGHT[:TYPES]]} (NER, TYPES such as
+         * {@code PER+ORG+LOC}; default all four), as the {@code --sentiment-data} / {@code --ner-data}
+         * flags take them.
+         */
+        public static UserFile parse(String spec, boolean ner) {
+            String[] parts = spec.split(":");
+            int n = parts.length;
+            Set<EntityKind> types = EnumSet.allOf(EntityKind.class);
+            float weight = 1f;
+            int pathParts = n;
+            if (ner && n >= 3 && parts[n - 1].matches("[A-Za-z+,]+") && parts[n - 2].matches("[0-9.]+")) {
+                types = parseTypes(parts[n - 1]);
+                weight = Float.parseFloat(parts[n - 2]);
+                pathParts = n - 2;
+            } else if (n >= 2 && parts[n - 1].matches("[0-9.]+")) {
+                weight = Float.parseFloat(parts[n - 1]);
+                pathParts = n - 1;
+            }
+            Path path = Path.of(String.join(":", java.util.Arrays.copyOf(parts, pathParts)));
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalArgumentException("No such file: " + path);
+            }
+            return new UserFile(path, weight, types);
+        }
+    }
 
     public record Options(
             String model,
@@ -95,7 +122,8 @@ public final class HeadTrainer {
             Map<String, Float> nerWeights,
             List<UserFile> userSentiment,
             List<UserFile> userNer,
-            boolean encodeOnly) {}
+            boolean encodeOnly,
+            boolean nerTransitions) {}
 
     /** Default weight of each sentiment domain (the loss of one item of it). */
     public static final Map<String, Float> SENTIMENT_WEIGHTS = Map.of("sst", 1f, "sst-phrases", 0.5f, "tweets", 1f,
@@ -476,7 +504,7 @@ public final class HeadTrainer {
         }
         CrfNerTrainer.Config config = new CrfNerTrainer.Config(o.nerHidden(), o.nerWindow(), o.charBuckets(),
                 o.charDim(), o.nerEpochs(), o.nerBatchSentences(), o.nerLearningRate(), o.nerWeightDecay(),
-                o.nerInputDropout(), o.nerDropout(), o.emaDecay(), o.seed());
+                o.nerInputDropout(), o.nerDropout(), o.emaDecay(), o.seed(), o.nerTransitions());
         CrfNerData words = CrfNerData.build(parts, o.charBuckets());
         parts = null;
         float[][] norm = words.meanInvStd();
@@ -494,6 +522,11 @@ public final class HeadTrainer {
         meta.put("train.words", Integer.toString(words.words()));
         meta.put("train.hidden", Integer.toString(o.nerHidden()));
         meta.put("train.epochs", Integer.toString(o.nerEpochs()));
+        meta.put("train.batchSentences", Integer.toString(o.nerBatchSentences()));
+        meta.put("train.learningRate", Float.toString(o.nerLearningRate()));
+        if (!o.nerTransitions()) {
+            meta.put("train.transitions", "false");
+        }
         meta.put("train.inputDropout", Float.toString(o.nerInputDropout()));
         meta.put("train.hiddenDropout", Float.toString(o.nerDropout()));
         meta.put("train.ema", Float.toString(o.emaDecay()));

@@ -1,7 +1,5 @@
 package io.streamnlp.heads.features;
 
-import java.util.Locale;
-
 /**
  * Character- and case-level features of each word, read from the ORIGINAL text (the encoders'
  * tokenizers lower-case it and split it into word-pieces, so "Netflix", "NETFLIX" and "netflix" look
@@ -10,7 +8,7 @@ import java.util.Locale;
  * <ul>
  *   <li>the cased character 3- and 4-grams of {@code <word>} ({@code <} and {@code >} mark its ends,
  *       so prefixes and suffixes are n-grams of their own);</li>
- *   <li>the word in lower case;</li>
+ *   <li>the word in lower case (UTF-16 unit by unit);</li>
  *   <li>its case pattern over the characters: every character mapped to {@code X} (upper-case
  *       letter), {@code x} (other letter), {@code d} (digit) or itself (anything else), runs of one
  *       class cut to two ({@code Netflix} -> {@code Xxx}, {@code DoorDash} -> {@code XxxXxx},
@@ -18,7 +16,8 @@ import java.util.Locale;
  *       ({@code Xxxx}, {@code XXXX}).</li>
  * </ul>
  *
- * Keys are hashed (64-bit FNV-1a over the UTF-16 units, with a kind prefix) into {@code buckets} rows;
+ * Keys are hashed (64-bit FNV-1a over the UTF-16 units, with a kind prefix) into {@code buckets} rows,
+ * without building strings (a few hundred nanoseconds per word);
  * training and serving call the same method, so the rows always mean the same keys.
  */
 public final class CharFeatures {
@@ -41,35 +40,71 @@ public final class CharFeatures {
             throw new IllegalArgumentException("buckets must be a power of two: " + buckets);
         }
         for (int i = 0; i < n; i++) {
-            out[i] = wordIds(text.substring(words.start(i), words.end(i)), mask);
+            out[i] = wordIds(text, words.start(i), words.end(i), mask);
         }
         return out;
     }
 
-    static int[] wordIds(String word, int mask) {
-        String marked = "<" + word + ">";
-        int len = marked.length();
+    /** The keys of {@code text[from, to)}, hashed without building strings. */
+    static int[] wordIds(String text, int from, int to, int mask) {
+        int len = to - from + 2; // with the < > markers
         int grams3 = Math.max(0, len - 2);
         int grams4 = Math.max(0, len - 3);
         int[] ids = new int[grams3 + grams4 + 3];
         int k = 0;
-        for (int i = 0; i + 3 <= len; i++) {
-            ids[k++] = bucket(hash('3', marked, i, i + 3), mask);
+        for (int g = 3; g <= 4; g++) {
+            for (int i = 0; i + g <= len; i++) {
+                long h = start(g == 3 ? '3' : '4');
+                for (int j = i; j < i + g; j++) {
+                    h = mix(h, j == 0 ? '<' : j == len - 1 ? '>' : text.charAt(from + j - 1));
+                }
+                ids[k++] = bucket(h, mask);
+            }
         }
-        for (int i = 0; i + 4 <= len; i++) {
-            ids[k++] = bucket(hash('4', marked, i, i + 4), mask);
+        long lower = start('w');
+        for (int j = from; j < to; j++) {
+            lower = mix(lower, Character.toLowerCase(text.charAt(j)));
         }
-        String lower = word.toLowerCase(Locale.ROOT);
-        ids[k++] = bucket(hash('w', lower, 0, lower.length()), mask);
-        String pattern = casePattern(word, 2);
-        ids[k++] = bucket(hash('p', pattern, 0, pattern.length()), mask);
-        String head = casePattern(word.length() > 4 ? word.substring(0, word.offsetByCodePoints(0,
-                Math.min(4, word.codePointCount(0, word.length())))) : word, Integer.MAX_VALUE);
-        ids[k++] = bucket(hash('h', head, 0, head.length()), mask);
+        ids[k++] = bucket(lower, mask);
+        // Case pattern (runs cut to two) and the uncut pattern of the first four code points.
+        long pattern = start('p');
+        long head = start('h');
+        char last = 0;
+        int run = 0;
+        int cps = 0;
+        for (int j = from; j < to; ) {
+            int cp = text.codePointAt(j);
+            j += Character.charCount(cp);
+            char c = caseClass(cp);
+            run = c == last ? run + 1 : 1;
+            last = c;
+            if (run <= 2) {
+                pattern = mix(pattern, c);
+            }
+            if (cps < 4) {
+                head = mix(head, c);
+            }
+            cps++;
+        }
+        ids[k++] = bucket(pattern, mask);
+        ids[k++] = bucket(head, mask);
         return ids;
     }
 
-    /** Case pattern of a word, runs of one class cut to {@code maxRun} characters. */
+    private static char caseClass(int cp) {
+        if (Character.isUpperCase(cp) || Character.isTitleCase(cp)) {
+            return 'X';
+        }
+        if (Character.isLetter(cp)) {
+            return 'x';
+        }
+        if (Character.isDigit(cp)) {
+            return 'd';
+        }
+        return cp < 128 ? (char) cp : '*';
+    }
+
+    /** Case pattern of a word, runs of one class cut to {@code maxRun} characters (documentation, tests). */
     public static String casePattern(String word, int maxRun) {
         StringBuilder sb = new StringBuilder();
         char last = 0;
@@ -77,22 +112,9 @@ public final class CharFeatures {
         for (int i = 0; i < word.length(); ) {
             int cp = word.codePointAt(i);
             i += Character.charCount(cp);
-            char c;
-            if (Character.isUpperCase(cp) || Character.isTitleCase(cp)) {
-                c = 'X';
-            } else if (Character.isLetter(cp)) {
-                c = 'x';
-            } else if (Character.isDigit(cp)) {
-                c = 'd';
-            } else {
-                c = cp < 128 ? (char) cp : '*';
-            }
-            if (c == last) {
-                run++;
-            } else {
-                last = c;
-                run = 1;
-            }
+            char c = caseClass(cp);
+            run = c == last ? run + 1 : 1;
+            last = c;
             if (run <= maxRun) {
                 sb.append(c);
             }
@@ -100,15 +122,14 @@ public final class CharFeatures {
         return sb.toString();
     }
 
-    private static long hash(char kind, String s, int from, int to) {
-        long h = 0xcbf29ce484222325L;
-        h = (h ^ kind) * 0x100000001b3L;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            h = (h ^ (c & 0xff)) * 0x100000001b3L;
-            h = (h ^ (c >>> 8)) * 0x100000001b3L;
-        }
-        return h;
+    private static long start(char kind) {
+        return mix(0xcbf29ce484222325L, kind);
+    }
+
+    /** 64-bit FNV-1a over the two bytes of a UTF-16 unit. */
+    private static long mix(long h, char c) {
+        h = (h ^ (c & 0xff)) * 0x100000001b3L;
+        return (h ^ (c >>> 8)) * 0x100000001b3L;
     }
 
     private static int bucket(long hash, int mask) {
