@@ -120,9 +120,10 @@ final class TrainCommand implements Callable<Integer> {
             + "non-commercial, share-alike; the shipped heads are not trained on them).")
     boolean airline;
 
-    @Option(names = "--calibrate-neutral", defaultValue = "true", negatable = true, fallbackValue = "true",
-            description = "Tune a bias of the neutral logit on the selection sets (default ${DEFAULT-VALUE}).")
-    boolean calibrateNeutral;
+    @Option(names = "--calibrate", defaultValue = "priors",
+            description = "Sentiment calibration on the selection sets: priors (logit biases of negative and neutral), "
+                    + "neutral (neutral only) or none (default ${DEFAULT-VALUE}).")
+    String calibrate;
 
     @Option(names = "--sentiment-input", defaultValue = "vector",
             description = "vector (the pooled sentence vector) or pooled3 (it, the max over the token states and the "
@@ -151,6 +152,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "constraints only, the ablation) (default ${DEFAULT-VALUE}).")
     boolean nerTransitions;
 
+    @Option(names = "--sentiment-ensemble", defaultValue = "1",
+            description = "Train this many sentiment MLPs (seeds seed, seed+1000, ...) and average their logits (default ${DEFAULT-VALUE}).")
+    int sentimentEnsemble;
+
     @Option(names = "--encode-only", description = "Only fill the feature cache with every set's encodings; train nothing.")
     boolean encodeOnly;
 
@@ -175,8 +180,8 @@ final class TrainCommand implements Callable<Integer> {
                 threads, 64, seed, all || heads.equals("sentiment"), all || heads.equals("ner"), sstPhrases,
                 sentimentHidden, sentimentEpochs, sentimentLr, sentimentWeightDecay, sentimentDropout, nerHidden,
                 nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout, nerInputDropout, ema, nerBigram, nerProjection,
-                nerArch, charBuckets, charDim, nerBatch, airline, calibrateNeutral, sentimentInput, sw, nw, us, un,
-                encodeOnly, nerTransitions);
+                nerArch, charBuckets, charDim, nerBatch, airline, calibrate, sentimentInput, sw, nw, us, un,
+                encodeOnly, nerTransitions, sentimentEnsemble);
         new HeadTrainer(options, System.out).run();
         return 0;
     }

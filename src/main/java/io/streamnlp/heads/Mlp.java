@@ -50,11 +50,17 @@ public final class Mlp {
 
     /** Reads {@code w1,b1[,w2,b2]} from a head file. */
     public static Mlp from(HeadFile file) {
-        HeadFile.Tensor w1 = file.tensor("w1");
-        HeadFile.Tensor b1 = file.tensor("b1");
-        if (file.hasTensor("w2")) {
-            HeadFile.Tensor w2 = file.tensor("w2");
-            return new Mlp(w1.dim(0), w1.dim(1), w2.dim(1), rows(w1), b1.data(), rows(w2), file.tensor("b2").data());
+        return from(file, "");
+    }
+
+    /** Reads {@code <prefix>w1,<prefix>b1[,<prefix>w2,<prefix>b2]} (an ensemble member: prefix {@code m1.}). */
+    public static Mlp from(HeadFile file, String prefix) {
+        HeadFile.Tensor w1 = file.tensor(prefix + "w1");
+        HeadFile.Tensor b1 = file.tensor(prefix + "b1");
+        if (file.hasTensor(prefix + "w2")) {
+            HeadFile.Tensor w2 = file.tensor(prefix + "w2");
+            return new Mlp(w1.dim(0), w1.dim(1), w2.dim(1), rows(w1), b1.data(), rows(w2),
+                    file.tensor(prefix + "b2").data());
         }
         return new Mlp(w1.dim(0), 0, w1.dim(1), rows(w1), b1.data(), null, null);
     }
@@ -80,15 +86,20 @@ public final class Mlp {
 
     /** The tensors to write; the weight matrices as f16 when {@code half}. */
     public List<HeadFile.Tensor> tensors(boolean half) {
+        return tensors(half, "");
+    }
+
+    /** As {@link #tensors(boolean)}, the names prefixed (ensemble members after the first: {@code m1.}, ...). */
+    public List<HeadFile.Tensor> tensors(boolean half, String prefix) {
         int firstOut = hidden > 0 ? hidden : out;
         if (hidden == 0) {
-            return List.of(new HeadFile.Tensor("w1", new int[] {in, firstOut}, flat(w1), half),
-                    new HeadFile.Tensor("b1", new int[] {firstOut}, b1.clone(), false));
+            return List.of(new HeadFile.Tensor(prefix + "w1", new int[] {in, firstOut}, flat(w1), half),
+                    new HeadFile.Tensor(prefix + "b1", new int[] {firstOut}, b1.clone(), false));
         }
-        return List.of(new HeadFile.Tensor("w1", new int[] {in, hidden}, flat(w1), half),
-                new HeadFile.Tensor("b1", new int[] {hidden}, b1.clone(), false),
-                new HeadFile.Tensor("w2", new int[] {hidden, out}, flat(w2), half),
-                new HeadFile.Tensor("b2", new int[] {out}, b2.clone(), false));
+        return List.of(new HeadFile.Tensor(prefix + "w1", new int[] {in, hidden}, flat(w1), half),
+                new HeadFile.Tensor(prefix + "b1", new int[] {hidden}, b1.clone(), false),
+                new HeadFile.Tensor(prefix + "w2", new int[] {hidden, out}, flat(w2), half),
+                new HeadFile.Tensor(prefix + "b2", new int[] {out}, b2.clone(), false));
     }
 
     public Mlp copy() {

@@ -16,7 +16,8 @@ import java.util.List;
  * the softmax: the calibration of the neutral class, tuned on the model-selection sets) and may read
  * {@link PooledFeatures} ({@code input.kind = pooled3}: the sentence vector, the max over the token
  * states and the first token's state) instead of the sentence vector alone; release 1 files have
- * neither and load as before.
+ * neither and load as before. A release-2 file may also hold an ensemble ({@code ensemble = K} in its
+ * meta): K MLPs over the same input ({@code w1, ...}, then {@code m1.w1, ...}) whose logits are averaged.
  */
 public final class SentimentHead {
 
@@ -27,6 +28,7 @@ public final class SentimentHead {
     private final float[] mean;
     private final float[] invStd;
     private final Mlp mlp;
+    private final Mlp[] members; // the ensemble: mlp, then m1., m2., ... (their logits are averaged)
     private final float[] logitBias; // null: none
     private final boolean pooledInput;
     private final int vectorDim;
@@ -42,6 +44,15 @@ public final class SentimentHead {
         this.mean = file.tensor("mean").data();
         this.invStd = file.tensor("inv_std").data();
         this.mlp = Mlp.from(file);
+        int ensemble = Integer.parseInt(file.meta().getOrDefault("ensemble", "1"));
+        this.members = new Mlp[ensemble];
+        members[0] = mlp;
+        for (int m = 1; m < ensemble; m++) {
+            members[m] = Mlp.from(file, "m" + m + ".");
+            if (members[m].inputSize() != mlp.inputSize() || members[m].outputSize() != 3) {
+                throw new IllegalArgumentException("Sentiment head " + file.version() + " has inconsistent dimensions");
+            }
+        }
         this.logitBias = file.hasTensor("logit_bias") ? file.tensor("logit_bias").data() : null;
         String kind = file.meta().getOrDefault("input.kind", "vector");
         if (!kind.equals("vector") && !kind.equals("pooled3")) {
@@ -112,6 +123,17 @@ public final class SentimentHead {
             x[0][i] = (input[i] - mean[i]) * invStd[i];
         }
         float[] p = mlp.logits(x)[0];
+        if (members.length > 1) {
+            for (int m = 1; m < members.length; m++) {
+                float[] q = members[m].logits(x)[0];
+                for (int c = 0; c < 3; c++) {
+                    p[c] += q[c];
+                }
+            }
+            for (int c = 0; c < 3; c++) {
+                p[c] /= members.length;
+            }
+        }
         if (logitBias != null) {
             for (int c = 0; c < 3; c++) {
                 p[c] += logitBias[c];

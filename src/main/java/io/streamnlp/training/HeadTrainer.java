@@ -35,8 +35,8 @@ import java.util.Set;
  *       SemEval-2017 4A tweets (2013-2016 releases but the 2016 devtest and test), GoEmotions train
  *       (Reddit), the SemEval-2014 ABSA review sentences, optionally the airline tweets
  *       (non-commercial licence) and the user's own files; one weight per domain. Model selection on
- *       SST-2 dev, SST-5 dev, SemEval twitter-2016devtest-A and GoEmotions dev; then the neutral
- *       logit is calibrated on the same sets.</li>
+ *       SST-2 dev, SST-5 dev, SemEval twitter-2016devtest-A and GoEmotions dev; then the class
+ *       priors (logit biases of negative and neutral) are calibrated on the same sets.</li>
  *   <li>NER, multi-domain (release 2, {@link CrfNerTrainer}): CoNLL-2003 (CoNLL++) train, BTC
  *       train, WNUT-17 train, Tweebank train, three quarters of UNER-EWT dev, and the user's files;
  *       one weight per domain. Model selection on CoNLL++ dev, BTC dev, Tweebank dev and the last
@@ -116,14 +116,15 @@ public final class HeadTrainer {
             int charDim,
             int nerBatchSentences,
             boolean airline,
-            boolean calibrateNeutral,
+            String calibrate,
             String sentimentInput,
             Map<String, Float> sentimentWeights,
             Map<String, Float> nerWeights,
             List<UserFile> userSentiment,
             List<UserFile> userNer,
             boolean encodeOnly,
-            boolean nerTransitions) {}
+            boolean nerTransitions,
+            int sentimentEnsemble) {}
 
     /** Default weight of each sentiment domain (the loss of one item of it). */
     public static final Map<String, Float> SENTIMENT_WEIGHTS = Map.of("sst", 1f, "sst-phrases", 0.5f, "tweets", 1f,
@@ -321,35 +322,44 @@ public final class HeadTrainer {
                 System.arraycopy(x, example * rowDim, dst, 0, rowDim);
             }
         };
-        MlpTrainer.Config config = new MlpTrainer.Config(o.sentimentHidden(), o.sentimentEpochs(), 64,
-                o.sentimentLearningRate(), o.sentimentWeightDecay(), o.sentimentDropout(), 0f, o.emaDecay(), o.seed(),
-                o.threads());
-        log.printf("Training the sentiment head of %s: %,d examples, %s%n", spec.name(), n,
-                o.sentimentHidden() > 0 ? "MLP, " + o.sentimentHidden() + " hidden" : "softmax regression");
-        Mlp model = MlpTrainer.train(rows, labels, allowed, weights, 3, config, m -> {
-            SentimentHead head = new SentimentHead(sentimentFile(spec, m, mean, invStd, null, pooled, Map.of(), false));
-            return selectionScore(head, select, selectFeatures, true);
-        }, log, "sentiment");
+        log.printf("Training the sentiment head of %s: %,d examples, %s%s%n", spec.name(), n,
+                o.sentimentHidden() > 0 ? "MLP, " + o.sentimentHidden() + " hidden" : "softmax regression",
+                o.sentimentEnsemble() > 1 ? ", ensemble of " + o.sentimentEnsemble() : "");
+        List<Mlp> model = new ArrayList<>();
+        for (int member = 0; member < Math.max(1, o.sentimentEnsemble()); member++) {
+            MlpTrainer.Config config = new MlpTrainer.Config(o.sentimentHidden(), o.sentimentEpochs(), 64,
+                    o.sentimentLearningRate(), o.sentimentWeightDecay(), o.sentimentDropout(), 0f, o.emaDecay(),
+                    o.seed() + 1000L * member, o.threads());
+            model.add(MlpTrainer.train(rows, labels, allowed, weights, 3, config, m -> {
+                SentimentHead head = new SentimentHead(sentimentFile(spec, List.of(m), mean, invStd, null, pooled,
+                        Map.of(), false));
+                return selectionScore(head, select, selectFeatures, true);
+            }, log, "sentiment" + (o.sentimentEnsemble() > 1 ? " " + (member + 1) : "")));
+        }
 
         float[] bias = null;
-        if (o.calibrateNeutral()) {
-            SentimentHead plain = new SentimentHead(sentimentFile(spec, model, mean, invStd, null, pooled, Map.of(),
-                    true));
-            double best = selectionScore(plain, select, selectFeatures, false);
-            float chosen = 0f;
-            for (int step = -30; step <= 30; step++) {
-                float b = step * 0.05f;
-                SentimentHead h = new SentimentHead(sentimentFile(spec, model, mean, invStd, new float[] {0, b, 0},
-                        pooled, Map.of(), true));
-                double score = selectionScore(h, select, selectFeatures, false);
-                if (score > best + 1e-9) {
-                    best = score;
-                    chosen = b;
+        if (!o.calibrate().equals("none")) {
+            // Calibration of the class priors on the selection sets: logit biases of negative (priors only)
+            // and neutral (positive is the reference), chosen for the best mean of two-class accuracy and
+            // three-class macro recall (the SemEval measure: every class counts the same).
+            boolean priors = o.calibrate().equals("priors");
+            double best = calibrationScore(new SentimentHead(sentimentFile(spec, model, mean, invStd, null, pooled,
+                    Map.of(), true)), select, selectFeatures);
+            float[] chosen = {0, 0, 0};
+            for (int ni = priors ? -5 : 0; ni <= (priors ? 10 : 0); ni++) {
+                for (int ui = -15; ui <= 10; ui++) {
+                    float[] b = {ni * 0.1f, ui * 0.1f, 0};
+                    double score = calibrationScore(new SentimentHead(sentimentFile(spec, model, mean, invStd, b,
+                            pooled, Map.of(), true)), select, selectFeatures);
+                    if (score > best + 1e-9) {
+                        best = score;
+                        chosen = b;
+                    }
                 }
             }
-            log.printf(Locale.ROOT, "Neutral logit bias chosen on the selection sets: %+.2f (score %.3f)%n", chosen,
-                    best);
-            bias = new float[] {0, chosen, 0};
+            log.printf(Locale.ROOT, "Logit biases chosen on the selection sets: negative %+.1f, neutral %+.1f "
+                    + "(calibration score %.3f)%n", chosen[0], chosen[1], best);
+            bias = chosen;
         }
 
         Map<String, String> meta = new LinkedHashMap<>();
@@ -415,18 +425,36 @@ public final class HeadTrainer {
         return total / select.size();
     }
 
-    private static HeadFile sentimentFile(EncoderSpec spec, Mlp model, float[] mean, float[] invStd, float[] bias,
-            boolean pooled, Map<String, String> meta, boolean half) {
+    /** Mean over the selection sets of: accuracy (two-class sets), macro recall (three-class sets). */
+    private static double calibrationScore(SentimentHead head, List<DataSets.SentimentCorpus> select,
+            List<float[][]> features) {
+        double total = 0;
+        for (int i = 0; i < select.size(); i++) {
+            DataSets.SentimentCorpus c = select.get(i);
+            HeadEvaluator.SentimentResult r = HeadEvaluator.sentimentResult(c.name(), head, used(c, features.get(i)),
+                    c.items(), c.twoClass());
+            total += c.twoClass() ? r.accuracy() : r.macroRecall();
+        }
+        return total / select.size();
+    }
+
+    private static HeadFile sentimentFile(EncoderSpec spec, List<Mlp> model, float[] mean, float[] invStd,
+            float[] bias, boolean pooled, Map<String, String> meta, boolean half) {
         List<HeadFile.Tensor> tensors = new ArrayList<>();
         tensors.add(new HeadFile.Tensor("mean", new int[] {mean.length}, mean, false));
         tensors.add(new HeadFile.Tensor("inv_std", new int[] {invStd.length}, invStd, false));
-        tensors.addAll(model.tensors(half));
+        for (int m = 0; m < model.size(); m++) {
+            tensors.addAll(model.get(m).tensors(half, m == 0 ? "" : "m" + m + "."));
+        }
         if (bias != null) {
             tensors.add(new HeadFile.Tensor("logit_bias", new int[] {3}, bias.clone(), false));
         }
         Map<String, String> m = new LinkedHashMap<>(meta);
         if (pooled) {
             m.put("input.kind", "pooled3");
+        }
+        if (model.size() > 1) {
+            m.put("ensemble", Integer.toString(model.size()));
         }
         return HeadFile.create(SentimentHead.KIND, RELEASE, spec.name(), spec.version(), SentimentHead.LABELS, m,
                 tensors);
