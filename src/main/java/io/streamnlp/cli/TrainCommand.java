@@ -132,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--sentiment-weight", paramLabel = "DOMAIN=W",
             description = "Weight of a sentiment domain: sst, sst-phrases, tweets, reddit, reviews, user "
-                    + "(defaults sst=1, sst-phrases=0.5, tweets=1, reddit=0.5, reviews=2, user=1).")
+                    + "(defaults sst=2.5, sst-phrases=1.25, tweets=1.5, reddit=0.25, reviews=2, user=1).")
     Map<String, Float> sentimentWeights = new LinkedHashMap<>();
 
     @Option(names = "--ner-weight", paramLabel = "DOMAIN=W",
@@ -152,7 +152,7 @@ final class TrainCommand implements Callable<Integer> {
                     + "constraints only, the ablation) (default ${DEFAULT-VALUE}).")
     boolean nerTransitions;
 
-    @Option(names = "--sentiment-ensemble", defaultValue = "1",
+    @Option(names = "--sentiment-ensemble", defaultValue = "3",
             description = "Train this many sentiment MLPs (seeds seed, seed+1000, ...) and average their logits (default ${DEFAULT-VALUE}).")
     int sentimentEnsemble;
 
@@ -164,6 +164,14 @@ final class TrainCommand implements Callable<Integer> {
         boolean all = heads.equals("all");
         if (!all && !heads.equals("sentiment") && !heads.equals("ner")) {
             System.err.println("--heads must be all, sentiment or ner");
+            return 2;
+        }
+        if (!calibrate.equals("priors") && !calibrate.equals("neutral") && !calibrate.equals("none")) {
+            System.err.println("--calibrate must be priors, neutral or none");
+            return 2;
+        }
+        if (!sentimentInput.equals("vector") && !sentimentInput.equals("pooled3")) {
+            System.err.println("--sentiment-input must be vector or pooled3");
             return 2;
         }
         if (!nerArch.equals("word-crf") && !nerArch.equals("window-mlp")) {

@@ -127,8 +127,8 @@ public final class HeadTrainer {
             int sentimentEnsemble) {}
 
     /** Default weight of each sentiment domain (the loss of one item of it). */
-    public static final Map<String, Float> SENTIMENT_WEIGHTS = Map.of("sst", 1f, "sst-phrases", 0.5f, "tweets", 1f,
-            "reddit", 0.5f, "reviews", 2f, "user", 1f);
+    public static final Map<String, Float> SENTIMENT_WEIGHTS = Map.of("sst", 2.5f, "sst-phrases", 1.25f, "tweets",
+            1.5f, "reddit", 0.25f, "reviews", 2f, "user", 1f);
 
     /** Default weight of each NER domain (the loss of one sentence of it). */
     public static final Map<String, Float> NER_WEIGHTS = Map.of("news", 1f, "tweets", 1f, "web", 2f, "user", 1f);
