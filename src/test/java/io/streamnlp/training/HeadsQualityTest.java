@@ -24,37 +24,41 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>The issue's thresholds (the release-1 heads' figures in brackets): SST-2 dev accuracy >= 90.5
  * (90.48); CoNLL-2003 original test F1 >= 85.5 (85.33); SemEval twitter-2016test-A accuracy at
- * least 12 points above the release-1 heads (50.38, so >= 62.38) and macro recall >= 68; BTC test,
- * WNUT-17 dev (PER/ORG/LOC) and UNER-EWT test entity F1 at least 8 points above (39.35, 54.78,
- * 61.01); GoEmotions test accuracy at least 5 points above (51.79). The other held-out sets (SST-2
- * test, SST-5 test, CR, CoNLL++ test, Tweebank test) are held at about a point under the figure the
- * shipped heads reach, so that a retrained head cannot quietly lose them. Where the heads reach more
- * than the issue asks, the gate is the higher of the two minus that point of slack.
+ * least 12 points above the release-1 heads (50.38, so >= 62.38) and macro recall >= 68; BTC test
+ * (mentions O), WNUT-17 dev (PER/ORG/LOC) and UNER-EWT test entity F1 at least 8 points above
+ * (39.35, 54.78, 61.01); GoEmotions test accuracy at least 5 points above (51.79). Every gate below
+ * is the higher of the issue's threshold and the figure the shipped release-2 heads reach minus
+ * about one point (so a retrained head cannot quietly lose what this one gained); the sets the issue
+ * names no threshold for (SST-2 test, SST-5 test, CR, CoNLL++ test, Tweebank test) are held the
+ * same way. Reached by {@code sentiment-v2-7e61dbcd} / {@code ner-v2-3e1ee095}: SST-2 dev 90.71,
+ * SST-2 test 90.39, SST-5 test 75.11, CR 88.79, SemEval 66.97 / macro recall 68.27, GoEmotions
+ * 66.83; CoNLL test 87.76, CoNLL++ test 88.42, BTC 66.75, WNUT-17 67.74, UNER-EWT 73.06, Tweebank
+ * 63.00.
  *
  * <p>Encodes about 42,000 texts (the SemEval test set alone is 20,632 tweets): a few minutes with an
- * int8 12-layer encoder on two cores. {@code -Dheads.quality.cache=DIR} keeps the encodings between
- * runs (a feature cache, as {@code evaluate --cache}). Skipped only when the shared data folder is
- * absent.
+ * int8 12-layer encoder on two idle cores. {@code -Dheads.quality.cache=DIR} keeps the encodings
+ * between runs (a feature cache, as {@code evaluate --cache}). Skipped only when the shared data
+ * folder is absent.
  */
 class HeadsQualityTest {
 
     /** Minimum accuracy and macro recall (percent) per sentiment set. */
     static final Map<String, double[]> SENTIMENT_GATES = Map.of(
             HeldOut.SST2_DEV, new double[] {90.5, 0},
-            HeldOut.SST2_TEST, new double[] {89.0, 0},
-            HeldOut.SST5_TEST, new double[] {72.5, 0},
-            HeldOut.CR, new double[] {88.5, 0},
-            HeldOut.SEMEVAL_2016_TEST, new double[] {62.38, 68.0},
-            HeldOut.GOEMOTIONS_TEST, new double[] {56.79, 0});
+            HeldOut.SST2_TEST, new double[] {89.4, 0},
+            HeldOut.SST5_TEST, new double[] {74.1, 0},
+            HeldOut.CR, new double[] {87.8, 0},
+            HeldOut.SEMEVAL_2016_TEST, new double[] {65.9, 68.0},
+            HeldOut.GOEMOTIONS_TEST, new double[] {65.8, 0});
 
     /** Minimum entity micro F1 per NER set. */
     static final Map<String, Double> NER_GATES = Map.of(
-            HeldOut.CONLL_TEST, 85.5,
-            HeldOut.CONLLPP_TEST, 86.5,
-            HeldOut.BTC_TEST, 47.35,
-            HeldOut.WNUT_DEV, 62.78,
-            HeldOut.UNER_TEST, 69.01,
-            HeldOut.TWEEBANK_TEST, 60.0);
+            HeldOut.CONLL_TEST, 86.7,
+            HeldOut.CONLLPP_TEST, 87.4,
+            HeldOut.BTC_TEST, 65.7,
+            HeldOut.WNUT_DEV, 66.7,
+            HeldOut.UNER_TEST, 72.0,
+            HeldOut.TWEEBANK_TEST, 62.0);
 
     private static Path data;
     private static Encoder encoder;
