@@ -49,6 +49,26 @@ public final class Benchmark {
     }
 
     /**
+     * Only the encoder and task-head rows (no cluster): {@code bench --heads-only}. The encoder
+     * runs on {@code threads} ONNX Runtime threads (0 = all cores); the heads on one.
+     */
+    public BenchReport runHeads(int threads) {
+        List<String> texts = ReviewMix.generate(size.texts(), SEED);
+        BenchReport report = new BenchReport(model, size, texts);
+        int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        try (Encoder encoder = Encoder.load(ModelCatalogue.byName(model), 256, t, true)) {
+            List<TokenizedText> tokens = EncoderBenchmark.tokenize(encoder, texts);
+            report.tokens(tokens);
+            progress.println("encoder alone...");
+            EncoderBenchmark.Result bucketed = EncoderBenchmark.run(encoder, tokens, BATCH, 3);
+            report.encoder(bucketed, bucketed);
+            progress.println("task heads...");
+            report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
+        }
+        return report;
+    }
+
+    /**
      * Runs every row. The pipeline rows run against {@code cluster} (the caller starts it: the
      * embedded default, or a real one).
      */

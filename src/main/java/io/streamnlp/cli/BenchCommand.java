@@ -26,9 +26,23 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Also write the table (Markdown) to this file, e.g. docs/BENCHMARKS.md.")
     Path output;
 
+    @Option(names = "--heads-only", description = "Only the encoder and task-head rows, without a cluster "
+            + "(the heads' cost per text on the review mix, one thread).")
+    boolean headsOnly;
+
+    @Option(names = "--threads", defaultValue = "0",
+            description = "With --heads-only: ONNX Runtime threads of the encoder row (default: all cores).")
+    int threads;
+
     @Override
     public Integer call() throws Exception {
         Benchmark.Size size = smoke ? Benchmark.Size.SMOKE : Benchmark.Size.FULL;
+        if (headsOnly) {
+            String table = new Benchmark(model, size, System.out).runHeads(threads).headsMarkdown();
+            System.out.println();
+            System.out.print(table);
+            return 0;
+        }
         BenchReport report;
         try (LocalStack stack = LocalStack.start(ApicurioRegistry.defaultHome())) {
             report = new Benchmark(model, size, System.out).run(new Cluster(stack.bootstrapServers(), stack.registryUrl()));

@@ -2,14 +2,25 @@ package io.streamnlp.cli;
 
 import io.streamnlp.training.HeadTrainer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Trains the sentiment and NER heads of one encoder on the shared labelled data. */
+/** Trains the sentiment and NER heads of one encoder on the shared labelled data and the user's own. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train the sentiment and NER heads of an encoder on its frozen outputs (seeded, deterministic) "
-                + "and write them as <out>/<model>/sentiment.bin and ner.bin, or <model-path>/heads/ for your own encoder.")
+        description = {"Train the sentiment and NER heads of an encoder on its frozen outputs (seeded, deterministic) "
+                + "and write them as <out>/<model>/sentiment.bin and ner.bin, or <model-path>/heads/ for your own encoder.",
+                "Sentiment: SST, SemEval-2017 4A tweets, GoEmotions (Reddit), SemEval-2014 ABSA reviews (+ airline tweets "
+                + "with --airline-tweets). NER: CoNLL-2003, BTC, WNUT-17, Tweebank-NER, UNER-EWT dev. Every held-out "
+                + "set of `evaluate` is left out (and any training text equal to one of its texts).",
+                "Your own data: --sentiment-data FILE[:WEIGHT] (UTF-8 lines text<TAB>negative|neutral|positive) and "
+                + "--ner-data FILE[:WEIGHT[:TYPES]] (CoNLL columns, token first, IOB2 tag last, PER/ORG/LOC/MISC; "
+                + "TYPES = the types the file annotates, e.g. PER+ORG+LOC, default all four); repeatable."})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Encoder name (see ModelCatalogue), e.g. e5-small-q.")
@@ -36,7 +47,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--heads", defaultValue = "all", description = "all, sentiment or ner (default ${DEFAULT-VALUE}).")
     String heads;
 
-    @Option(names = "--threads", defaultValue = "2", description = "ONNX Runtime and training threads (default ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "2", description = "ONNX Runtime threads, and sentiment training threads (the NER trainer is single-threaded) (default ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--max-length", defaultValue = "256", description = "Encoder max tokens per text (default ${DEFAULT-VALUE}).")
@@ -64,14 +75,28 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sentiment-dropout", defaultValue = "0.3", description = "(default ${DEFAULT-VALUE})")
     float sentimentDropout;
 
-    @Option(names = "--ner-hidden", defaultValue = "128", description = "Hidden units of the NER MLP (default ${DEFAULT-VALUE}).")
+    @Option(names = "--ner-arch", defaultValue = "word-crf",
+            description = "word-crf (release 2: per-word hidden layer, character features, CRF, all NER sets) or "
+                    + "window-mlp (release 1: window MLP, tag bigram, CoNLL only) (default ${DEFAULT-VALUE}).")
+    String nerArch;
+
+    @Option(names = "--ner-hidden", defaultValue = "96", description = "Hidden units of the NER head (default ${DEFAULT-VALUE}).")
     int nerHidden;
 
     @Option(names = "--ner-window", defaultValue = "2", description = "Neighbouring words each side (default ${DEFAULT-VALUE}).")
     int nerWindow;
 
-    @Option(names = "--ner-epochs", defaultValue = "8", description = "(default ${DEFAULT-VALUE})")
+    @Option(names = "--ner-epochs", defaultValue = "10", description = "(default ${DEFAULT-VALUE})")
     int nerEpochs;
+
+    @Option(names = "--ner-batch", defaultValue = "16", description = "Sentences per NER mini-batch (word-crf) (default ${DEFAULT-VALUE}).")
+    int nerBatch;
+
+    @Option(names = "--char-buckets", defaultValue = "32768", description = "Rows of the hashed character-key embedding (a power of two) (default ${DEFAULT-VALUE}).")
+    int charBuckets;
+
+    @Option(names = "--char-dim", defaultValue = "24", description = "Width of the character-key embedding (default ${DEFAULT-VALUE}).")
+    int charDim;
 
     @Option(names = "--ner-lr", defaultValue = "0.001", description = "(default ${DEFAULT-VALUE})")
     float nerLr;
@@ -96,6 +121,49 @@ final class TrainCommand implements Callable<Integer> {
             description = "Project the states onto this many principal components first; 0 = off (default ${DEFAULT-VALUE}).")
     int nerProjection;
 
+    @Option(names = "--airline-tweets", description = "Also train sentiment on the airline tweets (CC BY-NC-SA 4.0: "
+            + "non-commercial, share-alike; the shipped heads are not trained on them).")
+    boolean airline;
+
+    @Option(names = "--calibrate", defaultValue = "priors",
+            description = "Sentiment calibration on the selection sets: priors (logit biases of negative and neutral), "
+                    + "neutral (neutral only) or none (default ${DEFAULT-VALUE}).")
+    String calibrate;
+
+    @Option(names = "--sentiment-input", defaultValue = "vector",
+            description = "vector (the pooled sentence vector) or pooled3 (it, the max over the token states and the "
+                    + "first token's state) (default ${DEFAULT-VALUE}).")
+    String sentimentInput;
+
+    @Option(names = "--sentiment-weight", paramLabel = "DOMAIN=W",
+            description = "Weight of a sentiment domain: sst, sst-phrases, tweets, reddit, reviews, user "
+                    + "(defaults sst=2.5, sst-phrases=1.25, tweets=1.5, reddit=0.25, reviews=2, user=1).")
+    Map<String, Float> sentimentWeights = new LinkedHashMap<>();
+
+    @Option(names = "--ner-weight", paramLabel = "DOMAIN=W",
+            description = "Weight of an NER domain: news, tweets, web, user (defaults news=1, tweets=1, web=2, user=1).")
+    Map<String, Float> nerWeights = new LinkedHashMap<>();
+
+    @Option(names = "--sentiment-data", paramLabel = "FILE[:WEIGHT]",
+            description = "Your own sentiment data: text<TAB>negative|neutral|positive per line; repeatable.")
+    List<String> sentimentData = new ArrayList<>();
+
+    @Option(names = "--ner-data", paramLabel = "FILE[:WEIGHT[:TYPES]]",
+            description = "Your own NER data: CoNLL IOB2 columns (token first, tag last); repeatable.")
+    List<String> nerData = new ArrayList<>();
+
+    @Option(names = "--ner-transitions", defaultValue = "true", negatable = true, fallbackValue = "true",
+            description = "word-crf: learn the CRF's transition scores (--no-ner-transitions: emissions under the BIO "
+                    + "constraints only, the ablation) (default ${DEFAULT-VALUE}).")
+    boolean nerTransitions;
+
+    @Option(names = "--sentiment-ensemble", defaultValue = "3",
+            description = "Train this many sentiment MLPs (seeds seed, seed+1000, ...) and average their logits (default ${DEFAULT-VALUE}).")
+    int sentimentEnsemble;
+
+    @Option(names = "--encode-only", description = "Only fill the feature cache with every set's encodings; train nothing.")
+    boolean encodeOnly;
+
     @Override
     public Integer call() {
         if ((model == null) == (modelPath == null)) {
@@ -107,11 +175,30 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("--heads must be all, sentiment or ner");
             return 2;
         }
+        if (!calibrate.equals("priors") && !calibrate.equals("neutral") && !calibrate.equals("none")) {
+            System.err.println("--calibrate must be priors, neutral or none");
+            return 2;
+        }
+        if (!sentimentInput.equals("vector") && !sentimentInput.equals("pooled3")) {
+            System.err.println("--sentiment-input must be vector or pooled3");
+            return 2;
+        }
+        if (!nerArch.equals("word-crf") && !nerArch.equals("window-mlp")) {
+            System.err.println("--ner-arch must be word-crf or window-mlp");
+            return 2;
+        }
+        Map<String, Float> sw = new LinkedHashMap<>(HeadTrainer.SENTIMENT_WEIGHTS);
+        sw.putAll(sentimentWeights);
+        Map<String, Float> nw = new LinkedHashMap<>(HeadTrainer.NER_WEIGHTS);
+        nw.putAll(nerWeights);
+        List<HeadTrainer.UserFile> us = sentimentData.stream().map(f -> HeadTrainer.UserFile.parse(f, false)).toList();
+        List<HeadTrainer.UserFile> un = nerData.stream().map(f -> HeadTrainer.UserFile.parse(f, true)).toList();
         HeadTrainer.Options options = new HeadTrainer.Options(model, data, out, noCache ? null : cache, maxLength,
                 threads, 64, seed, all || heads.equals("sentiment"), all || heads.equals("ner"), sstPhrases,
                 sentimentHidden, sentimentEpochs, sentimentLr, sentimentWeightDecay, sentimentDropout, nerHidden,
                 nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout, nerInputDropout, ema, nerBigram, nerProjection,
-                modelPath);
+                nerArch, charBuckets, charDim, nerBatch, airline, calibrate, sentimentInput, sw, nw, us, un,
+                encodeOnly, nerTransitions, sentimentEnsemble, modelPath);
         new HeadTrainer(options, System.out).run();
         return 0;
     }

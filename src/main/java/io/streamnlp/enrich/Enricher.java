@@ -185,7 +185,7 @@ public final class Enricher implements AutoCloseable {
         if (input.count() == 1) {
             EncodedText only = encoded[row];
             return new TextAnalysis(only.sentenceVector(), input.tokenCount(), input.truncated(), 1,
-                    plan.sentiment() ? heads.sentiment().predict(only.sentenceVector()) : null,
+                    plan.sentiment() ? heads.sentiment().predict(only) : null,
                     plan.entities() ? heads.ner().predict(text, input.windows().getFirst(), only) : null);
         }
         int windows = input.count();
@@ -208,7 +208,7 @@ public final class Enricher implements AutoCloseable {
         double[] p = new double[3];
         double total = 0;
         for (int k = 0; k < input.count(); k++) {
-            SentimentScores window = heads.sentiment().predict(encoded[row + k].sentenceVector());
+            SentimentScores window = heads.sentiment().predict(encoded[row + k]);
             int w = input.weights()[k];
             p[0] += w * (double) window.negative();
             p[1] += w * (double) window.neutral();

@@ -144,6 +144,11 @@ public final class HeadFile {
         return tensors.containsKey(name);
     }
 
+    /** The tensors' names, in file order. */
+    public List<String> tensorNames() {
+        return List.copyOf(tensors.keySet());
+    }
+
     public void write(OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
         data.write(MAGIC.getBytes(StandardCharsets.US_ASCII));

@@ -13,7 +13,10 @@ import java.util.List;
 /**
  * PER / ORG / LOC / MISC spans from the encoder's token states of the same pass as the embedding.
  *
- * <p>Per word (a run of word-pieces with one word id): the standardised state of its first
+ * <p>Two architectures load. Release 2 heads ({@code arch = word-crf} in the file) are described in
+ * {@link WordCrfNer}: a hidden layer per word over its state, shape and character features, a window
+ * over the words' hidden vectors and a linear-chain CRF. Release 1 heads (no {@code arch}; still
+ * shipped for the encoders not retrained) work as follows. Per word (a run of word-pieces with one word id): the standardised state of its first
  * word-piece (optionally projected onto its top principal components, whitened) and of its
  * neighbours' within +-{@code window} words, plus casing and shape features read
  * from the original text; a one-hidden-layer MLP gives BIO tag probabilities; Viterbi decodes the best
@@ -32,6 +35,7 @@ public final class NerHead {
     public static final String KIND = "ner";
 
     private final HeadFile file;
+    private final WordCrfNer crf; // release 2; null for a release-1 head
     private final int window;
     private final int dim;
     private final float[][] projection; // null: the states go in as they are
@@ -51,6 +55,23 @@ public final class NerHead {
         }
         this.file = file;
         this.window = file.metaInt("window");
+        if (WordCrfNer.ARCH.equals(file.meta().get("arch"))) {
+            this.crf = new WordCrfNer(file);
+            this.mean = crf.mean;
+            this.invStd = crf.invStd;
+            this.dim = crf.dim;
+            this.projection = null;
+            this.mlp = null;
+            this.logStart = null;
+            this.logTransitions = null;
+            this.transitionWeight = 0f;
+            return;
+        }
+        if (file.meta().containsKey("arch")) {
+            throw new IllegalArgumentException("NER head " + file.version() + " has an unknown architecture '"
+                    + file.meta().get("arch") + "'");
+        }
+        this.crf = null;
         this.mean = file.tensor("mean").data();
         this.invStd = file.tensor("inv_std").data();
         this.dim = mean.length;
@@ -121,11 +142,25 @@ public final class NerHead {
      */
     public List<EntitySpan> predict(String text, TokenizedText tokens, EncodedText encoded) {
         Words words = Words.of(text, tokens);
+        check(encoded, tokens.length());
+        if (crf != null) {
+            if (words.count() == 0) {
+                return List.of();
+            }
+            int[] tags = new int[words.count()];
+            float[][] marginals = crf.decode(crf.emissions(text, words, encoded), tags);
+            return spans(text, words, marginals, tags);
+        }
         float[][] probs = tagProbabilities(text, words, encoded, tokens.length());
         return spans(text, words, probs, BioTags.viterbi(probs, logTransitions, logStart, transitionWeight));
     }
 
-    float[][] tagProbabilities(String text, Words words, EncodedText encoded, int tokenCount) {
+    /** The release of the head's architecture: 2 (word-crf) or 1 (window MLP, tag bigram). */
+    public int architectureRelease() {
+        return crf != null ? 2 : 1;
+    }
+
+    private void check(EncodedText encoded, int tokenCount) {
         if (encoded.dimension() != dim) {
             throw new IllegalArgumentException("Token states have " + encoded.dimension()
                     + " dimensions; the NER head of " + file.encoder() + " expects " + dim);
@@ -134,6 +169,10 @@ public final class NerHead {
             throw new IllegalArgumentException("Encoded text has " + encoded.tokenCount()
                     + " token states but its tokenization has " + tokenCount + " tokens");
         }
+    }
+
+    float[][] tagProbabilities(String text, Words words, EncodedText encoded, int tokenCount) {
+        check(encoded, tokenCount);
         int n = words.count();
         if (n == 0) {
             return new float[0][];

@@ -1,5 +1,7 @@
 package io.streamnlp.heads;
 
+import io.streamnlp.heads.features.PooledFeatures;
+import io.streamnlp.inference.EncodedText;
 import io.streamnlp.model.SentimentScores;
 import io.streamnlp.model.Polarity;
 import java.util.List;
@@ -9,6 +11,13 @@ import java.util.List;
  * vector is standardised with the training set's per-dimension mean and spread, then a softmax
  * regression or a one-hidden-layer MLP gives the three probabilities. A few hundred thousand
  * multiply-adds per text at most. Thread-safe (immutable).
+ *
+ * <p>Release 2 files may carry a {@code logit_bias} tensor (three values added to the logits before
+ * the softmax: the calibration of the neutral class, tuned on the model-selection sets) and may read
+ * {@link PooledFeatures} ({@code input.kind = pooled3}: the sentence vector, the max over the token
+ * states and the first token's state) instead of the sentence vector alone; release 1 files have
+ * neither and load as before. A release-2 file may also hold an ensemble ({@code ensemble = K} in its
+ * meta): K MLPs over the same input ({@code w1, ...}, then {@code m1.w1, ...}) whose logits are averaged.
  */
 public final class SentimentHead {
 
@@ -19,6 +28,10 @@ public final class SentimentHead {
     private final float[] mean;
     private final float[] invStd;
     private final Mlp mlp;
+    private final Mlp[] members; // the ensemble: mlp, then m1., m2., ... (their logits are averaged)
+    private final float[] logitBias; // null: none
+    private final boolean pooledInput;
+    private final int vectorDim;
 
     public SentimentHead(HeadFile file) {
         if (!KIND.equals(file.kind())) {
@@ -31,7 +44,24 @@ public final class SentimentHead {
         this.mean = file.tensor("mean").data();
         this.invStd = file.tensor("inv_std").data();
         this.mlp = Mlp.from(file);
-        if (mlp.inputSize() != mean.length || invStd.length != mean.length || mlp.outputSize() != 3) {
+        int ensemble = Integer.parseInt(file.meta().getOrDefault("ensemble", "1"));
+        this.members = new Mlp[ensemble];
+        members[0] = mlp;
+        for (int m = 1; m < ensemble; m++) {
+            members[m] = Mlp.from(file, "m" + m + ".");
+            if (members[m].inputSize() != mlp.inputSize() || members[m].outputSize() != 3) {
+                throw new IllegalArgumentException("Sentiment head " + file.version() + " has inconsistent dimensions");
+            }
+        }
+        this.logitBias = file.hasTensor("logit_bias") ? file.tensor("logit_bias").data() : null;
+        String kind = file.meta().getOrDefault("input.kind", "vector");
+        if (!kind.equals("vector") && !kind.equals("pooled3")) {
+            throw new IllegalArgumentException("Sentiment head " + file.version() + " reads unknown input " + kind);
+        }
+        this.pooledInput = kind.equals("pooled3");
+        this.vectorDim = pooledInput ? mean.length / 3 : mean.length;
+        if (mlp.inputSize() != mean.length || invStd.length != mean.length || mlp.outputSize() != 3
+                || (logitBias != null && logitBias.length != 3) || (pooledInput && mean.length % 3 != 0)) {
             throw new IllegalArgumentException("Sentiment head " + file.version() + " has inconsistent dimensions");
         }
     }
@@ -52,7 +82,17 @@ public final class SentimentHead {
 
     /** Length of the sentence vector expected. */
     public int dimension() {
-        return mean.length;
+        return vectorDim;
+    }
+
+    /** Does this head need the token states ({@link #predict(EncodedText)}), not just the sentence vector? */
+    public boolean readsTokenStates() {
+        return pooledInput;
+    }
+
+    /** The three probabilities of one text from its encoder output (what every caller should use). */
+    public SentimentScores predict(EncodedText encoded) {
+        return pooledInput ? scores(PooledFeatures.of(encoded)) : predict(encoded.sentenceVector());
     }
 
     HeadFile file() {
@@ -61,15 +101,45 @@ public final class SentimentHead {
 
     /** The three probabilities and the most probable label of one text. */
     public SentimentScores predict(float[] sentenceVector) {
+        if (pooledInput) {
+            throw new IllegalStateException("Sentiment head " + file.version()
+                    + " reads the token states: call predict(EncodedText)");
+        }
         if (sentenceVector.length != mean.length) {
             throw new IllegalArgumentException("Sentence vector has " + sentenceVector.length
                     + " dimensions; the head of " + file.encoder() + " expects " + mean.length);
         }
+        return scores(sentenceVector);
+    }
+
+    /** Scores of an input row (the sentence vector, or the pooled features of a pooled3 head). */
+    public SentimentScores scores(float[] input) {
+        if (input.length != mean.length) {
+            throw new IllegalArgumentException("Input has " + input.length + " values; the sentiment head of "
+                    + file.encoder() + " expects " + mean.length);
+        }
         float[][] x = new float[1][mean.length];
         for (int i = 0; i < mean.length; i++) {
-            x[0][i] = (sentenceVector[i] - mean[i]) * invStd[i];
+            x[0][i] = (input[i] - mean[i]) * invStd[i];
         }
-        float[] p = mlp.probabilities(x)[0];
+        float[] p = mlp.logits(x)[0];
+        if (members.length > 1) {
+            for (int m = 1; m < members.length; m++) {
+                float[] q = members[m].logits(x)[0];
+                for (int c = 0; c < 3; c++) {
+                    p[c] += q[c];
+                }
+            }
+            for (int c = 0; c < 3; c++) {
+                p[c] /= members.length;
+            }
+        }
+        if (logitBias != null) {
+            for (int c = 0; c < 3; c++) {
+                p[c] += logitBias[c];
+            }
+        }
+        Mlp.softmax(p);
         int best = 0;
         for (int c = 1; c < 3; c++) {
             if (p[c] > p[best]) {

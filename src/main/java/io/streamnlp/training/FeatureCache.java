@@ -61,16 +61,51 @@ public final class FeatureCache {
         if (file != null && Files.isRegularFile(file)) {
             return readVectors(file, texts.size());
         }
+        Path pool = file(name, "pool", texts);
+        if (pool != null && Files.isRegularFile(pool)) {
+            float[][] all = readVectors(pool, texts.size());
+            float[][] vectors = new float[all.length][];
+            int dim = encoder.spec().dimension();
+            for (int i = 0; i < all.length; i++) {
+                vectors[i] = java.util.Arrays.copyOf(all[i], dim);
+            }
+            return vectors;
+        }
+        return encodePooled(name, texts, file, pool)[0];
+    }
+
+    /**
+     * Per text {@code [sentence vector | max over the token states | first token's state]}
+     * ({@code 3 x dim}): richer inputs for a sentiment head that may read the token states.
+     */
+    public float[][] pooledFeatures(String name, List<String> texts) {
+        Path pool = file(name, "pool", texts);
+        if (pool != null && Files.isRegularFile(pool)) {
+            return readVectors(pool, texts.size());
+        }
+        return encodePooled(name, texts, file(name, "vec", texts), pool)[1];
+    }
+
+    /** Encodes once and writes both the vector and the pooled-features file; returns both. */
+    private float[][][] encodePooled(String name, List<String> texts, Path vecFile, Path poolFile) {
         List<TokenizedText> tokens = tokenize(texts);
         EncodedText[] encoded = encode(name, tokens);
         float[][] vectors = new float[encoded.length][];
+        float[][] pooled = new float[encoded.length][];
         for (int i = 0; i < encoded.length; i++) {
             vectors[i] = encoded[i].sentenceVector();
+            pooled[i] = pooled(encoded[i]);
         }
-        if (file != null) {
-            writeVectors(file, vectors);
+        if (vecFile != null) {
+            writeVectors(vecFile, vectors);
+            writeVectors(poolFile, pooled);
         }
-        return vectors;
+        return new float[][][] {vectors, pooled};
+    }
+
+    /** {@code [sentence vector | max over the token states | first token's state]}. */
+    public static float[] pooled(EncodedText e) {
+        return io.streamnlp.heads.features.PooledFeatures.of(e);
     }
 
     /** Tokenization and full encoder output (sentence vector and token states) of the texts, in order. */

@@ -39,6 +39,11 @@ public final class HeadData {
      */
     public record ConllSentence(List<String> tokens, List<String> tags) {
 
+        /** A sentence with its tags normalised to IOB2 (IOB1 input and stray I- tags open a chunk). */
+        public static ConllSentence of(List<String> tokens, List<String> tags) {
+            return sentence(tokens, tags);
+        }
+
         public String text() {
             return String.join(" ", tokens);
         }

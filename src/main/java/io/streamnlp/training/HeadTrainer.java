@@ -1,28 +1,30 @@
 package io.streamnlp.training;
 
-import io.streamnlp.model.SentimentScores;
-import io.streamnlp.heads.features.WordShape;
-import io.streamnlp.heads.SentimentHead;
-import io.streamnlp.heads.Pca;
-import io.streamnlp.heads.NerHead;
-import io.streamnlp.heads.Mlp;
-import io.streamnlp.heads.Heads;
-import io.streamnlp.heads.HeadFile;
 import io.streamnlp.heads.BioTags;
+import io.streamnlp.heads.HeadFile;
+import io.streamnlp.heads.Heads;
+import io.streamnlp.heads.Mlp;
+import io.streamnlp.heads.NerHead;
+import io.streamnlp.heads.Pca;
+import io.streamnlp.heads.SentimentHead;
+import io.streamnlp.heads.features.WordShape;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.CustomModel;
 import io.streamnlp.inference.ModelCatalogue;
+import io.streamnlp.model.EntityKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Trains the sentiment and NER heads of one encoder on its frozen outputs and writes them as
@@ -30,16 +32,57 @@ import java.util.Map;
  * (same data, settings, thread count) writes the same bytes.
  *
  * <ul>
- *   <li>SentimentScores: SST sentence level, fine-grained train (8,544 sentences, grouped to 3 classes),
- *       plus optionally the SST-2 train phrases (67,349, negative/positive only: they are scored on
- *       the two-class view of the three outputs). Model selection on SST-2 dev and SST-5 dev.</li>
- *   <li>NER: CoNLL-2003 (CoNLL++) train; model selection on CoNLL++ dev entity F1.</li>
+ *   <li>Sentiment, multi-domain: SST sentences (3 classes) and SST-2 phrases (two-class loss), the
+ *       SemEval-2017 4A tweets (2013-2016 releases but the 2016 devtest and test), GoEmotions train
+ *       (Reddit), the SemEval-2014 ABSA review sentences, optionally the airline tweets
+ *       (non-commercial licence) and the user's own files; one weight per domain. Model selection on
+ *       SST-2 dev, SST-5 dev, SemEval twitter-2016devtest-A and GoEmotions dev; then the class
+ *       priors (logit biases of negative and neutral) are calibrated on the same sets.</li>
+ *   <li>NER, multi-domain (release 2, {@link CrfNerTrainer}): CoNLL-2003 (CoNLL++) train, BTC
+ *       train, WNUT-17 train, Tweebank train, three quarters of UNER-EWT dev, and the user's files;
+ *       one weight per domain. Model selection on CoNLL++ dev, BTC dev, Tweebank dev and the last
+ *       quarter of UNER-EWT dev. {@code --ner-arch window-mlp} trains the release-1 head on CoNLL
+ *       alone, as before.</li>
  * </ul>
+ *
+ * Every training item whose text equals a held-out or selection item ({@link HeldOut}, by
+ * {@link DataSets#key}) is dropped, and so is every repeat of a text within the training sets; the
+ * SemEval tweets are also de-duplicated by id.
  */
 public final class HeadTrainer {
 
-    /** Head release, the {@code v1} in {@code ner-v1-3fa2b1c0}: bump when features or format change. */
-    public static final String RELEASE = "1";
+    /** Release of the heads this trainer writes: the {@code v2} in {@code ner-v2-3fa2b1c0}. */
+    public static final String RELEASE = "2";
+
+    /** A user's own labelled file and how much it weighs; {@code types} only for NER files. */
+    public record UserFile(Path path, float weight, Set<EntityKind> types) {
+
+        /**
+         * {@code FILE[:WEIGHT]} (sentiment) or {@code FILE[:WEIGHT[:TYPES]]} (NER, TYPES such as
+         * {@code PER+ORG+LOC}; default all four), as the {@code --sentiment-data} / {@code --ner-data}
+         * flags take them.
+         */
+        public static UserFile parse(String spec, boolean ner) {
+            String[] parts = spec.split(":");
+            int n = parts.length;
+            Set<EntityKind> types = EnumSet.allOf(EntityKind.class);
+            float weight = 1f;
+            int pathParts = n;
+            if (ner && n >= 3 && parts[n - 1].matches("[A-Za-z+,]+") && parts[n - 2].matches("[0-9.]+")) {
+                types = parseTypes(parts[n - 1]);
+                weight = Float.parseFloat(parts[n - 2]);
+                pathParts = n - 2;
+            } else if (n >= 2 && parts[n - 1].matches("[0-9.]+")) {
+                weight = Float.parseFloat(parts[n - 1]);
+                pathParts = n - 1;
+            }
+            Path path = Path.of(String.join(":", java.util.Arrays.copyOf(parts, pathParts)));
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalArgumentException("No such file: " + path);
+            }
+            return new UserFile(path, weight, types);
+        }
+    }
 
     public record Options(
             String model,
@@ -68,6 +111,21 @@ public final class HeadTrainer {
             float emaDecay,
             boolean nerBigram,
             int nerProjection,
+            // Release 2.
+            String nerArch,
+            int charBuckets,
+            int charDim,
+            int nerBatchSentences,
+            boolean airline,
+            String calibrate,
+            String sentimentInput,
+            Map<String, Float> sentimentWeights,
+            Map<String, Float> nerWeights,
+            List<UserFile> userSentiment,
+            List<UserFile> userNer,
+            boolean encodeOnly,
+            boolean nerTransitions,
+            int sentimentEnsemble,
             Path modelPath) {
 
         /** The encoder trained for: the custom one of {@code modelPath} (checked), else the catalogue's {@code model}. */
@@ -80,6 +138,13 @@ public final class HeadTrainer {
             return modelPath != null ? CustomModel.headsOf(spec) : outDir.resolve(spec.name());
         }
     }
+
+    /** Default weight of each sentiment domain (the loss of one item of it). */
+    public static final Map<String, Float> SENTIMENT_WEIGHTS = Map.of("sst", 2.5f, "sst-phrases", 1.25f, "tweets",
+            1.5f, "reddit", 0.25f, "reviews", 2f, "user", 1f);
+
+    /** Default weight of each NER domain (the loss of one sentence of it). */
+    public static final Map<String, Float> NER_WEIGHTS = Map.of("news", 1f, "tweets", 1f, "web", 2f, "user", 1f);
 
     private final Options o;
     private final PrintStream log;
@@ -100,10 +165,17 @@ public final class HeadTrainer {
         try (Encoder encoder = Encoder.load(spec, o.maxLength(), o.threads(), true)) {
             FeatureCache cache = new FeatureCache(encoder, o.cacheDir(), o.encodeBatch(), log);
             if (o.sentiment()) {
-                write(folder.resolve(Heads.SENTIMENT_FILE), trainSentiment(spec, cache));
+                HeadFile file = trainSentiment(spec, cache);
+                if (file != null) {
+                    write(folder.resolve(Heads.SENTIMENT_FILE), file);
+                }
             }
             if (o.ner()) {
-                write(folder.resolve(Heads.NER_FILE), trainNer(spec, cache));
+                HeadFile file = o.nerArch().equals("window-mlp") ? trainNerWindowMlp(spec, cache)
+                        : trainNerCrf(spec, cache);
+                if (file != null) {
+                    write(folder.resolve(Heads.NER_FILE), file);
+                }
             }
         }
     }
@@ -117,32 +189,122 @@ public final class HeadTrainer {
         log.printf("Wrote %s (%s, %,d bytes)%n", file, head.version(), head.toBytes().length);
     }
 
-    HeadFile trainSentiment(EncoderSpec spec, FeatureCache cache) {
-        Path data = o.dataDir();
-        List<HeadData.LabelledText> fine = HeadData.fineGrouped(HeadData.file(data, HeadData.SST_FINE_TRAIN));
-        List<HeadData.LabelledText> train = new ArrayList<>(fine);
-        List<float[]> vectors = new ArrayList<>(List.of(cache.sentenceVectors("stsa_fine_train", HeadData.texts(fine))));
-        int threeClass = fine.size();
-        if (o.sstPhrases()) {
-            List<HeadData.LabelledText> phrases = HeadData.sst2(HeadData.file(data, HeadData.SST2_TRAIN));
-            train.addAll(phrases);
-            vectors.addAll(List.of(cache.sentenceVectors("sst2_train", HeadData.texts(phrases))));
-        }
-        List<HeadData.LabelledText> sst2Dev = HeadData.sst2(HeadData.file(data, HeadData.SST2_DEV));
-        float[][] sst2DevVectors = cache.sentenceVectors("sst2_dev", HeadData.texts(sst2Dev));
-        List<HeadData.LabelledText> fineDev = HeadData.fineGrouped(HeadData.file(data, HeadData.SST_FINE_DEV));
-        float[][] fineDevVectors = cache.sentenceVectors("stsa_fine_dev", HeadData.texts(fineDev));
+    // ------------------------------------------------------------------------------------ sentiment
 
-        int n = train.size();
-        int dim = spec.dimension();
-        double[] sum = new double[dim];
-        double[] sq = new double[dim];
-        for (float[] v : vectors) {
-            for (int d = 0; d < dim; d++) {
-                sum[d] += v[d];
-                sq[d] += (double) v[d] * v[d];
+    /** The sentiment training sets, before de-duplication. */
+    List<DataSets.SentimentCorpus> sentimentTraining() {
+        Path data = o.dataDir();
+        List<DataSets.SentimentCorpus> train = new ArrayList<>();
+        train.add(DataSets.sstFine(data, HeadData.SST_FINE_TRAIN, "SST sentences (stsa.fine.train, 3 classes)",
+                "stsa_fine_train"));
+        if (o.sstPhrases()) {
+            DataSets.SentimentCorpus phrases = DataSets.sst2(data, HeadData.SST2_TRAIN, "SST-2 train phrases",
+                    "sst2_train");
+            train.add(new DataSets.SentimentCorpus(phrases.name(), phrases.cacheName(), phrases.texts(),
+                    phrases.labels(), true, "sst-phrases"));
+        }
+        Set<String> excludedIds = new java.util.HashSet<>(DataSets.semevalIds(data, DataSets.SEMEVAL_TEST));
+        excludedIds.addAll(DataSets.semevalIds(data, DataSets.SEMEVAL_SELECT));
+        train.add(DataSets.withoutIds(data, DataSets.semevalTrain(data), excludedIds));
+        train.add(DataSets.goEmotions(data, DataSets.GOEMOTIONS_TRAIN, "GoEmotions train", "goemotions_train"));
+        train.add(DataSets.absa(data, DataSets.ABSA_RESTAURANTS, "SemEval-2014 ABSA restaurants", "absa_restaurants"));
+        train.add(DataSets.absa(data, DataSets.ABSA_LAPTOPS, "SemEval-2014 ABSA laptops", "absa_laptops"));
+        if (o.airline()) {
+            train.add(DataSets.airline(data));
+        }
+        for (UserFile f : o.userSentiment()) {
+            train.add(DataSets.userSentiment(f.path()));
+        }
+        return train;
+    }
+
+    /** Model-selection sets of the sentiment head (never trained on). */
+    List<DataSets.SentimentCorpus> sentimentSelection() {
+        Path data = o.dataDir();
+        return List.of(DataSets.sst2(data, HeadData.SST2_DEV, HeldOut.SST2_DEV, "sst2_dev"),
+                DataSets.sstFine(data, HeadData.SST_FINE_DEV, HeldOut.SST5_DEV, "stsa_fine_dev"),
+                DataSets.semevalSet(data, DataSets.SEMEVAL_SELECT, "SemEval twitter-2016devtest-A",
+                        "semeval_2016devtest"),
+                DataSets.goEmotions(data, DataSets.GOEMOTIONS_DEV, "GoEmotions dev", "goemotions_dev"));
+    }
+
+    private float sentimentWeight(DataSets.SentimentCorpus c) {
+        if (c.domain().equals("user")) {
+            for (UserFile f : o.userSentiment()) {
+                if (c.cacheName().equals(DataSets.userSentiment(f.path()).cacheName())) {
+                    return f.weight();
+                }
             }
         }
+        Float w = o.sentimentWeights().get(c.domain());
+        if (w == null) {
+            throw new IllegalArgumentException("No weight for sentiment domain " + c.domain());
+        }
+        return w;
+    }
+
+    HeadFile trainSentiment(EncoderSpec spec, FeatureCache cache) {
+        Path data = o.dataDir();
+        boolean pooled = o.sentimentInput().equals("pooled3");
+        List<DataSets.SentimentCorpus> select = sentimentSelection();
+        List<DataSets.SentimentCorpus> heldOut = new ArrayList<>(HeldOut.sentiment(data, !o.airline()));
+        heldOut.addAll(select);
+        List<DataSets.SentimentCorpus> train = new ArrayList<>();
+        Map<String, int[]> dropped = DataSets.dedupeSentiment(sentimentTraining(), heldOut, train);
+
+        log.printf("Sentiment training sets of %s (%s input):%n", spec.name(), o.sentimentInput());
+        List<float[][]> features = new ArrayList<>();
+        for (DataSets.SentimentCorpus c : train) {
+            features.add(pooled ? cache.pooledFeatures(c.cacheName(), c.texts())
+                    : cache.sentenceVectors(c.cacheName(), c.texts()));
+            int[] counts = DataSets.labelCounts(c);
+            int[] d = dropped.get(c.name());
+            log.printf(Locale.ROOT, "  %-45s %-11s weight %.2f: %,7d items (neg %,d / neu %,d / pos %,d)%s; dropped: "
+                    + "%,d equal to a held-out or selection text, %,d repeats%n", c.name(), c.domain(),
+                    sentimentWeight(c), c.used(), counts[0], counts[1], counts[2], c.twoClass() ? ", two-class" : "",
+                    d[0], d[1]);
+        }
+        List<float[][]> selectFeatures = new ArrayList<>();
+        for (DataSets.SentimentCorpus c : select) {
+            selectFeatures.add(pooled ? cache.pooledFeatures(c.cacheName(), c.texts())
+                    : cache.sentenceVectors(c.cacheName(), c.texts()));
+        }
+        if (o.encodeOnly()) {
+            return null;
+        }
+        int n = 0;
+        for (DataSets.SentimentCorpus c : train) {
+            n += c.used();
+        }
+        int dim = pooled ? 3 * spec.dimension() : spec.dimension();
+        double[] sum = new double[dim];
+        double[] sq = new double[dim];
+        float[] x = new float[n * dim];
+        int[] labels = new int[n];
+        int[] allowed = new int[n];
+        float[] weights = new float[n];
+        int k = 0;
+        for (int ci = 0; ci < train.size(); ci++) {
+            DataSets.SentimentCorpus c = train.get(ci);
+            float[][] f = features.get(ci);
+            float w = sentimentWeight(c);
+            for (int i = 0; i < c.texts().size(); i++) {
+                if (c.labels()[i] < 0) {
+                    continue;
+                }
+                float[] v = f[i];
+                for (int d = 0; d < dim; d++) {
+                    sum[d] += v[d];
+                    sq[d] += (double) v[d] * v[d];
+                }
+                System.arraycopy(v, 0, x, k * dim, dim);
+                labels[k] = c.labels()[i];
+                allowed[k] = c.twoClass() ? 0b101 : 0b111;
+                weights[k] = w;
+                k++;
+            }
+        }
+        features = null;
         float[] mean = new float[dim];
         float[] invStd = new float[dim];
         for (int d = 0; d < dim; d++) {
@@ -150,52 +312,78 @@ public final class HeadTrainer {
             mean[d] = (float) m;
             invStd[d] = (float) (1.0 / Math.sqrt(Math.max(sq[d] / n - m * m, 1e-12)));
         }
-        float[] x = new float[n * dim];
-        int[] labels = new int[n];
-        int[] allowed = new int[n];
         for (int i = 0; i < n; i++) {
-            float[] v = vectors.get(i);
             for (int d = 0; d < dim; d++) {
-                x[i * dim + d] = (v[d] - mean[d]) * invStd[d];
+                x[i * dim + d] = (x[i * dim + d] - mean[d]) * invStd[d];
             }
-            labels[i] = train.get(i).label();
-            allowed[i] = i < threeClass ? 0b111 : 0b101;
         }
+        final int rowDim = dim;
+        final int rowsN = n;
         MlpTrainer.Rows rows = new MlpTrainer.Rows() {
             @Override
             public int size() {
-                return n;
+                return rowsN;
             }
 
             @Override
             public int dim() {
-                return dim;
+                return rowDim;
             }
 
             @Override
             public void fill(int example, float[] dst) {
-                System.arraycopy(x, example * dim, dst, 0, dim);
+                System.arraycopy(x, example * rowDim, dst, 0, rowDim);
             }
         };
-        MlpTrainer.Config config = new MlpTrainer.Config(o.sentimentHidden(), o.sentimentEpochs(), 64,
-                o.sentimentLearningRate(), o.sentimentWeightDecay(), o.sentimentDropout(), 0f, o.emaDecay(), o.seed(),
-                o.threads());
-        log.printf("Training the sentiment head of %s: %,d examples (%,d three-class sentences%s), %s%n", spec.name(), n,
-                threeClass, o.sstPhrases() ? ", " + (n - threeClass) + " two-class SST-2 phrases" : "",
-                o.sentimentHidden() > 0 ? "MLP, " + o.sentimentHidden() + " hidden" : "softmax regression");
-        double[] last = new double[2];
-        Mlp model = MlpTrainer.train(rows, labels, allowed, 3, config, m -> {
-            SentimentHead head = new SentimentHead(sentimentFile(spec, m, mean, invStd, Map.of(), false));
-            last[0] = HeadEvaluator.sentimentAccuracy(head, sst2DevVectors, sst2Dev, true);
-            last[1] = HeadEvaluator.sentimentAccuracy(head, fineDevVectors, fineDev, false);
-            log.printf(Locale.ROOT, "  SST-2 dev %.2f %%, SST-5 dev grouped %.2f %%%n", last[0], last[1]);
-            return (last[0] + last[1]) / 2;
-        }, log, "sentiment");
+        log.printf("Training the sentiment head of %s: %,d examples, %s%s%n", spec.name(), n,
+                o.sentimentHidden() > 0 ? "MLP, " + o.sentimentHidden() + " hidden" : "softmax regression",
+                o.sentimentEnsemble() > 1 ? ", ensemble of " + o.sentimentEnsemble() : "");
+        List<Mlp> model = new ArrayList<>();
+        for (int member = 0; member < Math.max(1, o.sentimentEnsemble()); member++) {
+            MlpTrainer.Config config = new MlpTrainer.Config(o.sentimentHidden(), o.sentimentEpochs(), 64,
+                    o.sentimentLearningRate(), o.sentimentWeightDecay(), o.sentimentDropout(), 0f, o.emaDecay(),
+                    o.seed() + 1000L * member, o.threads());
+            model.add(MlpTrainer.train(rows, labels, allowed, weights, 3, config, m -> {
+                SentimentHead head = new SentimentHead(sentimentFile(spec, List.of(m), mean, invStd, null, pooled,
+                        Map.of(), false));
+                return selectionScore(head, select, selectFeatures, true);
+            }, log, "sentiment" + (o.sentimentEnsemble() > 1 ? " " + (member + 1) : "")));
+        }
+
+        float[] bias = null;
+        if (!o.calibrate().equals("none")) {
+            // Calibration of the class priors on the selection sets: logit biases of negative (priors only)
+            // and neutral (positive is the reference), chosen for the best mean of two-class accuracy and
+            // three-class macro recall (the SemEval measure: every class counts the same).
+            boolean priors = o.calibrate().equals("priors");
+            double best = calibrationScore(new SentimentHead(sentimentFile(spec, model, mean, invStd, null, pooled,
+                    Map.of(), true)), select, selectFeatures);
+            float[] chosen = {0, 0, 0};
+            for (int ni = priors ? -5 : 0; ni <= (priors ? 10 : 0); ni++) {
+                for (int ui = -15; ui <= 10; ui++) {
+                    float[] b = {ni * 0.1f, ui * 0.1f, 0};
+                    double score = calibrationScore(new SentimentHead(sentimentFile(spec, model, mean, invStd, b,
+                            pooled, Map.of(), true)), select, selectFeatures);
+                    if (score > best + 1e-9) {
+                        best = score;
+                        chosen = b;
+                    }
+                }
+            }
+            log.printf(Locale.ROOT, "Logit biases chosen on the selection sets: negative %+.1f, neutral %+.1f "
+                    + "(calibration score %.3f)%n", chosen[0], chosen[1], best);
+            bias = chosen;
+        }
 
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("input", "pooled L2-normalised sentence vector, standardised (mean, inv_std)");
-        meta.put("train.data", "SST sentence level stsa.fine.train grouped 0-1/2/3-4"
-                + (o.sstPhrases() ? " + SST-2 train phrases (two-class loss)" : ""));
+        meta.put("input", pooled ? "pooled3: sentence vector, max over token states, first token state; standardised"
+                : "pooled L2-normalised sentence vector, standardised (mean, inv_std)");
+        StringBuilder sets = new StringBuilder();
+        for (DataSets.SentimentCorpus c : train) {
+            sets.append(sets.isEmpty() ? "" : "; ").append(c.name()).append(" (").append(c.used()).append(", weight ")
+                    .append(sentimentWeight(c)).append(')');
+        }
+        meta.put("train.data", sets.toString());
         meta.put("train.examples", Integer.toString(n));
         meta.put("train.hidden", Integer.toString(o.sentimentHidden()));
         meta.put("train.epochs", Integer.toString(o.sentimentEpochs()));
@@ -203,30 +391,229 @@ public final class HeadTrainer {
         meta.put("train.ema", Float.toString(o.emaDecay()));
         meta.put("train.seed", Long.toString(o.seed()));
         meta.put("encoder.maxLength", Integer.toString(o.maxLength()));
-        HeadFile file = sentimentFile(spec, model, mean, invStd, meta, true);
+        HeadFile file = sentimentFile(spec, model, mean, invStd, bias, pooled, meta, true);
         SentimentHead head = new SentimentHead(file);
-        log.printf(Locale.ROOT, "Sentiment head %s: SST-2 dev %.2f %%, SST-5 dev grouped %.2f %% (weights as shipped)%n",
-                file.version(), HeadEvaluator.sentimentAccuracy(head, sst2DevVectors, sst2Dev, true),
-                HeadEvaluator.sentimentAccuracy(head, fineDevVectors, fineDev, false));
+        log.printf(Locale.ROOT, "Sentiment head %s (weights as shipped):%n", file.version());
+        for (int i = 0; i < select.size(); i++) {
+            DataSets.SentimentCorpus c = select.get(i);
+            HeadEvaluator.SentimentResult r = HeadEvaluator.sentimentResult(c.name(), head, used(c, selectFeatures.get(i)),
+                    c.items(), c.twoClass());
+            log.printf(Locale.ROOT, "  %s: accuracy %.2f %%, macro recall %.2f%n", c.name(), r.accuracy(),
+                    r.macroRecall());
+        }
         return file;
     }
 
-    private static HeadFile sentimentFile(EncoderSpec spec, Mlp model, float[] mean, float[] invStd,
-            Map<String, String> meta, boolean half) {
+    private static float[][] used(DataSets.SentimentCorpus c, float[][] all) {
+        float[][] out = new float[c.used()][];
+        int k = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (c.labels()[i] >= 0) {
+                out[k++] = all[i];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Mean over the selection sets of: accuracy (two-class sets), the mean of accuracy and macro
+     * recall (three-class sets). {@code print}: log each.
+     */
+    private double selectionScore(SentimentHead head, List<DataSets.SentimentCorpus> select, List<float[][]> features,
+            boolean print) {
+        double total = 0;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < select.size(); i++) {
+            DataSets.SentimentCorpus c = select.get(i);
+            HeadEvaluator.SentimentResult r = HeadEvaluator.sentimentResult(c.name(), head, used(c, features.get(i)),
+                    c.items(), c.twoClass());
+            double s = c.twoClass() ? r.accuracy() : (r.accuracy() + r.macroRecall()) / 2;
+            total += s;
+            sb.append(String.format(Locale.ROOT, "%s%s %.2f/%.2f", sb.isEmpty() ? "" : ", ", c.name(), r.accuracy(),
+                    r.macroRecall()));
+        }
+        if (print) {
+            log.printf("  %s%n", sb);
+        }
+        return total / select.size();
+    }
+
+    /** Mean over the selection sets of: accuracy (two-class sets), macro recall (three-class sets). */
+    private static double calibrationScore(SentimentHead head, List<DataSets.SentimentCorpus> select,
+            List<float[][]> features) {
+        double total = 0;
+        for (int i = 0; i < select.size(); i++) {
+            DataSets.SentimentCorpus c = select.get(i);
+            HeadEvaluator.SentimentResult r = HeadEvaluator.sentimentResult(c.name(), head, used(c, features.get(i)),
+                    c.items(), c.twoClass());
+            total += c.twoClass() ? r.accuracy() : r.macroRecall();
+        }
+        return total / select.size();
+    }
+
+    private static HeadFile sentimentFile(EncoderSpec spec, List<Mlp> model, float[] mean, float[] invStd,
+            float[] bias, boolean pooled, Map<String, String> meta, boolean half) {
         List<HeadFile.Tensor> tensors = new ArrayList<>();
         tensors.add(new HeadFile.Tensor("mean", new int[] {mean.length}, mean, false));
         tensors.add(new HeadFile.Tensor("inv_std", new int[] {invStd.length}, invStd, false));
-        tensors.addAll(model.tensors(half));
-        return HeadFile.create(SentimentHead.KIND, RELEASE, spec.name(), spec.version(), SentimentHead.LABELS, meta,
+        for (int m = 0; m < model.size(); m++) {
+            tensors.addAll(model.get(m).tensors(half, m == 0 ? "" : "m" + m + "."));
+        }
+        if (bias != null) {
+            tensors.add(new HeadFile.Tensor("logit_bias", new int[] {3}, bias.clone(), false));
+        }
+        Map<String, String> m = new LinkedHashMap<>(meta);
+        if (pooled) {
+            m.put("input.kind", "pooled3");
+        }
+        if (model.size() > 1) {
+            m.put("ensemble", Integer.toString(model.size()));
+        }
+        return HeadFile.create(SentimentHead.KIND, RELEASE, spec.name(), spec.version(), SentimentHead.LABELS, m,
                 tensors);
     }
 
-    HeadFile trainNer(EncoderSpec spec, FeatureCache cache) {
+    // ------------------------------------------------------------------------------------ NER, release 2
+
+    /** The NER training sets, before de-duplication; WNUT-17 annotates MISC only for products and works. */
+    List<DataSets.NerCorpus> nerTraining() {
+        Path data = o.dataDir();
+        List<DataSets.NerCorpus> train = new ArrayList<>();
+        train.add(DataSets.conll(data, HeadData.CONLL_TRAIN, "CoNLL-2003 train (CoNLL++)", "conllpp_train"));
+        train.add(DataSets.btc(data, DataSets.BTC_TRAIN, "BTC train (mentions O)", "btc_train", true));
+        DataSets.NerCorpus wnut = DataSets.wnut(data, DataSets.WNUT_TRAIN, "WNUT-17 train", "wnut17_train");
+        train.add(new DataSets.NerCorpus(wnut.name(), wnut.cacheName(), wnut.sentences(), wnut.use(),
+                DataSets.PER_ORG_LOC, wnut.domain()));
+        train.add(DataSets.tweebank(data, DataSets.TWEEBANK_TRAIN, "Tweebank-NER train", "tweebank_train"));
+        train.add(DataSets.uner(data, DataSets.UNER_DEV, "UNER-EWT dev (3/4 of the documents)", "uner_ewt_dev_train",
+                0));
+        for (UserFile f : o.userNer()) {
+            train.add(DataSets.userNer(f.path(), f.types()));
+        }
+        return train;
+    }
+
+    /** Model-selection sets of the NER head (never trained on). */
+    List<DataSets.NerCorpus> nerSelection() {
+        Path data = o.dataDir();
+        return List.of(DataSets.conll(data, HeadData.CONLL_DEV, HeldOut.CONLL_DEV, "conllpp_dev"),
+                DataSets.btc(data, DataSets.BTC_DEV, "BTC dev (mentions O)", "btc_dev", true),
+                DataSets.tweebank(data, DataSets.TWEEBANK_DEV, "Tweebank-NER dev", "tweebank_dev"),
+                DataSets.uner(data, DataSets.UNER_DEV, "UNER-EWT dev (1/4 of the documents)", "uner_ewt_dev_select",
+                        3));
+    }
+
+    private float nerWeight(DataSets.NerCorpus c) {
+        if (c.domain().equals("user")) {
+            for (UserFile f : o.userNer()) {
+                if (c.cacheName().equals(DataSets.userNer(f.path(), f.types()).cacheName())) {
+                    return f.weight();
+                }
+            }
+        }
+        Float w = o.nerWeights().get(c.domain());
+        if (w == null) {
+            throw new IllegalArgumentException("No weight for NER domain " + c.domain());
+        }
+        return w;
+    }
+
+    HeadFile trainNerCrf(EncoderSpec spec, FeatureCache cache) {
+        Path data = o.dataDir();
+        List<DataSets.NerCorpus> select = nerSelection();
+        List<DataSets.NerCorpus> heldOut = new ArrayList<>(HeldOut.ner(data));
+        heldOut.addAll(select);
+        List<DataSets.NerCorpus> train = new ArrayList<>();
+        Map<String, int[]> dropped = DataSets.dedupeNer(nerTraining(), heldOut, train);
+        List<CrfNerData.Part> parts = new ArrayList<>();
+        log.printf("NER training sets of %s:%n", spec.name());
+        for (DataSets.NerCorpus c : train) {
+            FeatureCache.Encoded encoded = cache.tokenStates(c.cacheName(), c.texts());
+            boolean partial = !c.types().contains(EntityKind.MISC);
+            parts.add(new CrfNerData.Part(c, encoded, nerWeight(c), partial));
+            int[] d = dropped.get(c.name());
+            log.printf(Locale.ROOT, "  %-40s %-7s weight %.2f: %,6d sentences %s%s; dropped: %,d equal to a held-out "
+                    + "or selection sentence, %,d repeats%n", c.name(), c.domain(), nerWeight(c), c.used(),
+                    DataSets.typeCounts(c), partial ? " (O may be MISC)" : "", d[0], d[1]);
+        }
+        List<FeatureCache.Encoded> selectEncoded = new ArrayList<>();
+        for (DataSets.NerCorpus c : select) {
+            selectEncoded.add(cache.tokenStates(c.cacheName(), c.texts()));
+        }
+        if (o.encodeOnly()) {
+            return null;
+        }
+        CrfNerTrainer.Config config = new CrfNerTrainer.Config(o.nerHidden(), o.nerWindow(), o.charBuckets(),
+                o.charDim(), o.nerEpochs(), o.nerBatchSentences(), o.nerLearningRate(), o.nerWeightDecay(),
+                o.nerInputDropout(), o.nerDropout(), o.emaDecay(), o.seed(), o.nerTransitions());
+        CrfNerData words = CrfNerData.build(parts, o.charBuckets());
+        parts = null;
+        float[][] norm = words.meanInvStd();
+        words.standardize(norm[0], norm[1]);
+        log.printf("Training the NER head of %s: %,d words in %,d sentences, hidden %d, window +-%d, %d character "
+                + "buckets x %d%n", spec.name(), words.words(), words.sentences, o.nerHidden(), o.nerWindow(),
+                o.charBuckets(), o.charDim());
+        Map<String, String> meta = new LinkedHashMap<>();
+        StringBuilder sets = new StringBuilder();
+        for (DataSets.NerCorpus c : train) {
+            sets.append(sets.isEmpty() ? "" : "; ").append(c.name()).append(" (").append(c.used()).append(", weight ")
+                    .append(nerWeight(c)).append(')');
+        }
+        meta.put("train.data", sets + ". CoNLL-2003: Reuters RCV1, research use only");
+        meta.put("train.words", Integer.toString(words.words()));
+        meta.put("train.hidden", Integer.toString(o.nerHidden()));
+        meta.put("train.epochs", Integer.toString(o.nerEpochs()));
+        meta.put("train.batchSentences", Integer.toString(o.nerBatchSentences()));
+        meta.put("train.learningRate", Float.toString(o.nerLearningRate()));
+        if (!o.nerTransitions()) {
+            meta.put("train.transitions", "false");
+        }
+        meta.put("train.inputDropout", Float.toString(o.nerInputDropout()));
+        meta.put("train.hiddenDropout", Float.toString(o.nerDropout()));
+        meta.put("train.ema", Float.toString(o.emaDecay()));
+        meta.put("train.seed", Long.toString(o.seed()));
+        meta.put("encoder.maxLength", Integer.toString(o.maxLength()));
+        CrfNerTrainer trainer = new CrfNerTrainer(config, words);
+        java.util.function.Function<CrfNerTrainer.Params, HeadFile> toFile = p -> CrfNerTrainer.file(spec.name(),
+                spec.version(), RELEASE, config, norm[0], norm[1], p.table(), p.w1(), p.b1(), p.v(), p.b2(), p.pad(),
+                p.start(), p.trans(), p.end(), meta, false);
+        CrfNerTrainer.Params best = trainer.train(toFile, f -> nerSelectionScore(new NerHead(f), select,
+                selectEncoded), log);
+        HeadFile file = CrfNerTrainer.file(spec.name(), spec.version(), RELEASE, config, norm[0], norm[1],
+                best.table(), best.w1(), best.b1(), best.v(), best.b2(), best.pad(), best.start(), best.trans(),
+                best.end(), meta, true);
+        log.printf(Locale.ROOT, "NER head %s (weights as shipped): selection score %.2f%n", file.version(),
+                nerSelectionScore(new NerHead(file), select, selectEncoded));
+        return file;
+    }
+
+    /** Mean entity F1 over the selection sets (each on the types it annotates); logs each. */
+    private double nerSelectionScore(NerHead head, List<DataSets.NerCorpus> select,
+            List<FeatureCache.Encoded> encoded) {
+        double total = 0;
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < select.size(); i++) {
+            DataSets.NerCorpus c = select.get(i);
+            ConllEval.Score s = HeadEvaluator.nerScore(head, c.sentences(), encoded.get(i), c.types());
+            total += s.f1();
+            sb.append(String.format(Locale.ROOT, "%s%s %.2f", sb.isEmpty() ? "" : ", ", c.name(), s.f1()));
+        }
+        log.printf("  %s%n", sb);
+        return total / select.size();
+    }
+
+    // ------------------------------------------------------------------------------------ NER, release 1
+
+    /** The release-1 head: window MLP over CoNLL-2003 only, tag-bigram Viterbi (kept for comparison). */
+    HeadFile trainNerWindowMlp(EncoderSpec spec, FeatureCache cache) {
         Path data = o.dataDir();
         List<HeadData.ConllSentence> train = HeadData.conll(HeadData.file(data, HeadData.CONLL_TRAIN));
         List<HeadData.ConllSentence> dev = HeadData.conll(HeadData.file(data, HeadData.CONLL_DEV));
         FeatureCache.Encoded trainEncoded = cache.tokenStates("conllpp_train", texts(train));
         FeatureCache.Encoded devEncoded = cache.tokenStates("conllpp_dev", texts(dev));
+        if (o.encodeOnly()) {
+            return null;
+        }
         NerSet trainSet = NerSet.build(train, trainEncoded);
         trainEncoded = null;
         NerSet devSet = NerSet.build(dev, devEncoded);
@@ -303,7 +690,7 @@ public final class HeadTrainer {
         }
         tensors.addAll(model.tensors(true));
         tensors.add(new HeadFile.Tensor("bigram", new int[] {bigram.length, BioTags.size()}, bigramFlat, false));
-        HeadFile file = HeadFile.create(NerHead.KIND, RELEASE, spec.name(), spec.version(), BioTags.LABELS, meta,
+        HeadFile file = HeadFile.create(NerHead.KIND, "1", spec.name(), spec.version(), BioTags.LABELS, meta,
                 tensors);
         ConllEval.Score shipped = HeadEvaluator.nerScore(new NerHead(file), dev, devEncoded);
         log.printf(Locale.ROOT, "NER head %s: CoNLL++ dev %s (weights as shipped)%n", file.version(), shipped);
@@ -312,5 +699,13 @@ public final class HeadTrainer {
 
     static List<String> texts(List<HeadData.ConllSentence> sentences) {
         return sentences.stream().map(HeadData.ConllSentence::text).toList();
+    }
+
+    static Set<EntityKind> parseTypes(String s) {
+        Set<EntityKind> types = EnumSet.noneOf(EntityKind.class);
+        for (String t : s.split("[+,]")) {
+            types.add(EntityKind.valueOf(t.trim().toUpperCase(Locale.ROOT)));
+        }
+        return types;
     }
 }

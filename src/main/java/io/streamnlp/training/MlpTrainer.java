@@ -51,6 +51,14 @@ final class MlpTrainer {
      */
     static Mlp train(Rows rows, int[] labels, int[] allowed, int classes, Config config, Validation validation,
             PrintStream log, String name) {
+        return train(rows, labels, allowed, null, classes, config, validation, log, name);
+    }
+
+    /**
+     * @param weights per example a loss weight (null: all 1); a batch's gradient is its weighted mean
+     */
+    static Mlp train(Rows rows, int[] labels, int[] allowed, float[] weights, int classes, Config config,
+            Validation validation, PrintStream log, String name) {
         int in = rows.dim();
         int hidden = config.hidden();
         int firstOut = hidden > 0 ? hidden : classes;
@@ -154,7 +162,11 @@ final class MlpTrainer {
                     } else {
                         parallel.forRange(b, (r0, r1) -> Mlp.affine(x, r0, r1, w1, b1, logits));
                     }
-                    // Softmax over each example's allowed classes; g = (p - y) / b.
+                    // Softmax over each example's allowed classes; g = w (p - y) / sum(w).
+                    float weightSum = 0f;
+                    for (int r = 0; r < b; r++) {
+                        weightSum += weights == null ? 1f : weights[order[from + r]];
+                    }
                     for (int r = 0; r < b; r++) {
                         int ex = order[from + r];
                         int allow = allowed == null ? -1 : allowed[ex];
@@ -175,10 +187,18 @@ final class MlpTrainer {
                         for (int c = 0; c < classes; c++) {
                             gr[c] = (float) (gr[c] / sum);
                         }
-                        lossSum -= Math.log(Math.max(1e-30, gr[labels[ex]]));
+                        float w = weights == null ? 1f : weights[ex];
+                        lossSum -= w * Math.log(Math.max(1e-30, gr[labels[ex]]));
                         gr[labels[ex]] -= 1f;
-                        for (int c = 0; c < classes; c++) {
-                            gr[c] /= b;
+                        if (weights == null) {
+                            for (int c = 0; c < classes; c++) {
+                                gr[c] /= b;
+                            }
+                        } else {
+                            float scale = w / Math.max(weightSum, 1e-12f);
+                            for (int c = 0; c < classes; c++) {
+                                gr[c] *= scale;
+                            }
                         }
                     }
                     if (hidden > 0) {

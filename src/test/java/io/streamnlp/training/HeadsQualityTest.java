@@ -1,29 +1,64 @@
 package io.streamnlp.training;
 
-import io.streamnlp.heads.Heads;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.ModelCatalogue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The shipped heads of the DEFAULT encoder meet the issue's thresholds: SST-2 dev accuracy >= 89 %
- * (all 872 sentences, two-class view) and CoNLL-2003 original-test entity F1 >= 84 (all 3,453
- * sentences, conlleval rules). Encodes about 4,300 texts: well under a minute with an int8 12-layer
- * encoder on two cores. Skipped only when the shared data folder is absent.
+ * The shipped heads of the DEFAULT encoder meet the thresholds of issue #17 on every held-out set,
+ * each scored on the full set exactly as {@code streamnlp evaluate} scores it ({@link HeldOut}).
+ *
+ * <p>The issue's thresholds (the release-1 heads' figures in brackets): SST-2 dev accuracy >= 90.5
+ * (90.48); CoNLL-2003 original test F1 >= 85.5 (85.33); SemEval twitter-2016test-A accuracy at
+ * least 12 points above the release-1 heads (50.38, so >= 62.38) and macro recall >= 68; BTC test
+ * (mentions O), WNUT-17 dev (PER/ORG/LOC) and UNER-EWT test entity F1 at least 8 points above
+ * (39.35, 54.78, 61.01); GoEmotions test accuracy at least 5 points above (51.79). Every gate below
+ * is the higher of the issue's threshold and the figure the shipped release-2 heads reach minus
+ * about one point (so a retrained head cannot quietly lose what this one gained); the sets the issue
+ * names no threshold for (SST-2 test, SST-5 test, CR, CoNLL++ test, Tweebank test) are held the
+ * same way. Reached by {@code sentiment-v2-7e61dbcd} / {@code ner-v2-3e1ee095}: SST-2 dev 90.71,
+ * SST-2 test 90.39, SST-5 test 75.11, CR 88.79, SemEval 66.97 / macro recall 68.27, GoEmotions
+ * 66.83; CoNLL test 87.76, CoNLL++ test 88.42, BTC 66.75, WNUT-17 67.74, UNER-EWT 73.06, Tweebank
+ * 63.00.
+ *
+ * <p>Encodes about 42,000 texts (the SemEval test set alone is 20,632 tweets): a few minutes with an
+ * int8 12-layer encoder on two idle cores. {@code -Dheads.quality.cache=DIR} keeps the encodings
+ * between runs (a feature cache, as {@code evaluate --cache}). Skipped only when the shared data
+ * folder is absent.
  */
 class HeadsQualityTest {
 
-    static final double SST2_DEV_MIN_ACCURACY = 89.0;
-    static final double CONLL_TEST_MIN_F1 = 84.0;
+    /** Minimum accuracy and macro recall (percent) per sentiment set. */
+    static final Map<String, double[]> SENTIMENT_GATES = Map.of(
+            HeldOut.SST2_DEV, new double[] {90.5, 0},
+            HeldOut.SST2_TEST, new double[] {89.4, 0},
+            HeldOut.SST5_TEST, new double[] {74.1, 0},
+            HeldOut.CR, new double[] {87.8, 0},
+            HeldOut.SEMEVAL_2016_TEST, new double[] {65.9, 68.0},
+            HeldOut.GOEMOTIONS_TEST, new double[] {65.8, 0});
+
+    /** Minimum entity micro F1 per NER set. */
+    static final Map<String, Double> NER_GATES = Map.of(
+            HeldOut.CONLL_TEST, 86.7,
+            HeldOut.CONLLPP_TEST, 87.4,
+            HeldOut.BTC_TEST, 65.7,
+            HeldOut.WNUT_DEV, 66.7,
+            HeldOut.UNER_TEST, 72.0,
+            HeldOut.TWEEBANK_TEST, 62.0);
 
     private static Path data;
     private static Encoder encoder;
@@ -39,12 +74,15 @@ class HeadsQualityTest {
         EncoderSpec spec = ModelCatalogue.byName(ModelCatalogue.DEFAULT_MODEL);
         heads = Heads.load(spec.name());
         encoder = Encoder.load(spec, 256, 2, true);
-        features = new FeatureCache(encoder, null, 64, null);
+        String cache = System.getProperty("heads.quality.cache", "");
+        features = new FeatureCache(encoder, cache.isBlank() ? null : Path.of(cache), 64, null);
     }
 
     private static boolean dataPresent() {
         return Files.isRegularFile(data.resolve(HeadData.SST2_DEV))
-                && Files.isRegularFile(data.resolve(HeadData.CONLL_TEST_ORIGINAL));
+                && Files.isRegularFile(data.resolve(HeadData.CONLL_TEST_ORIGINAL))
+                && Files.isRegularFile(data.resolve(DataSets.SEMEVAL_TEST))
+                && Files.isRegularFile(data.resolve(DataSets.BTC_TEST));
     }
 
     private static void assumeData() {
@@ -59,29 +97,66 @@ class HeadsQualityTest {
         }
     }
 
-    @Test
-    void sentimentOnSst2DevMeetsTheThreshold() {
-        assumeData();
-        List<HeadData.LabelledText> dev = HeadData.sst2(data.resolve(HeadData.SST2_DEV));
-        assertThat(dev).hasSize(872);
-        float[][] vectors = features.sentenceVectors("sst2_dev", HeadData.texts(dev));
-        double accuracy = HeadEvaluator.sentimentAccuracy(heads.sentiment(), vectors, dev, true);
-        System.out.printf("%s %s: SST-2 dev accuracy %.2f %%%n", encoder.spec().name(), heads.sentiment().version(),
-                accuracy);
-        assertThat(accuracy).as("SST-2 dev accuracy of %s (%s)", encoder.spec().name(), heads.sentiment().version())
-                .isGreaterThanOrEqualTo(SST2_DEV_MIN_ACCURACY);
+    static Stream<Arguments> sentimentSets() {
+        return SENTIMENT_GATES.keySet().stream().sorted().map(Arguments::of);
     }
 
-    @Test
-    void nerOnCoNllOriginalTestMeetsTheThreshold() {
+    static Stream<Arguments> nerSets() {
+        return NER_GATES.keySet().stream().sorted().map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sentimentSets")
+    void sentimentMeetsItsThreshold(String name) {
         assumeData();
-        List<HeadData.ConllSentence> test = HeadData.conll(data.resolve(HeadData.CONLL_TEST_ORIGINAL));
-        assertThat(test).hasSize(3453);
-        FeatureCache.Encoded encoded = features.tokenStates("conll_test", HeadTrainer.texts(test));
-        ConllEval.Score score = HeadEvaluator.nerScore(heads.ner(), test, encoded);
-        System.out.printf("%s %s: CoNLL-2003 original test %s%n", encoder.spec().name(), heads.ner().version(), score);
-        assertThat(score.gold()).isEqualTo(5648);
-        assertThat(score.f1()).as("CoNLL-2003 test entity F1 of %s (%s): %s", encoder.spec().name(),
-                heads.ner().version(), score).isGreaterThanOrEqualTo(CONLL_TEST_MIN_F1);
+        DataSets.SentimentCorpus set = HeldOut.sentiment(data, false).stream().filter(s -> s.name().equals(name))
+                .findFirst().orElseThrow();
+        assertThat(set.used()).as("the full set").isEqualTo(set.texts().size() - dropped(set));
+        float[][] all = heads.sentiment().readsTokenStates() ? features.pooledFeatures(set.cacheName(), set.texts())
+                : features.sentenceVectors(set.cacheName(), set.texts());
+        float[][] used = new float[set.used()][];
+        int k = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (set.labels()[i] >= 0) {
+                used[k++] = all[i];
+            }
+        }
+        HeadEvaluator.SentimentResult r = HeadEvaluator.sentimentResult(name, heads.sentiment(), used, set.items(),
+                set.twoClass());
+        System.out.printf("%s %s: %s accuracy %.2f %%, macro recall %.2f (%d texts)%n", encoder.spec().name(),
+                heads.sentiment().version(), name, r.accuracy(), r.macroRecall(), r.texts());
+        double[] gate = SENTIMENT_GATES.get(name);
+        assertThat(r.accuracy()).as("%s accuracy of %s (%s)", name, encoder.spec().name(), heads.sentiment().version())
+                .isGreaterThanOrEqualTo(gate[0]);
+        assertThat(r.macroRecall()).as("%s macro recall of %s (%s)", name, encoder.spec().name(),
+                heads.sentiment().version()).isGreaterThanOrEqualTo(gate[1]);
+    }
+
+    /** Items a set's own label mapping drops (GoEmotions comments both negative and positive). */
+    private static int dropped(DataSets.SentimentCorpus set) {
+        int n = 0;
+        for (int l : set.labels()) {
+            n += l < 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("nerSets")
+    void nerMeetsItsThreshold(String name) {
+        assumeData();
+        DataSets.NerCorpus set = HeldOut.ner(data).stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow();
+        List<HeadData.ConllSentence> sentences = set.sentences();
+        FeatureCache.Encoded encoded = features.tokenStates(set.cacheName(), set.texts());
+        ConllEval.Score score = HeadEvaluator.nerScore(heads.ner(), sentences, encoded, set.types());
+        System.out.printf("%s %s: %s %s (%d sentences)%n", encoder.spec().name(), heads.ner().version(), name, score,
+                sentences.size());
+        if (name.equals(HeldOut.CONLL_TEST)) {
+            assertThat(sentences).hasSize(3453);
+            assertThat(score.gold()).isEqualTo(5648);
+        }
+        assertThat(score.f1()).as("%s entity F1 of %s (%s): %s", name, encoder.spec().name(), heads.ner().version(),
+                score).isGreaterThanOrEqualTo(NER_GATES.get(name));
     }
 }
