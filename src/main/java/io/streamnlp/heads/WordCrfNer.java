@@ -27,7 +27,7 @@ import io.streamnlp.inference.EncodedText;
  * {@code b1}, {@code v [hidden][(2w+1) x tags]}, {@code b2}, {@code pad [(2w+1)][tags]},
  * {@code crf_start}, {@code crf_transitions [tags][tags]}, {@code crf_end}.
  */
-final class WordCrfNer {
+public final class WordCrfNer {
 
     static final String ARCH = "word-crf";
 
@@ -115,8 +115,11 @@ final class WordCrfNer {
         return rows;
     }
 
-    /** Emission scores {@code [n][tags]} from the hidden vectors {@code h [n][hidden]}. */
-    static float[][] emissions(float[][] h, float[][] v, float[] b2, float[][] pad, int window) {
+    /**
+     * Emission scores {@code [n][tags]} from the hidden vectors {@code h [n][hidden]}. Public so that
+     * the trainer computes exactly what serving computes.
+     */
+    public static float[][] emissions(float[][] h, float[][] v, float[] b2, float[][] pad, int window) {
         int n = h.length;
         int tags = b2.length;
         int slots = 2 * window + 1;

@@ -1,5 +1,7 @@
 package io.streamnlp.training;
 
+import io.streamnlp.heads.WordCrfNer;
+
 import io.streamnlp.heads.BioTags;
 import io.streamnlp.heads.Crf;
 import io.streamnlp.heads.HeadFile;
@@ -362,7 +364,7 @@ final class CrfNerTrainer {
                 hid[i][k] = a;
             }
         }
-        float[][] e = emissions(hid, v, b2, pad, c.window());
+        float[][] e = WordCrfNer.emissions(hid, v, b2, pad, c.window());
         int[] masks = Arrays.copyOfRange(data.masks, base, base + words);
         Crf.Marginals gold;
         try {
@@ -493,36 +495,6 @@ final class CrfNerTrainer {
             }
         }
         System.arraycopy(data.textShapes, s * WordShape.PER_TEXT, row, charOffset + c.charDim(), WordShape.PER_TEXT);
-    }
-
-    /** As {@code WordCrfNer.emissions} (same formula; the runtime's is package-private to heads). */
-    static float[][] emissions(float[][] h, float[][] v, float[] b2, float[][] pad, int window) {
-        int n = h.length;
-        int tags = b2.length;
-        int slots = 2 * window + 1;
-        float[][] g = new float[n][slots * tags];
-        Mlp.affine4(h, 0, n, v, new float[slots * tags], g);
-        float[][] e = new float[n][tags];
-        for (int i = 0; i < n; i++) {
-            float[] ei = e[i];
-            System.arraycopy(b2, 0, ei, 0, tags);
-            for (int s = 0; s < slots; s++) {
-                int j = i + s - window;
-                float[] src = j < 0 || j >= n ? pad[s] : null;
-                if (src != null) {
-                    for (int q = 0; q < tags; q++) {
-                        ei[q] += src[q];
-                    }
-                } else {
-                    float[] gj = g[j];
-                    int o = s * tags;
-                    for (int q = 0; q < tags; q++) {
-                        ei[q] += gj[o + q];
-                    }
-                }
-            }
-        }
-        return e;
     }
 
     private static void average(float[][] avg, float[][] w, float decay) {
