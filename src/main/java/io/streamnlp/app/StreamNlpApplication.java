@@ -108,9 +108,9 @@ public final class StreamNlpApplication implements AutoCloseable {
         }
         long started = System.nanoTime();
         this.encoder = Encoder.load(spec, config.maxLength(), config.intraOpThreads(), config.bucketing());
-        LOG.info("Loaded encoder {} ({}, fingerprint {}) in {} ms, {} ONNX Runtime thread(s) per call",
-                encoder.spec().name(), encoder.spec().version(), encoder.fingerprint(),
-                (System.nanoTime() - started) / 1_000_000, config.intraOpThreads());
+        LOG.info("Loaded encoder {} ({}, fingerprint {}) in {} ms; per stream thread {} parallel call(s) of {} ONNX Runtime "
+                + "thread(s)", encoder.spec().name(), encoder.spec().version(), encoder.fingerprint(),
+                (System.nanoTime() - started) / 1_000_000, config.parallelCalls(), config.intraOpThreads());
         try {
             guardTheVectorSpace();
         } catch (RuntimeException e) {
@@ -124,8 +124,8 @@ public final class StreamNlpApplication implements AutoCloseable {
         } else {
             LOG.info("No task head runs: outputs={} carries neither sentiment nor entities", config.outputs());
         }
-        this.enricher = new Enricher(sessions, heads, plan, config.batchInvariant(), config.intraOpThreads(),
-                FaultInjection.fromSystemProperties());
+        this.enricher = new Enricher(sessions, heads, plan, config.batchInvariant(), config.coresPerStreamThread(),
+                config.parallelCalls(), config.numStreamThreads(), FaultInjection.fromSystemProperties());
         this.telemetry = new Telemetry(config.applicationId(), encoder.spec().name(),
                 encoder.spec().version(), heads == null ? "none" : heads.versions());
         // The live page lives on the operations endpoint: without the endpoint, none of its work.

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** The benchmark's figures and the Markdown table they print as. */
@@ -17,6 +18,12 @@ public final class BenchReport {
     private double meanTokens;
     private EncoderBenchmark.Result bucketed;
     private EncoderBenchmark.Result unbucketed;
+    private EncoderBenchmark.Result perThread;
+    private EncoderBenchmark.Result sliced;
+    private int perThreadSessions;
+    private Int8Ceiling.Weights weights;
+    private Int8Ceiling.Ceiling ceiling;
+    private Map<String, Double> profile;
     private HeadsBenchmark.Result heads;
     private PipelineBenchmark.Throughput eos;
     private PipelineBenchmark.Throughput alos;
@@ -51,6 +58,79 @@ public final class BenchReport {
     void encoder(EncoderBenchmark.Result bucketed, EncoderBenchmark.Result unbucketed) {
         this.bucketed = bucketed;
         this.unbucketed = unbucketed;
+    }
+
+    void encoderPerThread(EncoderBenchmark.Result result, int sessions) {
+        perThread = result;
+        perThreadSessions = sessions;
+    }
+
+    void encoderSliced(EncoderBenchmark.Result result) {
+        sliced = result;
+    }
+
+    void encoderProfile(Map<String, Double> shares) {
+        profile = shares;
+    }
+
+    void int8(Int8Ceiling.Weights weights, Int8Ceiling.Ceiling ceiling) {
+        this.weights = weights;
+        this.ceiling = ceiling;
+    }
+
+    EncoderBenchmark.Result bucketed() {
+        return bucketed;
+    }
+
+    double meanTokens() {
+        return meanTokens;
+    }
+
+    /** The encoder alone in its faster thread layout: what every pipeline row is compared with. */
+    EncoderBenchmark.Result encoderCeiling() {
+        EncoderBenchmark.Result best = bucketed;
+        for (EncoderBenchmark.Result r : java.util.Arrays.asList(perThread, sliced)) {
+            if (r != null && r.textsPerSecond() > best.textsPerSecond()) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /** The encoder rows every table starts with: both thread layouts and the arithmetic against the int8 ceiling. */
+    void encoderRows(StringBuilder out) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        row(out, f("encoder alone, bucketed batches of %d, one session on %d ONNX Runtime threads", Benchmark.BATCH, cores),
+                f("%.0f texts/s, %.0f tokens/s", bucketed.textsPerSecond(), bucketed.tokensPerSecond()),
+                encoderCeiling() == bucketed ? "ceiling (the faster layout)" : "", "");
+        if (perThread != null) {
+            row(out, f("encoder alone, %d sessions of one thread each at once (as %d stream threads)", perThreadSessions, perThreadSessions),
+                    f("%.0f texts/s, %.0f tokens/s; / one session = %.2f", perThread.textsPerSecond(), perThread.tokensPerSecond(),
+                            perThread.textsPerSecond() / bucketed.textsPerSecond()),
+                    encoderCeiling() == perThread ? "ceiling (the faster layout)" : "", "");
+        }
+        if (sliced != null) {
+            row(out, f("encoder alone, each batch in %d slices of similar length at once, one thread each (the pipeline's "
+                            + "encode path with inference.parallel.calls=%d)", cores, cores),
+                    f("%.0f texts/s, %.0f tokens/s; / one session = %.2f; padding %.1f %%", sliced.textsPerSecond(),
+                            sliced.tokensPerSecond(), sliced.textsPerSecond() / bucketed.textsPerSecond(), 100 * sliced.paddingWaste()),
+                    encoderCeiling() == sliced ? "ceiling (the faster layout)" : "", "");
+        }
+        if (weights != null && ceiling != null) {
+            EncoderBenchmark.Result best = encoderCeiling();
+            double gmac = weights.int8MacsPerToken() * best.tokensPerSecond() / 1e9;
+            row(out, f("encoder arithmetic: %.1f M int8 multiply-adds per token (%d weight matrices; float matrices %.1f M; "
+                            + "attention and the rest not counted) vs MatMulInteger on one layer's shapes (%d rows, %d threads)",
+                            weights.int8MacsPerToken() / 1e6, weights.int8Matrices(), weights.floatMacsPerToken() / 1e6,
+                            ceiling.rows(), ceiling.threads()),
+                    f("%.0f G MAC/s of a measured %.0f G MAC/s ceiling = %.0f %%", gmac, ceiling.gmacPerSecond(),
+                            100 * gmac / ceiling.gmacPerSecond()),
+                    "report the fraction", "");
+        }
+        if (profile != null) {
+            row(out, f("encoder kernel time by operator of the optimized graph (ONNX Runtime profiler, batches of %d, one session on %d threads)",
+                    Benchmark.BATCH, cores), EncoderProfile.describe(profile, 6), "", "");
+        }
     }
 
     void heads(HeadsBenchmark.Result result) {
@@ -130,6 +210,13 @@ public final class BenchReport {
         return eos.textsPerSecond();
     }
 
+    /** Heads' share of the encoder's time per text: the issue #14 budget. */
+    static final double HEADS_SHARE_BUDGET = 0.05;
+
+    private double headsShare(double encoderMicros) {
+        return (heads.sentimentMicrosPerText() + heads.nerMicrosPerText()) / encoderMicros;
+    }
+
     private String headsRow(double encoderMicros) {
         return f("sentiment %.1f us, NER %.1f us (thread CPU time %.1f + %.1f = %.1f us) = %.1f %% of the encoder's %.0f us",
                 heads.sentimentMicrosPerText(), heads.nerMicrosPerText(), heads.sentimentCpuMicrosPerText(),
@@ -143,7 +230,7 @@ public final class BenchReport {
         out.append(String.format(Locale.ROOT, "Model `%s`, %d review-like texts (mean %.1f tokens, seed %d), batch %d, %s.%n%n",
                 model, texts.size(), meanTokens, Benchmark.SEED, Benchmark.BATCH, machine()));
         out.append("| row | measured | target | met |\n|---|---|---|---|\n");
-        row(out, "encoder alone (bucketed batches)", f("%.0f texts/s, %.0f tokens/s", bucketed.textsPerSecond(), bucketed.tokensPerSecond()), "ceiling", "");
+        encoderRows(out);
         double encoderMicros = 1e6 / bucketed.textsPerSecond();
         row(out, "task heads per text (after the encoder)", headsRow(encoderMicros),
                 f("both heads <= %.0f us per text (thread CPU time)", HeadsBenchmark.BUDGET_MICROS),
@@ -151,25 +238,38 @@ public final class BenchReport {
         return out.toString();
     }
 
+    /** What every pipeline row includes, printed above the table. */
+    static final String PIPELINE_ROWS = "Pipeline rows: Avro events from a pre-filled input topic (2 partitions) to the last "
+            + "output seen by a read_committed consumer; broker (KRaft) and registry (Apicurio) embedded in the same JVM, "
+            + "so they share the cores; the clock starts when Kafka Streams is RUNNING (model loading and the first "
+            + "rebalance excluded, except in the replay row); every row on the same texts, after an unmeasured warm-up run. "
+            + "Ratios compare the pipeline with the encoder alone in its faster thread layout.";
+
     /** The table, with each target and whether this run met it. */
     public String markdown() {
-        double latencyTarget = 50 + 2 * bucketed.medianBatchMs();
+        double encoderRate = encoderCeiling().textsPerSecond();
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "Model `%s`, %d review-like texts (mean %.1f tokens, seed %d), batch %d, %s.%n%n",
                 model, texts.size(), meanTokens, Benchmark.SEED, Benchmark.BATCH, machine()));
+        out.append(PIPELINE_ROWS).append("\n\n");
         out.append("| row | measured | target | met |\n|---|---|---|---|\n");
-        row(out, "encoder alone (bucketed batches)", f("%.0f texts/s, %.0f tokens/s", bucketed.textsPerSecond(), bucketed.tokensPerSecond()), "ceiling", "");
-        double encoderMicros = 1e6 / bucketed.textsPerSecond();
-        row(out, "task heads per text (after the encoder)", headsRow(encoderMicros),
-                f("both heads <= %.0f us per text (thread CPU time)", HeadsBenchmark.BUDGET_MICROS),
-                met(heads.cpuMicrosPerText() <= HeadsBenchmark.BUDGET_MICROS));
-        row(out, "pipeline, exactly-once", f("%.0f texts/s = %.2f x encoder", eos.textsPerSecond(), eos.textsPerSecond() / bucketed.textsPerSecond()),
-                ">= 0.9 x encoder", met(eos.textsPerSecond() / bucketed.textsPerSecond() >= 0.9));
+        encoderRows(out);
+        double encoderMicros = 1e6 / encoderRate;
+        row(out, "task heads per text (after the encoder; one thread, one text at a time)", headsRow(encoderMicros),
+                f("<= %.0f %% of the encoder's time per text", 100 * HEADS_SHARE_BUDGET),
+                met(headsShare(encoderMicros) <= HEADS_SHARE_BUDGET));
+        row(out, "pipeline, exactly-once (cache on, no repeats)", f("%.0f texts/s = %.2f x encoder", eos.textsPerSecond(),
+                eos.textsPerSecond() / encoderRate), ">= 0.95 x encoder", met(eos.textsPerSecond() / encoderRate >= 0.95));
+        row(out, "where the exactly-once row's CPU went (thread CPU time over the row, by group)", CpuProfile.describe(eos.cpu()),
+                "", "");
+        double cacheCost = 1 - eos.textsPerSecond() / cacheOff.textsPerSecond();
+        row(out, "pipeline, exactly-once, result cache off (no by-text hop)", f("%.0f texts/s = %.2f x encoder; the cache costs %.1f %%",
+                cacheOff.textsPerSecond(), cacheOff.textsPerSecond() / encoderRate, 100 * cacheCost),
+                "cache on costs <= 3 %", met(cacheCost <= 0.03));
         if (embeddingsOnly != null) {
             row(out, "pipeline, exactly-once, outputs=embeddings (neither head runs; default: every output)",
                     f("%.0f texts/s = %.2f x encoder; embeddings only / every output = %.2fx", embeddingsOnly.textsPerSecond(),
-                            embeddingsOnly.textsPerSecond() / bucketed.textsPerSecond(),
-                            embeddingsOnly.textsPerSecond() / eos.textsPerSecond()),
+                            embeddingsOnly.textsPerSecond() / encoderRate, embeddingsOnly.textsPerSecond() / eos.textsPerSecond()),
                     "", "");
         }
         if (longTexts != null && longTexts.records() > 0) {
@@ -180,13 +280,11 @@ public final class BenchReport {
                     f("%.1f texts/s = %.0f windows/s = %.2f x the short-text pipeline's texts/s", longTexts.textsPerSecond(),
                             windowsPerSecond, windowsPerSecond / eos.textsPerSecond()), "", "");
         }
-        row(out, "pipeline, exactly-once, result cache off (no by-text hop)", f("%.0f texts/s = %.2f x encoder; cache on / off = %.2f",
-                cacheOff.textsPerSecond(), cacheOff.textsPerSecond() / bucketed.textsPerSecond(), eos.textsPerSecond() / cacheOff.textsPerSecond()), "", "");
         double hitRate = cache.cacheHits() / cache.records();
         row(out, f("pipeline, exactly-once, cache on, %.1f %% of events drawn from %d hot texts (Zipf %.1f)", 100 * Benchmark.REPEAT_SHARE,
                 Benchmark.HOT_TEXTS, ReviewMix.ZIPF_EXPONENT),
                 f("%.0f texts/s = %.2f x encoder; hit rate %.1f %% (ideal %.1f %%)", cache.textsPerSecond(),
-                        cache.textsPerSecond() / bucketed.textsPerSecond(), 100 * hitRate, 100 * idealHitRate),
+                        cache.textsPerSecond() / encoderRate, 100 * hitRate, 100 * idealHitRate),
                 "hit rate within 5 points of ideal", met(hitRate >= idealHitRate - 0.05));
         if (cacheOffOnRepeats != null) {
             double speedUp = cache.textsPerSecond() / cacheOffOnRepeats.textsPerSecond();
@@ -200,28 +298,28 @@ public final class BenchReport {
                             replay.recordsPerSecond() / eos.textsPerSecond()), "", "");
         }
         if (liveOn != null && liveOff != null) {
-            row(out, "live page's aggregation on (page polled every 2 s) / off, exactly-once",
+            row(out, "live page's aggregation on (page polled every 2 s) / off, exactly-once, operations endpoint on in both",
                     f("%.0f / %.0f texts/s: on / off = %.3f", liveOn.textsPerSecond(), liveOff.textsPerSecond(),
                             liveOn.textsPerSecond() / liveOff.textsPerSecond()), "", "");
         }
-        row(out, "pipeline, at-least-once", f("%.0f texts/s = %.2f x encoder", alos.textsPerSecond(), alos.textsPerSecond() / bucketed.textsPerSecond()), "", "");
-        if (encoderOneByOne != null) {
-            row(out, "encoder alone, one text per call", f("%.0f texts/s; batched / one-by-one = %.2fx (the most batching can buy here)",
-                    encoderOneByOne.textsPerSecond(), bucketed.textsPerSecond() / encoderOneByOne.textsPerSecond()), "", "");
-        }
-        row(out, "per record (batch size 1, exactly-once)", f("%.0f texts/s; pipeline / per-record = %.1fx", perRecord.textsPerSecond(),
-                eos.textsPerSecond() / perRecord.textsPerSecond()), "pipeline >= 8 x per-record", met(eos.textsPerSecond() / perRecord.textsPerSecond() >= 8));
+        row(out, "pipeline, at-least-once", f("%.0f texts/s = %.2f x encoder", alos.textsPerSecond(), alos.textsPerSecond() / encoderRate), "", "");
+        double batchingBuys = bucketed.textsPerSecond() / encoderOneByOne.textsPerSecond();
+        row(out, "encoder alone, one text per call (one session on every core)", f("%.0f texts/s; batched / one-by-one = %.2fx (what batching can buy)",
+                encoderOneByOne.textsPerSecond(), batchingBuys), "", "");
+        double pipelineBuys = eos.textsPerSecond() / perRecord.textsPerSecond();
+        row(out, "per record (batch.max.records=1, exactly-once, same poll size)", f("%.0f texts/s; pipeline / per-record = %.2fx = %.0f %% of what batching buys",
+                perRecord.textsPerSecond(), pipelineBuys, 100 * pipelineBuys / batchingBuys),
+                f(">= 0.9 x %.2f = %.2fx", batchingBuys, 0.9 * batchingBuys), met(pipelineBuys >= 0.9 * batchingBuys));
         row(out, "padding waste (padded / real - 1)", f("%.1f %% bucketed, %.1f %% without bucketing", 100 * bucketed.paddingWaste(), 100 * unbucketed.paddingWaste()),
                 "<= 10 % bucketed", met(bucketed.paddingWaste() <= 0.10));
         row(out, "median batch time (encoder alone)", f("%.1f ms bucketed, %.1f ms without", bucketed.medianBatchMs(), unbucketed.medianBatchMs()), "", "");
-        row(out, f("latency at half load (%.0f texts/s offered, exactly-once)", latency.offeredPerSecond()),
+        row(out, f("latency at half load (%.0f texts/s offered, exactly-once, cache on): event timestamp to a read_committed consumer",
+                latency.offeredPerSecond()),
                 f("p50 %.0f ms, p99 %.0f ms (%d samples)", latency.p50Ms(), latency.p99Ms(), latency.samples()),
-                f("p99 <= wait 50 ms + 2 x median batch = %.0f ms", latencyTarget), met(latency.p99Ms() <= latencyTarget));
+                "p50 <= 150 ms, p99 <= 300 ms", met(latency.p50Ms() <= 150 && latency.p99Ms() <= 300));
         if (latencyCacheOff != null) {
-            // Without the by-text hop: one transactional hop instead of two.
-            row(out, "latency at half load, result cache off", f("p50 %.0f ms, p99 %.0f ms (%d samples)", latencyCacheOff.p50Ms(),
-                    latencyCacheOff.p99Ms(), latencyCacheOff.samples()), f("same, %.0f ms", latencyTarget),
-                    met(latencyCacheOff.p99Ms() <= latencyTarget));
+            row(out, "latency at half load, result cache off (no by-text hop)", f("p50 %.0f ms, p99 %.0f ms (%d samples)", latencyCacheOff.p50Ms(),
+                    latencyCacheOff.p99Ms(), latencyCacheOff.samples()), "", "");
         }
         row(out, f("memory: %d input partitions (%d tasks, %d RocksDB stores), result caches %s (%d entries = %d x %d, %.1f MiB)",
                         memory.partitions(), memory.tasks(), memory.stores(), cachesFull() ? "full" : "**not full**",
@@ -234,15 +332,15 @@ public final class BenchReport {
         return out.toString();
     }
 
-    private static void row(StringBuilder out, String name, String measured, String target, String met) {
+    static void row(StringBuilder out, String name, String measured, String target, String met) {
         out.append("| ").append(name).append(" | ").append(measured).append(" | ").append(target).append(" | ").append(met).append(" |\n");
     }
 
-    private static String met(boolean ok) {
+    static String met(boolean ok) {
         return ok ? "yes" : "**no**";
     }
 
-    private static String f(String format, Object... args) {
+    static String f(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
     }
 
@@ -260,7 +358,8 @@ public final class BenchReport {
 
     /** Whether every row was measured (the smoke test's check). */
     public boolean complete() {
-        return bucketed != null && unbucketed != null && heads != null && eos != null && alos != null && perRecord != null
+        return bucketed != null && unbucketed != null && perThread != null && sliced != null && ceiling != null && encoderOneByOne != null
+                && heads != null && eos != null && alos != null && perRecord != null
                 && cacheOff != null && cache != null && embeddingsOnly != null && longTexts != null
                 && longTexts.records() == size.longTexts() && latency != null && latency.samples() > 0 && eos.records() == size.texts()
                 && liveOn != null && liveOff != null && memory != null && memory.tasks() >= Benchmark.MEMORY_PARTITIONS && memory.stores() > 0;

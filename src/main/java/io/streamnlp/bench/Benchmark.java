@@ -3,6 +3,7 @@ package io.streamnlp.bench;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
+import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TextTokenizer;
@@ -13,17 +14,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every row of the benchmark, measured in one run on one machine: the encoder alone (the ceiling),
- * the pipeline with exactly-once and at-least-once, the pipeline without batching (one model call
- * per record, as the usual Kafka ML examples do), the live page's aggregation on and off, padding
- * waste, latency at half load and memory.
+ * Every row of the benchmark, measured in one run on one machine and on the same texts: the encoder
+ * alone (the ceiling, in both thread layouts) against the machine's int8 ceiling, the task heads, the
+ * pipeline with exactly-once and at-least-once, without batching (one model call per record, as the
+ * usual Kafka ML examples do), with the cache off and on repeats, the live page on and off, padding,
+ * latency at half load and memory. Before the first measured row an unmeasured pipeline run warms the
+ * JVM (JIT, ONNX Runtime's arenas, the broker). {@link #runLevers} measures the tuning levers side by
+ * side; {@link #runSoak} runs the soak.
  */
 public final class Benchmark {
 
-    /** How big a run is: the full run takes a few minutes on 2 cores; smoke takes seconds. */
-    public record Size(int texts, int perRecordTexts, Duration latencyDuration, int longTexts) {
-        public static final Size FULL = new Size(3000, 600, Duration.ofSeconds(20), 60);
-        public static final Size SMOKE = new Size(120, 40, Duration.ofSeconds(3), 4);
+    /** How big a run is: the full run takes about 15 minutes on 2 cores; smoke takes a minute or two. */
+    public record Size(int texts, int warmUpTexts, Duration latencyDuration, int longTexts, double ceilingSeconds) {
+        public static final Size FULL = new Size(3000, 1500, Duration.ofSeconds(30), 60, 5);
+        public static final Size SMOKE = new Size(120, 40, Duration.ofSeconds(3), 4, 0.2);
     }
 
     /** Reviews joined into one text for the long-text row: about 3,300 tokens, 18 windows of 256. */
@@ -37,6 +41,8 @@ public final class Benchmark {
     static final double REPEAT_SHARE = 0.555;
     /** The memory row's input partitions, hence tasks with a pending-batch and a result-cache store each. */
     static final int MEMORY_PARTITIONS = 4;
+    /** The soak offers this share of the measured exactly-once maximum. */
+    static final double SOAK_LOAD = 0.7;
 
     private final String model;
     private final Size size;
@@ -74,24 +80,9 @@ public final class Benchmark {
      */
     public BenchReport run(Cluster cluster) throws Exception {
         List<String> texts = ReviewMix.generate(size.texts(), SEED);
-        int threads = Runtime.getRuntime().availableProcessors();
         BenchReport report = new BenchReport(model, size, texts);
+        encoderRows(report, texts, true);
 
-        progress.println("encoder alone...");
-        EncoderBenchmark.Result bucketed;
-        EncoderBenchmark.Result unbucketed;
-        try (Encoder encoder = Encoder.load(ModelCatalogue.byName(model), 256, threads, true);
-                Encoder plain = Encoder.load(ModelCatalogue.byName(model), 256, threads, false)) {
-            List<TokenizedText> tokens = EncoderBenchmark.tokenize(encoder, texts);
-            report.tokens(tokens);
-            bucketed = EncoderBenchmark.run(encoder, tokens, BATCH, 5);
-            unbucketed = EncoderBenchmark.run(plain, tokens, BATCH, 5);
-            // One text per call: the most batching can buy on this machine, model side.
-            report.encoderOneByOne(EncoderBenchmark.run(encoder, tokens.subList(0, size.perRecordTexts()), 1, 5));
-            progress.println("task heads...");
-            report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
-        }
-        report.encoder(bucketed, unbucketed);
         List<String> longTexts = longTexts(texts, size.longTexts());
         try (TextTokenizer tokenizer = new TextTokenizer(ModelCatalogue.byName(model), 256)) {
             LongTextPolicy policy = new StreamNlpConfig(Map.of()).longTextPolicy();
@@ -99,10 +90,14 @@ public final class Benchmark {
                     longTexts.stream().mapToInt(t -> tokenizer.windows(t, policy).count()).sum());
         }
 
+        Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
+        warmUp(cluster, texts, common);
         try (PipelineBenchmark pipeline = new PipelineBenchmark(cluster, texts)) {
-            Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
             progress.println("pipeline, exactly-once...");
             report.pipelineExactlyOnce(pipeline.throughput("eos", common));
+            progress.println("pipeline, exactly-once, cache off...");
+            report.pipelineCacheOff(pipeline.throughput("no-cache",
+                    merge(common, Map.of(StreamNlpConfig.CACHE_ENABLED, "false"))));
             // The live page's aggregation, on (and its page polled, as an open browser tab does) and off,
             // back to back; both with the operations endpoint, which the other rows leave off.
             progress.println("pipeline, exactly-once, live page on (polled every 2 s) / off...");
@@ -123,14 +118,11 @@ public final class Benchmark {
                     merge(common, Map.of(StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"))));
             progress.println("replay of the same topic...");
             report.replay(pipeline.replay(common));
+            // Batching off, on the same texts. batch.max.records also sizes max.poll.records (4 batches
+            // per poll); here the poll keeps the pipeline's size, so only the batching differs.
             progress.println("pipeline, per record (batching off)...");
-            try (PipelineBenchmark perRecord = new PipelineBenchmark(cluster, texts.subList(0, size.perRecordTexts()))) {
-                report.perRecord(perRecord.throughput("per-record",
-                        merge(common, Map.of(StreamNlpConfig.BATCH_MAX_RECORDS, "1"))));
-            }
-            progress.println("pipeline, exactly-once, cache off...");
-            report.pipelineCacheOff(pipeline.throughput("no-cache",
-                    merge(common, Map.of(StreamNlpConfig.CACHE_ENABLED, "false"))));
+            report.perRecord(pipeline.throughput("per-record", merge(common, Map.of(StreamNlpConfig.BATCH_MAX_RECORDS, "1",
+                    "kafka.consumer.max.poll.records", Integer.toString(StreamNlpConfig.MAX_POLL_BATCHES * BATCH)))));
             List<String> repeating = ReviewMix.withRepeats(texts, texts.size(), HOT_TEXTS, REPEAT_SHARE, SEED);
             progress.printf("pipeline, exactly-once, cache on, %.0f %% of events repeating %d hot texts...%n",
                     100 * REPEAT_SHARE, HOT_TEXTS);
@@ -160,6 +152,120 @@ public final class Benchmark {
             }
         }
         return report;
+    }
+
+    /**
+     * The encoder rows: bucketed batches in both thread layouts (one session on every core; one
+     * single-threaded session per core, at once), without bucketing, one text per call, the heads,
+     * and the int8 arithmetic against the machine's MatMulInteger ceiling.
+     */
+    private void encoderRows(BenchReport report, List<String> texts, boolean full) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        EncoderSpec spec = ModelCatalogue.byName(model);
+        progress.println("encoder alone...");
+        try (Encoder encoder = Encoder.load(spec, 256, cores, true);
+                Encoder single = Encoder.load(spec, 256, 1, true)) {
+            List<TokenizedText> tokens = EncoderBenchmark.tokenize(encoder, texts);
+            report.tokens(tokens);
+            EncoderBenchmark.run(encoder, tokens, BATCH, 5); // warm-up: JIT, ONNX Runtime's arenas
+            report.encoder(EncoderBenchmark.run(encoder, tokens, BATCH, 5), null);
+            report.encoderPerThread(EncoderBenchmark.runConcurrent(single, tokens, BATCH, cores), cores);
+            report.encoderSliced(EncoderBenchmark.runSliced(single, texts, tokens, BATCH, cores));
+            if (full) {
+                try (Encoder plain = Encoder.load(spec, 256, cores, false)) {
+                    report.encoder(report.bucketed(), EncoderBenchmark.run(plain, tokens, BATCH, 5));
+                }
+                progress.println("encoder alone, one text per call...");
+                report.encoderOneByOne(EncoderBenchmark.run(encoder, tokens, 1, 5));
+                progress.println("task heads...");
+                report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
+            }
+        }
+        progress.println("encoder profile by operator (ONNX Runtime profiler)...");
+        try (TextTokenizer tokenizer = new TextTokenizer(spec, 256)) {
+            List<TokenizedText> tokens = texts.stream().map(tokenizer::tokenize).toList();
+            report.encoderProfile(EncoderProfile.byOperator(spec, tokens, BATCH, cores, full ? 20 : 2));
+        }
+        progress.println("int8 ceiling (MatMulInteger on one layer's shapes)...");
+        report.int8(Int8Ceiling.weightsOf(spec), Int8Ceiling.measure(spec.dimension(),
+                (int) Math.round(BATCH * report.meanTokens()), cores, size.ceilingSeconds()));
+    }
+
+    /** An unmeasured exactly-once run on the first texts: JIT, ONNX Runtime, the broker and the registry warm up. */
+    private void warmUp(Cluster cluster, List<String> texts, Map<String, String> common) throws Exception {
+        progress.printf("warm-up: the pipeline on %d texts (not measured)...%n", size.warmUpTexts());
+        try (PipelineBenchmark warm = new PipelineBenchmark(cluster, texts.subList(0, Math.min(texts.size(), size.warmUpTexts())))) {
+            warm.throughput("warm-up", common);
+            warm.throughput("warm-up", common); // twice: after one run the first measured row still came out about 15 % low
+        }
+    }
+
+    /** The levers {@code bench --levers} measures, the defaults first. */
+    public static final List<Lever> LEVERS = List.of(
+            new Lever("defaults", Map.of(), null),
+            new Lever("Kafka's own waits (poll 100 ms, fetch 500 ms, commit 100 ms: the defaults before #14)",
+                    Map.of("kafka.poll.ms", "100", "kafka.consumer.fetch.max.wait.ms", "500", "kafka.commit.interval.ms", "100"), null),
+            new Lever("one encoder call per batch on every core (the default before #14)",
+                    Map.of(StreamNlpConfig.INFERENCE_PARALLEL_CALLS, "1"), null),
+            new Lever("two stream threads, one single-threaded call each", Map.of(StreamNlpConfig.NUM_STREAM_THREADS, "2"), null),
+            new Lever("batches wait at most 20 ms", Map.of(StreamNlpConfig.BATCH_MAX_WAIT_MS, "20"), null),
+            new Lever("consumer fetch wait 50 ms", Map.of("kafka.consumer.fetch.max.wait.ms", "50"), null),
+            new Lever("downstream reader's fetch wait 10 ms", Map.of(), 10),
+            new Lever("defaults again (run-to-run noise)", Map.of(), null));
+
+    /** One lever: a name, the settings it changes, and the downstream consumer's fetch.max.wait.ms (null: default). */
+    public record Lever(String name, Map<String, String> settings, Integer downstreamFetchWaitMs) {}
+
+    /**
+     * {@code bench --levers}: the encoder in both thread layouts, then, for each lever, the
+     * exactly-once pipeline's throughput (cache on, no repeats) and its latency at half the default's
+     * throughput, all on the same texts after the same warm-up: what each lever buys, side by side.
+     */
+    public LeverReport runLevers(Cluster cluster, List<Lever> levers) throws Exception {
+        List<String> texts = ReviewMix.generate(size.texts(), SEED);
+        BenchReport encoder = new BenchReport(model, size, texts);
+        encoderRows(encoder, texts, false);
+        Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
+        warmUp(cluster, texts, common);
+        LeverReport report = new LeverReport(encoder);
+        double halfLoad = 0;
+        try (PipelineBenchmark pipeline = new PipelineBenchmark(cluster, texts)) {
+            for (Lever lever : levers) {
+                progress.printf("lever '%s': throughput...%n", lever.name());
+                pipeline.downstreamFetchWait(lever.downstreamFetchWaitMs());
+                PipelineBenchmark.Throughput throughput = pipeline.throughput("lever", merge(common, lever.settings()));
+                if (halfLoad == 0) {
+                    halfLoad = throughput.textsPerSecond() / 2; // every lever's latency at the same offered load
+                }
+                progress.printf("lever '%s': latency at %.0f texts/s...%n", lever.name(), halfLoad);
+                report.add(lever, throughput, pipeline.latency(merge(common, lever.settings()), halfLoad, size.latencyDuration()));
+            }
+        }
+        return report;
+    }
+
+    /**
+     * {@code bench --soak}: measures the exactly-once maximum on the review mix, then offers
+     * {@value #SOAK_LOAD} of it for {@code duration}, every text distinct (so the result cache fills
+     * and then evicts, and the by-text topic carries every event), and prints each minute.
+     */
+    public SoakReport runSoak(Cluster cluster, Duration duration) throws Exception {
+        List<String> texts = ReviewMix.generate(size.texts(), SEED);
+        Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
+        warmUp(cluster, texts, common);
+        try (PipelineBenchmark pipeline = new PipelineBenchmark(cluster, texts)) {
+            progress.println("soak: the exactly-once maximum first...");
+            PipelineBenchmark.Throughput max = pipeline.throughput("soak-max", common);
+            double rate = SOAK_LOAD * max.textsPerSecond();
+            long needed = (long) Math.ceil(rate * (duration.toSeconds() + 30));
+            progress.printf("soak: %.0f texts/s (%.0f %% of %.0f) for %s, %d distinct texts...%n", rate, 100 * SOAK_LOAD,
+                    max.textsPerSecond(), duration, needed);
+            List<String> distinct = ReviewMix.generate((int) needed, SEED + 1);
+            // A numbered suffix keeps the rare duplicate of the generator distinct too.
+            List<PipelineBenchmark.SoakMinute> minutes = pipeline.soak(common, rate, duration,
+                    i -> distinct.get((int) (i % distinct.size())) + " #" + i, progress);
+            return new SoakReport(model, max.textsPerSecond(), rate, duration, minutes);
+        }
     }
 
     /** Reviews of the mix joined, {@value #REVIEWS_PER_LONG_TEXT} at a time, into {@code count} long texts. */

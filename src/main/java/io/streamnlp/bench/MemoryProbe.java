@@ -33,11 +33,25 @@ final class MemoryProbe {
                 .sum();
     }
 
+    /** Heap in use now (call right after a GC for the live set). */
+    static long heapUsedBytes() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** VmRSS from /proc (Linux); -1 elsewhere. */
+    static long rssBytes() {
+        return statusField("VmRSS:");
+    }
+
     /** VmHWM from /proc (Linux); -1 elsewhere. The peak since {@link #resetPeaks} reset it, else since the JVM started. */
     static long peakRssBytes() {
+        return statusField("VmHWM:");
+    }
+
+    private static long statusField(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(name)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
             }

@@ -46,7 +46,8 @@ final class PipelineBenchmark implements AutoCloseable {
 
     static final int PARTITIONS = 2;
 
-    record Throughput(double textsPerSecond, long records, double cacheHits) {}
+    /** @param cpu cores used per thread group over the row ({@link CpuProfile}) */
+    record Throughput(double textsPerSecond, long records, double cacheHits, Map<String, Double> cpu) {}
 
     /**
      * Memory of one run: peaks of this process (heap, RSS) and of the RocksDB pool, with what the
@@ -62,6 +63,8 @@ final class PipelineBenchmark implements AutoCloseable {
     private final String inputTopic = "bench.input." + UUID.randomUUID().toString().substring(0, 6);
     private final List<String> texts;
     private final int partitions;
+    /** fetch.max.wait.ms of the measuring (downstream) consumer; null: the consumer's default (500 ms). */
+    private Integer downstreamFetchWaitMs;
 
     PipelineBenchmark(Cluster stack, List<String> texts) {
         this(stack, texts, PARTITIONS);
@@ -79,6 +82,12 @@ final class PipelineBenchmark implements AutoCloseable {
                 producer.send(new ProducerRecord<>(inputTopic, "id-" + i, event("id-" + i, texts.get(i))));
             }
         }
+    }
+
+    /** Sets fetch.max.wait.ms of the read_committed consumer that measures (the downstream reader), for the runs that follow. */
+    PipelineBenchmark downstreamFetchWait(Integer ms) {
+        downstreamFetchWaitMs = ms;
+        return this;
     }
 
     /** Enriches the whole pre-filled topic under a fresh application id; returns texts/s. */
@@ -99,6 +108,7 @@ final class PipelineBenchmark implements AutoCloseable {
             app.start();
             awaitRunning(app);
             try (PagePoller poller = pollLivePage && app.livePagePort() > 0 ? new PagePoller(app.livePagePort()) : null) {
+                CpuProfile cpu = CpuProfile.start();
                 long started = System.nanoTime();
                 long received = 0;
                 long deadline = started + Duration.ofMinutes(10).toNanos();
@@ -106,7 +116,8 @@ final class PipelineBenchmark implements AutoCloseable {
                     received += consumer.poll(Duration.ofMillis(50)).count();
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
-                return new Throughput(received / seconds, received, TaskMetrics.sum(app.streams().metrics(), "cache-hits-total"));
+                return new Throughput(received / seconds, received, TaskMetrics.sum(app.streams().metrics(), "cache-hits-total"),
+                        cpu.stop());
             }
         }
     }
@@ -194,9 +205,62 @@ final class PipelineBenchmark implements AutoCloseable {
     /**
      * Offers events at {@code perSecond} for {@code duration} to a running pipeline (fresh input
      * topic) and measures, per output, the time from the event's timestamp to its arrival at a
-     * read_committed consumer.
+     * read_committed consumer (with the consumer's default {@code fetch.max.wait.ms}).
      */
     Latency latency(Map<String, String> settings, double perSecond, Duration duration) throws Exception {
+        List<Double> latencies = new ArrayList<>();
+        offer(settings, perSecond, duration, i -> texts.get((int) (i % texts.size())), latencies::add, null);
+        List<Double> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        return new Latency(perSecond, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99));
+    }
+
+    /** One minute of a soak: what came out, how late, and what the process and the by-text topic held at its end. */
+    record SoakMinute(int minute, long records, double p50Ms, double p99Ms, long heapAfterGcBytes, long rssBytes,
+            long byTextRecords) {}
+
+    /**
+     * The soak: offers distinct texts ({@code textOf(i)}) at {@code perSecond} for {@code duration}
+     * and, at the end of every minute, forces a GC and records the heap it leaves, the RSS, the
+     * records the by-text topic retains, and that minute's latency percentiles.
+     */
+    List<SoakMinute> soak(Map<String, String> settings, double perSecond, Duration duration,
+            java.util.function.LongFunction<String> textOf, java.io.PrintStream progress) throws Exception {
+        List<SoakMinute> minutes = new ArrayList<>();
+        List<Double> latencies = new ArrayList<>();
+        long[] records = {0};
+        offer(settings, perSecond, duration, textOf, latency -> {
+            latencies.add(latency);
+            records[0]++;
+        }, (minute, config) -> {
+            List<Double> sorted = new ArrayList<>(latencies);
+            Collections.sort(sorted);
+            System.gc();
+            SoakMinute m = new SoakMinute(minute, records[0], percentile(sorted, 0.50), percentile(sorted, 0.99),
+                    MemoryProbe.heapUsedBytes(), MemoryProbe.rssBytes(), retained(config.byTextTopic()));
+            minutes.add(m);
+            progress.printf(java.util.Locale.ROOT, "  minute %d: %d records, p50 %.0f ms, p99 %.0f ms, heap after GC %d MiB, "
+                    + "RSS %d MiB, by-text topic holds %d records%n", minute, m.records(), m.p50Ms(), m.p99Ms(),
+                    m.heapAfterGcBytes() >> 20, m.rssBytes() >> 20, m.byTextRecords());
+            latencies.clear();
+            records[0] = 0;
+        });
+        return minutes;
+    }
+
+    /** Called at the end of every whole minute of an {@link #offer}. */
+    interface MinuteListener {
+        void minuteEnded(int minute, StreamNlpConfig config) throws Exception;
+    }
+
+    /**
+     * Starts a pipeline on a fresh input topic and produces {@code textOf(i)} at {@code perSecond}
+     * for {@code duration}, each with its send time as timestamp; hands every output's latency
+     * (arrival at a read_committed consumer minus that timestamp, ms) to {@code latencies}.
+     */
+    private void offer(Map<String, String> settings, double perSecond, Duration duration,
+            java.util.function.LongFunction<String> textOf, java.util.function.DoubleConsumer latencies,
+            MinuteListener perMinute) throws Exception {
         String topic = "bench.latency." + UUID.randomUUID().toString().substring(0, 6);
         Topics.ensure(admin(), List.of(topic), partitions);
         String prefix = topic + ".out";
@@ -204,7 +268,6 @@ final class PipelineBenchmark implements AutoCloseable {
         withTopic.put(StreamNlpConfig.INPUT_TOPICS, topic + ":avro");
         StreamNlpConfig config = config(prefix, withTopic);
         Topics.ensure(admin(), config.outputTopics().all(), partitions);
-        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         try (var consumer = consumer(prefix + ".embeddings");
                 StreamNlpApplication app = new StreamNlpApplication(config);
                 var producer = producer()) {
@@ -216,21 +279,40 @@ final class PipelineBenchmark implements AutoCloseable {
             long start = System.nanoTime();
             long sent = 0;
             long received = 0;
+            int minute = 0;
             while (received < total && System.nanoTime() < start + duration.toNanos() + Duration.ofSeconds(30).toNanos()) {
+                if (app.streams().state() == KafkaStreams.State.ERROR) {
+                    throw new IllegalStateException("the pipeline failed during the run (state ERROR)");
+                }
                 long due = Math.min(total, (System.nanoTime() - start) / intervalNanos + 1);
                 for (; sent < due; sent++) {
-                    int i = (int) (sent % texts.size());
-                    producer.send(new ProducerRecord<>(topic, null, System.currentTimeMillis(), "l-" + sent, event("l-" + sent, texts.get(i))));
+                    producer.send(new ProducerRecord<>(topic, null, System.currentTimeMillis(), "l-" + sent, event("l-" + sent, textOf.apply(sent))));
                 }
                 for (var record : consumer.poll(Duration.ofMillis(1))) {
-                    latencies.add((double) (System.currentTimeMillis() - record.timestamp()));
+                    latencies.accept(System.currentTimeMillis() - record.timestamp());
                     received++;
                 }
+                if (perMinute != null && System.nanoTime() - start >= (minute + 1) * 60_000_000_000L) {
+                    perMinute.minuteEnded(++minute, config);
+                }
+            }
+            if (perMinute != null && minute < duration.toMinutes()) {
+                perMinute.minuteEnded(++minute, config); // the last minute, ended by the last record rather than the clock
             }
         }
-        List<Double> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        return new Latency(perSecond, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99));
+    }
+
+    /** Records a topic retains now: end offsets minus log-start offsets, over its partitions. */
+    private long retained(String topic) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(admin())) {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            var earliest = admin.listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p,
+                    p -> org.apache.kafka.clients.admin.OffsetSpec.earliest()))).all().get();
+            var latest = admin.listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p,
+                    p -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
+            return partitions.stream().mapToLong(p -> latest.get(p).offset() - earliest.get(p).offset()).sum();
+        }
     }
 
     private static double percentile(List<Double> sorted, double p) {
@@ -273,11 +355,14 @@ final class PipelineBenchmark implements AutoCloseable {
     }
 
     private KafkaConsumer<byte[], EmbeddingRecord> consumer(String topic) {
-        Map<String, Object> props = Map.of(
+        Map<String, Object> props = new HashMap<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        if (downstreamFetchWaitMs != null) {
+            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, downstreamFetchWaitMs);
+        }
         KafkaConsumer<byte[], EmbeddingRecord> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer());
         consumer.subscribe(List.of(topic));

@@ -8,6 +8,8 @@ import io.streamnlp.local.ApicurioRegistry;
 import io.streamnlp.local.LocalStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import io.streamnlp.bench.SoakReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,9 +36,39 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --heads-only: ONNX Runtime threads of the encoder row (default: all cores).")
     int threads;
 
+    @Option(names = "--levers", description = "Instead of the table: the exactly-once pipeline's throughput and latency "
+            + "under each tuning lever (thread layout, poll and fetch waits, commit interval), side by side.")
+    boolean levers;
+
+    @Option(names = "--soak", paramLabel = "DURATION", description = "Instead of the table: a soak at 70 %% of the measured "
+            + "maximum for DURATION (e.g. 10m, 90s), a line per minute, and its verdicts (memory, by-text topic, p99).")
+    String soak;
+
     @Override
     public Integer call() throws Exception {
         Benchmark.Size size = smoke ? Benchmark.Size.SMOKE : Benchmark.Size.FULL;
+        if (levers || soak != null) {
+            Duration soakFor = soak == null ? null : parseDuration(soak);
+            String table;
+            boolean complete;
+            try (LocalStack stack = LocalStack.start(ApicurioRegistry.defaultHome())) {
+                Cluster cluster = new Cluster(stack.bootstrapServers(), stack.registryUrl());
+                Benchmark bench = new Benchmark(model, size, System.out);
+                if (levers) {
+                    table = bench.runLevers(cluster, Benchmark.LEVERS).markdown();
+                    complete = true;
+                } else {
+                    SoakReport report = bench.runSoak(cluster, soakFor);
+                    table = report.markdown();
+                    complete = report.complete();
+                }
+            }
+            System.out.println();
+            System.out.print(table);
+            write(levers ? "levers" : "soak", "bin/streamnlp bench" + (smoke ? " --smoke" : "") + " --model " + model
+                    + (levers ? " --levers" : " --soak " + soak), table);
+            return complete ? 0 : 1;
+        }
         if (headsOnly) {
             String table = new Benchmark(model, size, System.out).runHeads(threads).headsMarkdown();
             System.out.println();
@@ -50,12 +82,54 @@ final class BenchCommand implements Callable<Integer> {
         String table = report.markdown();
         System.out.println();
         System.out.print(table);
-        if (output != null) {
-            String command = "bin/streamnlp bench" + (smoke ? " --smoke" : "") + " --model " + model;
-            Files.writeString(output, "# Benchmarks\n\nProduced by `" + command + " --output " + output + "`; "
-                    + "every row measured in the same run, on the same machine.\n\n" + table);
-            System.out.println("Written to " + output);
-        }
+        write("table", "bin/streamnlp bench" + (smoke ? " --smoke" : "") + " --model " + model, table);
         return report.complete() ? 0 : 1;
+    }
+
+    /**
+     * With {@code --output}: replaces this run's section of the file (between its
+     * {@code <!-- bench:NAME:start -->} and {@code end} markers), or appends it, and keeps the rest
+     * (the hand-written reading of the figures).
+     */
+    private void write(String section, String command, String table) throws java.io.IOException {
+        if (output == null) {
+            return;
+        }
+        String body = "Produced by `" + command + " --output " + output + "`; every row measured in the same run, "
+                + "on the same machine.\n\n" + table;
+        String updated = withSection(Files.exists(output) ? Files.readString(output) : "# Benchmarks\n", section, body);
+        Files.writeString(output, updated);
+        System.out.println("Written to " + output + " (section " + section + ")");
+    }
+
+    /** {@code file} with the text between {@code section}'s markers replaced by {@code body}, or the section appended. */
+    static String withSection(String file, String section, String body) {
+        String start = "<!-- bench:" + section + ":start -->";
+        String end = "<!-- bench:" + section + ":end -->";
+        String marked = start + "\n" + body + end;
+        int from = file.indexOf(start);
+        int to = file.indexOf(end);
+        return from >= 0 && to > from ? file.substring(0, from) + marked + file.substring(to + end.length())
+                : file.stripTrailing() + "\n\n" + marked + "\n";
+    }
+
+    /** 10m, 90s, 1h, or an ISO-8601 duration (PT10M). */
+    static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.startsWith("pt")) {
+                return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+            }
+            long amount = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                default -> throw new NumberFormatException();
+            };
+        } catch (RuntimeException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new BenchCommand()),
+                    "--soak: '" + text + "' is not a duration: write e.g. 10m, 90s or 1h");
+        }
     }
 }

@@ -72,6 +72,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
     public static final String BATCH_BUCKETING = "batch.bucketing";
     public static final String INFERENCE_INTRA_OP_THREADS = "inference.intra.op.threads";
+    public static final String INFERENCE_PARALLEL_CALLS = "inference.parallel.calls";
     public static final String INFERENCE_BATCH_INVARIANT = "inference.batch.invariant";
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
@@ -95,7 +96,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String THREAD_REPLACEMENT_BACKOFF_MS = "thread.replacement.backoff.ms";
 
     /** Batches a stream thread may run between two polls (sets consumer max.poll.records). */
-    static final int MAX_POLL_BATCHES = 4;
+    public static final int MAX_POLL_BATCHES = 4;
 
     // Registry settings: the Confluent client's names, so that existing client configs keep working.
     public static final String SCHEMA_REGISTRY_URL = RegistrySettings.URL_CONFIG;
@@ -183,9 +184,17 @@ public final class StreamNlpConfig extends AbstractConfig {
                     "refuse (default): a start whose encoder (fingerprint of its files, pooling and prefix) differs from the one "
                             + "recorded in <prefix>.models for this output prefix stops with an error, so one output set never "
                             + "mixes two vector spaces; allow: start anyway and record the new encoder. See the README, 'Changing the model'.")
+            .define(INFERENCE_PARALLEL_CALLS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, Width.SHORT,
+                    "Parallel encoder calls",
+                    "Encoder calls one stream thread runs at once, each on a slice of its micro-batch (texts of similar length), "
+                            + "each in its own session. 0 = cores / (num.stream.threads x inference.intra.op.threads), at least 1. "
+                            + "Several single-threaded calls keep the cores busier than one call split over them "
+                            + "(docs/BENCHMARKS.md, levers).")
             .define(INFERENCE_INTRA_OP_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM, Width.SHORT,
                     "Intra-op threads",
-                    "ONNX Runtime threads per encoder call. 0 = cores / num.stream.threads (at least 1), so threads x intra-op <= cores.")
+                    "ONNX Runtime threads per encoder call. 0 = 1 when inference.parallel.calls is 0 too, else "
+                            + "cores / (num.stream.threads x inference.parallel.calls), at least 1; so stream threads x "
+                            + "parallel calls x intra-op threads <= cores.")
             .group(GROUP_BATCHING)
             .define(BATCH_MAX_RECORDS, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM, Width.SHORT,
                     "Max records per batch",
@@ -193,8 +202,8 @@ public final class StreamNlpConfig extends AbstractConfig {
             .define(BATCH_MAX_TOKENS, Type.INT, 8192, Range.atLeast(TextTokenizer.HARD_MAX_LENGTH), Importance.MEDIUM,
                     Width.SHORT, "Max tokens per batch",
                     "A micro-batch closes before its padded size (texts x longest text, in tokens) would pass this budget; bounds encoder memory.")
-            .define(BATCH_MAX_WAIT_MS, Type.LONG, 50L, Range.atLeast(0), Importance.MEDIUM, Width.SHORT, "Max batch wait (ms)",
-                    "A micro-batch closes this long (wall clock) after its first text arrived, full or not.")
+            .define(BATCH_MAX_WAIT_MS, Type.LONG, 20L, Range.atLeast(0), Importance.MEDIUM, Width.SHORT, "Max batch wait (ms)",
+                    "A micro-batch closes this long (wall clock) after its first text arrived, full or not. 20 ms: under load batches fill up first; at half load a longer wait only adds latency (bench --levers).")
             .define(BATCH_BUCKETING, Type.BOOLEAN, true, null, Importance.LOW, Width.SHORT, "Length bucketing",
                     "Sort each batch by length and pad length buckets separately: less padding. fp32 results are unchanged; int8 encoders quantize per tensor, so batch composition moves their vectors slightly (cosine ~0.99).")
             .define(INFERENCE_BATCH_INVARIANT, Type.BOOLEAN, false, null, Importance.LOW, Width.SHORT, "Batch invariant",
@@ -428,13 +437,28 @@ public final class StreamNlpConfig extends AbstractConfig {
         return getString(MODEL_CHANGE).equals("allow");
     }
 
-    /** ONNX Runtime threads per call; 0 means share the cores evenly among stream threads. */
+    /** ONNX Runtime threads per encoder call (see {@link #INFERENCE_INTRA_OP_THREADS}). */
     public int intraOpThreads() {
         int configured = getInt(INFERENCE_INTRA_OP_THREADS);
         if (configured > 0) {
             return configured;
         }
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / numStreamThreads());
+        int calls = getInt(INFERENCE_PARALLEL_CALLS);
+        return calls == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors() / (numStreamThreads() * calls));
+    }
+
+    /** Encoder calls one stream thread runs at once, on slices of its batch (see {@link #INFERENCE_PARALLEL_CALLS}). */
+    public int parallelCalls() {
+        int configured = getInt(INFERENCE_PARALLEL_CALLS);
+        if (configured > 0) {
+            return configured;
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / (numStreamThreads() * intraOpThreads()));
+    }
+
+    /** Cores one stream thread's encoder calls use together: what the heads of one batch may use too. */
+    public int coresPerStreamThread() {
+        return parallelCalls() * intraOpThreads();
     }
 
     /** Off-heap bytes of all RocksDB stores of this instance (see state.BoundedRocksDbMemory). */
@@ -605,9 +629,31 @@ public final class StreamNlpConfig extends AbstractConfig {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
                 MAX_POLL_BATCHES * getInt(BATCH_MAX_RECORDS));
         props.putAll(BoundedRocksDbMemory.streamsProperties(stateMemoryBytes())); // one bounded pool for all stores
-        props.putAll(originalsWithPrefix(KAFKA_PREFIX, true));
+        props.putAll(LATENCY_DEFAULTS);
+        if (processingGuarantee().startsWith("exactly_once")) {
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, EXACTLY_ONCE_COMMIT_INTERVAL_MS);
+        }
+        props.putAll(originalsWithPrefix(KAFKA_PREFIX, true)); // kafka.* overrides all of the above
         return props;
     }
+
+    /**
+     * Kafka settings StreamNLP changes from Kafka's defaults for latency (issue #14, measured by
+     * {@code bench --levers}): the stream thread blocks in poll at most 10 ms (not 100), so a due
+     * batch or commit is never held back by an idle poll; its consumers' fetches wait at most 10 ms
+     * (not 500) for data. Each can be set back with {@code kafka.*}.
+     */
+    static final Map<String, Object> LATENCY_DEFAULTS = Map.of(
+            StreamsConfig.POLL_MS_CONFIG, 10L,
+            StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
+
+    /**
+     * Under exactly-once a result is visible to read_committed readers only when its transaction
+     * commits, once per commit interval and once per transactional hop (two with the by-text hop):
+     * 50 ms instead of Kafka's 100 halves that wait; the extra commits cost no measurable throughput
+     * ({@code bench --levers}).
+     */
+    static final long EXACTLY_ONCE_COMMIT_INTERVAL_MS = 50L;
 
     /**
      * Sets {@code processing.exception.handler.global.enabled=true}. The key is deprecated (KIP-1270)

@@ -33,6 +33,8 @@ public final class Enricher implements AutoCloseable {
     private final LongAdder nerCalls = new LongAdder();
     private final boolean batchInvariant;
     private final Parallel headsPool;
+    /** Runs the encoder's slices of one batch at once, one session per thread; one slice: no pool. */
+    private final Parallel encoderPool;
     private final FaultInjection faults;
     private final TokenizedText selfTestTokens;
 
@@ -67,6 +69,16 @@ public final class Enricher implements AutoCloseable {
      */
     public Enricher(EncoderSessions sessions, Heads heads, HeadPlan plan, boolean batchInvariant, int headThreads,
             FaultInjection faults) {
+        this(sessions, heads, plan, batchInvariant, headThreads, 1, 1, faults);
+    }
+
+    /**
+     * @param parallelCalls encoder calls per batch at once, each on a slice of texts of similar length
+     *     and in its own session ({@code inference.parallel.calls}); 1: the whole batch in one call
+     * @param callers stream threads that may call at once (each gets its slices run in parallel)
+     */
+    public Enricher(EncoderSessions sessions, Heads heads, HeadPlan plan, boolean batchInvariant, int headThreads,
+            int parallelCalls, int callers, FaultInjection faults) {
         if (heads == null && plan.any()) {
             throw new IllegalArgumentException("The outputs need task heads (" + plan + ") but encoder "
                     + sessions.encoder().spec().name() + " has none");
@@ -80,6 +92,7 @@ public final class Enricher implements AutoCloseable {
         this.plan = plan;
         this.batchInvariant = batchInvariant;
         this.headsPool = new Parallel(headThreads, "streamnlp-heads");
+        this.encoderPool = new Parallel(parallelCalls, (parallelCalls - 1) * Math.max(1, callers), "streamnlp-encoder");
         this.faults = faults;
         this.selfTestTokens = tokenizer().tokenize(SELF_TEST_TEXT);
     }
@@ -150,12 +163,10 @@ public final class Enricher implements AutoCloseable {
             firstRow[j] = rows.size();
             rows.addAll(inputs.get(j).windows());
         }
-        EncoderSession session = sessions.forCurrentThread();
-        long paddedBefore = session.stats().paddedTokens();
         long encodeStarted = System.nanoTime();
-        EncodedText[] encoded = encode(session, rows);
+        long[] padded = {0};
+        EncodedText[] encoded = encodeInSlices(rows, padded);
         long headsStarted = System.nanoTime();
-        long padded = session.stats().paddedTokens() - paddedBefore;
 
         // The heads are pure functions of one text's encoder outputs: each text writes only its own
         // slot, so results do not depend on how the texts are split over threads.
@@ -177,7 +188,7 @@ public final class Enricher implements AutoCloseable {
             nerCalls.add(rows.size());
         }
         long done = System.nanoTime();
-        return new Batch(List.of(results), rows.size(), padded, headsStarted - encodeStarted, done - headsStarted);
+        return new Batch(List.of(results), rows.size(), padded[0], headsStarted - encodeStarted, done - headsStarted);
     }
 
     /** One text's results from its windows' encoder outputs ({@code encoded[row...]}). */
@@ -252,6 +263,60 @@ public final class Enricher implements AutoCloseable {
         return text.offsetByCodePoints(0, codePoint);
     }
 
+    /**
+     * The rows in {@code encoderPool.threads()} slices at once (fewer for a small batch): rows sorted by
+     * length and cut into runs of about equal token counts, so each slice pads little and all finish
+     * together. Each slice runs in its calling thread's own session; outputs go back to the rows'
+     * places. Adds the padded tokens of all slices to {@code padded[0]}.
+     */
+    private EncodedText[] encodeInSlices(List<TokenizedText> rows, long[] padded) {
+        int slices = Math.min(encoderPool.threads(), rows.size());
+        if (slices <= 1) {
+            EncoderSession session = sessions.forCurrentThread();
+            long before = session.stats().paddedTokens();
+            EncodedText[] encoded = encode(session, rows);
+            padded[0] += session.stats().paddedTokens() - before;
+            return encoded;
+        }
+        Integer[] order = new Integer[rows.size()];
+        long totalTokens = 0;
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+            totalTokens += rows.get(i).length();
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> rows.get(i).length()));
+        int[] cuts = new int[slices + 1];
+        long sum = 0;
+        int slice = 1;
+        for (int k = 0; k < order.length && slice < slices; k++) {
+            sum += rows.get(order[k]).length();
+            // Cut after this row once the slice holds its share; leave at least one row per later slice.
+            if (sum * slices >= slice * totalTokens || order.length - (k + 1) == slices - slice) {
+                cuts[slice++] = k + 1;
+            }
+        }
+        cuts[slices] = order.length;
+        EncodedText[] encoded = new EncodedText[rows.size()];
+        long[] paddedPerSlice = new long[slices];
+        encoderPool.forEachTask(slices, s -> {
+            List<TokenizedText> part = new ArrayList<>(cuts[s + 1] - cuts[s]);
+            for (int k = cuts[s]; k < cuts[s + 1]; k++) {
+                part.add(rows.get(order[k]));
+            }
+            EncoderSession session = sessions.forCurrentThread();
+            long before = session.stats().paddedTokens();
+            EncodedText[] out = encode(session, part);
+            paddedPerSlice[s] = session.stats().paddedTokens() - before;
+            for (int k = cuts[s]; k < cuts[s + 1]; k++) {
+                encoded[order[k]] = out[k - cuts[s]];
+            }
+        });
+        for (long p : paddedPerSlice) {
+            padded[0] += p;
+        }
+        return encoded;
+    }
+
     private EncodedText[] encode(EncoderSession session, List<TokenizedText> tokens) {
         if (!batchInvariant) {
             return session.encode(tokens);
@@ -267,5 +332,6 @@ public final class Enricher implements AutoCloseable {
     @Override
     public void close() {
         headsPool.close();
+        encoderPool.close();
     }
 }

@@ -33,9 +33,18 @@ public final class Parallel implements AutoCloseable {
      * @param name prefix of the worker threads' names
      */
     public Parallel(int threads, String name) {
+        this(threads, threads - 1, name);
+    }
+
+    /**
+     * @param threads chunks per loop, the caller's thread included
+     * @param workers the pool's threads: {@code threads - 1} for one caller, more when several
+     *     callers (stream threads) share the pool and each should get its chunks run at once
+     */
+    public Parallel(int threads, int workers, String name) {
         this.threads = Math.max(1, threads);
         AtomicInteger count = new AtomicInteger();
-        this.pool = this.threads > 1 ? Executors.newFixedThreadPool(this.threads - 1, r -> {
+        this.pool = this.threads > 1 ? Executors.newFixedThreadPool(Math.max(1, workers), r -> {
             Thread t = new Thread(r, name + "-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -60,6 +69,34 @@ public final class Parallel implements AutoCloseable {
             futures.add(pool.submit(() -> body.run(from, to)));
         }
         body.run(0, Math.min(n, chunk));
+        await(futures);
+    }
+
+    /**
+     * Runs tasks {@code 0..n-1} ({@code n <= threads}), each on its own thread, task 0 on the caller;
+     * returns when all have finished. For a few coarse tasks (the encoder's slices of a batch), where
+     * {@link #forRange}'s "too little work" rule would run them one after another.
+     */
+    public void forEachTask(int n, java.util.function.IntConsumer task) {
+        if (n > threads) {
+            throw new IllegalArgumentException(n + " tasks for " + threads + " threads");
+        }
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 1; t < n; t++) {
+            int index = t;
+            futures.add(pool.submit(() -> task.accept(index)));
+        }
+        try {
+            if (n > 0) {
+                task.accept(0);
+            }
+        } finally {
+            // Even when task 0 failed: no task may outlive the call (the next batch reuses the threads' sessions).
+            await(futures);
+        }
+    }
+
+    private static void await(List<Future<?>> futures) {
         for (Future<?> f : futures) {
             try {
                 f.get();

@@ -1,5 +1,7 @@
 package io.streamnlp.inference;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
@@ -42,5 +44,10 @@ public record EncoderSpec(
     /** Whether it is a custom model from a directory. */
     public boolean custom() {
         return directory != null;
+    }
+
+    /** The ONNX graph's bytes, from the classpath or the model's directory (the benchmark reads its weights' shapes). */
+    public InputStream openGraph() throws IOException {
+        return ModelResources.open(this, onnxResource());
     }
 }

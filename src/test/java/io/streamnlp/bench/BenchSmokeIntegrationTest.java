@@ -22,8 +22,21 @@ class BenchSmokeIntegrationTest {
         }
         System.out.println(report.markdown());
         assertThat(report.complete()).isTrue();
-        assertThat(report.markdown()).contains("encoder alone", "pipeline, exactly-once", "pipeline, at-least-once",
+        assertThat(report.markdown()).contains("encoder alone", "slices of similar length", "encoder arithmetic",
+                "G MAC/s ceiling", "where the exactly-once row's CPU went", "pipeline, exactly-once", "pipeline, at-least-once",
                 "per record", "live page's aggregation on", "padding waste", "latency at half load", "memory: 4 input partitions",
                 "RocksDB pool peak", "outputs=embeddings", "long texts");
+    }
+
+    @Test
+    void leversRunSideBySide() throws Exception {
+        LeverReport report;
+        try (LocalStack stack = LocalStack.start(ApicurioRegistry.defaultHome())) {
+            report = new Benchmark(ModelCatalogue.DEFAULT_MODEL, Benchmark.Size.SMOKE, new PrintStream(new ByteArrayOutputStream()))
+                    .runLevers(new Cluster(stack.bootstrapServers(), stack.registryUrl()), Benchmark.LEVERS.subList(0, 2));
+        }
+        String table = report.markdown();
+        System.out.println(table);
+        assertThat(table).contains("| defaults | defaults |", "`inference.parallel.calls=1`", "cores busy");
     }
 }

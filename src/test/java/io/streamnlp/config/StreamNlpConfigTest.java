@@ -58,7 +58,7 @@ class StreamNlpConfigTest {
         assertThat(config.maxTextBytes()).isEqualTo(100_000);
         assertThat(config.bucketing()).isTrue();
         assertThat(config.batchInvariant()).isFalse();
-        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(32, 8192, 50L, false, new LongTextPolicy(LongTextPolicy.Mode.WINDOW, 0, 32)));
+        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(32, 8192, 20L, false, new LongTextPolicy(LongTextPolicy.Mode.WINDOW, 0, 32)));
         assertThat(config.cacheEnabled()).isTrue();
         assertThat(config.cacheSettings()).isEqualTo(new CacheSettings(100_000L, 256L * 1024 * 1024, 7L * 24 * 3600 * 1000));
         assertThat(config.outputTopicPrefix()).isEqualTo("streamnlp");
@@ -117,5 +117,28 @@ class StreamNlpConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("at least one");
         assertThatThrownBy(() -> new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUTS, "sentiment,sentiment")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("twice");
+    }
+
+    @Test
+    void encoderThreadsDefaultToOneSingleThreadedCallPerCoreOfEachStreamThread() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        StreamNlpConfig defaults = new StreamNlpConfig(Map.of());
+        assertThat(defaults.intraOpThreads()).isEqualTo(1);
+        assertThat(defaults.parallelCalls()).isEqualTo(cores);
+        assertThat(defaults.coresPerStreamThread()).isEqualTo(cores);
+
+        StreamNlpConfig oneCall = new StreamNlpConfig(Map.of(StreamNlpConfig.INFERENCE_PARALLEL_CALLS, "1"));
+        assertThat(oneCall.intraOpThreads()).isEqualTo(cores);
+        assertThat(oneCall.parallelCalls()).isEqualTo(1);
+
+        StreamNlpConfig twoThreads = new StreamNlpConfig(Map.of(StreamNlpConfig.NUM_STREAM_THREADS, Integer.toString(cores)));
+        assertThat(twoThreads.parallelCalls()).isEqualTo(1);
+        assertThat(twoThreads.intraOpThreads()).isEqualTo(1);
+
+        StreamNlpConfig explicit = new StreamNlpConfig(Map.of(StreamNlpConfig.INFERENCE_INTRA_OP_THREADS, "3",
+                StreamNlpConfig.INFERENCE_PARALLEL_CALLS, "2"));
+        assertThat(explicit.intraOpThreads()).isEqualTo(3);
+        assertThat(explicit.parallelCalls()).isEqualTo(2);
+        assertThat(explicit.coresPerStreamThread()).isEqualTo(6);
     }
 }

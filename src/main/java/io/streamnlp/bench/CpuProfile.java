@@ -1,0 +1,96 @@
+package io.streamnlp.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Where a row's CPU went: every thread's CPU time over the row, grouped by what the thread does (its
+ * name), plus the rest of the process (GC, JIT, native threads ONNX Runtime or RocksDB start) as
+ * process CPU minus the threads'. In cores: 1.0 is one core busy for the whole row. On a machine the
+ * encoder could saturate, this is the profile that says what the pipeline spends beside it.
+ */
+final class CpuProfile {
+
+    /** Groups in print order; a thread goes to the first whose name pattern it contains. */
+    private static final Map<String, String[]> GROUPS = new LinkedHashMap<>();
+
+    static {
+        GROUPS.put("stream threads (poll, Avro, state, commit, encoder slice 0)", new String[] {"-StreamThread-"});
+        GROUPS.put("encoder slices", new String[] {"streamnlp-encoder"});
+        GROUPS.put("heads", new String[] {"streamnlp-heads"});
+        GROUPS.put("Kafka clients' network threads", new String[] {"kafka-producer-network-thread", "kafka-coordinator-heartbeat",
+            "consumer_background", "admin-client"});
+        GROUPS.put("bench (producer, measuring consumer)", new String[] {"main", "bench-"});
+    }
+
+    static final String BROKER_AND_REGISTRY = "broker and registry (same JVM)";
+    static final String REST = "rest of the process (GC, JIT, native)";
+
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final Map<Long, Long> startCpu = new HashMap<>();
+    private final long startProcessCpu;
+    private final long startNanos;
+
+    private CpuProfile() {
+        for (long id : threads.getAllThreadIds()) {
+            startCpu.put(id, Math.max(0, threads.getThreadCpuTime(id)));
+        }
+        startProcessCpu = processCpuNanos();
+        startNanos = System.nanoTime();
+    }
+
+    static CpuProfile start() {
+        return new CpuProfile();
+    }
+
+    /** Cores used per group since {@link #start}, threads that started since counted whole. */
+    Map<String, Double> stop() {
+        double wall = System.nanoTime() - startNanos;
+        Map<String, Double> cores = new LinkedHashMap<>();
+        GROUPS.keySet().forEach(g -> cores.put(g, 0.0));
+        cores.put(BROKER_AND_REGISTRY, 0.0);
+        long threadsTotal = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long cpu = threads.getThreadCpuTime(info.getThreadId());
+            if (cpu < 0) {
+                continue;
+            }
+            long used = cpu - startCpu.getOrDefault(info.getThreadId(), 0L);
+            threadsTotal += used;
+            cores.merge(groupOf(info.getThreadName()), used / wall, Double::sum);
+        }
+        cores.put(REST, Math.max(0, processCpuNanos() - startProcessCpu - threadsTotal) / wall);
+        return cores;
+    }
+
+    private static String groupOf(String name) {
+        for (Map.Entry<String, String[]> group : GROUPS.entrySet()) {
+            for (String pattern : group.getValue()) {
+                if (name.contains(pattern) && !(pattern.equals("main") && !name.equals("main"))) {
+                    return group.getKey();
+                }
+            }
+        }
+        return BROKER_AND_REGISTRY; // the broker's and Apicurio's many threads: everything not the pipeline's or the bench's
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** "1.62 of 2 cores: stream threads 0.71, encoder slices 0.55, ..." */
+    static String describe(Map<String, Double> cores) {
+        double total = cores.values().stream().mapToDouble(Double::doubleValue).sum();
+        return String.format(java.util.Locale.ROOT, "%.2f of %d cores busy: ", total, Runtime.getRuntime().availableProcessors())
+                + cores.entrySet().stream().map(e -> String.format(java.util.Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+                        .collect(Collectors.joining(", "));
+    }
+}

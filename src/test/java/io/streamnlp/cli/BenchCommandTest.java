@@ -1,0 +1,34 @@
+package io.streamnlp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+
+    @Test
+    void soakDurationsReadAsPeopleWriteThem() {
+        assertThat(BenchCommand.parseDuration("10m")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(BenchCommand.parseDuration("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(BenchCommand.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(BenchCommand.parseDuration("PT2M")).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void aBadDurationNamesTheOptionAndTheForm() {
+        assertThatThrownBy(() -> BenchCommand.parseDuration("ten minutes"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--soak").hasMessageContaining("10m");
+    }
+
+    @Test
+    void outputReplacesOnlyItsOwnSection() {
+        String first = BenchCommand.withSection("# Benchmarks\n\nRead this.\n", "table", "| a |\n");
+        assertThat(first).isEqualTo("# Benchmarks\n\nRead this.\n\n<!-- bench:table:start -->\n| a |\n<!-- bench:table:end -->\n");
+        String both = BenchCommand.withSection(first + "\nKept by hand.\n", "soak", "| s |\n");
+        String again = BenchCommand.withSection(both, "table", "| b |\n");
+        assertThat(again).contains("Read this.", "| b |", "Kept by hand.", "| s |").doesNotContain("| a |");
+    }
+}
