@@ -114,7 +114,8 @@ public final class BenchReport {
                             + "encode path with inference.parallel.calls=%d)", cores, cores),
                     f("%.0f texts/s, %.0f tokens/s; / one session = %.2f; padding %.1f %%", sliced.textsPerSecond(),
                             sliced.tokensPerSecond(), sliced.textsPerSecond() / bucketed.textsPerSecond(), 100 * sliced.paddingWaste()),
-                    encoderCeiling() == sliced ? "ceiling (the faster layout)" : "", "");
+                    (encoderCeiling() == sliced ? "ceiling (the faster layout); " : "") + ">= 1.2 x one session",
+                    met(sliced.textsPerSecond() >= 1.2 * bucketed.textsPerSecond()));
         }
         if (weights != null && ceiling != null) {
             EncoderBenchmark.Result best = encoderCeiling();
@@ -213,12 +214,8 @@ public final class BenchReport {
     /** Heads' share of the encoder's time per text: the issue #14 budget. */
     static final double HEADS_SHARE_BUDGET = 0.05;
 
-    private double headsShare(double encoderMicros) {
-        return (heads.sentimentMicrosPerText() + heads.nerMicrosPerText()) / encoderMicros;
-    }
-
     private String headsRow(double encoderMicros) {
-        return f("sentiment %.1f us, NER %.1f us (thread CPU time %.1f + %.1f = %.1f us) = %.1f %% of the encoder's %.0f us",
+        return f("sentiment %.1f us, NER %.1f us (thread CPU time %.1f + %.1f = %.1f us) = %.1f %% of the encoder's %.0f us wall time",
                 heads.sentimentMicrosPerText(), heads.nerMicrosPerText(), heads.sentimentCpuMicrosPerText(),
                 heads.nerCpuMicrosPerText(), heads.cpuMicrosPerText(),
                 100 * (heads.sentimentMicrosPerText() + heads.nerMicrosPerText()) / encoderMicros, encoderMicros);
@@ -255,9 +252,13 @@ public final class BenchReport {
         out.append("| row | measured | target | met |\n|---|---|---|---|\n");
         encoderRows(out);
         double encoderMicros = 1e6 / encoderRate;
-        row(out, "task heads per text (after the encoder; one thread, one text at a time)", headsRow(encoderMicros),
-                f("<= %.0f %% of the encoder's time per text", 100 * HEADS_SHARE_BUDGET),
-                met(headsShare(encoderMicros) <= HEADS_SHARE_BUDGET));
+        // Like for like: the heads' thread CPU time per text against the encoder's core time per text
+        // (its wall time per text x the cores it keeps busy); the wall-time share is printed too.
+        double encoderCoreMicros = encoderMicros * Runtime.getRuntime().availableProcessors();
+        double cpuShare = heads.cpuMicrosPerText() / encoderCoreMicros;
+        row(out, "task heads per text (after the encoder; one thread, one text at a time)", headsRow(encoderMicros)
+                        + f("; CPU time: %.1f %% of the encoder's %.0f core-us", 100 * cpuShare, encoderCoreMicros),
+                f("<= %.0f %% of the encoder's CPU time per text", 100 * HEADS_SHARE_BUDGET), met(cpuShare <= HEADS_SHARE_BUDGET));
         row(out, "pipeline, exactly-once (cache on, no repeats)", f("%.0f texts/s = %.2f x encoder", eos.textsPerSecond(),
                 eos.textsPerSecond() / encoderRate), ">= 0.95 x encoder", met(eos.textsPerSecond() / encoderRate >= 0.95));
         row(out, "where the exactly-once row's CPU went (thread CPU time over the row, by group)", CpuProfile.describe(eos.cpu()),
@@ -303,9 +304,10 @@ public final class BenchReport {
                             liveOn.textsPerSecond() / liveOff.textsPerSecond()), "", "");
         }
         row(out, "pipeline, at-least-once", f("%.0f texts/s = %.2f x encoder", alos.textsPerSecond(), alos.textsPerSecond() / encoderRate), "", "");
-        double batchingBuys = bucketed.textsPerSecond() / encoderOneByOne.textsPerSecond();
-        row(out, "encoder alone, one text per call (one session on every core)", f("%.0f texts/s; batched / one-by-one = %.2fx (what batching can buy)",
-                encoderOneByOne.textsPerSecond(), batchingBuys), "", "");
+        double batchingBuys = encoderRate / encoderOneByOne.textsPerSecond();
+        row(out, f("encoder alone, one text per call (%d single-threaded sessions at once, the ceiling's layout)", perThreadSessions),
+                f("%.0f texts/s; batched / one-by-one = %.2fx (what batching can buy)", encoderOneByOne.textsPerSecond(), batchingBuys),
+                "", "");
         double pipelineBuys = eos.textsPerSecond() / perRecord.textsPerSecond();
         row(out, "per record (batch.max.records=1, exactly-once, same poll size)", f("%.0f texts/s; pipeline / per-record = %.2fx = %.0f %% of what batching buys",
                 perRecord.textsPerSecond(), pipelineBuys, 100 * pipelineBuys / batchingBuys),

@@ -93,6 +93,8 @@ public final class Benchmark {
         Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
         warmUp(cluster, texts, common);
         try (PipelineBenchmark pipeline = new PipelineBenchmark(cluster, texts)) {
+            progress.println("warm-up: the pipeline on the measured topic (not measured)...");
+            pipeline.throughput("warm-up", common);
             progress.println("pipeline, exactly-once...");
             report.pipelineExactlyOnce(pipeline.throughput("eos", common));
             progress.println("pipeline, exactly-once, cache off...");
@@ -176,7 +178,8 @@ public final class Benchmark {
                     report.encoder(report.bucketed(), EncoderBenchmark.run(plain, tokens, BATCH, 5));
                 }
                 progress.println("encoder alone, one text per call...");
-                report.encoderOneByOne(EncoderBenchmark.run(encoder, tokens, 1, 5));
+                // In the same layout as the ceiling: one single-threaded session per core, one text per call.
+                report.encoderOneByOne(EncoderBenchmark.runConcurrent(single, tokens, 1, cores));
                 progress.println("task heads...");
                 report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
             }
@@ -196,7 +199,6 @@ public final class Benchmark {
         progress.printf("warm-up: the pipeline on %d texts (not measured)...%n", size.warmUpTexts());
         try (PipelineBenchmark warm = new PipelineBenchmark(cluster, texts.subList(0, Math.min(texts.size(), size.warmUpTexts())))) {
             warm.throughput("warm-up", common);
-            warm.throughput("warm-up", common); // twice: after one run the first measured row still came out about 15 % low
         }
     }
 
@@ -230,6 +232,8 @@ public final class Benchmark {
         LeverReport report = new LeverReport(encoder);
         double halfLoad = 0;
         try (PipelineBenchmark pipeline = new PipelineBenchmark(cluster, texts)) {
+            progress.println("warm-up: the pipeline on the measured topic (not measured)...");
+            pipeline.throughput("warm-up", common);
             for (Lever lever : levers) {
                 progress.printf("lever '%s': throughput...%n", lever.name());
                 pipeline.downstreamFetchWait(lever.downstreamFetchWaitMs());
@@ -254,6 +258,8 @@ public final class Benchmark {
         Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
         warmUp(cluster, texts, common);
         try (PipelineBenchmark pipeline = new PipelineBenchmark(cluster, texts)) {
+            progress.println("warm-up: the pipeline on the measured topic (not measured)...");
+            pipeline.throughput("warm-up", common);
             progress.println("soak: the exactly-once maximum first...");
             PipelineBenchmark.Throughput max = pipeline.throughput("soak-max", common);
             double rate = SOAK_LOAD * max.textsPerSecond();

@@ -103,6 +103,7 @@ final class PipelineBenchmark implements AutoCloseable {
         String prefix = "bench." + name + "." + UUID.randomUUID().toString().substring(0, 6);
         StreamNlpConfig config = config(prefix, settings);
         Topics.ensure(admin(), config.outputTopics().all(), partitions);
+        System.gc(); // every row starts from the same clean heap, not from the garbage of the row before
         try (var consumer = consumer(prefix + ".embeddings");
                 StreamNlpApplication app = new StreamNlpApplication(config)) {
             app.start();
