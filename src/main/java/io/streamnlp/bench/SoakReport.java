@@ -21,9 +21,12 @@ public final class SoakReport {
     private final double maxRate;
     private final double rate;
     private final Duration duration;
+    private final long cacheEntriesPerTask;
     private final List<PipelineBenchmark.SoakMinute> minutes;
 
-    SoakReport(String model, double maxRate, double rate, Duration duration, List<PipelineBenchmark.SoakMinute> minutes) {
+    SoakReport(String model, double maxRate, double rate, Duration duration, long cacheEntriesPerTask,
+            List<PipelineBenchmark.SoakMinute> minutes) {
+        this.cacheEntriesPerTask = cacheEntriesPerTask;
         this.model = model;
         this.maxRate = maxRate;
         this.rate = rate;
@@ -39,9 +42,10 @@ public final class SoakReport {
     public String markdown() {
         StringBuilder out = new StringBuilder();
         out.append(f("Soak: model `%s`, %.0f texts/s offered (%.0f %% of the %.0f texts/s exactly-once maximum measured first) "
-                + "for %d min, every text distinct, defaults otherwise; %s. Heap after GC: used heap right after a forced GC "
-                + "at the end of each minute. The broker and registry run in the same JVM.%n%n",
-                model, rate, 100 * Benchmark.SOAK_LOAD, maxRate, duration.toMinutes(), BenchReport.machine()));
+                + "for %d min, every text distinct, result caches bounded at %d entries per task (about a minute of events, so "
+                + "they are full and evicting from minute 2), defaults otherwise; %s. Heap after GC: used heap right after "
+                + "a forced GC at the end of each minute. The broker and registry run in the same JVM.%n%n",
+                model, rate, 100 * Benchmark.SOAK_LOAD, maxRate, duration.toMinutes(), cacheEntriesPerTask, BenchReport.machine()));
         out.append("| minute | records out | p50 ms | p99 ms | heap after GC MiB | RSS MiB | by-text topic records |\n"
                 + "|---|---|---|---|---|---|---|\n");
         for (PipelineBenchmark.SoakMinute m : minutes) {

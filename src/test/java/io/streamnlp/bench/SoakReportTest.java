@@ -15,7 +15,7 @@ class SoakReportTest {
 
     @Test
     void flatMemoryAndSteadyLatencyMeetEveryTarget() {
-        String table = new SoakReport("e5-small-q", 300, 210, Duration.ofMinutes(3), List.of(minute(1, 200, 900, 1500, 12000),
+        String table = new SoakReport("e5-small-q", 300, 210, Duration.ofMinutes(3), 6000, List.of(minute(1, 200, 900, 1500, 12000),
                 minute(2, 210, 400, 1600, 12600), minute(3, 220, 410, 1620, 12500))).markdown();
         assertThat(table).contains("| heap after GC, minute 2 to 3 | 400 to 410 MiB = +2.5 % | <= +5 % | yes |",
                 "| RSS, minute 2 to 3 | 1600 to 1620 MiB = +1.2 % | <= +5 % | yes |",
@@ -25,7 +25,7 @@ class SoakReportTest {
 
     @Test
     void growthAndDriftAreMissed() {
-        String table = new SoakReport("e5-small-q", 300, 210, Duration.ofMinutes(3), List.of(minute(1, 200, 400, 1500, 100),
+        String table = new SoakReport("e5-small-q", 300, 210, Duration.ofMinutes(3), 6000, List.of(minute(1, 200, 400, 1500, 100),
                 minute(2, 200, 400, 1500, 100), minute(3, 400, 500, 1700, 1000))).markdown();
         assertThat(table).contains("+25.0 % | <= +5 % | **no** |", "| does not grow (<= +5 %) | **no** |",
                 "= +100.0 % | within 20 % | **no** |");
