@@ -215,7 +215,8 @@ public final class Benchmark {
                     Map.of(StreamNlpConfig.INFERENCE_PARALLEL_CALLS, "1"), null),
             new Lever("two stream threads, one single-threaded call each", Map.of(StreamNlpConfig.NUM_STREAM_THREADS, "2"), null),
             new Lever("batches wait up to 50 ms (the default before #14)", Map.of(StreamNlpConfig.BATCH_MAX_WAIT_MS, "50"), null),
-            new Lever("consumer fetch wait 50 ms", Map.of("kafka.consumer.fetch.max.wait.ms", "50"), null),
+            new Lever("each text in its own encoder call (batch-invariant, as replays run)",
+                    Map.of(StreamNlpConfig.INFERENCE_BATCH_INVARIANT, "true"), null),
             new Lever("downstream reader's fetch wait 10 ms", Map.of(), 10),
             new Lever("defaults again (run-to-run noise)", Map.of(), null));
 

@@ -29,11 +29,15 @@ final class CpuProfile {
     }
 
     static final String BROKER_AND_REGISTRY = "broker and registry (same JVM)";
-    static final String REST = "rest of the process (GC, JIT, native)";
+    static final String JIT = "JIT compiler";
+    static final String GC = "GC (collection time)";
+    static final String REST = "rest of the process (native threads, GC/JIT beyond the above)";
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> startCpu = new HashMap<>();
     private final long startProcessCpu;
+    private final long startJitMs;
+    private final long startGcMs;
     private final long startNanos;
 
     private CpuProfile() {
@@ -41,6 +45,8 @@ final class CpuProfile {
             startCpu.put(id, Math.max(0, threads.getThreadCpuTime(id)));
         }
         startProcessCpu = processCpuNanos();
+        startJitMs = jitMs();
+        startGcMs = gcMs();
         startNanos = System.nanoTime();
     }
 
@@ -67,7 +73,14 @@ final class CpuProfile {
             threadsTotal += used;
             cores.merge(groupOf(info.getThreadName()), used / wall, Double::sum);
         }
-        cores.put(REST, Math.max(0, processCpuNanos() - startProcessCpu - threadsTotal) / wall);
+        long rest = Math.max(0, processCpuNanos() - startProcessCpu - threadsTotal);
+        // The JIT's and the collector's threads are not Java threads: take their time out of the rest
+        // where the JVM reports it (compilation time is close to CPU time; collection time is elapsed).
+        long jit = Math.min(rest, (jitMs() - startJitMs) * 1_000_000);
+        long gc = Math.min(rest - jit, (gcMs() - startGcMs) * 1_000_000);
+        cores.put(JIT, jit / wall);
+        cores.put(GC, gc / wall);
+        cores.put(REST, (rest - jit - gc) / wall);
         return cores;
     }
 
@@ -80,6 +93,15 @@ final class CpuProfile {
             }
         }
         return BROKER_AND_REGISTRY; // the broker's and Apicurio's many threads: everything not the pipeline's or the bench's
+    }
+
+    private static long jitMs() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
+    private static long gcMs() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
     }
 
     private static long processCpuNanos() {
