@@ -239,7 +239,8 @@ public final class BenchReport {
     static final String PIPELINE_ROWS = "Pipeline rows: Avro events from a pre-filled input topic (2 partitions) to the last "
             + "output seen by a read_committed consumer; broker (KRaft) and registry (Apicurio) embedded in the same JVM, "
             + "so they share the cores; the clock starts when Kafka Streams is RUNNING (model loading and the first "
-            + "rebalance excluded, except in the replay row); every row on the same texts, after an unmeasured warm-up run. "
+            + "rebalance excluded, except in the replay row); every row on the same texts, after unmeasured warm-up runs (until one leaves the JIT compiler "
+            + "quiet); a GC before each row. "
             + "Ratios compare the pipeline with the encoder alone in its faster thread layout.";
 
     /** The table, with each target and whether this run met it. */
