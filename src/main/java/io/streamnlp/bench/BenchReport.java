@@ -240,7 +240,7 @@ public final class BenchReport {
             + "output seen by a read_committed consumer; broker (KRaft) and registry (Apicurio) embedded in the same JVM, "
             + "so they share the cores; the clock starts when Kafka Streams is RUNNING (model loading and the first "
             + "rebalance excluded, except in the replay row); every row on the same texts, after unmeasured warm-up runs (until one leaves the JIT compiler "
-            + "quiet); a GC before each row. "
+            + "quiet, at most 4); a GC before each row. "
             + "Ratios compare the pipeline with the encoder alone in its faster thread layout.";
 
     /** The table, with each target and whether this run met it. */
