@@ -221,11 +221,16 @@ public final class BenchReport {
                 100 * (heads.sentimentMicrosPerText() + heads.nerMicrosPerText()) / encoderMicros, encoderMicros);
     }
 
+    /** The line above every table: model, texts, batch, machine. */
+    private void describeRun(StringBuilder out) {
+        out.append(String.format(Locale.ROOT, "Model `%s`, %d review-like texts (mean %.1f tokens, seed %d), batch %d, %s.%n%n",
+                model, texts.size(), meanTokens, Benchmark.SEED, Benchmark.BATCH, machine()));
+    }
+
     /** The heads-only table ({@code bench --heads-only}): the encoder row and the heads row. */
     public String headsMarkdown() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "Model `%s`, %d review-like texts (mean %.1f tokens, seed %d), batch %d, %s.%n%n",
-                model, texts.size(), meanTokens, Benchmark.SEED, Benchmark.BATCH, machine()));
+        describeRun(out);
         out.append("| row | measured | target | met |\n|---|---|---|---|\n");
         encoderRows(out);
         double encoderMicros = 1e6 / bucketed.textsPerSecond();
@@ -247,8 +252,7 @@ public final class BenchReport {
     public String markdown() {
         double encoderRate = encoderCeiling().textsPerSecond();
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "Model `%s`, %d review-like texts (mean %.1f tokens, seed %d), batch %d, %s.%n%n",
-                model, texts.size(), meanTokens, Benchmark.SEED, Benchmark.BATCH, machine()));
+        describeRun(out);
         out.append(PIPELINE_ROWS).append("\n\n");
         out.append("| row | measured | target | met |\n|---|---|---|---|\n");
         encoderRows(out);

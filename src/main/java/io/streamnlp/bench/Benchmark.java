@@ -182,10 +182,7 @@ public final class Benchmark {
                 progress.println("task heads...");
                 report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
             }
-        }
-        progress.println("encoder profile by operator (ONNX Runtime profiler)...");
-        try (TextTokenizer tokenizer = new TextTokenizer(spec, 256)) {
-            List<TokenizedText> tokens = texts.stream().map(tokenizer::tokenize).toList();
+            progress.println("encoder profile by operator (ONNX Runtime profiler)...");
             report.encoderProfile(EncoderProfile.byOperator(spec, tokens, BATCH, cores, full ? 20 : 2));
         }
         progress.println("int8 ceiling (MatMulInteger on one layer's shapes)...");

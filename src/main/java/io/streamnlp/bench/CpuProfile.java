@@ -6,6 +6,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -16,16 +17,17 @@ import java.util.stream.Collectors;
  */
 final class CpuProfile {
 
-    /** Groups in print order; a thread goes to the first whose name pattern it contains. */
-    private static final Map<String, String[]> GROUPS = new LinkedHashMap<>();
+    /** Groups in print order; a thread goes to the first whose test its name passes. */
+    private static final Map<String, Predicate<String>> GROUPS = new LinkedHashMap<>();
 
     static {
-        GROUPS.put("stream threads (poll, Avro, state, commit, encoder slice 0)", new String[] {"-StreamThread-"});
-        GROUPS.put("encoder slices", new String[] {"streamnlp-encoder"});
-        GROUPS.put("heads", new String[] {"streamnlp-heads"});
-        GROUPS.put("Kafka clients' network threads", new String[] {"kafka-producer-network-thread", "kafka-coordinator-heartbeat",
-            "consumer_background", "admin-client"});
-        GROUPS.put("bench (producer, measuring consumer)", new String[] {"main", "bench-"});
+        GROUPS.put("stream threads (poll, Avro, state, commit, encoder slice 0)", name -> name.contains("-StreamThread-"));
+        GROUPS.put("encoder slices", name -> name.startsWith("streamnlp-encoder"));
+        GROUPS.put("heads", name -> name.startsWith("streamnlp-heads"));
+        GROUPS.put("Kafka clients' network threads", name -> name.contains("kafka-producer-network-thread")
+                || name.contains("kafka-coordinator-heartbeat") || name.contains("consumer_background")
+                || name.contains("admin-client"));
+        GROUPS.put("bench (producer, measuring consumer)", name -> name.equals("main") || name.startsWith("bench-"));
     }
 
     static final String BROKER_AND_REGISTRY = "broker and registry (same JVM)";
@@ -85,14 +87,9 @@ final class CpuProfile {
     }
 
     private static String groupOf(String name) {
-        for (Map.Entry<String, String[]> group : GROUPS.entrySet()) {
-            for (String pattern : group.getValue()) {
-                if (name.contains(pattern) && !(pattern.equals("main") && !name.equals("main"))) {
-                    return group.getKey();
-                }
-            }
-        }
-        return BROKER_AND_REGISTRY; // the broker's and Apicurio's many threads: everything not the pipeline's or the bench's
+        return GROUPS.entrySet().stream().filter(group -> group.getValue().test(name)).map(Map.Entry::getKey).findFirst()
+                // the broker's and Apicurio's many threads: everything not the pipeline's or the bench's
+                .orElse(BROKER_AND_REGISTRY);
     }
 
     private static long jitMs() {

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.TokenizedText;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ final class EncoderProfile {
         Path dir = Files.createTempDirectory("streamnlp-ort-profile");
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Path profile;
-        try (OrtSession.SessionOptions options = Int8Ceiling.sessionOptions(threads)) {
+        try (OrtSession.SessionOptions options = Encoder.sessionOptions(threads)) {
             options.enableProfiling(dir.resolve("encoder").toString());
             try (OrtSession session = env.createSession(graph, options)) {
                 for (int b = 0; b < batches && b * batchSize < tokens.size(); b++) {

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,7 +84,7 @@ final class Int8Ceiling {
     static Ceiling measure(int hidden, int rows, int threads, double seconds) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         int ff = 4 * hidden;
-        try (OrtSession.SessionOptions options = sessionOptions(threads);
+        try (OrtSession.SessionOptions options = Encoder.sessionOptions(threads);
                 OrtSession session = env.createSession(layerGraph(hidden, ff), options);
                 OnnxTensor narrow = uint8(env, rows, hidden);
                 OnnxTensor wide = uint8(env, rows, ff)) {
@@ -102,17 +103,6 @@ final class Int8Ceiling {
             double elapsed = (System.nanoTime() - started) / 1e9;
             return new Ceiling(runs * macsPerRun / elapsed / 1e9, rows, threads, hidden);
         }
-    }
-
-    /** As the encoder's sessions (inference.Encoder): intra-op threads, no inter-op pool, no spinning, all optimisations. */
-    static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setInterOpNumThreads(1);
-        options.setIntraOpNumThreads(threads);
-        options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        options.addConfigEntry("session.intra_op.allow_spinning", "0");
-        return options;
     }
 
     private static OnnxTensor uint8(OrtEnvironment env, int rows, int columns) throws OrtException {

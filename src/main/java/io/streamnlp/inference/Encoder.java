@@ -96,9 +96,10 @@ public final class Encoder implements AutoCloseable {
     /**
      * One graph call at a time per session, its work split over {@code intraOpThreads}. Spin-waiting
      * is off: ONNX Runtime's threads would otherwise keep the cores busy between calls, starving
-     * the Kafka client threads that share them.
+     * the Kafka client threads that share them. Public so that the benchmark runs its own graphs
+     * (the int8 ceiling, the operator profile) exactly as the encoder runs.
      */
-    private static OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {
+    public static OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setInterOpNumThreads(1);
         options.setIntraOpNumThreads(Math.max(1, intraOpThreads));

@@ -141,4 +141,21 @@ class StreamNlpConfigTest {
         assertThat(explicit.parallelCalls()).isEqualTo(2);
         assertThat(explicit.coresPerStreamThread()).isEqualTo(6);
     }
+
+    @Test
+    void latencyDefaultsShortenKafkasWaitsAndKafkaSettingsWin() {
+        var eos = new StreamNlpConfig(Map.of()).streamsProperties();
+        assertThat(eos.get("poll.ms")).isEqualTo(10L);
+        assertThat(eos.get("consumer.fetch.max.wait.ms")).isEqualTo(10);
+        assertThat(eos.get("commit.interval.ms")).isEqualTo(50L);
+
+        var alos = new StreamNlpConfig(Map.of(StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once")).streamsProperties();
+        assertThat(alos).doesNotContainKey("commit.interval.ms"); // Kafka's own at-least-once default stays
+
+        var overridden = new StreamNlpConfig(Map.of("kafka.poll.ms", "100", "kafka.commit.interval.ms", "100",
+                "kafka.consumer.fetch.max.wait.ms", "500")).streamsProperties();
+        assertThat(overridden.get("poll.ms")).isEqualTo("100");
+        assertThat(overridden.get("commit.interval.ms")).isEqualTo("100");
+        assertThat(overridden.get("consumer.fetch.max.wait.ms")).isEqualTo("500");
+    }
 }
