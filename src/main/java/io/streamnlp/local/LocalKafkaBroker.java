@@ -99,6 +99,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private void awaitReady(Duration timeout) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // Looking up a group's coordinator creates __consumer_offsets, here, once, before any client
+            // starts: otherwise the first consumers race to create it and the broker logs a
+            // TOPIC_ALREADY_EXISTS warning at whoever lost.
+            admin.listConsumerGroupOffsets("streamnlp-local-broker-ready").partitionsToOffsetAndMetadata()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
