@@ -11,12 +11,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -33,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalKafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
+    /** Partitions of __consumer_offsets and of __transaction_state: few, as one node needs few. */
+    private static final int COORDINATOR_TOPIC_PARTITIONS = 4;
 
     private final Path dataDir;
     private final KafkaConfig config;
@@ -62,10 +70,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
             props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
             props.put("log.dirs", dataDir.toString());
             props.put("offsets.topic.replication.factor", "1");
-            props.put("offsets.topic.num.partitions", "4");
+            props.put("offsets.topic.num.partitions", String.valueOf(COORDINATOR_TOPIC_PARTITIONS));
             props.put("transaction.state.log.replication.factor", "1");
             props.put("transaction.state.log.min.isr", "1");
-            props.put("transaction.state.log.num.partitions", "4");
+            props.put("transaction.state.log.num.partitions", String.valueOf(COORDINATOR_TOPIC_PARTITIONS));
             props.put("share.coordinator.state.topic.replication.factor", "1");
             props.put("share.coordinator.state.topic.min.isr", "1");
             props.put("group.initial.rebalance.delay.ms", "0");
@@ -97,13 +105,61 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            // Looking up a group's coordinator creates __consumer_offsets, here, once, before any client
-            // starts: otherwise the first consumers race to create it and the broker logs a
-            // TOPIC_ALREADY_EXISTS warning at whoever lost.
-            admin.listConsumerGroupOffsets("streamnlp-local-broker-ready").partitionsToOffsetAndMetadata()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            createCoordinatorTopics(admin, timeout);
+            awaitLeaders(admin, deadline);
+        }
+    }
+
+    /**
+     * Creates the offsets and transaction-state topics before any client runs. Left to the broker,
+     * they are created on the first coordinator lookup, and every retried lookup that arrives before
+     * the new topic reaches the broker's metadata cache asks the controller again and logs a
+     * TOPIC_ALREADY_EXISTS warning, even with one client. The configs are the ones the broker's
+     * coordinators would give them.
+     */
+    private static void createCoordinatorTopics(Admin admin, Duration timeout) throws Exception {
+        List<NewTopic> topics = List.of(
+                new NewTopic(Topic.GROUP_METADATA_TOPIC_NAME, COORDINATOR_TOPIC_PARTITIONS, (short) 1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                                TopicConfig.COMPRESSION_TYPE_CONFIG, "producer")),
+                new NewTopic(Topic.TRANSACTION_STATE_TOPIC_NAME, COORDINATOR_TOPIC_PARTITIONS, (short) 1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                                TopicConfig.COMPRESSION_TYPE_CONFIG, "uncompressed",
+                                TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "false")));
+        for (var result : admin.createTopics(topics).values().values()) {
+            try {
+                result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e; // existing is fine: a restart keeps its data
+                }
+            }
+        }
+    }
+
+    /** Waits until the broker serves every partition of the coordinator topics. */
+    private static void awaitLeaders(Admin admin, long deadlineNanos) throws Exception {
+        List<String> names = List.of(Topic.GROUP_METADATA_TOPIC_NAME, Topic.TRANSACTION_STATE_TOPIC_NAME);
+        while (true) {
+            try {
+                boolean served = admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS).values()
+                        .stream()
+                        .allMatch(description -> description.partitions().stream().allMatch(p -> p.leader() != null));
+                if (served) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadlineNanos) {
+                throw new IllegalStateException("The local broker did not elect leaders for " + names);
+            }
+            Thread.sleep(20);
         }
     }
 
