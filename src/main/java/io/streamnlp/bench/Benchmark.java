@@ -214,6 +214,10 @@ public final class Benchmark {
             new Lever("each text in its own encoder call (batch-invariant, as replays run)",
                     Map.of(StreamNlpConfig.INFERENCE_BATCH_INVARIANT, "true"), null),
             new Lever("downstream reader's fetch wait 10 ms", Map.of(), 10),
+            new Lever("pending store without the record cache (every put and delete to RocksDB and the changelog)",
+                    Map.of("kafka.statestore.cache.max.bytes", "0"), null),
+            new Lever("producers send at once (linger.ms 0; Kafka Streams' default is 100)",
+                    Map.of("kafka.producer.linger.ms", "0"), null),
             new Lever("defaults again (run-to-run noise)", Map.of(), null));
 
     /** A warm-up run counts as warm when the JIT used less than this share of a core during it. */

@@ -139,8 +139,12 @@ public final class EnrichmentTopology {
         topology.addProcessor(BATCH, () -> new BatchingProcessor(enricher, batchSettings, PENDING_STORE, cachePlan, meters, FAN_OUT,
                         DEAD_LETTER_SINK),
                 batchParents);
+        // A text is put when it arrives and deleted when its batch runs, nearly always inside one commit
+        // interval: Kafka Streams' record cache (statestore.cache.max.bytes) folds the pair into one
+        // delete at commit, so the text's bytes never reach RocksDB or the changelog. What a commit
+        // leaves pending is flushed before the offsets commit, exactly as without the cache.
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), pendingSerde), BATCH);
+                Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(), pendingSerde).withCachingEnabled(), BATCH);
         if (cacheOn) {
             // Values are InternalAvroSerde bytes of CachedResult, encoded and decoded by ResultCache itself,
             // so that it can rebuild its index at task start without decoding every entry.
