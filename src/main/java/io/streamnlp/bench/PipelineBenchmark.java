@@ -58,8 +58,8 @@ final class PipelineBenchmark implements AutoCloseable {
 
     /**
      * Latency at an offered load: p50 and p99 of the steady state (events sent from
-     * {@link #LATENCY_START_UP} after the instance is RUNNING on), and the p99 of that start-up
-     * itself, reported beside it rather than mixed in.
+     * {@link #LATENCY_START_UP} after the first event on; the instance was RUNNING when that was
+     * sent), and the p99 of that start-up itself, reported beside it rather than mixed in.
      */
     record Latency(double offeredPerSecond, long samples, double p50Ms, double p99Ms, long startUpSamples, double startUpP99Ms) {
         String describe() {
@@ -223,9 +223,10 @@ final class PipelineBenchmark implements AutoCloseable {
     }
 
     /**
-     * Offers events at {@code perSecond} for {@code duration} to a running pipeline (fresh input
-     * topic) and measures, per output, the time from the event's timestamp to its arrival at a
-     * read_committed consumer (with the consumer's default {@code fetch.max.wait.ms}).
+     * Offers events at {@code perSecond} for {@link #LATENCY_START_UP} plus {@code duration} to a
+     * pipeline just started (fresh input topic) and measures, per output, the time from the event's
+     * timestamp to its arrival at a read_committed consumer (with the consumer's default
+     * {@code fetch.max.wait.ms}): the start-up and the {@code duration} after it, apart.
      */
     Latency latency(Map<String, String> settings, double perSecond, Duration duration) throws Exception {
         List<Double> startUp = new ArrayList<>();
