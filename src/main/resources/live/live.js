@@ -249,8 +249,11 @@ function renderTail(t) {
   $("tail").replaceChildren(...t.records.map((r) => {
     const item = element("li", "record");
     item.dataset.id = r.id;
-    item.dataset.label = r.label;
-    const sentiment = element("span", "sentiment " + r.label, r.label.substring(0, 3) + " " + r.probability.toFixed(2));
+    // No label when the sentiment head does not run (outputs=embeddings, say).
+    item.dataset.label = r.label || "";
+    const sentiment = r.label
+      ? element("span", "sentiment " + r.label, r.label.substring(0, 3) + " " + r.probability.toFixed(2))
+      : element("span", "sentiment none", "—");
     const text = element("span", "text");
     text.append(...highlighted(r.excerpt, r.entities));
     if (r.clipped) text.append(document.createTextNode(" …"));

@@ -1,11 +1,14 @@
 package io.streamnlp.batching;
 
+import io.streamnlp.budget.RecordBudget;
 import io.streamnlp.cache.CacheFront;
 import io.streamnlp.cache.CachePlan;
 import io.streamnlp.cache.NormalizedText;
 import io.streamnlp.cache.ResultCache;
+import io.streamnlp.deadletter.Blame;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.inference.TextTokenizer;
+import io.streamnlp.inference.TextWindows;
 import io.streamnlp.model.TextAnalysis;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.ops.TaskMetrics;
@@ -50,6 +53,7 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     private final PipelineMeters meters;
     private final String resultsChild;
     private final String deadLetterChild;
+    private final RecordBudget budget;
 
     private ProcessorContext<byte[], Object> context;
     private PendingTexts pending;
@@ -64,11 +68,13 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     /**
      * @param resultsChild the node that receives each {@link Enrichment} (the fan-out)
      * @param deadLetterChild the sink that receives the original bytes of texts that failed on their own
+     * @param budget what a dead letter may weigh
      */
     public BatchingProcessor(Enricher enricher, BatchSettings settings, String pendingStoreName, CachePlan cachePlan,
-            PipelineMeters meters, String resultsChild, String deadLetterChild) {
+            PipelineMeters meters, String resultsChild, String deadLetterChild, RecordBudget budget) {
         this.resultsChild = resultsChild;
         this.deadLetterChild = deadLetterChild;
+        this.budget = budget;
         this.enricher = enricher;
         this.settings = settings;
         this.pendingStoreName = pendingStoreName;
@@ -129,9 +135,22 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
                 return;
             }
         }
+        // Tokenized before the store write: a text the tokenizer refuses is dead-lettered here, once, and
+        // never left in the store to be resumed (and fail again) at every task start.
+        TextWindows tokens;
+        try {
+            tokens = tokenizer.windows(event.getText(), settings.longText());
+        } catch (RuntimeException error) {
+            if (!Blame.recordAtFault(error)) {
+                throw error;
+            }
+            LOG.warn("Dead-lettering {}-{}@{}: its text could not be tokenized: {}", event.getSourceTopic(),
+                    event.getSourcePartition(), event.getSourceOffset(), error.toString());
+            deadLetter(event, error);
+            return;
+        }
         long sequence = pending.add(event);
-        enqueue(new WaitingText(sequence, event, tokenizer.windows(event.getText(), settings.longText()), normal, cacheKey,
-                context.currentSystemTimeMs()));
+        enqueue(new WaitingText(sequence, event, tokens, normal, cacheKey, context.currentSystemTimeMs()));
     }
 
     private WaitingText waiting(long sequence, PendingText event) {
@@ -190,7 +209,7 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     /** A text that failed on its own: its original record to the dead letters, once, with the reason. */
     private void deadLetter(PendingText event, RuntimeException error) {
         FailedText failed = FailedText.of(event, error, STAGE);
-        context.forward(failed.record(), deadLetterChild);
+        context.forward(failed.record(budget), deadLetterChild);
         metrics.increment("dead-lettered", "Records sent to the dead-letter topic, per reason and partition",
                 "reason", FailedText.REASON, "topic", event.getSourceTopic(),
                 "partition", Integer.toString(event.getSourcePartition()));

@@ -1,5 +1,6 @@
 package io.streamnlp.batching;
 
+import io.streamnlp.budget.RecordBudget;
 import io.streamnlp.deadletter.DeadLetterHeaders;
 import io.streamnlp.deadletter.DeadLetteringProcessingExceptionHandler;
 import io.streamnlp.deadletter.RejectedInputException;
@@ -17,16 +18,18 @@ import org.apache.kafka.streams.processor.api.Record;
  * the reason and the source coordinates in our headers, exactly like a dead letter of the ingest
  * stage, so one consumer of the dead-letter topic can re-publish either.
  */
-record FailedText(PendingText event, RejectedInputException reason, String stage) {
+public record FailedText(PendingText event, RejectedInputException reason, String stage) {
 
     /** The same reason code as the processing exception handler's: an error nobody expected, in a stage. */
-    static final String REASON = DeadLetteringProcessingExceptionHandler.REASON;
+    public static final String REASON = DeadLetteringProcessingExceptionHandler.REASON;
 
-    static FailedText of(PendingText event, RuntimeException error, String stage) {
+    /** A text that failed with an error nobody expected ({@link #REASON}). */
+    public static FailedText of(PendingText event, RuntimeException error, String stage) {
         return new FailedText(event, new RejectedInputException(REASON, String.valueOf(error.getMessage()), error), stage);
     }
 
-    Record<byte[], Object> record() {
+    /** The dead letter, its value fitted to {@code budget} (see {@link DeadLetterHeaders#fitValue}). */
+    public Record<byte[], byte[]> record(RecordBudget budget) {
         Headers original = new RecordHeaders();
         for (OriginalHeader header : event.getOriginalHeaders()) {
             original.add(header.getKey(), header.getValue() == null ? null : bytes(header.getValue()));
@@ -34,10 +37,11 @@ record FailedText(PendingText event, RejectedInputException reason, String stage
         Headers headers = DeadLetterHeaders.describe(original, reason, stage, event.getSourceTopic(),
                 event.getSourcePartition(), event.getSourceOffset(), event.getTimestamp());
         byte[] key = event.getKey() == null ? null : bytes(event.getKey());
-        // State written before the original bytes were carried has only the text: the best we have.
+        // No original value: a plain-text record (its value is the text's UTF-8 bytes, so this gives it back
+        // exactly), or state written before the original bytes were carried (the best we have).
         byte[] value = event.getOriginalValue() != null ? bytes(event.getOriginalValue())
                 : event.getText().getBytes(StandardCharsets.UTF_8);
-        return new Record<>(key, value, event.getTimestamp(), headers);
+        return new Record<>(key, DeadLetterHeaders.fitValue(budget, key, value, headers), event.getTimestamp(), headers);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -3,7 +3,7 @@
  * {@code PendingTexts} (the pending-batch store), {@code BatchRun} (cache, twins, one enricher
  * call).
  *
- * <p>May import {@code cache}, {@code enrich}, {@code inference}, {@code model}, {@code ops},
+ * <p>May import {@code budget}, {@code cache}, {@code deadletter}, {@code enrich}, {@code inference}, {@code model}, {@code ops},
  * {@code schema.internal}. Uses Kafka. (Held by {@code ArchitectureTest} against the packages
  * table of {@code docs/ARCHITECTURE.md}.)
  */

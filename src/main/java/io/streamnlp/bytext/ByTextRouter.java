@@ -31,6 +31,8 @@ public final class ByTextRouter implements Processor<byte[], PendingText, byte[]
     public void process(Record<byte[], PendingText> record) {
         NormalizedText normal = NormalizedText.of(record.value().getText());
         byte[] key = normal == null ? record.key() : keys.keyOf(normal).get();
-        context.forward(record.withKey(key));
+        // Without the input's headers: the event carries them inside (PendingText.originalHeaders) for its
+        // dead letter, and a second copy would only make the by-text record larger than its budget allows.
+        context.forward(new Record<>(key, record.value(), record.timestamp()));
     }
 }

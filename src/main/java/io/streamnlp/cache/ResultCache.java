@@ -46,6 +46,14 @@ public final class ResultCache {
 
     static final int SAMPLE = 8;
 
+    /**
+     * An entry is also a record of the store's changelog, which must fit the producer's
+     * {@code max.request.size} (Kafka's default 1 MiB) or the transaction that writes it fails. Results
+     * this large (texts near {@code max.text.bytes} with thousands of entities) are rare and rarely
+     * repeat: they are served fresh, never cached.
+     */
+    static final int MAX_ENTRY_BYTES = 512 * 1024;
+
     /** Entries are stored encoded, so that the index rebuild can size and date them without decoding. */
     static final InternalAvroSerde<CachedResult> CODEC = new InternalAvroSerde<>(CachedResult.class);
     /** The one field the index needs; Avro skips the vector, the scores and the entities. */
@@ -153,7 +161,7 @@ public final class ResultCache {
         }
         byte[] encoded = CODEC.encode(result);
         int size = sizeOf(encoded);
-        if (size > settings.maxBytes()) {
+        if (size > settings.maxBytes() || size > MAX_ENTRY_BYTES) {
             metrics.increment("cache-rejections", "Results not admitted to the cache");
             return;
         }

@@ -1,14 +1,17 @@
 package io.streamnlp.config;
 
 import io.streamnlp.batching.BatchSettings;
+import io.streamnlp.budget.RecordBudget;
 import io.streamnlp.cache.CacheSettings;
 import io.streamnlp.deadletter.DeadLetteringProcessingExceptionHandler;
+import io.streamnlp.deadletter.LoudProductionExceptionHandler;
 import io.streamnlp.inference.CustomModel;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.InputFormat;
+import io.streamnlp.ingest.InputLimits;
 import io.streamnlp.ingest.InputTopic;
 import io.streamnlp.model.HeadPlan;
 import io.streamnlp.topics.TopicLayout;
@@ -67,6 +70,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String LONG_TEXT_STRIDE = "long.text.stride";
     public static final String LONG_TEXT_MAX_WINDOWS = "long.text.max.windows";
     public static final String MAX_TEXT_BYTES = "max.text.bytes";
+    public static final String MAX_RECORD_BYTES = "max.record.bytes";
     public static final String BATCH_MAX_RECORDS = "batch.max.records";
     public static final String BATCH_MAX_TOKENS = "batch.max.tokens";
     public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
@@ -126,6 +130,26 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** The only {@code basic.auth.credentials.source} the registry client supports (any case; unset means it too). */
     private static final String USER_INFO_SOURCE = "USER_INFO";
 
+    /**
+     * The default {@link #MAX_RECORD_BYTES}: {@code 2.2 x 450,000 + 1 KiB} is within Kafka's default
+     * {@code max.request.size} of 1,048,576 (see {@link #BY_TEXT_GROWTH}).
+     */
+    static final int DEFAULT_MAX_RECORD_BYTES = 450_000;
+
+    /**
+     * How much larger than its input the by-text record (and the pending store's changelog record) can
+     * be: it carries the key, the id and the text (each at most as long as they were in the key or
+     * value), the original value (none for plain text, where the value is the text) and the original
+     * headers in Avro, whose per-header lengths take at most 11 bytes where Kafka counts 10. So at most
+     * 2 x (key + value) + 1.1 x headers: 2.2 x the record, rounded up.
+     */
+    static final double BY_TEXT_GROWTH = 2.2;
+    /**
+     * The by-text record's fixed fields (the source topic's name, at most 249 bytes; partition, offset,
+     * times; Avro's single-object header) and the producer's record framing, with room to spare.
+     */
+    static final int BY_TEXT_FIXED_BYTES = 1024;
+
     public static final ConfigDef DEFINITION = new Definitions()
             .group(GROUP_KAFKA)
             .define(APPLICATION_ID, Type.STRING, "streamnlp", null, Importance.HIGH, Width.MEDIUM, "Application id",
@@ -156,6 +180,13 @@ public final class StreamNlpConfig extends AbstractConfig {
                     "Default input format: avro (TextEvent, Confluent wire format), json ({\"id\":..,\"text\":..}) or text (key = id, value = text).")
             .define(MAX_TEXT_BYTES, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM, Width.SHORT, "Max text bytes",
                     "Texts larger than this many UTF-8 bytes are dead-lettered instead of tokenized.")
+            .define(MAX_RECORD_BYTES, Type.INT, DEFAULT_MAX_RECORD_BYTES, Range.atLeast(1), Importance.MEDIUM, Width.SHORT,
+                    "Max record bytes",
+                    "Input records larger than this (key, value and headers, as Kafka counts them) are dead-lettered "
+                            + "(reason too-large) before they are parsed. The by-text record built from one is at most "
+                            + "about 2.2 times its size, so the default keeps it within Kafka's default max.request.size "
+                            + "(1,048,576); a larger value needs kafka.producer.max.request.size (and the topics' "
+                            + "max.message.bytes) raised to match, or the start is refused.")
             .group(GROUP_MODEL)
             .define(MODEL_NAME, Type.STRING, ModelCatalogue.DEFAULT_MODEL, null, Importance.HIGH, Width.MEDIUM, "Model",
                     "Encoder from the model catalogue: minilm-l6-q, minilm-l6, bge-small-q, e5-small-q.")
@@ -333,6 +364,18 @@ public final class StreamNlpConfig extends AbstractConfig {
                     + MODEL_MAX_LENGTH + " (" + maxLength() + "): windows that overlap entirely never advance");
         }
         inputTopics();
+        checkRecordBudget();
+    }
+
+    private void checkRecordBudget() {
+        RecordBudget budget = recordBudget();
+        long largestByText = (long) Math.ceil(BY_TEXT_GROWTH * getInt(MAX_RECORD_BYTES)) + BY_TEXT_FIXED_BYTES;
+        if (largestByText > budget.limit()) {
+            throw new ConfigException(MAX_RECORD_BYTES, getInt(MAX_RECORD_BYTES), "a record this large can become a "
+                    + "by-text record of " + largestByText + " bytes, over the producer's max.request.size=" + budget.limit()
+                    + ": lower max.record.bytes to at most " + (long) ((budget.limit() - BY_TEXT_FIXED_BYTES) / BY_TEXT_GROWTH)
+                    + " or raise kafka.producer.max.request.size (and the topics' max.message.bytes)");
+        }
     }
 
     // --- Kafka ---
@@ -370,6 +413,16 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** Texts larger than this many UTF-8 bytes are dead-lettered. */
     public int maxTextBytes() {
         return getInt(MAX_TEXT_BYTES);
+    }
+
+    /** What an input record may weigh, and the budget every written record is held to. */
+    public InputLimits inputLimits() {
+        return new InputLimits(getInt(MAX_RECORD_BYTES), recordBudget());
+    }
+
+    /** The producers' {@code max.request.size}, as the {@code kafka.*} settings leave it. */
+    public RecordBudget recordBudget() {
+        return RecordBudget.ofStreamsConfig(originalsWithPrefix(KAFKA_PREFIX, true));
     }
 
     /** Whether this instance serves the live page (when its operations endpoint runs). */
@@ -623,6 +676,8 @@ public final class StreamNlpConfig extends AbstractConfig {
         // Unexpected errors in a stage dead-letter the input record instead of stopping the app.
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, outputTopics().deadLetters());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingExceptionHandler.class);
+        // A record the producer refuses (too large, say) is one loud ERROR line naming the setting, then a failed thread.
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, LoudProductionExceptionHandler.class);
         enableProcessingExceptionHandlerOnGlobalThread(props);
         // A stream thread runs every batch of one poll before it polls again: bound that work so a
         // thread never passes max.poll.interval.ms (default 300 s) even with the longest texts.

@@ -1,5 +1,6 @@
 package io.streamnlp.deadletter;
 
+import io.streamnlp.budget.RecordBudget;
 import io.streamnlp.ops.AppVersion;
 
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,17 @@ public final class DeadLetterHeaders {
     public static final String SOURCE_OFFSET = "streamnlp.source.offset";
     public static final String SOURCE_TIMESTAMP = "streamnlp.source.timestamp";
     public static final String APP_VERSION = "streamnlp.app.version";
+    /**
+     * Present only when the dead letter could not carry the whole original value within the producer's
+     * {@code max.request.size}: the original value's size in bytes; the value is then its first bytes.
+     */
+    public static final String VALUE_TRUNCATED = "streamnlp.error.value.truncated";
+
+    /**
+     * Error messages can quote what they failed on (a 1 MB text, say): the header keeps this many
+     * characters, then says how many there were.
+     */
+    public static final int MAX_MESSAGE_CHARS = 1_000;
 
     private DeadLetterHeaders() {}
 
@@ -31,13 +43,39 @@ public final class DeadLetterHeaders {
         put(headers, REASON, error.reason());
         put(headers, STAGE, stage);
         put(headers, ERROR_CLASS, error.errorClass());
-        put(headers, ERROR_MESSAGE, String.valueOf(error.getMessage()));
+        put(headers, ERROR_MESSAGE, capped(String.valueOf(error.getMessage())));
         put(headers, SOURCE_TOPIC, topic);
         put(headers, SOURCE_PARTITION, Integer.toString(partition));
         put(headers, SOURCE_OFFSET, Long.toString(offset));
         put(headers, SOURCE_TIMESTAMP, Long.toString(timestamp));
         put(headers, APP_VERSION, AppVersion.get());
         return headers;
+    }
+
+    static String capped(String message) {
+        if (message.length() <= MAX_MESSAGE_CHARS) {
+            return message;
+        }
+        int cut = MAX_MESSAGE_CHARS;
+        if (Character.isHighSurrogate(message.charAt(cut - 1))) {
+            cut--; // never split a surrogate pair
+        }
+        return message.substring(0, cut) + "... (" + message.length() + " characters)";
+    }
+
+    /**
+     * The value a dead letter with this key and these headers can carry within {@code budget}: the
+     * original value, or, when that would not fit, its first bytes, with {@link #VALUE_TRUNCATED} (the
+     * original size) added to {@code headers}. A dead letter must never fail for its own size: that
+     * would abort the transaction of every record beside it.
+     */
+    public static byte[] fitValue(RecordBudget budget, byte[] key, byte[] value, Headers headers) {
+        if (value == null || budget.fits(key, value, headers)) {
+            return value;
+        }
+        put(headers, VALUE_TRUNCATED, Integer.toString(value.length));
+        int room = Math.max(0, budget.valueRoom(key, headers));
+        return java.util.Arrays.copyOf(value, Math.min(room, value.length));
     }
 
     private static void put(Headers headers, String key, String value) {

@@ -1,5 +1,6 @@
 package io.streamnlp.deadletter;
 
+import io.streamnlp.budget.RecordBudget;
 import io.streamnlp.ops.DeadLetterTally;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ public final class DeadLetteringProcessingExceptionHandler implements Processing
 
     private String deadLetterTopic;
     private DeadLetterTally tally = DeadLetterTally.NONE;
+    private RecordBudget budget = RecordBudget.of(RecordBudget.KAFKA_DEFAULT_MAX_REQUEST_SIZE);
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -37,6 +39,7 @@ public final class DeadLetteringProcessingExceptionHandler implements Processing
             throw new IllegalArgumentException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG + " is not set");
         }
         deadLetterTopic = topic.toString();
+        budget = RecordBudget.ofStreamsConfig(configs);
         if (configs.get(TALLY_CONFIG) instanceof DeadLetterTally given) {
             tally = given;
         }
@@ -61,7 +64,8 @@ public final class DeadLetteringProcessingExceptionHandler implements Processing
         var headers = DeadLetterHeaders.describe(context.headers(), reason, context.processorNodeId(),
                 context.topic(), context.partition(), context.offset(), context.timestamp());
         tally.count(context.topic(), context.partition(), REASON);
+        byte[] value = DeadLetterHeaders.fitValue(budget, context.sourceRawKey(), context.sourceRawValue(), headers);
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, context.timestamp(),
-                context.sourceRawKey(), context.sourceRawValue(), headers)));
+                context.sourceRawKey(), value, headers)));
     }
 }

@@ -10,6 +10,11 @@ public final class RejectReason {
     public static final String MISSING_TEXT = "missing-text";
     public static final String EMPTY_TEXT = "empty-text";
     public static final String TEXT_TOO_LARGE = "text-too-large";
+    /**
+     * The input record (key, value, headers) is over {@code max.record.bytes}, or an output built from it
+     * would be over the producer's {@code max.request.size}.
+     */
+    public static final String TOO_LARGE = "too-large";
     public static final String REGISTRY_UNAVAILABLE = "registry-unavailable";
 
     private RejectReason() {}

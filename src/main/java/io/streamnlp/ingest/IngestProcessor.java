@@ -1,5 +1,6 @@
 package io.streamnlp.ingest;
 
+import io.streamnlp.budget.RecordBudget;
 import io.streamnlp.deadletter.RejectedInputException;
 import io.streamnlp.deadletter.RejectReason;
 import io.streamnlp.deadletter.DeadLetterHeaders;
@@ -31,14 +32,17 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
 
     private final TextEventParser parser;
     private final EventValidator validator;
+    private final InputLimits limits;
     private final String acceptedChild;
     private final String deadLetterChild;
     private ProcessorContext<byte[], Object> context;
     private TaskMetrics metrics;
 
-    public IngestProcessor(TextEventParser parser, EventValidator validator, String acceptedChild, String deadLetterChild) {
+    public IngestProcessor(TextEventParser parser, EventValidator validator, InputLimits limits, String acceptedChild,
+            String deadLetterChild) {
         this.parser = parser;
         this.validator = validator;
+        this.limits = limits;
         this.acceptedChild = acceptedChild;
         this.deadLetterChild = deadLetterChild;
     }
@@ -58,15 +62,18 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
             if (record.value() == null) {
                 throw new RejectedInputException(RejectReason.NULL_VALUE, "record value is null (tombstone)");
             }
+            // Before parsing: a record over the limit costs no parse, and nothing built from it can outgrow the budget.
+            limits.check(record.key(), record.value(), record.headers());
             TextEvent event = parser.parse(source.topic(), record.key(), record.value());
             validator.validate(event);
-            context.forward(record.withValue((Object) pending(record, event, source)), acceptedChild);
+            context.forward(record.withValue((Object) pending(record, event, source, parser.valueIsText())), acceptedChild);
         } catch (RejectedInputException rejected) {
             deadLetter(record, source, rejected);
         }
     }
 
-    private static PendingText pending(Record<byte[], byte[]> record, TextEvent event, RecordMetadata source) {
+    private static PendingText pending(Record<byte[], byte[]> record, TextEvent event, RecordMetadata source,
+            boolean valueIsText) {
         long eventTime = event.getEventTime() != null ? event.getEventTime().toEpochMilli() : record.timestamp();
         return PendingText.newBuilder()
                 .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
@@ -77,8 +84,9 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
                 .setSourceTopic(source.topic())
                 .setSourcePartition(source.partition())
                 .setSourceOffset(source.offset())
-                // The record as consumed, so that a later stage can still dead-letter the original.
-                .setOriginalValue(ByteBuffer.wrap(record.value()))
+                // The record as consumed, so that a later stage can still dead-letter the original; a plain-text
+                // value is the text's own UTF-8 bytes, so it is carried once, as the text (FailedText encodes it back).
+                .setOriginalValue(valueIsText ? null : ByteBuffer.wrap(record.value()))
                 .setOriginalHeaders(headers(record))
                 .build();
     }
@@ -98,8 +106,8 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
                 "reason", rejected.reason(), "topic", source.topic(), "partition", Integer.toString(source.partition()));
         var headers = DeadLetterHeaders.describe(record.headers(), rejected, STAGE,
                 source.topic(), source.partition(), source.offset(), record.timestamp());
-        context.forward(new Record<byte[], Object>(record.key(), record.value(), record.timestamp(), headers),
-                deadLetterChild);
+        byte[] value = DeadLetterHeaders.fitValue(limits.budget(), record.key(), record.value(), headers);
+        context.forward(new Record<byte[], Object>(record.key(), value, record.timestamp(), headers), deadLetterChild);
     }
 
     @Override

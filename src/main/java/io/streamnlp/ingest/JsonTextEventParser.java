@@ -82,10 +82,16 @@ public final class JsonTextEventParser implements TextEventParser {
             return null;
         }
         if (node.isIntegralNumber()) {
+            if (!node.canConvertToLong()) {
+                throw new RejectedInputException(RejectReason.BAD_JSON,
+                        "\"eventTime\" is outside the range of epoch milliseconds: " + node.asText());
+            }
             return Instant.ofEpochMilli(node.asLong());
         }
         try {
-            return Instant.parse(node.asText());
+            Instant parsed = Instant.parse(node.asText());
+            parsed.toEpochMilli(); // an ISO time the pipeline cannot carry (epoch ms in a long) is the event's fault
+            return parsed;
         } catch (RuntimeException e) {
             throw new RejectedInputException(RejectReason.BAD_JSON,
                     "\"eventTime\" is neither epoch milliseconds nor ISO-8601: " + node.asText(), e);

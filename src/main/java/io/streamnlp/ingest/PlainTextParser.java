@@ -17,4 +17,10 @@ public final class PlainTextParser implements TextEventParser {
                 .setText(Utf8.decode(value, "value"))
                 .build();
     }
+
+    /** Strict decoding (no replacement, a BOM kept as U+FEFF) makes encoding the text give the value back. */
+    @Override
+    public boolean valueIsText() {
+        return true;
+    }
 }

@@ -12,4 +12,12 @@ public interface TextEventParser {
      * @param value the raw record value, never null (null values are rejected before)
      */
     TextEvent parse(String topic, byte[] key, byte[] value) throws RejectedInputException;
+
+    /**
+     * True when the value is the text's UTF-8 bytes and nothing else (plain text, decoded strictly), so
+     * the original value need not be carried beside the text: it is the text's UTF-8 encoding again.
+     */
+    default boolean valueIsText() {
+        return false;
+    }
 }

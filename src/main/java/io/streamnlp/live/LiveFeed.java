@@ -21,6 +21,8 @@ public interface LiveFeed {
      * @param text the whole text (entity offsets point into it)
      * @param eventTimeMs the event time on its outputs, epoch ms
      * @param cached served from the result cache (or a same-batch twin), not its own encoder pass
+     * @param sentiment the sentiment head's answer; null when no selected output needs that head
+     * @param entities the NER head's spans; null when no selected output needs that head
      */
     void enriched(String id, String text, long eventTimeMs, boolean cached, SentimentScores sentiment,
             List<EntitySpan> entities);

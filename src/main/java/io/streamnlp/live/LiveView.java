@@ -91,7 +91,11 @@ public final class LiveView implements LiveFeed, AutoCloseable {
     public void enriched(String id, String text, long eventTimeMs, boolean cached, SentimentScores scores,
             List<EntitySpan> found) {
         long now = System.currentTimeMillis();
-        sentiment[scores.label().ordinal()].increment();
+        // A head the selected outputs do not need does not run (HeadPlan): its answer is null here.
+        if (scores != null) {
+            sentiment[scores.label().ordinal()].increment();
+        }
+        found = found == null ? List.of() : found;
         for (EntitySpan entity : found) {
             entities.add(entity.type(), entity.text(), now);
         }

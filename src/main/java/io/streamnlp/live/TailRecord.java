@@ -11,6 +11,7 @@ import java.util.List;
  * code units, as in Java and JavaScript strings).
  *
  * @param seq position in the stream of records this instance enriched, from 0
+ * @param label the sentiment label; null when the sentiment head did not run (no selected output needs it)
  * @param clipped true when the text is longer than the excerpt
  * @param latencyMs output time minus event time (0 when the clocks disagree)
  */
@@ -25,6 +26,8 @@ public record TailRecord(long seq, String id, String excerpt, boolean clipped, S
 
     static TailRecord of(long seq, String id, String text, long eventTimeMs, long nowMs, boolean cached,
             SentimentScores sentiment, List<EntitySpan> entities) {
+        // Either head may not have run (outputs that do not need it): null, shown as no label / no spans.
+        entities = entities == null ? List.of() : entities;
         int cut = text.length() <= EXCERPT_CHARS ? text.length() : EXCERPT_CHARS;
         if (cut < text.length() && Character.isHighSurrogate(text.charAt(cut - 1))) {
             cut--; // never split a surrogate pair
@@ -35,12 +38,13 @@ public record TailRecord(long seq, String id, String excerpt, boolean clipped, S
                 spans.add(new Span(e.type().name(), e.start(), e.end(), e.text(), e.confidence()));
             }
         }
-        float probability = switch (sentiment.label()) {
+        String label = sentiment == null ? null : sentiment.label().name();
+        float probability = sentiment == null ? 0f : switch (sentiment.label()) {
             case NEGATIVE -> sentiment.negative();
             case NEUTRAL -> sentiment.neutral();
             case POSITIVE -> sentiment.positive();
         };
-        return new TailRecord(seq, id, text.substring(0, cut), cut < text.length(), sentiment.label().name(), probability,
+        return new TailRecord(seq, id, text.substring(0, cut), cut < text.length(), label, probability,
                 List.copyOf(spans), cached, eventTimeMs, nowMs, Math.max(0, nowMs - eventTimeMs));
     }
 }

@@ -26,6 +26,7 @@ import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.AvroTextEventParser;
 import io.streamnlp.ingest.EventValidator;
 import io.streamnlp.ingest.IngestProcessor;
+import io.streamnlp.ingest.InputLimits;
 import io.streamnlp.ingest.InputFormat;
 import io.streamnlp.ingest.InputTopic;
 import io.streamnlp.ingest.JsonTextEventParser;
@@ -99,6 +100,7 @@ public final class EnrichmentTopology {
             ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate, PipelineMeters meters, LiveFeed live) {
         OutputTopics outputs = config.outputTopics();
         EventValidator validator = new EventValidator(config.maxTextBytes());
+        InputLimits limits = config.inputLimits();
         // Built from our settings (not the defaults) so topology-level options see them too.
         Topology topology = new Topology(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
 
@@ -118,7 +120,7 @@ public final class EnrichmentTopology {
                 ingestParent = GATE_PREFIX + format;
                 topology.addProcessor(ingestParent, inputGate, source);
             }
-            topology.addProcessor(ingest, () -> new IngestProcessor(parser, validator, ingestChild, DEAD_LETTER_SINK), ingestParent);
+            topology.addProcessor(ingest, () -> new IngestProcessor(parser, validator, limits, ingestChild, DEAD_LETTER_SINK), ingestParent);
             ingestNodes.add(ingest);
         }
 
@@ -137,7 +139,7 @@ public final class EnrichmentTopology {
             batchParents = new String[] {BY_TEXT_SOURCE};
         }
         topology.addProcessor(BATCH, () -> new BatchingProcessor(enricher, batchSettings, PENDING_STORE, cachePlan, meters, FAN_OUT,
-                        DEAD_LETTER_SINK),
+                        DEAD_LETTER_SINK, limits.budget()),
                 batchParents);
         // A text is put when it arrives and deleted when its batch runs, nearly always inside one commit
         // interval: Kafka Streams' record cache (statestore.cache.max.bytes) folds the pair into one
@@ -166,13 +168,14 @@ public final class EnrichmentTopology {
         FanOutProcessor.EnrichedShape enrichedShape = new FanOutProcessor.EnrichedShape(config.enrichedIncludesText(),
                 config.enrichedIncludesEmbedding(), new EventFields(parserByTopic));
         topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), serializers,
-                enrichedShape, meters, live), BATCH);
+                enrichedShape, meters, live, limits.budget()), BATCH);
         for (OutputKind kind : outputs.selected()) {
             topology.addSink(FanOutProcessor.sinkOf(kind), outputs.topic(kind), new ByteArraySerializer(),
                     new ByteArraySerializer(), FAN_OUT);
         }
         List<String> deadLetterParents = new ArrayList<>(ingestNodes);
         deadLetterParents.add(BATCH);
+        deadLetterParents.add(FAN_OUT);
         topology.addSink(DEAD_LETTER_SINK, outputs.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 deadLetterParents.toArray(String[]::new));
         return topology;

@@ -1,6 +1,11 @@
 package io.streamnlp.topology;
 
 import io.streamnlp.batching.Enrichment;
+import io.streamnlp.batching.FailedText;
+import io.streamnlp.budget.RecordBudget;
+import io.streamnlp.deadletter.Blame;
+import io.streamnlp.deadletter.RejectReason;
+import io.streamnlp.deadletter.RejectedInputException;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.model.EntitySpan;
 import io.streamnlp.model.SentimentScores;
@@ -26,16 +31,20 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fan-out: one {@link Enrichment} (one encoder pass, or a cached one) becomes one record per
  * selected output topic, each with the input's key and timestamp, and the model and head versions.
  * It counts the record out, records its latency from event time, and tells the live page
- * ({@link LiveFeed}).
+ * ({@link LiveFeed}). A text whose outputs cannot be built, or would not fit what the producer
+ * accepts ({@link RecordBudget}), is dead-lettered alone, with its own original bytes.
  */
 final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byte[]> {
 
@@ -65,7 +74,14 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
         };
     }
 
+    /** The stage named on dead letters of texts whose outputs could not be built. */
+    static final String STAGE = "fan-out";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FanOutProcessor.class);
+    private static final AtomicLong lastLiveFailureLogMs = new AtomicLong(Long.MIN_VALUE / 2);
+
     private final EncoderSpec model;
+    private final RecordBudget budget;
     private final Heads heads;
     private final Serializers serializers;
     private final EnrichedShape enrichedShape;
@@ -75,8 +91,9 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     private TaskMetrics metrics;
 
     FanOutProcessor(EncoderSpec model, Heads heads, Serializers serializers, EnrichedShape enrichedShape,
-            PipelineMeters meters, LiveFeed live) {
+            PipelineMeters meters, LiveFeed live, RecordBudget budget) {
         this.model = model;
+        this.budget = budget;
         this.heads = heads;
         this.serializers = serializers;
         this.enrichedShape = enrichedShape;
@@ -94,7 +111,36 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     public void process(Record<byte[], Enrichment> record) {
         Enrichment enrichment = record.value();
         PendingText event = enrichment.event();
-        // All or nothing: every selected record is built and serialized before the first one is forwarded.
+        // Per text, as in the micro-batch stage: this text's outputs are built, serialized and measured
+        // before any is forwarded; if that fails for the text's own sake, it alone is dead-lettered (its
+        // own original bytes) and the rest of its batch goes on. Not its fault (the registry down): the
+        // thread fails, and the transaction with everything of this batch aborts.
+        Map<OutputKind, byte[]> values;
+        try {
+            values = serializedOutputs(enrichment);
+            String tooLarge = overBudget(record.key(), values);
+            if (tooLarge != null) {
+                deadLetter(event, new RejectedInputException(RejectReason.TOO_LARGE, tooLarge));
+                return;
+            }
+        } catch (RuntimeException error) {
+            if (!Blame.recordAtFault(error)) {
+                throw error;
+            }
+            LOG.error("Dead-lettering {}-{}@{}: its outputs could not be built", event.getSourceTopic(),
+                    event.getSourcePartition(), event.getSourceOffset(), error);
+            deadLetter(event, FailedText.of(event, error, STAGE).reason());
+            return;
+        }
+        values.forEach((kind, value) -> context.forward(record.withValue(value), sinkOf(kind)));
+        metrics.increment("records-out", "Input records fully enriched (all outputs forwarded), per input topic and partition",
+                "topic", event.getSourceTopic(), "partition", Integer.toString(event.getSourcePartition()));
+        meters.outputLatency(System.currentTimeMillis() - event.getEventTime());
+        tellLivePage(enrichment);
+    }
+
+    /** Every selected output's bytes, in output order; none forwarded yet. */
+    private Map<OutputKind, byte[]> serializedOutputs(Enrichment enrichment) {
         OutputTopics topics = serializers.topics();
         Map<OutputKind, byte[]> values = new EnumMap<>(OutputKind.class);
         for (OutputKind kind : topics.selected()) {
@@ -105,12 +151,46 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
                 case ENRICHED -> serializers.enriched().serialize(topics.enriched(), enriched(enrichment));
             });
         }
-        values.forEach((kind, value) -> context.forward(record.withValue(value), sinkOf(kind)));
-        metrics.increment("records-out", "Input records fully enriched (all outputs forwarded), per input topic and partition",
-                "topic", event.getSourceTopic(), "partition", Integer.toString(event.getSourcePartition()));
-        meters.outputLatency(System.currentTimeMillis() - event.getEventTime());
-        live.enriched(event.getId(), event.getText(), event.getEventTime(), enrichment.cached(),
-                enrichment.analysis().sentiment(), enrichment.analysis().entities());
+        return values;
+    }
+
+    /** Why one of the outputs would not fit what the producer accepts, or null when all fit. */
+    private String overBudget(byte[] key, Map<OutputKind, byte[]> values) {
+        for (Map.Entry<OutputKind, byte[]> output : values.entrySet()) {
+            if (!budget.fits(key, output.getValue(), null)) {
+                return "its " + output.getKey().settingName() + " record would be "
+                        + RecordBudget.sizeOf(key, output.getValue(), null) + " bytes, over max.request.size="
+                        + budget.limit() + " (lower max.text.bytes or max.record.bytes, or raise "
+                        + "kafka.producer.max.request.size)";
+            }
+        }
+        return null;
+    }
+
+    private void deadLetter(PendingText event, RejectedInputException reason) {
+        context.forward(new FailedText(event, reason, STAGE).record(budget), TopologyNames.DEAD_LETTER_SINK);
+        metrics.increment("dead-lettered", "Records sent to the dead-letter topic, per reason and partition",
+                "reason", reason.reason(), "topic", event.getSourceTopic(),
+                "partition", Integer.toString(event.getSourcePartition()));
+    }
+
+    /**
+     * The live page is a view: its outputs are already forwarded, so a failure in it is logged (at most
+     * once a minute) and never fails the text, its batch or the thread.
+     */
+    private void tellLivePage(Enrichment enrichment) {
+        PendingText event = enrichment.event();
+        try {
+            live.enriched(event.getId(), event.getText(), event.getEventTime(), enrichment.cached(),
+                    enrichment.analysis().sentiment(), enrichment.analysis().entities());
+        } catch (RuntimeException error) {
+            long now = System.currentTimeMillis();
+            long last = lastLiveFailureLogMs.get();
+            if (now - last >= 60_000 && lastLiveFailureLogMs.compareAndSet(last, now)) {
+                LOG.warn("The live page could not show event {} (outputs are written; logged at most once a minute)",
+                        event.getId(), error);
+            }
+        }
     }
 
     private EmbeddingRecord embedding(Enrichment enrichment) {
