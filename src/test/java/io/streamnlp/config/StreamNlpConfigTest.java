@@ -158,4 +158,18 @@ class StreamNlpConfigTest {
         assertThat(overridden.get("commit.interval.ms")).isEqualTo("100");
         assertThat(overridden.get("consumer.fetch.max.wait.ms")).isEqualTo("500");
     }
+
+    @Test
+    void aMaxRecordBytesWhoseByTextRecordCouldPassMaxRequestSizeIsRefusedNamingBoth() {
+        assertThat(new StreamNlpConfig(Map.of()).inputLimits().maxRecordBytes()).isEqualTo(450_000);
+        assertThat(new StreamNlpConfig(Map.of()).recordBudget().limit()).isEqualTo(1_048_576);
+        assertThatThrownBy(() -> new StreamNlpConfig(Map.of(StreamNlpConfig.MAX_RECORD_BYTES, "600000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("max.record.bytes").hasMessageContaining("max.request.size=1048576")
+                .hasMessageContaining("kafka.producer.max.request.size");
+        StreamNlpConfig raised = new StreamNlpConfig(Map.of(StreamNlpConfig.MAX_RECORD_BYTES, "600000",
+                "kafka.producer.max.request.size", "2000000"));
+        assertThat(raised.recordBudget().limit()).isEqualTo(2_000_000);
+        assertThat(raised.streamsProperties().get("producer.max.request.size")).isEqualTo("2000000");
+    }
 }

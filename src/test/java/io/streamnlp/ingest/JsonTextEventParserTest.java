@@ -1,11 +1,15 @@
 package io.streamnlp.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamnlp.schema.TextEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import io.streamnlp.deadletter.RejectReason;
+import io.streamnlp.deadletter.RejectedInputException;
 import org.junit.jupiter.api.Test;
 
 class JsonTextEventParserTest {
@@ -41,5 +45,15 @@ class JsonTextEventParserTest {
                 "tags", "[\"a\",\"b\"]",
                 "shop", "{\"city\":\"Oslo\"}",
                 "product", "p-7"));
+    }
+
+    @Test
+    void anEventTimeOutsideTheRangeOfEpochMillisecondsIsBadJson() {
+        for (String eventTime : List.of("1" + "0".repeat(30), "-99999999999999999999", "\"+1000000000-01-01T00:00:00Z\"",
+                "\"-999999999-01-01T00:00:00Z\"")) {
+            assertThatThrownBy(() -> parse("{\"id\": \"t\", \"text\": \"fine\", \"eventTime\": " + eventTime + "}"))
+                    .as(eventTime).isInstanceOfSatisfying(RejectedInputException.class,
+                            e -> assertThat(e.reason()).isEqualTo(RejectReason.BAD_JSON));
+        }
     }
 }

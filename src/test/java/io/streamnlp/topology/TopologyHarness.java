@@ -1,0 +1,92 @@
+package io.streamnlp.topology;
+
+import io.streamnlp.config.ConfigLoader;
+import io.streamnlp.config.OutputKind;
+import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.enrich.Enricher;
+import io.streamnlp.enrich.FaultInjection;
+import io.streamnlp.inference.EncoderSessions;
+import io.streamnlp.live.LiveFeed;
+import io.streamnlp.ops.PipelineMeters;
+import io.streamnlp.registry.AvroSerdes;
+import io.streamnlp.registry.SchemaRegistryClient;
+import io.streamnlp.schema.TextEvent;
+import io.streamnlp.testing.TestEncoder;
+import io.streamnlp.testing.TestRegistry;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The whole topology on {@link TopologyTestDriver} with the real encoder and the real registry, for
+ * tests that try many settings: input topics {@code <prefix>.reviews} (Avro), {@code .chat} (JSON) and
+ * {@code .logs} (plain text), outputs under {@code <prefix>}.
+ */
+final class TopologyHarness implements AutoCloseable {
+
+    final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
+    final StreamNlpConfig config;
+    final SchemaRegistryClient registry;
+    final EncoderSessions sessions;
+    final Enricher enricher;
+    final TopologyTestDriver driver;
+
+    TopologyHarness(Path stateDir, Map<String, String> extra, LiveFeed live) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                StreamNlpConfig.INPUT_TOPICS, prefix + ".reviews:avro," + prefix + ".chat:json," + prefix + ".logs:text",
+                StreamNlpConfig.OUTPUT_TOPIC_PREFIX, prefix,
+                StreamNlpConfig.SCHEMA_REGISTRY_URL, TestRegistry.url(),
+                StreamNlpConfig.METRICS_PORT, "0",
+                StreamNlpConfig.STATE_DIR, stateDir.toString(),
+                StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"));
+        settings.putAll(extra);
+        config = ConfigLoader.load(null, Map.of(), settings);
+        registry = new SchemaRegistryClient(config.registry());
+        sessions = TestEncoder.sessions();
+        enricher = new Enricher(sessions, TestEncoder.heads(), config.headPlan(), false, 1, FaultInjection.NONE);
+        driver = new TopologyTestDriver(EnrichmentTopology.build(config, enricher, registry, null, PipelineMeters.none(), live),
+                config.streamsProperties());
+    }
+
+    TestInputTopic<byte[], byte[]> input(String name) {
+        return driver.createInputTopic(prefix + "." + name, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    byte[] avro(TextEvent event) {
+        return AvroSerdes.specific(TextEvent.class, registry, false).serializer().serialize(prefix + ".reviews", event);
+    }
+
+    List<TestRecord<byte[], byte[]>> deadLetters() {
+        return driver.createOutputTopic(prefix + ".dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList();
+    }
+
+    /** Every record on one output topic, as bytes. */
+    List<TestRecord<byte[], byte[]>> raw(OutputKind kind) {
+        return driver.createOutputTopic(config.outputTopics().topic(kind), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()).readRecordsToList();
+    }
+
+    <T extends SpecificRecord> List<T> values(OutputKind kind, Class<T> type) {
+        Deserializer<T> values = AvroSerdes.specific(type, registry, false).deserializer();
+        return driver.createOutputTopic(config.outputTopics().topic(kind), new ByteArrayDeserializer(), values)
+                .readValuesToList();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        enricher.close();
+        sessions.close();
+        registry.close();
+    }
+}
