@@ -182,9 +182,9 @@ public final class CustomModel {
      *
      * <p>Only an own encoder is tried. The catalogue's encoders are code constants checked by the build:
      * {@code EncoderTrialTest} runs this same trial on every one of them, so at each start it would only
-     * prove again what the release proved, at the price of a max-length pass per start (up to a few hundred
-     * milliseconds for a 12-layer encoder). An own encoder's {@code model.properties} is a file
-     * nobody checked before.
+     * prove again what the release proved, at the price of a session and a max-length pass per start
+     * (0.1 to 0.2 s of trial for the catalogue's encoders on 2 cores, more for larger ones). An own
+     * encoder's {@code model.properties} is a file nobody checked before.
      */
     static void checkGraph(Path graph, int hidden, EncoderSpec spec, boolean maxLengthSet, List<String> problems) {
         // DJL's engine makes the process's one ONNX Runtime environment (with its thread settings); made
