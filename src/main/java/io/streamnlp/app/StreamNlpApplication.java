@@ -94,8 +94,9 @@ public final class StreamNlpApplication implements AutoCloseable {
         this.config = config;
         // What the run needs is checked before the model loads: a start that cannot work ends in a
         // second or two, naming the topic or setting, instead of after the model and at the first record.
-        // The encoder's files and heads first (a custom model directory is checked whole), then Kafka and
-        // the registry: nothing is created for a model that cannot run.
+        // The encoder's files and heads first (a custom model directory is checked whole, and its graph tried
+        // on a short and a max-length text against its model.properties), then Kafka and the registry:
+        // nothing is created for a model that cannot run.
         EncoderSpec spec = encoderSpec(config);
         HeadPlan plan = config.headPlan();
         Heads heads = plan.any() ? heads(spec, plan) : null;

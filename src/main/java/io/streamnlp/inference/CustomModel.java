@@ -4,6 +4,7 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.djl.engine.Engine;
@@ -38,7 +39,10 @@ import java.util.TreeSet;
  * </ul>
  *
  * {@link #load} checks all of it before anything is built and reports every problem it finds, one
- * sentence each ({@link ModelDirectoryException}).
+ * sentence each ({@link ModelDirectoryException}). When the files and properties are usable it also
+ * tries the graph ({@link EncoderTrial}): the output's hidden size against {@code hidden.size}, a text
+ * of {@code max.length} tokens against the graph's positions, the pooling against the output and the
+ * tokenizer, each mismatch a sentence naming the property to change and the value found.
  */
 public final class CustomModel {
 
@@ -110,17 +114,20 @@ public final class CustomModel {
                 problems.add(PROPERTIES + ": unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(KEYS)) + ")");
             }
         }
-        if (Files.isRegularFile(directory.resolve(GRAPH))) {
-            checkGraph(directory.resolve(GRAPH), hidden, problems);
-        }
         if (Files.isRegularFile(directory.resolve(TOKENIZER))) {
             checkTokenizer(directory.resolve(TOKENIZER), problems);
+        }
+        // What the directory claims, if every file and property is usable: then the graph is also tried.
+        EncoderSpec spec = problems.isEmpty() ? new EncoderSpec(name, version, GRAPH, TOKENIZER, pooling, prefix, hidden,
+                "custom model from " + directory, directory, maxLength) : null;
+        if (Files.isRegularFile(directory.resolve(GRAPH))) {
+            checkGraph(directory.resolve(GRAPH), hidden, spec, properties != null && properties.getProperty("max.length") != null,
+                    problems);
         }
         if (!problems.isEmpty()) {
             throw new ModelDirectoryException(directory, problems);
         }
-        return new EncoderSpec(name, version, GRAPH, TOKENIZER, pooling, prefix, hidden,
-                "custom model from " + directory, directory, maxLength);
+        return spec;
     }
 
     /** The folder of a custom model's task heads. */
@@ -169,19 +176,38 @@ public final class CustomModel {
         return -1;
     }
 
-    /** Inputs StreamNLP can feed, an output it can read, the hidden size of model.properties. */
-    static void checkGraph(Path graph, int hidden, List<String> problems) {
+    /**
+     * Inputs StreamNLP can feed, an output it can read, the hidden size of model.properties; then, when
+     * nothing else is wrong ({@code spec} not null), a trial inference ({@link EncoderTrial}).
+     *
+     * <p>Only an own encoder is tried. The catalogue's encoders are code constants checked by the build:
+     * {@code EncoderTrialTest} runs this same trial on every one of them, so at each start it would only
+     * prove again what the release proved, at the price of a session and a max-length pass per start
+     * (0.1 to 0.2 s of trial for the catalogue's encoders on 2 cores, more for larger ones). An own
+     * encoder's {@code model.properties} is a file nobody checked before.
+     */
+    static void checkGraph(Path graph, int hidden, EncoderSpec spec, boolean maxLengthSet, List<String> problems) {
         // DJL's engine makes the process's one ONNX Runtime environment (with its thread settings); made
         // here first, DJL could not. So start the engine, then share its environment (never closed here).
         OfflineDjl.configure();
         Engine.getEngine("OnnxRuntime");
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // No optimization: the session runs three calls and is closed, faster than optimizing the graph.
+            // All cores: nothing else runs yet at start.
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            options.setIntraOpNumThreads(1);
+            options.setIntraOpNumThreads(Runtime.getRuntime().availableProcessors());
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            // The trial's failures are reported as sentences of their own; ONNX Runtime's log lines of
+            // them on stderr would only add noise around the one error line of a refused start.
+            options.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
             try (OrtSession session = environment.createSession(graph.toString(), options)) {
+                int before = problems.size();
                 checkInputs(session.getInputInfo(), problems);
                 checkOutputs(session.getOutputInfo(), hidden, problems);
+                if (spec != null && problems.size() == before) {
+                    EncoderTrial.run(session, spec, maxLengthSet, problems);
+                }
             }
         } catch (OrtException e) {
             problems.add(GRAPH + " is not an ONNX graph ONNX Runtime can load: " + e.getMessage());
@@ -203,6 +229,13 @@ public final class CustomModel {
                     && (tensor.type != OnnxJavaType.INT64 || tensor.getShape().length != 2)) {
                 problems.add(GRAPH + ": input '" + name + "' is " + tensor.type + " " + Arrays.toString(tensor.getShape())
                         + "; StreamNLP feeds int64 [batch, sequence]");
+            } else if (input.getValue().getInfo() instanceof TensorInfo tensor
+                    && (tensor.getShape()[0] > 0 || tensor.getShape()[1] > 0)) {
+                // A fixed axis fails at the first batch of another size: the encoder pads each batch (each
+                // length bucket) only to its own longest text, and batches as many texts as are waiting.
+                problems.add(GRAPH + ": input '" + name + "' has a fixed " + (tensor.getShape()[0] > 0 ? "batch" : "sequence")
+                        + " axis, " + Arrays.toString(tensor.getShape()) + "; StreamNLP feeds batches of any size, each "
+                        + "padded only to its longest text: export it with dynamic batch and sequence axes");
             }
         }
     }
@@ -220,8 +253,8 @@ public final class CustomModel {
         }
         long graphHidden = shape[2];
         if (hidden > 0 && graphHidden > 0 && graphHidden != hidden) {
-            problems.add(GRAPH + ": output '" + state.getName() + "' has hidden size " + graphHidden + ", but " + PROPERTIES
-                    + " says hidden.size=" + hidden);
+            // The graph declares its hidden size: no trial needed to see it (a dynamic one is left to the trial).
+            problems.add(EncoderTrial.hiddenSizeProblem(hidden, graphHidden));
         }
     }
 

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A custom model directory ({@code model.path}) that cannot be used: every problem found, one
  * sentence each (a missing file, a bad {@code model.properties} entry, an input or output of the
- * graph StreamNLP cannot feed or read, a hidden size that does not match).
+ * graph StreamNLP cannot feed or read, a hidden size, max length or pooling that the trial inference
+ * at start does not bear out).
  */
 public final class ModelDirectoryException extends RuntimeException {
 

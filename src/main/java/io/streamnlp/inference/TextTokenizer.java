@@ -102,6 +102,23 @@ public final class TextTokenizer implements AutoCloseable {
         return tokenized(tokenizer.encode(prefix + text));
     }
 
+    /**
+     * The first token the encoder sees for {@code text} (the prefix, if any, put before it), and
+     * whether the tokenizer put it there as a special token ([CLS], {@code <s>}): what
+     * {@link Pooling#CLS} takes the state of.
+     */
+    FirstToken firstToken(String text) {
+        Encoding encoding = tokenizer.encode(prefix + text);
+        String[] tokens = encoding.getTokens();
+        if (tokens.length == 0) {
+            return new FirstToken("", false);
+        }
+        return new FirstToken(tokens[0], encoding.getSpecialTokenMask()[0] == 1);
+    }
+
+    /** See {@link #firstToken}. */
+    record FirstToken(String token, boolean special) {}
+
     /** Tokens of an empty text: the special tokens (and a prefix's) that every window repeats. */
     public int specialTokens() {
         return specialTokens;

@@ -3,6 +3,8 @@ package io.streamnlp.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.heads.HeadFile;
 import io.streamnlp.heads.Heads;
@@ -136,7 +138,7 @@ class CustomModelTest {
         assertProblem(directory("too-long", graph, tokenizer, PROPERTIES.replace("max.length=512", "max.length=4096")),
                 "max.length=4096 must be between 8 and 512");
         assertProblem(directory("wrong-hidden", graph, tokenizer, PROPERTIES.replace("hidden.size=384", "hidden.size=768")),
-                "output 'last_hidden_state' has hidden size 384, but model.properties says hidden.size=768");
+                "model.properties hidden.size=768 but the encoder outputs 384-dimensional token states: set hidden.size=384");
         assertProblem(directory("extra-input", OnnxGraphs.renamed(graph, "token_type_ids", "segment_ids_v2"), tokenizer,
                 PROPERTIES), "unexpected input 'segment_ids_v2'");
         assertProblem(directory("no-input-ids", OnnxGraphs.renamed(graph, "input_ids", "input_idz"), tokenizer, PROPERTIES),
@@ -146,6 +148,98 @@ class CustomModelTest {
         assertProblem(directory("not-onnx", "not a graph".getBytes(), tokenizer, PROPERTIES), "model.onnx is not an ONNX graph");
         assertProblem(directory("not-a-tokenizer", graph, "{\"oops\": 1}".getBytes(), PROPERTIES),
                 "tokenizer.json is not a HuggingFace tokenizer");
+    }
+
+    // --- the trial inference: what model.properties says, against what the graph does ---
+
+    @Test
+    void aHiddenSizeTheGraphDoesNotDeclareIsFoundByTheTrial() throws IOException {
+        byte[] symbolic = OnnxGraphs.withSymbolicHiddenAxis(graph);
+        // Without the trial both loaded: 512 reads past the states (every text a processing error), 256 cuts
+        // every vector short, silently.
+        assertProblem(directory("trial-hidden", symbolic, tokenizer, PROPERTIES.replace("hidden.size=384", "hidden.size=512")),
+                "model.properties hidden.size=512 but the encoder outputs 384-dimensional token states: set hidden.size=384");
+        assertProblem(directory("trial-hidden-narrow", symbolic, tokenizer,
+                PROPERTIES.replace("hidden.size=384", "hidden.size=256")),
+                "model.properties hidden.size=256 but the encoder outputs 384-dimensional token states: set hidden.size=384");
+        EncoderSpec spec = CustomModel.load(directory("trial-hidden-right", symbolic, tokenizer, PROPERTIES));
+        try (Encoder custom = Encoder.load(spec, 256, 1, true); EncoderSession session = custom.newSession()) {
+            assertThat(vectors(custom, session)).isDeepEqualTo(vectors(catalogue, catalogueSession));
+        }
+    }
+
+    @Test
+    void aMaxLengthBeyondTheGraphsPositionsNamesTheMostItTakes() throws IOException {
+        byte[] positions128 = OnnxGraphs.withPositions(graph, 128);
+        ModelDirectoryException declared = refused(directory("positions", positions128, tokenizer, PROPERTIES));
+        assertThat(declared.problems()).singleElement().asString()
+                .startsWith("model.properties max.length=512 but the encoder takes at most 128 tokens (129 tokens fail in "
+                        + "ONNX Runtime: ")
+                .contains("position_embeddings") // ONNX Runtime's own words name the node that fails
+                .endsWith("): set max.length=128");
+        ModelDirectoryException defaulted = refused(directory("positions-default", positions128, tokenizer,
+                PROPERTIES.replace("max.length=512\n", "")));
+        assertThat(defaulted.problems()).singleElement().asString()
+                .startsWith("model.properties max.length=512 (the default, it is not set) but the encoder takes at most 128 "
+                        + "tokens")
+                .endsWith("): set max.length=128");
+
+        // As told: the longest text is cut at 128 tokens and runs, where before it failed in ONNX Runtime.
+        EncoderSpec spec = CustomModel.load(directory("positions-right", positions128, tokenizer,
+                PROPERTIES.replace("max.length=512", "max.length=128")));
+        assertThat(spec.maxLength()).isEqualTo(128);
+        try (Encoder custom = Encoder.load(spec, 128, 1, true); EncoderSession session = custom.newSession()) {
+            TokenizedText longest = custom.tokenizer().tokenize("a long review of the hotel, ".repeat(200));
+            assertThat(longest.length()).isEqualTo(128);
+            assertThat(session.encode(List.of(longest))[0].sentenceVector()).hasSize(384);
+            float[][] expected = vectors(catalogue, catalogueSession);
+            float[][] actual = vectors(custom, session);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(Pooling.cosine(actual[i], expected[i])).as(TEXTS.get(i)).isGreaterThan(0.99999);
+            }
+        }
+    }
+
+    @Test
+    void eachMismatchTheTrialFindsIsNamedAtOnce() throws IOException {
+        byte[] both = OnnxGraphs.withPositions(OnnxGraphs.withSymbolicHiddenAxis(graph), 128);
+        ModelDirectoryException e = refused(directory("trial-both", both, tokenizer,
+                PROPERTIES.replace("hidden.size=384", "hidden.size=768")));
+        assertThat(e.problems()).hasSize(2);
+        assertThat(e.problems().get(0)).isEqualTo(
+                "model.properties hidden.size=768 but the encoder outputs 384-dimensional token states: set hidden.size=384");
+        assertThat(e.problems().get(1)).startsWith("model.properties max.length=512 but the encoder takes at most 128 tokens");
+    }
+
+    @Test
+    void clsPoolingNeedsATokenizerThatPutsASpecialTokenFirst() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode tree = (ObjectNode) json.readTree(tokenizer);
+        tree.putNull("post_processor"); // no [CLS] ... [SEP] around a text any more
+        byte[] bare = json.writeValueAsBytes(tree);
+        assertProblem(directory("cls-no-special", graph, bare, PROPERTIES.replace("pooling=mean", "pooling=cls")),
+                "model.properties pooling=cls takes the state of the first token, but tokenizer.json puts no special token "
+                        + "first (the first token of a text is 'stream', a word of it): set pooling=mean");
+        assertThat(CustomModel.load(directory("mean-no-special", graph, bare, PROPERTIES)).pooling()).isEqualTo(Pooling.MEAN);
+        assertThat(CustomModel.load(directory("cls-special", graph, tokenizer, PROPERTIES.replace("pooling=mean",
+                "pooling=cls"))).pooling()).as("with its [CLS], cls pooling is a choice of the model's, not an error")
+                .isEqualTo(Pooling.CLS);
+    }
+
+    @Test
+    void aFixedSequenceAxisIsRefusedBeforeTheTrial() throws IOException {
+        assertProblem(directory("fixed-axis", OnnxGraphs.withFixedSequenceAxis(graph, 128), tokenizer, PROPERTIES),
+                "input 'input_ids' has a fixed sequence axis, [-1, 128]", "input 'attention_mask' has a fixed sequence axis",
+                "input 'token_type_ids' has a fixed sequence axis");
+    }
+
+    private static ModelDirectoryException refused(Path dir) {
+        try {
+            CustomModel.load(dir);
+        } catch (ModelDirectoryException e) {
+            return e;
+        }
+        throw new AssertionError(dir.getFileName() + " was not refused");
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.List;
  * protobuf library is on the classpath): an ONNX file is a {@code ModelProto}, its field 7 the
  * {@code GraphProto} with nodes (1), initializers (5), inputs (11) and outputs (12).
  */
-final class OnnxGraphs {
+public final class OnnxGraphs {
 
     private OnnxGraphs() {}
 
@@ -84,6 +84,106 @@ final class OnnxGraphs {
         return message(varint(1, 8), lengthDelimited(7, graph), lengthDelimited(8, message(varint(2, 17))));
     }
 
+    /**
+     * The graph with only the first {@code positions} rows of its position-embedding table (initializer
+     * {@code embeddings.position_embeddings.weight}, [positions, hidden], or its int8 copy): what an encoder
+     * trained with fewer positions looks like. Longer inputs fail in ONNX Runtime's Gather.
+     */
+    public static byte[] withPositions(byte[] model, int positions) {
+        // fp32: the weight itself; int8 exports: its quantized copy (uint8), beside a scale and a zero point
+        return inGraph(model, 5, name -> name.equals("embeddings.position_embeddings.weight")
+                || name.equals("embeddings.position_embeddings.weight_quantized"), tensor -> {
+            List<Field> fields = fields(tensor);
+            long rowBytes = 1;
+            for (Field field : fields) {
+                if (field.number == 2) {
+                    rowBytes = field.value == 1 ? 4 : 1; // FLOAT, else UINT8 / INT8
+                }
+            }
+            boolean first = true;
+            for (Field field : fields) {
+                if (field.number == 1 && !first) {
+                    rowBytes *= field.value;
+                }
+                first &= field.number != 1;
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            boolean firstDim = true;
+            for (Field field : fields) {
+                if (field.number == 1 && firstDim) {
+                    write(out, varint(1, positions));
+                    firstDim = false;
+                } else if (field.number == 9) {
+                    write(out, lengthDelimited(9, Arrays.copyOf(field.payload, (int) (positions * rowBytes))));
+                } else {
+                    write(out, field.raw);
+                }
+            }
+            return out.toByteArray();
+        });
+    }
+
+    /**
+     * The graph with the hidden axis of its output {@code last_hidden_state} declared symbolic
+     * ({@code hidden}) instead of its size: the graph says nothing about it until it runs.
+     */
+    public static byte[] withSymbolicHiddenAxis(byte[] model) {
+        return inGraph(model, 12, "last_hidden_state"::equals, valueInfo -> withLastDim(valueInfo, message(string(2, "hidden"))));
+    }
+
+    /** The graph with the sequence axis of each input fixed at {@code length} (as a static-shape export has it). */
+    public static byte[] withFixedSequenceAxis(byte[] model, int length) {
+        byte[] edited = model;
+        for (String input : List.of("input_ids", "attention_mask", "token_type_ids")) {
+            edited = inGraph(edited, 11, input::equals, valueInfo -> withLastDim(valueInfo, message(varint(1, length))));
+        }
+        return edited;
+    }
+
+    /** A ValueInfoProto with the last dim of its tensor type's shape replaced: name (1), type (2) > tensor (1) > shape (2) > dim (1). */
+    private static byte[] withLastDim(byte[] valueInfo, byte[] dim) {
+        return replace(valueInfo, 2, type -> replace(type, 1, tensor -> replace(tensor, 2, shape -> {
+            List<Field> dims = fields(shape);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (int i = 0; i < dims.size(); i++) {
+                write(out, i == dims.size() - 1 ? lengthDelimited(1, dim) : dims.get(i).raw);
+            }
+            return out.toByteArray();
+        })));
+    }
+
+    /** Field {@code number} of the graph (7) whose name is {@code name}, edited: nodes' names are field 1, initializers' 8. */
+    private static byte[] inGraph(byte[] model, int number, java.util.function.Predicate<String> name,
+            java.util.function.UnaryOperator<byte[]> edit) {
+        int[] found = {0};
+        byte[] edited = replace(model, 7, graph -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (Field field : fields(graph)) {
+                if (field.number == number && name.test(nameOf(field.payload, number == 5 ? 8 : 1))) {
+                    write(out, lengthDelimited(number, edit.apply(field.payload)));
+                    found[0]++;
+                } else {
+                    write(out, field.raw);
+                }
+            }
+            return out.toByteArray();
+        });
+        if (found[0] == 0) {
+            throw new IllegalArgumentException("no field " + number + " of that name in the graph");
+        }
+        return edited;
+    }
+
+    /** Every length-delimited field {@code number} of a message, edited. */
+    private static byte[] replace(byte[] message, int number, java.util.function.UnaryOperator<byte[]> edit) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Field field : fields(message)) {
+            write(out, field.number == number && field.wireType == 2 ? lengthDelimited(number, edit.apply(field.payload))
+                    : field.raw);
+        }
+        return out.toByteArray();
+    }
+
     private static byte[] valueInfo(String name, int elementType) {
         byte[] shape = message(lengthDelimited(1, message(string(2, "batch"))), lengthDelimited(1, message(string(2, "seq"))));
         byte[] tensor = message(varint(1, elementType), lengthDelimited(2, shape));
@@ -92,7 +192,7 @@ final class OnnxGraphs {
 
     // --- the wire format ---
 
-    private record Field(int number, int wireType, byte[] raw, byte[] payload) {}
+    private record Field(int number, int wireType, byte[] raw, byte[] payload, long value) {}
 
     private static List<Field> fields(byte[] message) {
         List<Field> fields = new ArrayList<>();
@@ -103,8 +203,9 @@ final class OnnxGraphs {
             int number = (int) (tag >>> 3);
             int wireType = (int) (tag & 7);
             byte[] payload = null;
+            long value = 0;
             switch (wireType) {
-                case 0 -> readVarint(message, at);
+                case 0 -> value = readVarint(message, at);
                 case 1 -> at[0] += 8;
                 case 2 -> {
                     int length = (int) readVarint(message, at);
@@ -114,14 +215,18 @@ final class OnnxGraphs {
                 case 5 -> at[0] += 4;
                 default -> throw new IllegalArgumentException("wire type " + wireType + " at " + start);
             }
-            fields.add(new Field(number, wireType, Arrays.copyOfRange(message, start, at[0]), payload));
+            fields.add(new Field(number, wireType, Arrays.copyOfRange(message, start, at[0]), payload, value));
         }
         return fields;
     }
 
     private static String nameOf(byte[] valueInfo) {
-        for (Field field : fields(valueInfo)) {
-            if (field.number == 1 && field.wireType == 2) {
+        return nameOf(valueInfo, 1);
+    }
+
+    private static String nameOf(byte[] message, int nameField) {
+        for (Field field : fields(message)) {
+            if (field.number == nameField && field.wireType == 2) {
                 return new String(field.payload, StandardCharsets.UTF_8);
             }
         }
