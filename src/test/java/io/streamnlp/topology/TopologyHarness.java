@@ -39,8 +39,19 @@ final class TopologyHarness implements AutoCloseable {
     final EncoderSessions sessions;
     final Enricher enricher;
     final TopologyTestDriver driver;
+    /** Whether the registry client and the sessions are this harness's own, to close with it. */
+    private final boolean ownsShared;
 
     TopologyHarness(Path stateDir, Map<String, String> extra, LiveFeed live) {
+        this(stateDir, extra, live, null, null);
+    }
+
+    /**
+     * @param sharedRegistry a registry client to use (and leave open), or null for one of its own
+     * @param sharedSessions encoder sessions to use (and leave open), or null for its own
+     */
+    TopologyHarness(Path stateDir, Map<String, String> extra, LiveFeed live, SchemaRegistryClient sharedRegistry,
+            EncoderSessions sharedSessions) {
         Map<String, String> settings = new HashMap<>(Map.of(
                 StreamNlpConfig.INPUT_TOPICS, prefix + ".reviews:avro," + prefix + ".chat:json," + prefix + ".logs:text",
                 StreamNlpConfig.OUTPUT_TOPIC_PREFIX, prefix,
@@ -50,8 +61,9 @@ final class TopologyHarness implements AutoCloseable {
                 StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"));
         settings.putAll(extra);
         config = ConfigLoader.load(null, Map.of(), settings);
-        registry = new SchemaRegistryClient(config.registry());
-        sessions = TestEncoder.sessions();
+        ownsShared = sharedRegistry == null;
+        registry = sharedRegistry != null ? sharedRegistry : new SchemaRegistryClient(config.registry());
+        sessions = sharedSessions != null ? sharedSessions : TestEncoder.sessions();
         enricher = new Enricher(sessions, TestEncoder.heads(), config.headPlan(), false, 1, FaultInjection.NONE);
         driver = new TopologyTestDriver(EnrichmentTopology.build(config, enricher, registry, null, PipelineMeters.none(), live),
                 config.streamsProperties());
@@ -86,7 +98,9 @@ final class TopologyHarness implements AutoCloseable {
     public void close() {
         driver.close();
         enricher.close();
-        sessions.close();
-        registry.close();
+        if (ownsShared) {
+            sessions.close();
+            registry.close();
+        }
     }
 }
