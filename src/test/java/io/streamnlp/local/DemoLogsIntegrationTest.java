@@ -116,7 +116,7 @@ class DemoLogsIntegrationTest {
         }
     }
 
-    /** The real launcher, with a cache home inside target/ (where the demo keeps its state, not in /tmp). */
+    /** The real launcher, with a cache home inside target/ (where the demo keeps its state, not in the JVM's temp dir). */
     private static Process start(Path log, String... args) throws IOException {
         Path root = Path.of("").toAbsolutePath();
         List<String> command = new ArrayList<>();
@@ -125,7 +125,12 @@ class DemoLogsIntegrationTest {
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("XDG_CACHE_HOME", root.resolve("target/demo-cache").toString());
-        builder.environment().put("STREAMNLP_JAVA_OPTS", "-Xmx1g");
+        // The demo's JVM gets a temp directory of its own inside target/ too: Kafka Streams warns about a
+        // state dir under java.io.tmpdir, and a clone that lives under /tmp would otherwise put
+        // target/demo-cache there. A user's ~/.cache is never under it.
+        Path tmp = root.resolve("target/demo-tmp");
+        Files.createDirectories(tmp);
+        builder.environment().put("STREAMNLP_JAVA_OPTS", "-Xmx1g -Djava.io.tmpdir=" + tmp);
         builder.environment().remove("STREAMNLP_LOG_LEVEL");
         builder.environment().remove("STREAMNLP_LOG_FORMAT");
         return builder.start();
