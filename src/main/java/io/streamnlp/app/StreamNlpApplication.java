@@ -207,7 +207,7 @@ public final class StreamNlpApplication implements AutoCloseable {
         }
         int metricsPort = config.metricsPort();
         if (metricsPort >= 0) {
-            opsServer = OpsServer.start(metricsPort, telemetry, this::health,
+            opsServer = OpsServer.start(config.metricsBindAddress(), metricsPort, telemetry, this::health,
                     liveView == null ? Map.of() : liveView.handlers());
             if (liveView != null) {
                 liveView.start();

@@ -88,6 +88,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String CACHE_MAX_BYTES = "cache.max.bytes";
     public static final String CACHE_TTL_MS = "cache.ttl.ms";
     public static final String METRICS_PORT = "metrics.port";
+    public static final String METRICS_BIND_ADDRESS = "metrics.bind.address";
     public static final String LIVE_ENABLED = "live.enabled";
     public static final String LOG_FORMAT = "log.format";
     public static final String TOPICS_CREATE = "topics.create";
@@ -330,6 +331,11 @@ public final class StreamNlpConfig extends AbstractConfig {
             .define(METRICS_PORT, Type.INT, 9464, Range.between(-1, 65535), Importance.MEDIUM, Width.SHORT, "Metrics port",
                     "HTTP port of the operations endpoint: Prometheus metrics on /metrics, liveness on /health/live, "
                             + "readiness on /health/ready. 0 picks a free port (tests); -1 turns the endpoint off.")
+            .define(METRICS_BIND_ADDRESS, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW, Width.MEDIUM,
+                    "Metrics bind address",
+                    "Address of this host the operations endpoint listens on: 0.0.0.0 (all interfaces) is what Kubernetes "
+                            + "probes and Prometheus scrapes need; 127.0.0.1 keeps the endpoint, the live page included, "
+                            + "to this host. An IP address or a host name.")
             .define(ACCOUNTING_LOG_INTERVAL_S, Type.INT, 60, Range.atLeast(1), Importance.LOW, Width.SHORT,
                     "Accounting log interval (s)",
                     "How often (seconds) to log, per input partition, records in / enriched / dead-lettered / pending, when they changed.")
@@ -654,6 +660,11 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** Port of the operations endpoint: 0 picks a free one, -1 turns it off. */
     public int metricsPort() {
         return getInt(METRICS_PORT);
+    }
+
+    /** The address the operations endpoint listens on; 0.0.0.0: all interfaces. */
+    public String metricsBindAddress() {
+        return getString(METRICS_BIND_ADDRESS).trim();
     }
 
     /** How often the per-partition accounting line is logged. */

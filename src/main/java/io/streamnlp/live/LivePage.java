@@ -27,7 +27,12 @@ import java.util.function.Function;
  *   <li>{@code /api/tail?n=20}: the latest enriched records.
  * </ul>
  *
- * GET and HEAD only. The page runs no inline script, so its Content-Security-Policy allows nothing
+ * Each document is at most {@value #MAX_DOCUMENT_BYTES} bytes. They are bounded by construction (the
+ * tail by {@link TailRecord}'s limits, at most {@value LiveView#TAIL} records: some 12 KiB a record
+ * in the worst case of JSON escapes; entities: at most 50 per type of 80 characters; the series:
+ * 300 points), so the limit is a guard: a document over it is answered 500 rather than sent.
+ *
+ * <p>GET and HEAD only. The page runs no inline script, so its Content-Security-Policy allows nothing
  * but this origin: the record texts it shows can never run as code.
  */
 final class LivePage {
@@ -39,6 +44,8 @@ final class LivePage {
             "/index.html", new String[] {"live/index.html", "text/html; charset=utf-8"},
             "/live.js", new String[] {"live/live.js", "text/javascript; charset=utf-8"},
             "/live.css", new String[] {"live/live.css", "text/css; charset=utf-8"});
+    /** The most a JSON document may take: a client of the page never gets more. */
+    static final int MAX_DOCUMENT_BYTES = 1 << 20;
 
     private final LiveView view;
     private final ObjectMapper json = new ObjectMapper();
@@ -94,6 +101,11 @@ final class LivePage {
                     return;
                 }
                 exchange.getResponseHeaders().set("Cache-Control", "no-store");
+                if (body.length > MAX_DOCUMENT_BYTES) {
+                    send(exchange, 500, "text/plain; charset=utf-8", ("The document is over " + MAX_DOCUMENT_BYTES
+                            + " bytes (" + body.length + ")\n").getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
                 send(exchange, 200, "application/json", body);
             }
         };

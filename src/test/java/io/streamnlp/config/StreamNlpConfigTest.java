@@ -63,6 +63,7 @@ class StreamNlpConfigTest {
         assertThat(config.cacheSettings()).isEqualTo(new CacheSettings(100_000L, 256L * 1024 * 1024, 7L * 24 * 3600 * 1000));
         assertThat(config.outputTopicPrefix()).isEqualTo("streamnlp");
         assertThat(config.metricsPort()).isEqualTo(9464);
+        assertThat(config.metricsBindAddress()).as("all interfaces: Kubernetes probes the pod's IP").isEqualTo("0.0.0.0");
         assertThat(config.accountingLogInterval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.byTextTopic()).isEqualTo("streamnlp-by-text");
     }
@@ -78,7 +79,11 @@ class StreamNlpConfigTest {
                 StreamNlpConfig.CACHE_MAX_BYTES, "2048",
                 StreamNlpConfig.CACHE_TTL_MS, "1000",
                 StreamNlpConfig.ACCOUNTING_LOG_INTERVAL_S, "5",
+                StreamNlpConfig.METRICS_BIND_ADDRESS, " 127.0.0.1 ",
                 StreamNlpConfig.STATE_DIR, "/var/lib/streamnlp"));
+        assertThat(config.metricsBindAddress()).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> new StreamNlpConfig(Map.of(StreamNlpConfig.METRICS_BIND_ADDRESS, " ")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(StreamNlpConfig.METRICS_BIND_ADDRESS);
         assertThat(config.batchSettings()).isEqualTo(new BatchSettings(8, 4096, 5L, true, new LongTextPolicy(LongTextPolicy.Mode.WINDOW, 0, 16)));
         assertThat(config.cacheSettings()).isEqualTo(new CacheSettings(10, 2048, 1000));
         assertThat(config.accountingLogInterval()).isEqualTo(Duration.ofSeconds(5));

@@ -62,6 +62,29 @@ class TailTest {
     }
 
     @Test
+    void theTailDocumentStaysUnderTheLivePagesLimitWhateverTheInput() throws Exception {
+        // The worst case for its size: a key as long as a record, texts of control characters (six
+        // bytes each in JSON), an entity on every character, each as long as the excerpt.
+        String text = "\u0001".repeat(10_000);
+        List<EntitySpan> everywhere = new java.util.ArrayList<>();
+        for (int start = 0; start < TailRecord.EXCERPT_CHARS; start++) {
+            everywhere.add(new EntitySpan(EntityKind.MISC, start, TailRecord.EXCERPT_CHARS,
+                    text.substring(start, TailRecord.EXCERPT_CHARS), 0.5f));
+        }
+        Tail tail = new Tail(LiveView.TAIL);
+        for (int i = 0; i < LiveView.TAIL; i++) {
+            record(tail, "\u0002".repeat(1_000_000), text, everywhere);
+        }
+        TailRecord r = tail.latest(1).get(0);
+        assertThat(r.id()).hasSize(TailRecord.ID_CHARS);
+        assertThat(r.entities()).hasSize(TailRecord.MAX_SPANS)
+                .allSatisfy(span -> assertThat(span.text()).hasSizeLessThanOrEqualTo(TailRecord.SPAN_TEXT_CHARS));
+        byte[] document = new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsBytes(new LiveView.TailDocument(tail.count(), tail.latest(LiveView.TAIL)));
+        assertThat(document.length).isLessThan(LivePage.MAX_DOCUMENT_BYTES);
+    }
+
+    @Test
     void concurrentWritersNeverShowARecordTwice() throws Exception {
         Tail tail = new Tail(16);
         ExecutorService writers = Executors.newFixedThreadPool(4);
