@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,6 +63,8 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String OUTPUTS = "outputs";
     public static final String ENRICHED_INCLUDE_TEXT = "enriched.include.text";
     public static final String ENRICHED_INCLUDE_EMBEDDING = "enriched.include.embedding";
+    public static final String OUTPUT_HEADERS = "output.headers";
+    public static final String CORRELATION_ID_HEADER = "correlation.id.header";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_PATH = "model.path";
     public static final String MODEL_MAX_LENGTH = "model.max.length";
@@ -317,6 +320,14 @@ public final class StreamNlpConfig extends AbstractConfig {
             .define(ENRICHED_INCLUDE_EMBEDDING, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT,
                     "Enriched: embedding",
                     "Put the embedding on <prefix>.enriched records (field embedding); false leaves it null (smaller records).")
+            .define(OUTPUT_HEADERS, Type.LIST, "traceparent,tracestate", null, Importance.MEDIUM, Width.LONG,
+                    "Output headers",
+                    "Headers of the input record copied onto every output record of its event (through the by-text hop "
+                            + "and the result cache): by default the W3C trace context, so a trace follows the event; empty "
+                            + "copies none. Dead letters keep all of the input's headers.")
+            .define(CORRELATION_ID_HEADER, Type.STRING, "", null, Importance.LOW, Width.MEDIUM, "Correlation id header",
+                    "The name of a header your producers set to correlate an event across systems (e.g. x-correlation-id): "
+                            + "copied onto the outputs like output.headers. Empty: none.")
             .define(TOPICS_CREATE, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT, "Create topics",
                     "Create missing output topics (embeddings, sentiment, entities, dead letters) at start. With false, "
                             + "or when the cluster refuses (ACLs, policy), a missing output topic stops the start with an error "
@@ -639,6 +650,20 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** Whether the embedding goes on the enriched records. */
     public boolean enrichedIncludesEmbedding() {
         return getBoolean(ENRICHED_INCLUDE_EMBEDDING);
+    }
+
+    /** The input headers every output record of an event carries: {@code output.headers} and the correlation id's. */
+    public Set<String> outputHeaders() {
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : getList(OUTPUT_HEADERS)) {
+            if (!name.isBlank()) {
+                names.add(name.trim());
+            }
+        }
+        if (!getString(CORRELATION_ID_HEADER).isBlank()) {
+            names.add(getString(CORRELATION_ID_HEADER).trim());
+        }
+        return Set.copyOf(names);
     }
 
     /** Whether a selected output carries vectors, so the model-change guard applies. */

@@ -168,7 +168,7 @@ public final class EnrichmentTopology {
         FanOutProcessor.EnrichedShape enrichedShape = new FanOutProcessor.EnrichedShape(config.enrichedIncludesText(),
                 config.enrichedIncludesEmbedding(), new EventFields(parserByTopic));
         topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), serializers,
-                enrichedShape, meters, live, limits.budget()), BATCH);
+                enrichedShape, meters, live, limits.budget(), new FanOutProcessor.PropagatedHeaders(config.outputHeaders())), BATCH);
         for (OutputKind kind : outputs.selected()) {
             topology.addSink(FanOutProcessor.sinkOf(kind), outputs.topic(kind), new ByteArraySerializer(),
                     new ByteArraySerializer(), FAN_OUT);

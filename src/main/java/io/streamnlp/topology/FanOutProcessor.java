@@ -24,6 +24,7 @@ import io.streamnlp.schema.Entity;
 import io.streamnlp.schema.EntityType;
 import io.streamnlp.schema.SentimentLabel;
 import io.streamnlp.schema.SentimentRecord;
+import io.streamnlp.schema.internal.OriginalHeader;
 import io.streamnlp.schema.internal.PendingText;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,10 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -64,6 +68,33 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
      */
     record EnrichedShape(boolean text, boolean embedding, EventFields fields) {}
 
+    /**
+     * Which of the input record's headers its outputs carry (trace context, a correlation id), taken
+     * from the event itself ({@code PendingText.originalHeaders}), so they survive the by-text hop, a
+     * cache hit and a restart alike.
+     */
+    record PropagatedHeaders(Set<String> names) {
+
+        Headers of(PendingText event) {
+            Headers headers = new RecordHeaders();
+            if (names.isEmpty()) {
+                return headers;
+            }
+            for (OriginalHeader header : event.getOriginalHeaders()) {
+                if (names.contains(header.getKey())) {
+                    headers.add(header.getKey(), header.getValue() == null ? null : bytes(header.getValue()));
+                }
+            }
+            return headers;
+        }
+
+        private static byte[] bytes(java.nio.ByteBuffer buffer) {
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.duplicate().get(bytes);
+            return bytes;
+        }
+    }
+
     /** The sink node of an output. */
     static String sinkOf(OutputKind kind) {
         return switch (kind) {
@@ -82,6 +113,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
 
     private final EncoderSpec model;
     private final RecordBudget budget;
+    private final PropagatedHeaders propagated;
     private final Heads heads;
     private final Serializers serializers;
     private final EnrichedShape enrichedShape;
@@ -91,9 +123,10 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     private TaskMetrics metrics;
 
     FanOutProcessor(EncoderSpec model, Heads heads, Serializers serializers, EnrichedShape enrichedShape,
-            PipelineMeters meters, LiveFeed live, RecordBudget budget) {
+            PipelineMeters meters, LiveFeed live, RecordBudget budget, PropagatedHeaders propagated) {
         this.model = model;
         this.budget = budget;
+        this.propagated = propagated;
         this.heads = heads;
         this.serializers = serializers;
         this.enrichedShape = enrichedShape;
@@ -116,9 +149,10 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
         // own original bytes) and the rest of its batch goes on. Not its fault (the registry down): the
         // thread fails, and the transaction with everything of this batch aborts.
         Map<OutputKind, byte[]> values;
+        Headers headers = propagated.of(event);
         try {
             values = serializedOutputs(enrichment);
-            String tooLarge = overBudget(record.key(), values);
+            String tooLarge = overBudget(record.key(), values, headers);
             if (tooLarge != null) {
                 deadLetter(event, new RejectedInputException(RejectReason.TOO_LARGE, tooLarge));
                 return;
@@ -132,7 +166,8 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
             deadLetter(event, FailedText.of(event, error, STAGE).reason());
             return;
         }
-        values.forEach((kind, value) -> context.forward(record.withValue(value), sinkOf(kind)));
+        values.forEach((kind, value) -> context.forward(record.withValue(value).withHeaders(new RecordHeaders(headers.toArray())),
+                sinkOf(kind)));
         metrics.increment("records-out", "Input records fully enriched (all outputs forwarded), per input topic and partition",
                 "topic", event.getSourceTopic(), "partition", Integer.toString(event.getSourcePartition()));
         meters.outputLatency(System.currentTimeMillis() - event.getEventTime());
@@ -155,11 +190,11 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     }
 
     /** Why one of the outputs would not fit what the producer accepts, or null when all fit. */
-    private String overBudget(byte[] key, Map<OutputKind, byte[]> values) {
+    private String overBudget(byte[] key, Map<OutputKind, byte[]> values, Headers headers) {
         for (Map.Entry<OutputKind, byte[]> output : values.entrySet()) {
-            if (!budget.fits(key, output.getValue(), null)) {
+            if (!budget.fits(key, output.getValue(), headers)) {
                 return "its " + output.getKey().settingName() + " record would be "
-                        + RecordBudget.sizeOf(key, output.getValue(), null) + " bytes, over max.request.size="
+                        + RecordBudget.sizeOf(key, output.getValue(), headers) + " bytes, over max.request.size="
                         + budget.limit() + " (lower max.text.bytes or max.record.bytes, or raise "
                         + "kafka.producer.max.request.size)";
             }

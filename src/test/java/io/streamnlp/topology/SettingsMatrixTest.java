@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +40,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * records in on each selected output, nothing on the others, nothing dead-lettered, and (live page
  * on) every record shown.
  *
- * <p>A new setting joins by being listed once in {@link #DIMENSIONS}: the cases are their product.
+ * <p>A new setting joins by being listed once: in {@link #DIMENSIONS} when it changes the path of a
+ * record (the cases are their product), or in {@link #VARIED} when it only changes what a record
+ * carries (each of its values is spread over the product, so it meets every other setting's values).
  */
 class SettingsMatrixTest {
 
@@ -58,6 +61,15 @@ class SettingsMatrixTest {
             new Dimension(FORMAT, List.of("avro", "json", "text")),
             new Dimension(StreamNlpConfig.PROCESSING_GUARANTEE, List.of("exactly_once_v2", "at_least_once")),
             new Dimension(StreamNlpConfig.LONG_TEXT_MODE, List.of("truncate", "window")));
+
+    /** Settings whose values take turns over the cases of {@link #DIMENSIONS}. */
+    static final List<Dimension> VARIED = List.of(
+            new Dimension(StreamNlpConfig.OUTPUT_HEADERS, List.of("traceparent,tracestate", "")),
+            new Dimension(StreamNlpConfig.CORRELATION_ID_HEADER, List.of("", "x-correlation-id", "x-request")),
+            new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_TEXT, List.of("false", "true")),
+            new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING, List.of("true", "false")));
+
+    private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     private static final String SHORT = "The staff at the Lisbon hotel were wonderful.";
     /** Longer than the test encoder's 256 tokens: windows, or truncated. */
@@ -113,6 +125,12 @@ class SettingsMatrixTest {
             }
             cases = next;
         }
+        for (Dimension varied : VARIED) {
+            for (int i = 0; i < cases.size(); i++) {
+                // Offset by the dimension's position, so two varied settings do not move in lockstep.
+                cases.get(i).put(varied.setting(), varied.values().get((i / (1 + VARIED.indexOf(varied))) % varied.values().size()));
+            }
+        }
         return cases.stream();
     }
 
@@ -141,6 +159,7 @@ class SettingsMatrixTest {
                 if (selected.contains(kind)) {
                     assertThat(out).as("%s on %s", setting, kind).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                             .containsExactlyInAnyOrder("short-1", "long", "short-2");
+                    assertPropagatedHeaders(settings, out);
                 } else {
                     assertThat(out).as("%s: nothing on the unselected %s", setting, kind).isEmpty();
                 }
@@ -166,14 +185,49 @@ class SettingsMatrixTest {
         }
     }
 
+    /** Every record carries a trace context and both correlation headers; only the allowed ones may come out. */
     private static void send(TopologyHarness pipeline, String format, String id, String text) {
         byte[] key = id.getBytes(StandardCharsets.UTF_8);
-        switch (format) {
-            case "avro" -> pipeline.input("reviews").pipeInput(key, pipeline.avro(TextEvent.newBuilder().setId(id).setText(text).build()));
-            case "json" -> pipeline.input("chat").pipeInput(key,
-                    ("{\"id\":\"" + id + "\",\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8));
-            case "text" -> pipeline.input("logs").pipeInput(key, text.getBytes(StandardCharsets.UTF_8));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("traceparent", TRACEPARENT.getBytes(StandardCharsets.UTF_8));
+        headers.add("x-correlation-id", ("c-" + id).getBytes(StandardCharsets.UTF_8));
+        headers.add("x-request", null);
+        headers.add("secret", "not for downstream".getBytes(StandardCharsets.UTF_8));
+        byte[] value = switch (format) {
+            case "avro" -> pipeline.avro(TextEvent.newBuilder().setId(id).setText(text).build());
+            case "json" -> ("{\"id\":\"" + id + "\",\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8);
+            case "text" -> text.getBytes(StandardCharsets.UTF_8);
             default -> throw new IllegalArgumentException(format);
+        };
+        String topic = switch (format) {
+            case "avro" -> "reviews";
+            case "json" -> "chat";
+            default -> "logs";
+        };
+        pipeline.input(topic).pipeInput(new TestRecord<>(key, value, headers));
+    }
+
+    private static void assertPropagatedHeaders(Map<String, String> settings, List<TestRecord<byte[], byte[]>> out) {
+        boolean trace = settings.get(StreamNlpConfig.OUTPUT_HEADERS).contains("traceparent");
+        String correlation = settings.get(StreamNlpConfig.CORRELATION_ID_HEADER);
+        for (TestRecord<byte[], byte[]> record : out) {
+            String id = new String(record.key(), StandardCharsets.UTF_8);
+            List<String> names = new ArrayList<>();
+            record.headers().forEach(h -> names.add(h.key()));
+            List<String> expected = new ArrayList<>();
+            if (trace) {
+                expected.add("traceparent");
+                assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+                        .isEqualTo(TRACEPARENT);
+            }
+            if (!correlation.isEmpty()) {
+                expected.add(correlation);
+                if (correlation.equals("x-correlation-id")) {
+                    assertThat(record.headers().lastHeader(correlation).value()).as("its own event's header")
+                            .isEqualTo(("c-" + id).getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            assertThat(names).as("%s: headers of %s", settings, id).containsExactlyInAnyOrderElementsOf(expected);
         }
     }
 
