@@ -8,6 +8,7 @@ import io.streamnlp.enrich.FaultInjection;
 import io.streamnlp.ingest.InputTopic;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryException;
+import io.streamnlp.topics.KafkaAccess;
 import io.streamnlp.topics.TopicPreflight;
 import io.streamnlp.topics.TopicsUnavailableException;
 import java.util.List;
@@ -231,9 +232,15 @@ public final class StreamNlpApplication implements AutoCloseable {
         }
         List<String> inputs = config.inputTopics().stream().map(InputTopic::name).toList();
         try (Admin admin = Admin.create(config.adminProperties())) {
-            return new TopicPreflight(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers())
+            int widest = new TopicPreflight(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers())
                     .ensure(inputs, config.outputTopics().all(), config.createTopics(), StreamNlpConfig.TOPICS_CREATE,
                             config.outputTopicLayout());
+            // On a cluster with ACLs, a missing grant would otherwise show only at the first write or the
+            // group join, as stream threads failing until the instance gives up (exit 3).
+            new KafkaAccess(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers()).require(inputs,
+                    config.outputTopics().all(), config.applicationId(),
+                    config.processingGuarantee().startsWith("exactly_once") ? config.applicationId() + "-" : null);
+            return widest;
         } catch (TopicsUnavailableException e) {
             throw new StartupFailedException(e.getMessage(), e);
         }
