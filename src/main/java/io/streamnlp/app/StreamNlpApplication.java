@@ -18,6 +18,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.streamnlp.ops.ExpectedKafkaWarnings;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.config.StreamNlpConfig;
@@ -231,7 +233,11 @@ public final class StreamNlpApplication implements AutoCloseable {
                             : " (check schema.registry.url)"), e);
         }
         List<String> inputs = config.inputTopics().stream().map(InputTopic::name).toList();
-        try (Admin admin = Admin.create(config.adminProperties())) {
+        Map<String, Object> adminProperties = new java.util.HashMap<>(config.adminProperties());
+        // Its own client id, so that the log filter drops Kafka's copies of the authentication error this reports.
+        adminProperties.put(AdminClientConfig.CLIENT_ID_CONFIG,
+                config.applicationId() + ExpectedKafkaWarnings.PREFLIGHT_CLIENT_ID_SUFFIX);
+        try (Admin admin = Admin.create(adminProperties)) {
             int widest = new TopicPreflight(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers())
                     .ensure(inputs, config.outputTopics().all(), config.createTopics(), StreamNlpConfig.TOPICS_CREATE,
                             config.outputTopicLayout());

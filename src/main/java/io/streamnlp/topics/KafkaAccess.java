@@ -25,6 +25,7 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,29 +79,48 @@ public final class KafkaAccess {
         Set<String> names = new LinkedHashSet<>(inputs);
         names.addAll(outputs);
         Map<String, TopicDescription> described;
-        try {
-            described = admin.describeTopics(names, new DescribeTopicsOptions().includeAuthorizedOperations(true))
-                    .allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicAuthorizationException denied) {
-                denied.unauthorizedTopics().forEach(topic -> missing.add(
-                        (inputs.contains(topic) ? "READ" : "WRITE") + " on topic " + topic));
-                return;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                described = admin.describeTopics(names, new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                        .allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                break;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicAuthorizationException denied) {
+                    denied.unauthorizedTopics().forEach(topic -> missing.add(
+                            (inputs.contains(topic) ? "READ" : "WRITE") + " on topic " + topic));
+                    return;
+                }
+                if (e.getCause() instanceof UnknownTopicOrPartitionException && System.nanoTime() < deadline) {
+                    // an output created a moment ago, not yet in the metadata of the broker we asked
+                    pause();
+                    continue;
+                }
+                throw new TopicsUnavailableException(explain(e.getCause(), bootstrapServers, "describe topics " + names),
+                        e.getCause());
+            } catch (TimeoutException e) {
+                throw new TopicsUnavailableException("Kafka at " + bootstrapServers + " did not answer within "
+                        + timeout.toSeconds() + " s (describe topics): check bootstrap.servers and the kafka.* security "
+                        + "settings", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TopicsUnavailableException("Interrupted while checking access to topics", e);
             }
-            throw new TopicsUnavailableException(explain(e.getCause(), bootstrapServers, "describe topics " + names),
-                    e.getCause());
-        } catch (TimeoutException e) {
-            throw new TopicsUnavailableException("Kafka at " + bootstrapServers + " did not answer within "
-                    + timeout.toSeconds() + " s (describe topics): check bootstrap.servers and the kafka.* security settings", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TopicsUnavailableException("Interrupted while checking access to topics", e);
         }
         for (String input : inputs) {
             requireOperation(described.get(input), AclOperation.READ, missing);
         }
         for (String output : outputs) {
             requireOperation(described.get(output), AclOperation.WRITE, missing);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicsUnavailableException("Interrupted while checking access to topics", e);
         }
     }
 

@@ -66,6 +66,8 @@ class SecuredClusterIntegrationTest {
     private static final String MODEL = "minilm-l6-q";
     private static final int EVENTS = 10;
     private static final Pattern ERROR_LINE = Pattern.compile("^\\S+ ERROR ");
+    /** The children log as the shipped command does (logback.xml and its filter), not as the tests do. */
+    private static final List<String> PRODUCTION_LOGGING = List.of("-Dlogback.configurationFile=logback.xml");
 
     private Path workDir;
     private SecuredKafkaCluster kafka;
@@ -107,7 +109,7 @@ class SecuredClusterIntegrationTest {
         prepare(app);
 
         Path log = ChildApp.newLog(workDir, app);
-        ChildApp child = ChildApp.start(tlsSettings(app, keys), log);
+        ChildApp child = ChildApp.start("run", List.of(), tlsSettings(app, keys), log, PRODUCTION_LOGGING);
         try {
             child.awaitRunning(Duration.ofSeconds(60));
             assertEnrichedAndDeadLettered(app);
@@ -205,7 +207,7 @@ class SecuredClusterIntegrationTest {
     private Failure runUntilExit(String app, Map<String, String> settings) throws Exception {
         Path log = ChildApp.newLog(workDir, app);
         long started = System.nanoTime();
-        ChildApp child = ChildApp.start(settings, log);
+        ChildApp child = ChildApp.start("run", List.of(), settings, log, PRODUCTION_LOGGING);
         int exit = child.awaitExit(Duration.ofSeconds(60));
         long tookMs = (System.nanoTime() - started) / 1_000_000;
         String output = Files.readString(log);
