@@ -56,7 +56,9 @@ import org.junit.jupiter.api.TestInstance;
  *       dead-letter topic, all written by the application's own principal;
  *   <li>a wrong password, a missing WRITE on an output topic (the {@code run} command), no access to the
  *       group, to the transactional ids, or a client certificate the brokers do not trust (in this JVM) end
- *       the start within seconds, exit 2, one ERROR line naming the setting or the operation and resource.
+ *       the start within seconds, exit 2, one ERROR line naming the setting or the operation and resource;
+ *   <li>a grant revoked while the application runs stops it at once, naming the exception and the topic,
+ *       and the event that met it is in no output.
  * </ul>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -99,6 +101,35 @@ class SecuredClusterIntegrationTest {
             application.start();
             assertEnrichedAndDeadLettered(app);
             assertThat(application.failure()).isNotDone();
+        }
+    }
+
+    @Test
+    void aGrantRevokedWhileRunningStopsTheInstanceNamingIt() throws Exception {
+        String app = "sec-revoked";
+        String password = password();
+        kafka.addScramUser(app, password);
+        prepare(app);
+
+        try (StreamNlpApplication application = new StreamNlpApplication(
+                ConfigLoader.load(null, Map.of(), scramSettings(app, app, password)))) {
+            application.start();
+            assertEnrichedAndDeadLettered(app);
+            kafka.revoke(List.of(SecuredKafkaCluster.allow("User:" + app, ResourceType.TOPIC, app + ".", PatternType.PREFIXED,
+                    AclOperation.WRITE)));
+            long revoked = System.nanoTime();
+            try (var producer = new KafkaProducer<>(kafka.adminClient(), new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>(app + ".in", app + "-late",
+                        "{\"id\": \"" + app + "-late\", \"text\": \"Written after the grant was revoked.\"}"));
+            }
+
+            String reason = application.failure().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            long tookMs = (System.nanoTime() - revoked) / 1_000_000;
+            System.out.printf("[secured-cluster] %s: gave up %d ms after the revocation: %s%n", app, tookMs, reason);
+            assertThat(reason).contains("TopicAuthorizationException", app + ".", "restore the grants");
+            assertThat(tookMs).as("gave up %d ms after the revocation", tookMs).isLessThan(30_000);
+            assertThat(TopicReader.readAll(kafka.adminClient(), app + ".sentiment", new ByteArrayDeserializer(), EVENTS + 1,
+                    Duration.ofSeconds(5))).as("the late event is not committed").hasSize(EVENTS);
         }
     }
 
