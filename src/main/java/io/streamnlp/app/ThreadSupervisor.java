@@ -111,11 +111,12 @@ final class ThreadSupervisor implements StreamsUncaughtExceptionHandler {
                 return "the Schema Registry refused our credentials (" + registry.getMessage()
                         + "): check basic.auth.user.info (or schema.registry.basic.auth.user.info) and the registry's ACLs";
             }
-            // The start checked the credentials and the grants: refused now, they were changed while running.
+            // Credentials or a grant refused now (changed while running, or one the start does not check, such
+            // as CREATE for a changelog): a replaced thread would be refused the same.
             if (t instanceof AuthorizationException || t instanceof AuthenticationException) {
                 return "Kafka refused this instance (" + t.getClass().getSimpleName() + ": " + t.getMessage()
-                        + "): an ACL was revoked or the credentials changed while it ran; restore the grants (README, Kafka "
-                        + "security) or fix kafka.sasl.jaas.config / kafka.ssl.keystore.location, then restart";
+                        + "): a grant it needs is missing or was revoked, or the credentials changed; fix the ACLs (README, "
+                        + "Kafka security) or kafka.sasl.jaas.config / kafka.ssl.keystore.location, then restart";
             }
         }
         return null;

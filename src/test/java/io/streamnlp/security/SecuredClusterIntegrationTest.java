@@ -55,7 +55,8 @@ import org.junit.jupiter.api.TestInstance;
  *       in a child JVM), every event is enriched into every output and a bad record lands in the
  *       dead-letter topic, all written by the application's own principal;
  *   <li>a wrong password, a missing WRITE on an output topic (the {@code run} command), no access to the
- *       group, to the transactional ids, or a client certificate the brokers do not trust (in this JVM) end
+ *       group, to the transactional ids, a client certificate the brokers do not trust or a trust store
+ *       without the brokers' CA (in this JVM) end
  *       the start within seconds, exit 2, one ERROR line naming the setting or the operation and resource;
  *   <li>a grant revoked while the application runs stops it at once, naming the exception and the topic,
  *       and the event that met it is in no output.
@@ -126,7 +127,7 @@ class SecuredClusterIntegrationTest {
             String reason = application.failure().get(60, java.util.concurrent.TimeUnit.SECONDS);
             long tookMs = (System.nanoTime() - revoked) / 1_000_000;
             System.out.printf("[secured-cluster] %s: gave up %d ms after the revocation: %s%n", app, tookMs, reason);
-            assertThat(reason).contains("TopicAuthorizationException", app + ".", "restore the grants");
+            assertThat(reason).contains("TopicAuthorizationException", app + ".", "README, Kafka security");
             assertThat(tookMs).as("gave up %d ms after the revocation", tookMs).isLessThan(30_000);
             assertThat(TopicReader.readAll(kafka.adminClient(), app + ".sentiment", new ByteArrayDeserializer(), EVENTS + 1,
                     Duration.ofSeconds(5))).as("the late event is not committed").hasSize(EVENTS);
@@ -228,6 +229,24 @@ class SecuredClusterIntegrationTest {
 
         assertThat(message).contains("kafka.ssl.keystore.location", kafka.tlsBootstrapServers())
                 .doesNotContain(foreign.password());
+    }
+
+    @Test
+    void aTrustStoreWithoutTheBrokersCaEndsTheStartNamingIt() throws Exception {
+        String app = "sec-untrusted-broker";
+        String password = password();
+        kafka.addScramUser(app, password);
+        prepare(app);
+        Path otherDir = Files.createDirectories(workDir.resolve("other-trust"));
+        TestCertificates.Store otherTrust = TestCertificates.create(otherDir).trustStore();
+        Map<String, String> settings = scramSettings(app, app, password);
+        settings.put("kafka.ssl.truststore.location", otherTrust.path().toString());
+        settings.put("kafka.ssl.truststore.password", otherTrust.password());
+
+        String message = startFailure(settings);
+
+        assertThat(message).contains("kafka.ssl.truststore.location", kafka.saslBootstrapServers())
+                .doesNotContain(password, otherTrust.password());
     }
 
     // --- helpers ---
