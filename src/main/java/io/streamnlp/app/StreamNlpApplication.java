@@ -8,6 +8,7 @@ import io.streamnlp.enrich.FaultInjection;
 import io.streamnlp.ingest.InputTopic;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryException;
+import io.streamnlp.topics.KafkaAccess;
 import io.streamnlp.topics.TopicPreflight;
 import io.streamnlp.topics.TopicsUnavailableException;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.streamnlp.ops.ExpectedKafkaWarnings;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.config.StreamNlpConfig;
@@ -231,10 +234,20 @@ public final class StreamNlpApplication implements AutoCloseable {
                             : " (check schema.registry.url)"), e);
         }
         List<String> inputs = config.inputTopics().stream().map(InputTopic::name).toList();
-        try (Admin admin = Admin.create(config.adminProperties())) {
-            return new TopicPreflight(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers())
+        Map<String, Object> adminProperties = new java.util.HashMap<>(config.adminProperties());
+        // Its own client id, so that the log filter drops Kafka's copies of the authentication error this reports.
+        adminProperties.put(AdminClientConfig.CLIENT_ID_CONFIG,
+                config.applicationId() + ExpectedKafkaWarnings.PREFLIGHT_CLIENT_ID_SUFFIX);
+        try (Admin admin = Admin.create(adminProperties)) {
+            int widest = new TopicPreflight(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers())
                     .ensure(inputs, config.outputTopics().all(), config.createTopics(), StreamNlpConfig.TOPICS_CREATE,
                             config.outputTopicLayout());
+            // On a cluster with ACLs, a missing grant would otherwise show only at the first write or the
+            // group join, as stream threads failing until the instance gives up (exit 3).
+            new KafkaAccess(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers()).require(inputs,
+                    config.outputTopics().all(), config.applicationId(),
+                    config.processingGuarantee().startsWith("exactly_once") ? config.applicationId() + "-" : null);
+            return widest;
         } catch (TopicsUnavailableException e) {
             throw new StartupFailedException(e.getMessage(), e);
         }

@@ -9,6 +9,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@code streamnlp_thread_replacements_total}), each waits a doubling backoff (readiness is down
  * meanwhile), and past {@code max.thread.replacements} within the window the instance gives up:
  * liveness goes down and {@link #failure()} completes, so the process exits non-zero. An error no
- * retry can cure (the registry rejecting our credentials) gives up at once.
+ * retry can cure (the registry rejecting our credentials, Kafka refusing them or a grant) gives up at once.
  */
 final class ThreadSupervisor implements StreamsUncaughtExceptionHandler {
 
@@ -108,6 +110,13 @@ final class ThreadSupervisor implements StreamsUncaughtExceptionHandler {
             if (t instanceof SchemaRegistryException registry && registry.isAuthorizationFailure()) {
                 return "the Schema Registry refused our credentials (" + registry.getMessage()
                         + "): check basic.auth.user.info (or schema.registry.basic.auth.user.info) and the registry's ACLs";
+            }
+            // Credentials or a grant refused now (changed while running, or one the start does not check, such
+            // as CREATE for a changelog): a replaced thread would be refused the same.
+            if (t instanceof AuthorizationException || t instanceof AuthenticationException) {
+                return "Kafka refused this instance (" + t.getClass().getSimpleName() + ": " + t.getMessage()
+                        + "): a grant it needs is missing or was revoked, or the credentials changed; fix the ACLs (README, "
+                        + "Kafka security) or kafka.sasl.jaas.config / kafka.ssl.keystore.location, then restart";
             }
         }
         return null;

@@ -74,6 +74,11 @@ public final class ByTextTopic implements AutoCloseable {
                     .all().get(30, TimeUnit.SECONDS);
             LOG.info("Created {} with {} partition(s)", topic, wanted);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TopicAuthorizationException) {
+                throw new TopicsUnavailableException("Kafka denies this client's principal CREATE on topic " + topic
+                        + " (the result cache routes events through it): grant CREATE, READ, WRITE and DELETE on the topics "
+                        + "prefixed " + groupId + "- (README, Kafka security), or set cache.enabled=false", e.getCause());
+            }
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new TopicsUnavailableException("Cannot create " + topic + " (the result cache routes events through "
                         + "it): " + e.getCause().getMessage() + ". Create it, or grant topic creation, or set "

@@ -41,6 +41,16 @@ import org.slf4j.Marker;
  *   <li>{@code QuorumController} WARN "Performing controller activation. The metadata log appears to
  *       be empty.": it is formatted afresh on every start, so its log is always empty then.
  * </ul>
+ *
+ * <p>The start checks' admin client (client id {@code <application.id>}{@value #PREFLIGHT_CLIENT_ID_SUFFIX}):
+ *
+ * <ul>
+ *   <li>{@code NetworkClient} ERROR "Connection to node ... failed authentication due to: ..." and
+ *       {@code AdminMetadataManager} WARN "Fatal error during metadata update" (with the exception's
+ *       trace): the credentials or certificates were refused. The start fails on that very error and
+ *       says it in its own one ERROR line, naming the setting to fix ({@code kafka.sasl.jaas.config},
+ *       the trust or key store); Kafka's lines would only repeat it. Every other client still logs them.
+ * </ul>
  */
 public final class ExpectedKafkaWarnings extends TurboFilter {
 
@@ -50,6 +60,10 @@ public final class ExpectedKafkaWarnings extends TurboFilter {
     static final String NETWORK_CLIENT = "org.apache.kafka.clients.NetworkClient";
     static final String QUORUM_CONTROLLER = "org.apache.kafka.controller.QuorumController";
     static final String REPLICA_MANAGER = "kafka.server.ReplicaManager";
+    static final String ADMIN_METADATA_MANAGER = "org.apache.kafka.clients.admin.internals.AdminMetadataManager";
+
+    /** Appended to the application id for the client id of the start checks' admin client. */
+    public static final String PREFLIGHT_CLIENT_ID_SUFFIX = "-preflight";
 
     private final boolean off = "show".equalsIgnoreCase(System.getProperty(SWITCH));
 
@@ -67,6 +81,9 @@ public final class ExpectedKafkaWarnings extends TurboFilter {
      * empty. Both forms are matched.
      */
     static boolean expected(String logger, Level level, String format, Object[] params, Throwable t) {
+        if (preflightAuthentication(logger, level, format)) {
+            return true;
+        }
         if (level == Level.ERROR) {
             return logger.equals(REPLICA_MANAGER) && format.contains("Error processing append operation on partition")
                     && t instanceof OutOfOrderSequenceException;
@@ -78,6 +95,16 @@ public final class ExpectedKafkaWarnings extends TurboFilter {
             case QUORUM_CONTROLLER -> format.contains("Performing controller activation. The metadata log appears to be empty.");
             default -> false;
         };
+    }
+
+    /** The start checks' admin client logging the authentication failure the start itself reports. */
+    private static boolean preflightAuthentication(String logger, Level level, String format) {
+        if (!format.contains("[AdminClient clientId=") || !format.contains(PREFLIGHT_CLIENT_ID_SUFFIX + "] ")) {
+            return false;
+        }
+        return logger.equals(NETWORK_CLIENT) && level == Level.ERROR && format.contains("failed authentication due to")
+                || logger.equals(ADMIN_METADATA_MANAGER) && level == Level.WARN
+                        && format.contains("Fatal error during metadata update");
     }
 
     private static boolean errorIs(String format, Object[] params, String error) {

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,12 @@ public final class TopicPreflight {
         Map<String, Integer> found = partitions(concat(inputs, outputs));
         Set<String> missingInputs = missing(inputs, found);
         if (!missingInputs.isEmpty()) {
+            // Topics the principal may not DESCRIBE are not listed: tell a missing ACL from a missing topic.
+            Set<String> hidden = hidden(missingInputs);
+            if (!hidden.isEmpty()) {
+                throw new TopicsUnavailableException(KafkaAccess.denied(bootstrapServers,
+                        "READ on topic " + String.join(", READ on topic ", hidden)), null);
+            }
             throw new TopicsUnavailableException("Input topic(s) " + String.join(", ", missingInputs)
                     + " do not exist on " + bootstrapServers + ": create them, or fix input.topics", null);
         }
@@ -113,6 +120,22 @@ public final class TopicPreflight {
         return widest;
     }
 
+    /** Those of {@code names} that the broker refuses to describe (they may exist). */
+    private Set<String> hidden(Set<String> names) {
+        try {
+            admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicAuthorizationException denied) {
+                return new TreeSet<>(denied.unauthorizedTopics());
+            }
+        } catch (TimeoutException e) {
+            // then they are reported missing, as before
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Set.of();
+    }
+
     private static Set<String> missing(List<String> names, Map<String, Integer> found) {
         Set<String> missing = new TreeSet<>(names);
         missing.removeAll(found.keySet());
@@ -126,17 +149,6 @@ public final class TopicPreflight {
     }
 
     private <T> T await(KafkaFuture<T> future, String what) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TopicsUnavailableException("Interrupted while trying to " + what, e);
-        } catch (TimeoutException e) {
-            throw new TopicsUnavailableException("Kafka at " + bootstrapServers + " did not answer within "
-                    + timeout.toSeconds() + " s (" + what + "): check bootstrap.servers and the kafka.* security settings", e);
-        } catch (ExecutionException e) {
-            throw new TopicsUnavailableException("Cannot " + what + " on " + bootstrapServers + ": "
-                    + e.getCause().getMessage() + " (check the kafka.* security settings and ACLs)", e.getCause());
-        }
+        return KafkaAccess.await(future, timeout, bootstrapServers, what);
     }
 }

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.utils.internals.LogContext;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 class ExpectedKafkaWarningsTest {
 
     private static final String[] LOGGERS = {ExpectedKafkaWarnings.SENDER, ExpectedKafkaWarnings.NETWORK_CLIENT,
-        ExpectedKafkaWarnings.QUORUM_CONTROLLER, ExpectedKafkaWarnings.REPLICA_MANAGER};
+        ExpectedKafkaWarnings.QUORUM_CONTROLLER, ExpectedKafkaWarnings.REPLICA_MANAGER,
+        ExpectedKafkaWarnings.ADMIN_METADATA_MANAGER};
 
     @Test
     void dropsExactlyTheExpectedWarnings() {
@@ -52,8 +54,12 @@ class ExpectedKafkaWarningsTest {
                         + "not be established. Node may not be available.",
                 "[QuorumController id=1] Renouncing the leadership due to a metadata log event.",
                 "[QuorumController id=1] Performing controller activation. The metadata log appears to be empty.",
-                "[ReplicaManager broker=1] Error processing append operation on partition x:streamnlp.entities-0");
-        assertThat(seen.list.getLast().getThrowableProxy().getClassName()).isEqualTo(CorruptRecordException.class.getName());
+                "[ReplicaManager broker=1] Error processing append operation on partition x:streamnlp.entities-0",
+                "[AdminClient clientId=adminclient-1] Connection to node -1 (localhost/127.0.0.1:9093) failed authentication "
+                        + "due to: Authentication failed during authentication due to invalid credentials with SASL mechanism "
+                        + "SCRAM-SHA-512",
+                "[AdminClient clientId=adminclient-1] Fatal error during metadata update");
+        assertThat(seen.list.get(4).getThrowableProxy().getClassName()).isEqualTo(CorruptRecordException.class.getName());
     }
 
     private static void logSome(LoggerContext context) {
@@ -88,6 +94,16 @@ class ExpectedKafkaWarningsTest {
                         + "idempotent producer with no existing state."));
         broker.error("[ReplicaManager broker=1] Error processing append operation on partition x:streamnlp.entities-0",
                 new CorruptRecordException("a real problem"));
+
+        // The start checks' admin client: its authentication failure is the start's own ERROR line; any other client's shows.
+        SaslAuthenticationException refused = new SaslAuthenticationException("Authentication failed during authentication "
+                + "due to invalid credentials with SASL mechanism SCRAM-SHA-512");
+        for (String clientId : new String[] {"streamnlp" + ExpectedKafkaWarnings.PREFLIGHT_CLIENT_ID_SUFFIX, "adminclient-1"}) {
+            LogContext admin = new LogContext("[AdminClient clientId=" + clientId + "] ");
+            admin.logger(ExpectedKafkaWarnings.NETWORK_CLIENT).error("Connection to node {} ({}) failed authentication due to: {}",
+                    -1, "localhost/127.0.0.1:9093", refused.getMessage());
+            admin.logger(ExpectedKafkaWarnings.ADMIN_METADATA_MANAGER).warn("Fatal error during metadata update", refused);
+        }
 
     }
 }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
@@ -29,11 +28,17 @@ public final class TopicReader {
 
     public static <V> List<ConsumerRecord<byte[], V>> readAll(String bootstrapServers, String topic,
             Deserializer<V> valueDeserializer, int expected, Duration timeout) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return readAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, valueDeserializer,
+                expected, timeout);
+    }
+
+    /** The same with the client settings of a secured cluster ({@code bootstrap.servers} and security). */
+    public static <V> List<ConsumerRecord<byte[], V>> readAll(Map<String, Object> clientSettings, String topic,
+            Deserializer<V> valueDeserializer, int expected, Duration timeout) {
+        Map<String, Object> props = new java.util.HashMap<>(clientSettings);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<byte[], V>> records = new ArrayList<>();
         try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), valueDeserializer)) {
             consumer.subscribe(List.of(topic));
@@ -41,7 +46,7 @@ public final class TopicReader {
             while (records.size() < expected && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
-            Map<TopicPartition, Long> end = settledEndOffsets(bootstrapServers, topic, deadline);
+            Map<TopicPartition, Long> end = settledEndOffsets(clientSettings, topic, deadline);
             while (!reached(consumer, end) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
@@ -53,8 +58,9 @@ public final class TopicReader {
      * The end offsets of every partition once no transaction is open on the topic (read_committed end
      * = read_uncommitted end), or the latest read_committed ends when the deadline passes first.
      */
-    private static Map<TopicPartition, Long> settledEndOffsets(String bootstrapServers, String topic, long deadline) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    private static Map<TopicPartition, Long> settledEndOffsets(Map<String, Object> clientSettings, String topic,
+            long deadline) {
+        try (Admin admin = Admin.create(clientSettings)) {
             while (true) {
                 List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get()
                         .get(topic).partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
