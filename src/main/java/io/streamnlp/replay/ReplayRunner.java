@@ -9,12 +9,9 @@ import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.replay.ReplaySummary.Outcome;
 import io.streamnlp.schema.internal.PendingText;
 import io.streamnlp.topology.TopologyNames;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +22,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -58,8 +54,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Exactly-once as the live pipeline: outputs and consumed offsets commit together, so a replay
  *       killed midway and run again emits nothing twice. A stop signal closes Kafka Streams, which
  *       commits what is done ({@link Outcome#INTERRUPTED}).
- *   <li>Once finished, the replay's internal topics ({@code <id>-by-text}, the changelogs) and local
- *       state are deleted, unless {@link Request#keepState()}.
+ *   <li>Its id is never a live application's ({@link ReplayOwnership}), and once finished it deletes
+ *       only the internal topics ({@code <id>-by-text}, the changelogs) and local state that it
+ *       created, unless {@link Request#keepState()} ({@link ReplayCleanup}).
  *   <li>{@code inference.batch.invariant} is on unless set: a replay's vectors must not depend on
  *       how its records happened to be batched.
  * </ul>
@@ -181,6 +178,7 @@ public final class ReplayRunner {
         ReplayStore store = storeOf(base);
         ReplayStore.Identity identity = identityOf(request, base);
         if (request.id() != null) {
+            ReplayOwnership.refuseApplicationId(request.id(), base);
             Optional<ReplayStore.Stored> stored = store.load(request.id());
             if (stored.isPresent()) {
                 ReplayStore.Identity planned = stored.get().identity();
@@ -190,7 +188,11 @@ public final class ReplayRunner {
                 }
                 return new Planned(request, base, store, stored.get(), stored.get().finished() ? Status.FINISHED : Status.RESUMING);
             }
-            ReplayPlan plan = resolveNow(request, base);
+            ReplayPlan plan;
+            try (Admin admin = Admin.create(base.adminProperties())) {
+                ReplayOwnership.refuseRunningGroup(admin, request.id(), base); // a first run: nothing of it is in the group
+                plan = resolve(admin, request, base);
+            }
             store.save(request.id(), plan, identity);
             return new Planned(request, base, store, store.load(request.id()).orElseThrow(), Status.NEW);
         }
@@ -305,11 +307,11 @@ public final class ReplayRunner {
             String failure = null;
             long[] counts = new long[COUNTERS.size()];
             KafkaStreams streams;
-            Set<String> internalTopics;
+            ReplayStore.Ownership owned = ReplayCleanup.found(admin, replay.store, replay.stored, config.stateDir());
             try (CommittedRecords readable = new CommittedRecords(config.adminProperties());
                     StreamNlpApplication app = new StreamNlpApplication(config, () -> new ReplayGate(plan, throttle))) {
                 streams = app.streams();
-                internalTopics = app.internalTopics();
+                owned = ReplayCleanup.created(replay.store, id, owned, app.internalTopics());
                 if (stop.getCount() == 0) {
                     outcome = Outcome.INTERRUPTED; // stopped while the model loaded: nothing started
                 } else {
@@ -359,54 +361,10 @@ public final class ReplayRunner {
                 if (replay.request.keepState()) {
                     LOG.info("Replay {} finished; its internal topics and local state are kept (--keep-state)", id);
                 } else {
-                    deleteState(admin, id, streams, internalTopics, config.stateDir());
+                    ReplayCleanup.delete(admin, id, streams, owned, config.stateDir());
                 }
             }
             return summary;
-        }
-    }
-
-    /**
-     * Deletes what only this finished replay used: its local state ({@code state.dir/<id>}) and its
-     * internal topics, those among the topics named {@code <id>-...} that its topology owns (by-text,
-     * changelogs; see {@link StreamNlpApplication#internalTopics()}). A failure is logged, not thrown:
-     * the replay itself succeeded.
-     */
-    private static void deleteState(Admin admin, String id, KafkaStreams streams, Set<String> internalTopics,
-            Path stateDir) {
-        try {
-            streams.cleanUp(); // the task directories; the application's directory keeps its lock and process files
-            deleteRecursively(stateDir.resolve(id));
-        } catch (RuntimeException | IOException e) {
-            LOG.warn("Replay {} finished, but its local state {} could not be deleted ({}): delete it by hand", id,
-                    stateDir.resolve(id), e.toString());
-        }
-        List<String> topics = List.of();
-        try {
-            topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                    .filter(t -> t.startsWith(id + "-") && internalTopics.contains(t)).sorted().toList();
-            if (!topics.isEmpty()) {
-                admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
-            }
-            LOG.info("Replay {} finished: deleted its internal topics {} and local state (--keep-state keeps them)", id,
-                    topics);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            LOG.warn("Replay {} finished, but its internal topics {} could not be deleted ({}): delete them by hand",
-                    id, topics.isEmpty() ? "(" + id + "-*)" : topics, e instanceof ExecutionException ? e.getCause() : e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 
