@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * once its application is built, which of its internal topics it is about to create
  * ({@link #created}). Once it has finished, only those are deleted ({@link #delete}): a by-text topic
  * or changelog it found (another application's, or made by hand) and a state directory it found stay.
- * Output topics are results and never deleted.
+ * Output topics are results and never deleted. Under a derived id ({@code streamnlp-replay-<hash of
+ * the plan>}) everything named after the id is the replay's own, whichever host of it created it.
  */
 final class ReplayCleanup {
 
@@ -38,15 +39,18 @@ final class ReplayCleanup {
      * that exists now as found: it keeps what an earlier run may have created, rather than delete what
      * it may not have.
      */
-    static Ownership found(Admin admin, ReplayStore store, ReplayStore.Stored stored, Path stateDir) throws Exception {
+    static Ownership found(Admin admin, ReplayStore store, ReplayStore.Stored stored, boolean derivedId, Path stateDir)
+            throws Exception {
         Ownership recorded = store.load(stored.id()).map(ReplayStore.Stored::ownership).orElse(null);
         if (recorded != null) {
             return recorded;
         }
         String id = stored.id();
-        Set<String> topics = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS).stream()
+        // A derived id hashes the plan: whatever is named after it belongs to this replay (an earlier run,
+        // or another host running the same command, whichever created it first), never to anything else.
+        Set<String> topics = derivedId ? Set.of() : admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS).stream()
                 .filter(t -> t.startsWith(id + "-")).collect(Collectors.toCollection(TreeSet::new));
-        Ownership found = new Ownership(topics, Files.exists(stateDir.resolve(id)), null);
+        Ownership found = new Ownership(topics, !derivedId && Files.exists(stateDir.resolve(id)), null);
         store.recordOwnership(id, found);
         if (!topics.isEmpty() || found.foundStateDir()) {
             LOG.info("Replay {} found {}{}{} already there: it uses but never deletes them", id, topics,

@@ -7,8 +7,6 @@ import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.ingest.InputTopic;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.replay.ReplaySummary.Outcome;
-import io.streamnlp.schema.internal.PendingText;
-import io.streamnlp.topology.TopologyNames;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +27,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -307,7 +302,8 @@ public final class ReplayRunner {
             String failure = null;
             long[] counts = new long[COUNTERS.size()];
             KafkaStreams streams;
-            ReplayStore.Ownership owned = ReplayCleanup.found(admin, replay.store, replay.stored, config.stateDir());
+            ReplayStore.Ownership owned = ReplayCleanup.found(admin, replay.store, replay.stored,
+                    replay.request.id() == null, config.stateDir());
             try (CommittedRecords readable = new CommittedRecords(config.adminProperties());
                     StreamNlpApplication app = new StreamNlpApplication(config, () -> new ReplayGate(plan, throttle))) {
                 streams = app.streams();
@@ -330,19 +326,28 @@ public final class ReplayRunner {
                     Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, id);
                     Map<TopicPartition, Long> byTextEnds = byTextEnds(admin, config);
                     long backlog = backlog(byTextEnds, committed);
-                    boolean finished = state == KafkaStreams.State.RUNNING
+                    boolean read = state == KafkaStreams.State.RUNNING
                             && allRead(plan.ranges(), committed, readable)
                             && allRead(asRanges(byTextEnds), committed, readable)
-                            && nothingPending(app);
+                            && ReplayGroup.nothingPending(app);
+                    // Read by the group and nothing pending here: finished only if this host provably holds all of it.
+                    ReplayGroup.Standing standing = read ? ReplayGroup.standing(admin, id, app, inputs(plan, byTextEnds)) : null;
+                    boolean finished = standing == ReplayGroup.Standing.ALONE;
                     // The by-text log also holds aborted writes and markers, hence the floor.
                     progress.update(finished ? plan.total() : Math.max(0, done(plan, committed) - backlog), finished);
                     if (finished) {
                         outcome = Outcome.FINISHED;
+                    } else if (standing == ReplayGroup.Standing.HAND_OFF) {
+                        outcome = Outcome.HANDED_OFF;
                     } else if (stop.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
                         outcome = Outcome.INTERRUPTED;
                     }
                 }
-                if (outcome != Outcome.FINISHED) {
+                if (outcome == Outcome.HANDED_OFF) {
+                    progress.stopped();
+                    LOG.info("Replay {}: everything is read and nothing waits here, but other members are in its group: "
+                            + "leaving it to them, which finish it and delete its internal topics", id);
+                } else if (outcome != Outcome.FINISHED) {
                     progress.stopped();
                     LOG.info(outcome == Outcome.INTERRUPTED
                             ? "Replay {} interrupted: closing Kafka Streams, which commits what is done"
@@ -350,6 +355,9 @@ public final class ReplayRunner {
                 }
                 for (int i = 0; i < counts.length; i++) { // read before the close unregisters them
                     counts[i] = (long) TaskMetrics.sum(streams.metrics(), COUNTERS.get(i));
+                }
+                if (outcome == Outcome.HANDED_OFF) {
+                    ReplayGroup.leave(streams); // at once, not after a session timeout: the member that stays goes on
                 }
             } // closes Kafka Streams: the last transaction commits
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
@@ -438,17 +446,11 @@ public final class ReplayRunner {
         return ends;
     }
 
-    /** No text waits in a micro-batch (interactive query on the pending-batch stores). */
-    private static boolean nothingPending(StreamNlpApplication app) {
-        try {
-            var store = app.streams().store(StoreQueryParameters.fromNameAndType(TopologyNames.PENDING_STORE,
-                    QueryableStoreTypes.<Long, PendingText>keyValueStore()));
-            try (KeyValueIterator<Long, PendingText> all = store.all()) {
-                return !all.hasNext();
-            }
-        } catch (RuntimeException e) {
-            return false; // stores migrating or not ready: ask again
-        }
+    /** The partitions whose tasks together run the whole replay: the plan's and the by-text topic's. */
+    private static Set<TopicPartition> inputs(ReplayPlan plan, Map<TopicPartition, Long> byTextEnds) {
+        Set<TopicPartition> inputs = new java.util.HashSet<>(plan.ranges().keySet());
+        inputs.addAll(byTextEnds.keySet());
+        return inputs;
     }
 
     /**

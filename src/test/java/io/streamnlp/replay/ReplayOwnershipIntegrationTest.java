@@ -7,18 +7,30 @@ import io.streamnlp.app.StartupFailedException;
 import io.streamnlp.app.StreamNlpApplication;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.registry.AvroSerdes;
+import io.streamnlp.registry.RegistrySettings;
+import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.samples.SampleReviews;
+import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.testing.ChildApp;
 import io.streamnlp.testing.KafkaTestCluster;
 import io.streamnlp.testing.TestRegistry;
+import io.streamnlp.testing.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -37,7 +49,8 @@ import org.junit.jupiter.api.TestInstance;
  * (the configured {@code application.id}, or any group with active members) is refused before
  * anything is written, and the live application's topics, offsets and state stay as they were; a
  * replay that finds its by-text topic, its outputs or its state directory already there uses them
- * and deletes only the changelogs it created.
+ * and deletes only the changelogs it created; two hosts running the same replay finish it once, one
+ * of them handing over to the other, which deletes the internal topics only when it holds all of it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplayOwnershipIntegrationTest {
@@ -45,6 +58,7 @@ class ReplayOwnershipIntegrationTest {
     private static final String MODEL = "minilm-l6-q";
 
     private KafkaTestCluster kafka;
+    private SchemaRegistryClient registry;
     private Path workDir;
     private List<String> samples;
 
@@ -52,11 +66,13 @@ class ReplayOwnershipIntegrationTest {
     void start() throws Exception {
         workDir = Files.createTempDirectory("replay-ownership-it");
         kafka = KafkaTestCluster.start();
+        registry = new SchemaRegistryClient(RegistrySettings.of(TestRegistry.url()));
         samples = SampleReviews.load().stream().map(SampleReviews.Review::text).toList();
     }
 
     @AfterAll
     void stop() {
+        registry.close();
         kafka.close();
     }
 
@@ -85,7 +101,7 @@ class ReplayOwnershipIntegrationTest {
                             && committed("live-app").keySet().stream().filter(p -> p.topic().equals("live.in"))
                                     .mapToLong(p -> committed("live-app").get(p).offset()).sum() == 20);
             Set<String> topicsBefore = topics();
-            Map<TopicPartition, OffsetAndMetadata> offsetsBefore = committed("live-app");
+            Map<TopicPartition, Long> offsetsBefore = inputOffsets("live-app");
             Path liveState = workDir.resolve("live").resolve("live-app");
             assertThat(liveState).isDirectory();
 
@@ -116,7 +132,8 @@ class ReplayOwnershipIntegrationTest {
 
             assertThat(topics()).as("topics, after the refused replays").isEqualTo(topicsBefore)
                     .doesNotContain("replayed.embeddings");
-            assertThat(committed("live-app")).as("the live group's offsets").isEqualTo(offsetsBefore);
+            assertThat(inputOffsets("live-app")).as("the live group's input offsets").isEqualTo(offsetsBefore)
+                    .containsValues(10L, 10L);
             assertThat(liveState).as("the live application's state").isDirectory();
             assertThat(workDir.resolve("live").resolve("replays").resolve("live-app.properties")).doesNotExist();
             assertThat(workDir.resolve("other").resolve("replays").resolve("live-app.properties")).doesNotExist();
@@ -157,14 +174,64 @@ class ReplayOwnershipIntegrationTest {
                         "finished=true");
     }
 
+    @Test
+    void twoHostsRunningTheSameReplayFinishItOnceAndTheOneThatStaysCleansUp() throws Exception {
+        int events = 200;
+        produce("shared.in", 4, events, true);
+        // The same command on two hosts (two state directories, one JVM): one derived id, one group.
+        ReplayRunner.Request request = new ReplayRunner.Request("shared.in:text", "earliest", "latest", "shared", null, 10);
+        ExecutorService hosts = Executors.newFixedThreadPool(2);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<ReplaySummary>> runs = new ArrayList<>();
+        for (String host : List.of("host-a", "host-b")) {
+            StreamNlpConfig config = ConfigLoader.load(null, Map.of(), settings(host));
+            runs.add(hosts.submit(() -> {
+                go.await();
+                return ReplayRunner.run(request, config, null);
+            }));
+        }
+        go.countDown();
+        List<ReplaySummary> summaries = new ArrayList<>();
+        try {
+            for (Future<ReplaySummary> run : runs) {
+                summaries.add(run.get(300, TimeUnit.SECONDS));
+            }
+        } finally {
+            hosts.shutdownNow();
+        }
+        summaries.forEach(System.out::println);
+        String id = summaries.get(0).id();
+        assertThat(summaries).extracting(ReplaySummary::id).containsOnly(id);
+        assertThat(summaries).extracting(ReplaySummary::outcome).as("one stays and finishes, the other hands over")
+                .containsExactlyInAnyOrder(ReplaySummary.Outcome.FINISHED, ReplaySummary.Outcome.HANDED_OFF);
+        Map<String, Long> copies = TopicReader.readAll(kafka.bootstrapServers(), "shared.embeddings",
+                        AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer(), events,
+                        Duration.ofSeconds(60))
+                .stream().collect(Collectors.groupingBy(r -> r.value().getId(), Collectors.counting()));
+        assertThat(copies).as("every event once").hasSize(events).allSatisfy((event, count) -> assertThat(count).isOne());
+        assertThat(topics()).as("the internal topics, deleted once the last member finished")
+                .noneMatch(t -> t.startsWith(id + "-"));
+        int finisher = summaries.get(0).outcome() == ReplaySummary.Outcome.FINISHED ? 0 : 1;
+        assertThat(Files.readString(workDir.resolve(List.of("host-a", "host-b").get(finisher)).resolve("replays")
+                .resolve(id + ".properties"))).contains("finished=true");
+        assertThat(Files.readString(workDir.resolve(List.of("host-a", "host-b").get(1 - finisher)).resolve("replays")
+                .resolve(id + ".properties"))).as("the host that handed over can resume it").contains("finished=false");
+    }
+
     private void produce(String topic, int partitions, int count) throws Exception {
+        produce(topic, partitions, count, false);
+    }
+
+    /** {@code count} events {@code e-<i>}; distinct texts cost an encoder pass each. */
+    private void produce(String topic, int partitions, int count, boolean distinct) throws Exception {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         }
         try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
                 new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < count; i++) {
-                producer.send(new ProducerRecord<>(topic, "e-" + i, samples.get(i % samples.size()))).get();
+                String text = samples.get(i % samples.size());
+                producer.send(new ProducerRecord<>(topic, "e-" + i, distinct ? "Review " + i + ": " + text : text)).get();
             }
         }
     }
@@ -190,6 +257,17 @@ class ReplayOwnershipIntegrationTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The group's committed offsets on live.in (its commit metadata, a timestamp, changes at each commit). */
+    private Map<TopicPartition, Long> inputOffsets(String group) {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        committed(group).forEach((p, offset) -> {
+            if (p.topic().equals("live.in")) {
+                offsets.put(p, offset.offset());
+            }
+        });
+        return offsets;
     }
 
     private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) throws Exception {
