@@ -178,7 +178,7 @@ class ReplayOwnershipIntegrationTest {
         int events = 200;
         produce("shared.in", 4, events, true);
         // The same command on two hosts (two state directories, one JVM): one derived id, one group.
-        ReplayRunner.Request request = new ReplayRunner.Request("shared.in:text", "earliest", "latest", "shared", null, 10);
+        ReplayRunner.Request request = new ReplayRunner.Request("shared.in:text", "earliest", "latest", "shared", null, 8);
         ExecutorService hosts = Executors.newFixedThreadPool(2);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<ReplaySummary>> runs = new ArrayList<>();
