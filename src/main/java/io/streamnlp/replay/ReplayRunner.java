@@ -167,7 +167,8 @@ public final class ReplayRunner {
      * Finds the request's plan (to resume, or finished) or resolves and saves a new one.
      *
      * @throws StartupFailedException when a source topic does not exist, Kafka does not answer, or the
-     *     given {@code --id} belongs to a plan of another request
+     *     given {@code --id} belongs to a plan of another request or to a live application
+     *     ({@link ReplayOwnership})
      */
     public static Planned prepare(Request request, StreamNlpConfig base) throws Exception {
         ReplayStore store = storeOf(base);
