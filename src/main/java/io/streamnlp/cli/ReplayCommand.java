@@ -18,8 +18,9 @@ import sun.misc.Signal;
 /**
  * Re-enriches a bounded stretch of existing topics, with progress, and stops at its end. Like
  * {@code run}, it handles SIGTERM and Ctrl-C itself: Kafka Streams closes and commits what is done,
- * the command says the replay was interrupted and that the same command resumes it, and exits 0. A
- * start that cannot work exits {@value RunCommand#EXIT_START_FAILED} with one ERROR line; a replay
+ * the command says the replay was interrupted and that the same command resumes it, and exits 0; so
+ * does a host that hands its finished part over to another host of the same replay. A start that
+ * cannot work (an {@code --id} of a live application among them) exits {@value RunCommand#EXIT_START_FAILED} with one ERROR line; a replay
  * whose instance gives up (see {@code max.thread.replacements}) exits {@value RunCommand#EXIT_GAVE_UP}.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,9 +28,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -49,6 +53,13 @@ import org.slf4j.LoggerFactory;
  *       logs a warning.
  * </ul>
  *
+ * <p>The read, the decision and the write are one step across instances: each check runs under the
+ * prefix's transactional id ({@link #transactionalId()}), and a check overtaken by another's (its
+ * producer fenced) is void and starts over. Of two instances starting at once on a new prefix with
+ * different encoders, exactly one records its own and the other is refused; with the same encoder,
+ * both start and one record is written. The prefix's principal therefore needs WRITE and DESCRIBE on
+ * that transactional id besides READ and WRITE on the topic.
+ *
  * <p>Only prefixes that get vectors are guarded ({@link StreamNlpConfig#writesVectors()}).
  */
 public final class ModelGuard {
@@ -58,6 +69,8 @@ public final class ModelGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelGuard.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** Checks overtaken by another instance's before this one gives up (see {@link #check}). */
+    private static final int MAX_ATTEMPTS = 10;
 
     /** What the start found. */
     public enum Verdict {
@@ -89,24 +102,98 @@ public final class ModelGuard {
      */
     public Verdict check(ModelIdentity current) {
         ensureTopic();
+        for (int attempt = 1; ; attempt++) {
+            try (KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
+                return checkOnce(current, producer);
+            } catch (RuntimeException e) {
+                if (!fenced(e)) {
+                    throw e;
+                }
+                // Another instance started its own check of this prefix while ours ran: its decision may
+                // rest on a topic that ours changes, so ours is void and starts over from a fresh read.
+                if (attempt == MAX_ATTEMPTS) {
+                    throw new io.streamnlp.topics.TopicsUnavailableException("Cannot record the encoder of output prefix "
+                            + config.outputTopicPrefix() + " in " + topic + ": " + MAX_ATTEMPTS + " tries were each "
+                            + "overtaken by another instance starting on the same prefix; start the instances one at a time", e);
+                }
+                LOG.info("Another instance checked output prefix {} at the same time; checking again ({})",
+                        config.outputTopicPrefix(), e.toString());
+                backOff(attempt);
+            }
+        }
+    }
+
+    /**
+     * One read-decide-write, made atomic by the transactional id of the prefix ({@link #transactionalId()}):
+     * {@code initTransactions} fences every other guard of the prefix that is between its own read and
+     * its commit, and aborts what it may have written. So a record commits only if no other guard
+     * started a check after this one's read: of two instances starting at once on a new prefix, one
+     * records its encoder and the other, starting over, reads it (and refuses, or finds it the same).
+     */
+    private Verdict checkOnce(ModelIdentity current, KafkaProducer<byte[], byte[]> producer) {
+        try {
+            producer.initTransactions();
+        } catch (KafkaException e) {
+            if (fenced(e)) {
+                throw e;
+            }
+            throw new io.streamnlp.topics.TopicsUnavailableException("Cannot open a transaction on " + topic
+                    + " (transactional id " + transactionalId() + "): " + e + " (the guard records the encoder in a "
+                    + "transaction: check WRITE and DESCRIBE on that transactional id and the kafka.* security settings)", e);
+        }
         EmbeddingModel recorded = recorded();
         Verdict verdict = decide(recorded, current, config.modelChangeAllowed(), config.outputTopicPrefix(), topic);
+        if (verdict != Verdict.SAME) {
+            record(current, producer);
+        }
         switch (verdict) {
             case SAME -> LOG.info("Output prefix {} holds vectors of {}: the encoder of this instance", config.outputTopicPrefix(),
                     current.describe());
-            case RECORDED -> {
-                record(current);
-                LOG.info("Recorded {} as the encoder of output prefix {} in {}", current.describe(),
-                        config.outputTopicPrefix(), topic);
-            }
-            case CHANGED -> {
-                record(current);
-                LOG.warn("Output prefix {} held vectors of {}; model.change=allow: it now gets vectors of {}. Vectors of the "
-                        + "two encoders are not comparable: consumers must not mix records from before and after this start",
-                        config.outputTopicPrefix(), describe(recorded), current.describe());
-            }
+            case RECORDED -> LOG.info("Recorded {} as the encoder of output prefix {} in {}", current.describe(),
+                    config.outputTopicPrefix(), topic);
+            case CHANGED -> LOG.warn("Output prefix {} held vectors of {}; model.change=allow: it now gets vectors of {}. "
+                    + "Vectors of the two encoders are not comparable: consumers must not mix records from before and after "
+                    + "this start", config.outputTopicPrefix(), describe(recorded), current.describe());
         }
         return verdict;
+    }
+
+    /** Was this transaction overtaken by another guard's (its producer fenced), anywhere in the cause chain? */
+    private static boolean fenced(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            // Jittered, so two instances that keep overtaking each other fall out of step.
+            Thread.sleep(ThreadLocalRandom.current().nextLong(20, 100L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.streamnlp.topics.TopicsUnavailableException("Interrupted while checking the encoder of "
+                    + "output prefix", e);
+        }
+    }
+
+    /**
+     * {@code streamnlp-guard-<prefix>.models}: one per prefix, shared by every instance and every
+     * application id writing to it, which is what makes the guards of one prefix fence each other.
+     */
+    String transactionalId() {
+        return "streamnlp-guard-" + topic;
+    }
+
+    private KafkaProducer<byte[], byte[]> transactionalProducer() {
+        Map<String, Object> props = clientProperties();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TIMEOUT.toMillis());
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, TIMEOUT.toMillis());
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** The guard's decision, apart from Kafka. */
@@ -197,7 +284,8 @@ public final class ModelGuard {
         return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
     }
 
-    private void record(ModelIdentity current) {
+    /** Writes and commits the record in the producer's transaction. */
+    private void record(ModelIdentity current, KafkaProducer<byte[], byte[]> producer) {
         EmbeddingModel value = EmbeddingModel.newBuilder()
                 .setModel(current.name())
                 .setModelVersion(current.version())
@@ -209,19 +297,24 @@ public final class ModelGuard {
                 .setRecordedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
                 .setAppVersion(AppVersion.get())
                 .build();
-        Map<String, Object> props = clientProperties();
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
         byte[] bytes = new ConfluentAvroSerializer<>(EmbeddingModel.class, registry, false).serialize(topic, value);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try {
+            producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, KEY.getBytes(StandardCharsets.UTF_8), bytes))
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            producer.commitTransaction();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new io.streamnlp.topics.TopicsUnavailableException("Interrupted while writing " + topic, e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (fenced(e.getCause())) {
+                throw new KafkaException(e.getCause());
+            }
             throw new io.streamnlp.topics.TopicsUnavailableException("Cannot write the encoder record to " + topic + ": "
-                    + e + " (check WRITE on it and the kafka.* security settings)", e);
+                    + e.getCause() + " (check WRITE on it and the kafka.* security settings)", e);
+        } catch (TimeoutException e) {
+            throw new io.streamnlp.topics.TopicsUnavailableException("Cannot write the encoder record to " + topic
+                    + " within " + TIMEOUT.toSeconds() + " s (check WRITE on it and the kafka.* security settings)", e);
         }
     }
 

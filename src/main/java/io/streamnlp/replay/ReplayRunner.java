@@ -7,14 +7,9 @@ import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.ingest.InputTopic;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.replay.ReplaySummary.Outcome;
-import io.streamnlp.schema.internal.PendingText;
-import io.streamnlp.topology.TopologyNames;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -33,9 +27,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +49,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Exactly-once as the live pipeline: outputs and consumed offsets commit together, so a replay
  *       killed midway and run again emits nothing twice. A stop signal closes Kafka Streams, which
  *       commits what is done ({@link Outcome#INTERRUPTED}).
- *   <li>Once finished, the replay's internal topics ({@code <id>-by-text}, the changelogs) and local
- *       state are deleted, unless {@link Request#keepState()}.
+ *   <li>Its id is never a live application's ({@link ReplayOwnership}), and once finished it deletes
+ *       only the internal topics ({@code <id>-by-text}, the changelogs) and local state that it
+ *       created, unless {@link Request#keepState()} ({@link ReplayCleanup}).
  *   <li>{@code inference.batch.invariant} is on unless set: a replay's vectors must not depend on
  *       how its records happened to be batched.
  * </ul>
@@ -175,12 +167,14 @@ public final class ReplayRunner {
      * Finds the request's plan (to resume, or finished) or resolves and saves a new one.
      *
      * @throws StartupFailedException when a source topic does not exist, Kafka does not answer, or the
-     *     given {@code --id} belongs to a plan of another request
+     *     given {@code --id} belongs to a plan of another request or to a live application
+     *     ({@link ReplayOwnership})
      */
     public static Planned prepare(Request request, StreamNlpConfig base) throws Exception {
         ReplayStore store = storeOf(base);
         ReplayStore.Identity identity = identityOf(request, base);
         if (request.id() != null) {
+            ReplayOwnership.refuseApplicationId(request.id(), base);
             Optional<ReplayStore.Stored> stored = store.load(request.id());
             if (stored.isPresent()) {
                 ReplayStore.Identity planned = stored.get().identity();
@@ -190,7 +184,11 @@ public final class ReplayRunner {
                 }
                 return new Planned(request, base, store, stored.get(), stored.get().finished() ? Status.FINISHED : Status.RESUMING);
             }
-            ReplayPlan plan = resolveNow(request, base);
+            ReplayPlan plan;
+            try (Admin admin = Admin.create(base.adminProperties())) {
+                ReplayOwnership.refuseRunningGroup(admin, request.id(), base); // a first run: nothing of it is in the group
+                plan = resolve(admin, request, base);
+            }
             store.save(request.id(), plan, identity);
             return new Planned(request, base, store, store.load(request.id()).orElseThrow(), Status.NEW);
         }
@@ -305,11 +303,12 @@ public final class ReplayRunner {
             String failure = null;
             long[] counts = new long[COUNTERS.size()];
             KafkaStreams streams;
-            Set<String> internalTopics;
+            ReplayStore.Ownership owned = ReplayCleanup.found(admin, replay.store, replay.stored,
+                    replay.request.id() == null, config.stateDir());
             try (CommittedRecords readable = new CommittedRecords(config.adminProperties());
                     StreamNlpApplication app = new StreamNlpApplication(config, () -> new ReplayGate(plan, throttle))) {
                 streams = app.streams();
-                internalTopics = app.internalTopics();
+                owned = ReplayCleanup.created(replay.store, id, owned, app.internalTopics());
                 if (stop.getCount() == 0) {
                     outcome = Outcome.INTERRUPTED; // stopped while the model loaded: nothing started
                 } else {
@@ -328,19 +327,28 @@ public final class ReplayRunner {
                     Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, id);
                     Map<TopicPartition, Long> byTextEnds = byTextEnds(admin, config);
                     long backlog = backlog(byTextEnds, committed);
-                    boolean finished = state == KafkaStreams.State.RUNNING
+                    boolean read = state == KafkaStreams.State.RUNNING
                             && allRead(plan.ranges(), committed, readable)
                             && allRead(asRanges(byTextEnds), committed, readable)
-                            && nothingPending(app);
+                            && ReplayGroup.nothingPending(app);
+                    // Read by the group and nothing pending here: finished only if this host provably holds all of it.
+                    ReplayGroup.Standing standing = read ? ReplayGroup.standing(admin, id, app, inputs(plan, byTextEnds)) : null;
+                    boolean finished = standing == ReplayGroup.Standing.ALONE;
                     // The by-text log also holds aborted writes and markers, hence the floor.
                     progress.update(finished ? plan.total() : Math.max(0, done(plan, committed) - backlog), finished);
                     if (finished) {
                         outcome = Outcome.FINISHED;
+                    } else if (standing == ReplayGroup.Standing.HAND_OFF) {
+                        outcome = Outcome.HANDED_OFF;
                     } else if (stop.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
                         outcome = Outcome.INTERRUPTED;
                     }
                 }
-                if (outcome != Outcome.FINISHED) {
+                if (outcome == Outcome.HANDED_OFF) {
+                    progress.stopped();
+                    LOG.info("Replay {}: everything is read and nothing waits here, but other members are in its group: "
+                            + "leaving it to them, which finish it and delete its internal topics", id);
+                } else if (outcome != Outcome.FINISHED) {
                     progress.stopped();
                     LOG.info(outcome == Outcome.INTERRUPTED
                             ? "Replay {} interrupted: closing Kafka Streams, which commits what is done"
@@ -348,6 +356,9 @@ public final class ReplayRunner {
                 }
                 for (int i = 0; i < counts.length; i++) { // read before the close unregisters them
                     counts[i] = (long) TaskMetrics.sum(streams.metrics(), COUNTERS.get(i));
+                }
+                if (outcome == Outcome.HANDED_OFF) {
+                    ReplayGroup.leave(streams); // at once, not after a session timeout: the member that stays goes on
                 }
             } // closes Kafka Streams: the last transaction commits
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
@@ -359,54 +370,10 @@ public final class ReplayRunner {
                 if (replay.request.keepState()) {
                     LOG.info("Replay {} finished; its internal topics and local state are kept (--keep-state)", id);
                 } else {
-                    deleteState(admin, id, streams, internalTopics, config.stateDir());
+                    ReplayCleanup.delete(admin, id, streams, owned, config.stateDir());
                 }
             }
             return summary;
-        }
-    }
-
-    /**
-     * Deletes what only this finished replay used: its local state ({@code state.dir/<id>}) and its
-     * internal topics, those among the topics named {@code <id>-...} that its topology owns (by-text,
-     * changelogs; see {@link StreamNlpApplication#internalTopics()}). A failure is logged, not thrown:
-     * the replay itself succeeded.
-     */
-    private static void deleteState(Admin admin, String id, KafkaStreams streams, Set<String> internalTopics,
-            Path stateDir) {
-        try {
-            streams.cleanUp(); // the task directories; the application's directory keeps its lock and process files
-            deleteRecursively(stateDir.resolve(id));
-        } catch (RuntimeException | IOException e) {
-            LOG.warn("Replay {} finished, but its local state {} could not be deleted ({}): delete it by hand", id,
-                    stateDir.resolve(id), e.toString());
-        }
-        List<String> topics = List.of();
-        try {
-            topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                    .filter(t -> t.startsWith(id + "-") && internalTopics.contains(t)).sorted().toList();
-            if (!topics.isEmpty()) {
-                admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
-            }
-            LOG.info("Replay {} finished: deleted its internal topics {} and local state (--keep-state keeps them)", id,
-                    topics);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            LOG.warn("Replay {} finished, but its internal topics {} could not be deleted ({}): delete them by hand",
-                    id, topics.isEmpty() ? "(" + id + "-*)" : topics, e instanceof ExecutionException ? e.getCause() : e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 
@@ -480,17 +447,11 @@ public final class ReplayRunner {
         return ends;
     }
 
-    /** No text waits in a micro-batch (interactive query on the pending-batch stores). */
-    private static boolean nothingPending(StreamNlpApplication app) {
-        try {
-            var store = app.streams().store(StoreQueryParameters.fromNameAndType(TopologyNames.PENDING_STORE,
-                    QueryableStoreTypes.<Long, PendingText>keyValueStore()));
-            try (KeyValueIterator<Long, PendingText> all = store.all()) {
-                return !all.hasNext();
-            }
-        } catch (RuntimeException e) {
-            return false; // stores migrating or not ready: ask again
-        }
+    /** The partitions whose tasks together run the whole replay: the plan's and the by-text topic's. */
+    private static Set<TopicPartition> inputs(ReplayPlan plan, Map<TopicPartition, Long> byTextEnds) {
+        Set<TopicPartition> inputs = new java.util.HashSet<>(plan.ranges().keySet());
+        inputs.addAll(byTextEnds.keySet());
+        return inputs;
     }
 
     /**

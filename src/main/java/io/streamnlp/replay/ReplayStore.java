@@ -12,9 +12,12 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a host remembers about its replays, under {@code state.dir/replays/}:
@@ -22,7 +25,8 @@ import java.util.Properties;
  * <ul>
  *   <li>{@code <id>.properties}, one per replay: its plan (offset range per partition, time
  *       window), the request that planned it, and, once it completed, {@code finished=true} with
- *       its record count. A finished plan is never run again; its id is the hash of its resolved
+ *       its record count; and what the replay found and created ({@link Ownership}), so that its
+ *       clean-up deletes only what it created. A finished plan is never run again; its id is the hash of its resolved
  *       bounds, so the same command with a moved-on end is another replay.
  *   <li>{@code requests/<hash of the request>.properties}, the index: from a request as typed
  *       (sources, {@code --start} and {@code --end} literals, model, output prefix) to the id of
@@ -75,12 +79,47 @@ final class ReplayStore {
     }
 
     /**
+     * What a replay may delete once finished: recorded before its first start created anything.
+     *
+     * @param foundTopics the topics named {@code <id>-...} that existed before its first start: never its to delete
+     * @param foundStateDir whether {@code state.dir/<id>} existed before its first start (then it is kept)
+     * @param createdTopics its internal topics that did not exist then, which it creates and deletes; null
+     *     until known (its application built)
+     */
+    record Ownership(Set<String> foundTopics, boolean foundStateDir, Set<String> createdTopics) {
+
+        void writeTo(Properties props) {
+            props.setProperty("found.topics", String.join(",", new TreeSet<>(foundTopics)));
+            props.setProperty("found.state.dir", Boolean.toString(foundStateDir));
+            if (createdTopics != null) {
+                props.setProperty("created.topics", String.join(",", new TreeSet<>(createdTopics)));
+            }
+        }
+
+        /** The ownership stored with a plan, or null when none was recorded yet. */
+        static Ownership readFrom(Properties props) {
+            String found = props.getProperty("found.topics");
+            if (found == null) {
+                return null;
+            }
+            String created = props.getProperty("created.topics");
+            return new Ownership(split(found), Boolean.parseBoolean(props.getProperty("found.state.dir")),
+                    created == null ? null : split(created));
+        }
+
+        private static Set<String> split(String list) {
+            return list.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(list.split(",")));
+        }
+    }
+
+    /**
      * A plan as stored.
      *
      * @param identity the request that planned it; null for a plan from before identities were stored
      * @param finishedRecords records in the plan when it finished; -1 while unfinished
+     * @param ownership what it found and created; null until its first start recorded it
      */
-    record Stored(String id, ReplayPlan plan, Identity identity, long finishedRecords) {
+    record Stored(String id, ReplayPlan plan, Identity identity, long finishedRecords, Ownership ownership) {
 
         boolean finished() {
             return finishedRecords >= 0;
@@ -106,7 +145,8 @@ final class ReplayStore {
         Properties props = read(file);
         String finished = props.getProperty("finished.records");
         return Optional.of(new Stored(id, ReplayPlan.readFrom(props), Identity.readFrom(props),
-                Boolean.parseBoolean(props.getProperty("finished")) && finished != null ? Long.parseLong(finished) : -1));
+                Boolean.parseBoolean(props.getProperty("finished")) && finished != null ? Long.parseLong(finished) : -1,
+                Ownership.readFrom(props)));
     }
 
     /** Saves a new, unfinished plan. */
@@ -127,6 +167,16 @@ final class ReplayStore {
         props.setProperty("finished.records", Long.toString(records));
         props.setProperty("finished.at", Instant.now().toString());
         write(file, props, "StreamNLP replay plan (finished): offsets [from, until) per partition, time window [from, until)");
+    }
+
+    /** Records what the replay found and (once known) creates; see {@link Ownership}. */
+    void recordOwnership(String id, Ownership ownership) {
+        Path file = planFile(id);
+        Properties props = read(file);
+        ownership.writeTo(props);
+        write(file, props, props.getProperty("finished", "false").equals("true")
+                ? "StreamNLP replay plan (finished): offsets [from, until) per partition, time window [from, until)"
+                : "StreamNLP replay plan: offsets [from, until) per partition, time window [from, until)");
     }
 
     /** The plan the index holds for this request, if it has one and its file still exists. */

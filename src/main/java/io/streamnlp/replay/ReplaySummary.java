@@ -29,7 +29,13 @@ public record ReplaySummary(String id, Outcome outcome, long in, long out, long 
         /** The plan had finished before: nothing was started, nothing written. */
         ALREADY_FINISHED,
         /** The instance gave up (see {@code max.thread.replacements}); the same command resumes it. */
-        GAVE_UP
+        GAVE_UP,
+        /**
+         * Everything is read and nothing waits on this host, but the group has other members (hosts
+         * running the same replay): this host left, and the member that stays finishes and cleans up.
+         * The plan is not marked finished here: the same command resumes it if no member finished it.
+         */
+        HANDED_OFF
     }
 
     static ReplaySummary alreadyFinished(String id, long records) {
@@ -61,6 +67,11 @@ public record ReplaySummary(String id, Outcome outcome, long in, long out, long 
             case GAVE_UP -> String.format(Locale.ROOT,
                     "Replay %s stopped after a failure: %s; %,d of %,d records read and committed; run the same command "
                             + "to resume it once the cause is fixed%n", id, failure, done, total) + counters;
+            case HANDED_OFF -> String.format(Locale.ROOT,
+                    "Replay %s: this host's part is done (%,d of %,d records read and committed by its group); another "
+                            + "member of the group finishes it and deletes its internal topics. If none does (a host that "
+                            + "stopped but has not yet left the group), run the same command again to finish it%n",
+                    id, done, total) + counters;
         };
     }
 }

@@ -82,4 +82,27 @@ class ReplayStoreTest {
         assertThat(stored.finished()).isFalse();
         assertThat(stored.plan().total()).isEqualTo(5);
     }
+
+    @Test
+    void whatAReplayFoundAndCreatedIsKeptWithItsPlanAcrossItsFinish() {
+        ReplayStore store = new ReplayStore(dir.resolve("replays"));
+        store.save("r", plan(10, 20), new ReplayStore.Identity("t:text", "earliest", "latest", "e5-small-q", "out"));
+        assertThat(store.load("r").orElseThrow().ownership()).as("nothing recorded before the first start").isNull();
+
+        store.recordOwnership("r", new ReplayStore.Ownership(java.util.Set.of("r-by-text"), true, null));
+        assertThat(store.load("r").orElseThrow().ownership())
+                .isEqualTo(new ReplayStore.Ownership(java.util.Set.of("r-by-text"), true, null));
+        store.recordOwnership("r", new ReplayStore.Ownership(java.util.Set.of("r-by-text"), true,
+                java.util.Set.of("r-pending-batch-changelog", "r-result-cache-changelog")));
+        store.markFinished("r", 30);
+        ReplayStore.Stored stored = store.load("r").orElseThrow();
+        assertThat(stored.finished()).isTrue();
+        assertThat(stored.ownership()).isEqualTo(new ReplayStore.Ownership(java.util.Set.of("r-by-text"), true,
+                java.util.Set.of("r-pending-batch-changelog", "r-result-cache-changelog")));
+
+        store.save("none-found", plan(10, 20), new ReplayStore.Identity("u:text", "earliest", "latest", "e5-small-q", "out"));
+        store.recordOwnership("none-found", new ReplayStore.Ownership(java.util.Set.of(), false, java.util.Set.of()));
+        assertThat(store.load("none-found").orElseThrow().ownership())
+                .isEqualTo(new ReplayStore.Ownership(java.util.Set.of(), false, java.util.Set.of()));
+    }
 }

@@ -315,7 +315,8 @@ public final class SecuredKafkaCluster implements AutoCloseable {
      * model-change guard's {@code .models}) CREATE, WRITE, READ and DESCRIBE_CONFIGS; on {@code
      * <application.id>-} (prefixed: the by-text topic and the changelogs) CREATE, READ, WRITE, DELETE,
      * DESCRIBE_CONFIGS and ALTER_CONFIGS; READ on the group {@code <application.id>}; WRITE on the
-     * transactional ids {@code <application.id>-} (prefixed; exactly-once).
+     * transactional ids {@code <application.id>-} (prefixed; exactly-once); WRITE on the model-change
+     * guard's transactional id {@code streamnlp-guard-<prefix>.models}.
      */
     public static List<AclBinding> streamNlpAcls(String principal, String applicationId, List<String> inputs,
             String outputPrefix) {
@@ -332,6 +333,9 @@ public final class SecuredKafkaCluster implements AutoCloseable {
         acls.add(allow(principal, ResourceType.GROUP, applicationId, PatternType.LITERAL, AclOperation.READ));
         acls.add(allow(principal, ResourceType.TRANSACTIONAL_ID, applicationId + "-", PatternType.PREFIXED,
                 AclOperation.WRITE));
+        // The model-change guard's read-decide-write transaction (guard.ModelGuard#transactionalId).
+        acls.add(allow(principal, ResourceType.TRANSACTIONAL_ID, "streamnlp-guard-" + outputPrefix + ".models",
+                PatternType.LITERAL, AclOperation.WRITE));
         return acls;
     }
 
