@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -82,16 +83,10 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
             }
             for (OriginalHeader header : event.getOriginalHeaders()) {
                 if (names.contains(header.getKey())) {
-                    headers.add(header.getKey(), header.getValue() == null ? null : bytes(header.getValue()));
+                    headers.add(header.getKey(), header.getValue() == null ? null : Utils.toArray(header.getValue()));
                 }
             }
             return headers;
-        }
-
-        private static byte[] bytes(java.nio.ByteBuffer buffer) {
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.duplicate().get(bytes);
-            return bytes;
         }
     }
 
