@@ -197,6 +197,7 @@ class OpsEndpointIntegrationTest {
     private void everyDashboardQueryReturnsASeries(int prometheusPort, int metricsPort) throws Exception {
         GrafanaDashboard dashboard = GrafanaDashboard.load();
         Map<String, Integer> counts = new LinkedHashMap<>();
+        long started = System.nanoTime();
         try {
             await(Duration.ofSeconds(30), () -> {
                 for (GrafanaDashboard.Panel panel : dashboard.panels()) {
@@ -209,7 +210,8 @@ class OpsEndpointIntegrationTest {
                 return counts.values().stream().allMatch(n -> n >= 1);
             });
         } finally {
-            StringBuilder report = new StringBuilder();
+            StringBuilder report = new StringBuilder("# " + counts.size() + " queries, answered within "
+                    + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms\n");
             counts.forEach((query, n) -> report.append(n).append('\t').append(query).append('\n'));
             Files.writeString(Path.of("target/grafana-dashboard-queries.txt"), report);
             System.out.print("Grafana dashboard queries (series returned, panel, query):\n" + report);
