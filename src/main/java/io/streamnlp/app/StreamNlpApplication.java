@@ -40,6 +40,7 @@ import io.streamnlp.ops.Health;
 import io.streamnlp.ops.OpsServer;
 import io.streamnlp.ops.Telemetry;
 import io.streamnlp.registry.SchemaRegistryClient;
+import io.streamnlp.state.BoundedRocksDbMemory;
 import io.streamnlp.topology.EnrichmentTopology;
 import java.time.Duration;
 import java.util.Map;
@@ -132,6 +133,7 @@ public final class StreamNlpApplication implements AutoCloseable {
                 config.parallelCalls(), config.numStreamThreads(), FaultInjection.fromSystemProperties());
         this.telemetry = new Telemetry(config.applicationId(), encoder.spec().name(),
                 encoder.spec().version(), heads == null ? "none" : heads.versions());
+        registerRocksDbMemory(telemetry, config);
         // The live page lives on the operations endpoint: without the endpoint, none of its work.
         this.liveView = config.liveEnabled() && config.metricsPort() >= 0
                 ? new LiveView(new LiveView.Identity(config.applicationId(), encoder.spec().name(),
@@ -175,6 +177,27 @@ public final class StreamNlpApplication implements AutoCloseable {
         props.putIfAbsent(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
                 props.getOrDefault(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true));
         return props;
+    }
+
+    /**
+     * The off-heap memory of this instance's RocksDB stores, for the Grafana dashboard: the shared
+     * block cache of {@link BoundedRocksDbMemory} (memtables are charged to it, so "used" covers
+     * both) and its capacity ({@code state.memory.bytes}). Both read 0 while no store is open, or
+     * when a {@code kafka.rocksdb.config.setter} of the user's own replaces the shared pool.
+     */
+    private static void registerRocksDbMemory(Telemetry telemetry, StreamNlpConfig config) {
+        String applicationId = config.applicationId();
+        String stateDir = config.stateDir().toString();
+        Gauge.builder("streamnlp.rocksdb.memory.used", () -> BoundedRocksDbMemory.usage(applicationId, stateDir)
+                        .map(BoundedRocksDbMemory.Usage::usedBytes).orElse(0L))
+                .description("Bytes in the shared RocksDB block cache of this instance's stores, memtables included")
+                .baseUnit("bytes")
+                .register(telemetry.registry());
+        Gauge.builder("streamnlp.rocksdb.memory.capacity", () -> BoundedRocksDbMemory.usage(applicationId, stateDir)
+                        .map(BoundedRocksDbMemory.Usage::capacityBytes).orElse(0L))
+                .description("Capacity of that cache (state.memory.bytes; 0 while no store is open)")
+                .baseUnit("bytes")
+                .register(telemetry.registry());
     }
 
     private String stateName() {

@@ -65,6 +65,9 @@ public final class ResultCache {
     private final KeyValueStore<Bytes, byte[]> store;
     private final CacheSettings settings;
     private final TaskMetrics metrics;
+
+    private static final String HITS = "Texts served without their own encoder pass";
+    private static final String MISSES = "Texts looked up in the cache and not found";
     private final FrequencySketch sketch;
     private final SplittableRandom random = new SplittableRandom(42);
     /** Every stored key, for random sampling, and its slot. */
@@ -93,6 +96,11 @@ public final class ResultCache {
         this.settings = settings;
         this.metrics = metrics;
         this.sketch = new FrequencySketch(settings.maxEntries());
+        // Both look-up counters exist from the start, at zero: a hit rate computed by Prometheus
+        // (the Grafana dashboard's hits / (hits + misses)) would otherwise have no series until the
+        // first repeat, and rate() would miss the first hit.
+        metrics.add("cache-hits", HITS, 0);
+        metrics.add("cache-misses", MISSES, 0);
         rebuildIndex(now);
     }
 
@@ -138,7 +146,7 @@ public final class ResultCache {
         }
         CachedResult result = slot == null ? null : read(key);
         if (result == null) {
-            metrics.increment("cache-misses", "Texts looked up in the cache and not found");
+            metrics.increment("cache-misses", MISSES);
         }
         return result;
     }
@@ -151,7 +159,7 @@ public final class ResultCache {
 
     /** Counts a text served without its own encoder pass (from the store or a same-batch twin). */
     public void countHit() {
-        metrics.increment("cache-hits", "Texts served without their own encoder pass");
+        metrics.increment("cache-hits", HITS);
     }
 
     /** Offers a fresh result; admitted while there is room, else only if more frequent than a victim. */

@@ -28,7 +28,7 @@ class ComposeFileTest {
     @Test
     void services() {
         assertThat(COMPOSE.serviceNames()).containsExactlyInAnyOrder(
-                "kafka", "kafka-init", "schema-registry", "apicurio", APP, "prometheus");
+                "kafka", "kafka-init", "schema-registry", "apicurio", APP, "prometheus", "grafana");
         assertThat(COMPOSE.texts("apicurio", "profiles")).containsExactly("apicurio");
         for (String name : COMPOSE.serviceNames()) {
             if (!name.equals("apicurio")) {
@@ -44,6 +44,7 @@ class ComposeFileTest {
         assertThat(image("apicurio")).isEqualTo("apicurio/apicurio-registry:" + Repo.pomProperty("apicurio.version"));
         assertThat(image("schema-registry")).matches("confluentinc/cp-schema-registry:\\d+\\.\\d+\\.\\d+");
         assertThat(image("prometheus")).matches("prom/prometheus:v\\d+\\.\\d+\\.\\d+");
+        assertThat(image("grafana")).matches("grafana/grafana:\\d+\\.\\d+\\.\\d+");
     }
 
     @Test

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamnlp.app.StreamNlpApplication;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.testing.GrafanaDashboard;
 import io.streamnlp.testing.KafkaTestCluster;
 import io.streamnlp.testing.TestRegistry;
 import io.streamnlp.testing.TopicReader;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * the scraped counters add up to what went in and out, the histograms saw every encoded text, and
  * no secret from the configuration shows in a log line or a metric. Where the Prometheus server is
  * installed (Debian's {@code prometheus}; {@code .ci/run} installs it), a real one scrapes the
- * instance and is queried.
+ * instance and is queried, the Grafana dashboard's queries included.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpsEndpointIntegrationTest {
@@ -179,10 +181,55 @@ class OpsEndpointIntegrationTest {
                     && query(prometheusPort, "sum(kafka_streamnlp_records_out_total)") == VALID);
             assertThat(query(prometheusPort, "sum(kafka_streamnlp_dead_lettered_total)")).isEqualTo(EMPTY);
             assertThat(query(prometheusPort, "sum(streamnlp_batch_size_texts_sum)")).isEqualTo(VALID);
+            everyDashboardQueryReturnsASeries(prometheusPort, port);
         } finally {
             prometheus.destroy();
             prometheus.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The Grafana dashboard (docker/grafana/dashboards/streamnlp.json) on this Prometheus: every
+     * target of every panel, its variables set to "all instances", returns at least one series once
+     * the traffic above has been scraped a few times (rate() needs two samples in its window). The
+     * series counts go to target/grafana-dashboard-queries.txt.
+     */
+    private void everyDashboardQueryReturnsASeries(int prometheusPort, int metricsPort) throws Exception {
+        GrafanaDashboard dashboard = GrafanaDashboard.load();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        long started = System.nanoTime();
+        try {
+            await(Duration.ofSeconds(30), () -> {
+                for (GrafanaDashboard.Panel panel : dashboard.panels()) {
+                    List<String> queries = panel.queries(GrafanaDashboard.ALL_INSTANCES);
+                    for (int i = 0; i < queries.size(); i++) {
+                        counts.put(panel.title() + " [" + panel.targets().get(i).refId() + "] " + queries.get(i),
+                                seriesCount(prometheusPort, queries.get(i)));
+                    }
+                }
+                return counts.values().stream().allMatch(n -> n >= 1);
+            });
+        } finally {
+            StringBuilder report = new StringBuilder("# " + counts.size() + " queries, answered within "
+                    + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms\n");
+            counts.forEach((query, n) -> report.append(n).append('\t').append(query).append('\n'));
+            Files.writeString(Path.of("target/grafana-dashboard-queries.txt"), report);
+            System.out.print("Grafana dashboard queries (series returned, panel, query):\n" + report);
+        }
+        assertThat(counts).as("series per dashboard query; the instance exports "
+                + PrometheusText.parse(get(metricsPort, "/metrics").body()).names()).allSatisfy((query, n) ->
+                assertThat(n).as(query).isPositive());
+    }
+
+    /** How many series an instant query returns (-1 when Prometheus rejects it). */
+    private int seriesCount(int port, String promQl) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/v1/query?query=" + URLEncoder.encode(promQl, StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            return -1;
+        }
+        return new ObjectMapper().readTree(response.body()).path("data").path("result").size();
     }
 
     /** The single value of an instant query, or NaN when it has none (yet). */
@@ -234,6 +281,16 @@ class OpsEndpointIntegrationTest {
 
         double sum(String name) {
             return sum(name, null);
+        }
+
+        /** The metric names of the samples, for a failure message. */
+        java.util.SortedSet<String> names() {
+            java.util.SortedSet<String> names = new java.util.TreeSet<>();
+            for (String sample : samples) {
+                int end = sample.indexOf('{') >= 0 ? sample.indexOf('{') : sample.indexOf(' ');
+                names.add(sample.substring(0, end));
+            }
+            return names;
         }
 
         /** The sum over the samples of {@code name}, only those with label {@code withLabel} when given. */
