@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -49,6 +48,7 @@ import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.internals.ByteUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,10 +110,29 @@ class SizeLimitsIntegrationTest {
     }
 
     /** One record sent: what the pipeline must do with it (reason null: it comes out). */
-    private record Sent(String topic, String key, byte[] value, boolean compressed, String reason, String label) {
+    private record Sent(String topic, String key, byte[] value, boolean compressed, String reason, String label,
+            int extraHeaders, int keyBytes) {
+
+        Sent(String topic, String key, byte[] value, boolean compressed, String reason, String label) {
+            this(topic, key, value, compressed, reason, label, 0, 0);
+        }
+
+        /** The Kafka key: the case's name, or that name padded to {@link #keyBytes}. */
+        byte[] kafkaKey() {
+            return keyBytes == 0 ? utf8(key) : utf8(key + "k".repeat(keyBytes - key.length()));
+        }
 
         boolean ordinary() {
             return reason == null;
+        }
+
+        /** Its trace header, then {@link #extraHeaders} one-letter headers without a value. */
+        Headers headers() {
+            Headers headers = trace(key);
+            for (int i = 0; i < extraHeaders; i++) {
+                headers.add("h", null);
+            }
+            return headers;
         }
     }
 
@@ -127,11 +146,13 @@ class SizeLimitsIntegrationTest {
         return headers;
     }
 
-    /** Key, value and header bytes: what {@code max.record.bytes} counts. */
+    /** What {@code max.record.bytes} counts: key, value, and headers as Kafka frames them (lengths included). */
     private static int inputSize(byte[] key, byte[] value, Headers headers) {
         int size = key.length + value.length;
         for (var header : headers) {
-            size += utf8(header.key()).length + header.value().length;
+            int keyBytes = utf8(header.key()).length;
+            size += ByteUtils.sizeOfVarint(keyBytes) + keyBytes + (header.value() == null ? 1
+                    : ByteUtils.sizeOfVarint(header.value().length) + header.value().length);
         }
         return size;
     }
@@ -235,6 +256,19 @@ class SizeLimitsIntegrationTest {
             default -> utf8("A quiet night. ".repeat(HUGE / 15));
         };
         hostile.add(new Sent(topic, huge, hugeValue, true, RejectReason.TOO_LARGE, topic.equals(JSON) ? "3 MB id" : "3 MB"));
+        // Headers weigh more than their bytes: each has a length or two, in Kafka's record and in the by-text
+        // record alike. A quarter-megabyte text with 199,000 empty headers is 450,000 bytes of keys, values
+        // and header bytes, yet 850 kB as Kafka counts it, and an ordinary producer sends it.
+        String headersHeavy = format + "-199k-headers";
+        hostile.add(new Sent(topic, headersHeavy, padded(topic, headersHeavy).apply(249_000), false, RejectReason.TOO_LARGE,
+                "199,000 headers", 199_000, 0));
+        // So many that even the headers alone are over max.request.size (compressed, a broker takes them).
+        String headersOnly = format + "-400k-headers-lz4";
+        hostile.add(new Sent(topic, headersOnly, ordinaryValue(topic, headersOnly, 0), true, RejectReason.TOO_LARGE,
+                "400,000 headers", 400_000, 0));
+        // A key over max.request.size (compressed, again): the dead letter keeps its start and its size.
+        String hugeKey = format + "-3MB-key-lz4";
+        hostile.add(new Sent(topic, hugeKey, ordinaryValue(topic, hugeKey, 0), true, RejectReason.TOO_LARGE, "3 MB key", 0, HUGE));
 
         List<Sent> all = new ArrayList<>();
         for (int i = 0; i <= hostile.size(); i++) {
@@ -270,11 +304,15 @@ class SizeLimitsIntegrationTest {
         sent.addAll(cases(AVRO, "avro"));
         sent.addAll(cases(JSON, "json"));
         sent.addAll(cases(TEXT, "text"));
+        Map<String, Sent> hostile = new HashMap<>(); // by source topic@offset: a dead letter's key may be cut
         try (var plain = producer(kafka.bootstrapServers(), "none"); var lz4 = producer(kafka.bootstrapServers(), "lz4")) {
             for (Sent record : sent) {
                 // One at a time: each record is a batch of its own, the size the cases were measured for.
-                (record.compressed() ? lz4 : plain).send(new ProducerRecord<>(record.topic(), null, utf8(record.key()),
-                        record.value(), trace(record.key()))).get();
+                long offset = (record.compressed() ? lz4 : plain).send(new ProducerRecord<>(record.topic(), null,
+                        record.kafkaKey(), record.value(), record.headers())).get().offset();
+                if (!record.ordinary()) {
+                    hostile.put(record.topic() + "@" + offset, record);
+                }
             }
         }
 
@@ -294,8 +332,6 @@ class SizeLimitsIntegrationTest {
         assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
 
         List<String> ordinary = sent.stream().filter(Sent::ordinary).map(Sent::key).sorted().toList();
-        Map<String, Sent> hostile = new LinkedHashMap<>();
-        sent.stream().filter(s -> !s.ordinary()).forEach(s -> hostile.put(s.key(), s));
         try (StreamNlpApplication app = new StreamNlpApplication(config)) {
             app.start();
             List<ConsumerRecord<byte[], EmbeddingRecord>> embeddings = TopicReader.readAll(kafka.bootstrapServers(),
@@ -311,19 +347,39 @@ class SizeLimitsIntegrationTest {
 
             List<ConsumerRecord<byte[], byte[]>> dead = TopicReader.readAllBytes(kafka.bootstrapServers(), PREFIX + ".dlq",
                     hostile.size(), Duration.ofSeconds(60));
-            assertThat(dead.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).sorted().toList())
+            assertThat(dead.stream().map(r -> DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.SOURCE_TOPIC) + "@"
+                    + DeadLetterHeaders.read(r.headers(), DeadLetterHeaders.SOURCE_OFFSET)).sorted().toList())
                     .as("every other record once in the dead-letter topic").isEqualTo(hostile.keySet().stream().sorted().toList());
             RecordBudget budget = RecordBudget.of(PRODUCER_LIMIT);
             for (ConsumerRecord<byte[], byte[]> letter : dead) {
-                Sent original = hostile.get(new String(letter.key(), StandardCharsets.UTF_8));
-                String what = original.key() + " (" + original.value().length + " bytes)";
+                Sent original = hostile.get(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.SOURCE_TOPIC) + "@"
+                        + DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.SOURCE_OFFSET));
+                String what = original.key() + " (" + original.label() + ")";
                 assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.REASON)).as(what).isEqualTo(original.reason());
                 assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.STAGE)).as(what).isEqualTo(IngestProcessor.STAGE);
-                assertThat(DeadLetterHeaders.read(letter.headers(), "trace-id")).as(what).isEqualTo("trace-" + original.key());
                 assertThat(producerSize(letter.key(), letter.value(), letter.headers()))
                         .as("%s: the dead letter within max.request.size", what).isLessThanOrEqualTo(PRODUCER_LIMIT);
+                if (original.extraHeaders() > 300_000) {
+                    assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.HEADERS_DROPPED))
+                            .as("%s: its own headers left out, counted", what).isEqualTo(Integer.toString(original.extraHeaders() + 1));
+                    assertThat(letter.headers().lastHeader("trace-id")).as(what).isNull();
+                } else {
+                    assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.HEADERS_DROPPED)).as(what).isNull();
+                    assertThat(DeadLetterHeaders.read(letter.headers(), "trace-id")).as(what).isEqualTo("trace-" + original.key());
+                    assertThat(Arrays.stream(letter.headers().toArray()).filter(h -> !h.key().startsWith("streamnlp.")))
+                            .as("%s: its own headers kept", what).hasSize(original.extraHeaders() + 1);
+                }
+                byte[] key = original.kafkaKey();
+                if (key.length > PRODUCER_LIMIT) {
+                    assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.KEY_TRUNCATED)).as(what)
+                            .isEqualTo(Integer.toString(key.length));
+                    assertThat(letter.key()).as("%s: the start of its key", what).isEqualTo(Arrays.copyOf(key, letter.key().length));
+                } else {
+                    assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.KEY_TRUNCATED)).as(what).isNull();
+                    assertThat(letter.key()).as(what).isEqualTo(key);
+                }
                 String truncated = DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.VALUE_TRUNCATED);
-                if (original.value().length <= MAX_RECORD_BYTES + 1) {
+                if (original.value().length <= MAX_RECORD_BYTES + 1 && key.length <= PRODUCER_LIMIT) {
                     assertThat(truncated).as("%s: small enough to carry whole", what).isNull();
                     assertThat(letter.value()).as(what).isEqualTo(original.value());
                 } else {
@@ -331,7 +387,8 @@ class SizeLimitsIntegrationTest {
                     assertThat(letter.value()).as("%s: the start of the original", what)
                             .isEqualTo(Arrays.copyOf(original.value(), letter.value().length));
                     // Cut to fit, not shorter than it must be.
-                    assertThat(budget.valueRoom(letter.key(), letter.headers())).as(what).isEqualTo(letter.value().length);
+                    assertThat(budget.valueRoom(letter.key(), letter.headers())).as(what)
+                            .isEqualTo(Math.max(0, letter.value().length));
                 }
                 if (RejectReason.TOO_LARGE.equals(original.reason())) {
                     assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.ERROR_MESSAGE)).as(what)
@@ -354,7 +411,8 @@ class SizeLimitsIntegrationTest {
                 ordinary.size(), hostile.size(), (System.nanoTime() - started) / 1e9);
         for (Sent record : sent) {
             if (!record.label().equals("ordinary")) {
-                System.out.printf("  %-32s %-22s %9d B %-4s -> %s%n", record.key(), record.label(), record.value().length,
+                System.out.printf("  %-32s %-22s %9d B %-4s -> %s%n", record.key(), record.label(),
+                        producerSize(record.kafkaKey(), record.value(), record.headers()),
                         record.compressed() ? "lz4" : "none", record.ordinary() ? "outputs" : "dlq " + record.reason());
             }
         }
