@@ -86,7 +86,8 @@ public final class DeadLetterHeaders {
      * The key and value a dead letter with these headers can carry within {@code budget}: the originals,
      * or, when they would not fit, as much of them as does, said in {@code headers}. First the value is
      * cut ({@link #VALUE_TRUNCATED}); if even no value leaves no room, the input's own headers are left out
-     * ({@link #HEADERS_DROPPED}), then the key is cut ({@link #KEY_TRUNCATED}). A dead letter must never
+     * ({@link #HEADERS_DROPPED}), then a key too large on its own is cut to what the value leaves
+     * ({@link #KEY_TRUNCATED}). A dead letter must never
      * fail for its own size: that would abort the transaction of every record beside it, and again at
      * every retry.
      */
@@ -99,17 +100,25 @@ public final class DeadLetterHeaders {
         }
         if (!budget.fits(null, null, headers)) {
             int dropped = 0;
-            for (Header header : headers.toArray()) {
+            java.util.Set<String> theirs = new java.util.HashSet<>();
+            for (Header header : headers) {
                 if (!OURS.contains(header.key())) {
-                    headers.remove(header.key());
+                    theirs.add(header.key());
                     dropped++;
                 }
             }
+            theirs.forEach(headers::remove); // one pass per distinct key, not per header
             put(headers, HEADERS_DROPPED, Integer.toString(dropped));
         }
         if (key != null && !budget.fits(key, null, headers)) {
+            // The value, the record's content, keeps what room it can; the key has the rest.
             put(headers, KEY_TRUNCATED, Integer.toString(key.length));
-            key = java.util.Arrays.copyOf(key, Math.max(0, budget.valueRoom(null, headers)));
+            headers.remove(VALUE_TRUNCATED);
+            int room = budget.valueRoom(null, headers) - (value == null ? 0 : value.length);
+            if (room < 0) {
+                put(headers, VALUE_TRUNCATED, Integer.toString(value.length));
+            }
+            key = java.util.Arrays.copyOf(key, Math.max(0, room));
         }
         if (value != null) {
             int room = Math.max(0, budget.valueRoom(key, headers));

@@ -59,13 +59,21 @@ class DeadLetterHeadersTest {
         Headers keyed = describe("big key");
         byte[] key = new byte[3_000_000];
         Arrays.fill(key, (byte) 'k');
-        fitted = DeadLetterHeaders.fit(budget, key, new byte[2_000_000], keyed);
+        byte[] small = new byte[10_000];
+        fitted = DeadLetterHeaders.fit(budget, key, small, keyed);
         assertThat(DeadLetterHeaders.read(keyed, DeadLetterHeaders.KEY_TRUNCATED)).isEqualTo("3000000");
-        assertThat(DeadLetterHeaders.read(keyed, DeadLetterHeaders.VALUE_TRUNCATED)).isEqualTo("2000000");
         assertThat(fitted.key()).isEqualTo(Arrays.copyOf(key, fitted.key().length));
-        assertThat(fitted.key().length).isGreaterThan(1_047_000);
-        assertThat(fitted.value()).isEmpty();
+        assertThat(fitted.key().length).as("what the value leaves").isGreaterThan(1_037_000);
+        assertThat(fitted.value()).as("the value keeps its room").isSameAs(small);
+        assertThat(DeadLetterHeaders.read(keyed, DeadLetterHeaders.VALUE_TRUNCATED)).isNull();
         assertThat(budget.fits(fitted.key(), fitted.value(), keyed)).isTrue();
+
+        Headers both = describe("big key and value");
+        fitted = DeadLetterHeaders.fit(budget, key, new byte[2_000_000], both);
+        assertThat(fitted.key()).isEmpty();
+        assertThat(DeadLetterHeaders.read(both, DeadLetterHeaders.VALUE_TRUNCATED)).isEqualTo("2000000");
+        assertThat(fitted.value().length).isGreaterThan(1_047_000);
+        assertThat(budget.fits(fitted.key(), fitted.value(), both)).isTrue();
     }
 
     @Test

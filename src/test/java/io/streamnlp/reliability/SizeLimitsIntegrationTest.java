@@ -61,7 +61,8 @@ import org.junit.jupiter.api.TestInstance;
  * producer's default {@code max.request.size} (1,048,576, as the producer counts a record) and the
  * broker's default {@code message.max.bytes} (1,048,588, as the broker counts a batch), sent plain
  * and again lz4-compressed, plus a 3 MB compressed record per format (a compressible text, a JSON
- * event with a huge id) that a broker accepts because it compresses to almost nothing. An ordinary
+ * event with a huge id) that a broker accepts because it compresses to almost nothing, a 3 MB key,
+ * and records whose headers weigh more than their bytes (199,000 and 400,000 empty ones). An ordinary
  * event comes between every two of them. Every ordinary event (and the one at {@code max.record.bytes})
  * comes out once on every output; every other record is in the dead-letter topic once, with its
  * reason, its original bytes or (when they cannot fit) their start and its original size, and within
@@ -374,12 +375,14 @@ class SizeLimitsIntegrationTest {
                     assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.KEY_TRUNCATED)).as(what)
                             .isEqualTo(Integer.toString(key.length));
                     assertThat(letter.key()).as("%s: the start of its key", what).isEqualTo(Arrays.copyOf(key, letter.key().length));
+                    assertThat(budget.valueRoom(letter.key(), letter.headers())).as("%s: the key has what the value leaves", what)
+                            .isEqualTo(letter.value().length);
                 } else {
                     assertThat(DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.KEY_TRUNCATED)).as(what).isNull();
                     assertThat(letter.key()).as(what).isEqualTo(key);
                 }
                 String truncated = DeadLetterHeaders.read(letter.headers(), DeadLetterHeaders.VALUE_TRUNCATED);
-                if (original.value().length <= MAX_RECORD_BYTES + 1 && key.length <= PRODUCER_LIMIT) {
+                if (original.value().length <= MAX_RECORD_BYTES + 1) {
                     assertThat(truncated).as("%s: small enough to carry whole", what).isNull();
                     assertThat(letter.value()).as(what).isEqualTo(original.value());
                 } else {
