@@ -28,7 +28,7 @@ public record FailedText(PendingText event, RejectedInputException reason, Strin
         return new FailedText(event, new RejectedInputException(REASON, String.valueOf(error.getMessage()), error), stage);
     }
 
-    /** The dead letter, its value fitted to {@code budget} (see {@link DeadLetterHeaders#fitValue}). */
+    /** The dead letter, its value fitted to {@code budget} (see {@link DeadLetterHeaders#fit}). */
     public Record<byte[], byte[]> record(RecordBudget budget) {
         Headers original = new RecordHeaders();
         for (OriginalHeader header : event.getOriginalHeaders()) {
@@ -41,7 +41,8 @@ public record FailedText(PendingText event, RejectedInputException reason, Strin
         // exactly), or state written before the original bytes were carried (the best we have).
         byte[] value = event.getOriginalValue() != null ? bytes(event.getOriginalValue())
                 : event.getText().getBytes(StandardCharsets.UTF_8);
-        return new Record<>(key, DeadLetterHeaders.fitValue(budget, key, value, headers), event.getTimestamp(), headers);
+        DeadLetterHeaders.Fitted fitted = DeadLetterHeaders.fit(budget, key, value, headers);
+        return new Record<>(fitted.key(), fitted.value(), event.getTimestamp(), headers);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

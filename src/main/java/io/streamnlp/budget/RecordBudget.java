@@ -77,16 +77,33 @@ public final class RecordBudget {
         return limit - sizeOf(key, null, headers);
     }
 
-    /** Bytes the headers add to a record: per header a key length, the key, a value length, the value. */
-    static long headersSize(Headers headers) {
+    /**
+     * Bytes the headers add to a record, exactly as Kafka counts them: per header the key's length (a
+     * varint), the key in UTF-8, the value's length (a varint; -1 for none) and the value. Exact, not
+     * widest, since a record may carry hundreds of thousands of headers.
+     */
+    public static long headersSize(Headers headers) {
         if (headers == null) {
             return 0;
         }
         long size = 0;
         for (Header header : headers) {
-            size += MAX_VARINT + header.key().getBytes(StandardCharsets.UTF_8).length + MAX_VARINT + length(header.value());
+            int key = header.key().getBytes(StandardCharsets.UTF_8).length;
+            size += varintSize(key) + key + (header.value() == null ? varintSize(-1) : varintSize(header.value().length)
+                    + header.value().length);
         }
         return size;
+    }
+
+    /** Bytes of Kafka's (zig-zag) varint of {@code value}. */
+    static int varintSize(int value) {
+        int zigzag = (value << 1) ^ (value >> 31);
+        int bytes = 1;
+        while ((zigzag & 0xFFFFFF80) != 0) {
+            bytes++;
+            zigzag >>>= 7;
+        }
+        return bytes;
     }
 
     private static int length(byte[] bytes) {

@@ -144,8 +144,9 @@ public final class StreamNlpConfig extends AbstractConfig {
      * How much larger than its input the by-text record (and the pending store's changelog record) can
      * be: it carries the key, the id and the text (each at most as long as they were in the key or
      * value), the original value (none for plain text, where the value is the text) and the original
-     * headers in Avro, whose per-header lengths take at most 11 bytes where Kafka counts 10. So at most
-     * 2 x (key + value) + 1.1 x headers: 2.2 x the record, rounded up.
+     * headers in Avro, which frames a header with at most one byte more than Kafka (a union index) where
+     * Kafka, whose framing max.record.bytes counts, takes at least two. So at most 2 x (key + value) +
+     * 1.5 x headers: within 2.2 x the record, rounded up.
      */
     static final double BY_TEXT_GROWTH = 2.2;
     /**

@@ -4,6 +4,7 @@ import io.streamnlp.budget.RecordBudget;
 import io.streamnlp.ops.AppVersion;
 
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -27,6 +28,21 @@ public final class DeadLetterHeaders {
      * {@code max.request.size}: the original value's size in bytes; the value is then its first bytes.
      */
     public static final String VALUE_TRUNCATED = "streamnlp.error.value.truncated";
+    /**
+     * Present only when the input's own headers alone were too many for the dead letter to fit (possible
+     * with a compressed input): how many there were; they are left out, ours kept.
+     */
+    public static final String HEADERS_DROPPED = "streamnlp.error.headers.dropped";
+    /**
+     * Present only when the key alone was too large for the dead letter to fit (possible with a compressed
+     * input): the original key's size in bytes; the key is then its first bytes.
+     */
+    public static final String KEY_TRUNCATED = "streamnlp.error.key.truncated";
+
+    /** Our headers: every other one of a dead letter is the input's own. */
+    private static final java.util.Set<String> OURS = java.util.Set.of(REASON, STAGE, ERROR_CLASS, ERROR_MESSAGE,
+            SOURCE_TOPIC, SOURCE_PARTITION, SOURCE_OFFSET, SOURCE_TIMESTAMP, APP_VERSION, VALUE_TRUNCATED,
+            HEADERS_DROPPED, KEY_TRUNCATED);
 
     /**
      * Error messages can quote what they failed on (a 1 MB text, say): the header keeps this many
@@ -63,19 +79,56 @@ public final class DeadLetterHeaders {
         return message.substring(0, cut) + "... (" + message.length() + " characters)";
     }
 
+    /** A dead letter's key and value, as they fit the budget. */
+    public record Fitted(byte[] key, byte[] value) {}
+
     /**
-     * The value a dead letter with this key and these headers can carry within {@code budget}: the
-     * original value, or, when that would not fit, its first bytes, with {@link #VALUE_TRUNCATED} (the
-     * original size) added to {@code headers}. A dead letter must never fail for its own size: that
-     * would abort the transaction of every record beside it.
+     * The key and value a dead letter with these headers can carry within {@code budget}: the originals,
+     * or, when they would not fit, as much of them as does, said in {@code headers}. First the value is
+     * cut ({@link #VALUE_TRUNCATED}); if even no value leaves no room, the input's own headers are left out
+     * ({@link #HEADERS_DROPPED}), then a key too large on its own is cut to what the value leaves
+     * ({@link #KEY_TRUNCATED}). A dead letter must never
+     * fail for its own size: that would abort the transaction of every record beside it, and again at
+     * every retry.
      */
-    public static byte[] fitValue(RecordBudget budget, byte[] key, byte[] value, Headers headers) {
-        if (value == null || budget.fits(key, value, headers)) {
-            return value;
+    public static Fitted fit(RecordBudget budget, byte[] key, byte[] value, Headers headers) {
+        if (budget.fits(key, value, headers)) {
+            return new Fitted(key, value);
         }
-        put(headers, VALUE_TRUNCATED, Integer.toString(value.length));
-        int room = Math.max(0, budget.valueRoom(key, headers));
-        return java.util.Arrays.copyOf(value, Math.min(room, value.length));
+        if (value != null) {
+            put(headers, VALUE_TRUNCATED, Integer.toString(value.length));
+        }
+        if (!budget.fits(null, null, headers)) {
+            int dropped = 0;
+            java.util.Set<String> theirs = new java.util.HashSet<>();
+            for (Header header : headers) {
+                if (!OURS.contains(header.key())) {
+                    theirs.add(header.key());
+                    dropped++;
+                }
+            }
+            theirs.forEach(headers::remove); // one pass per distinct key, not per header
+            put(headers, HEADERS_DROPPED, Integer.toString(dropped));
+        }
+        if (key != null && !budget.fits(key, null, headers)) {
+            // The value, the record's content, keeps what room it can; the key has the rest.
+            put(headers, KEY_TRUNCATED, Integer.toString(key.length));
+            headers.remove(VALUE_TRUNCATED);
+            int room = budget.valueRoom(null, headers) - (value == null ? 0 : value.length);
+            if (room < 0) {
+                put(headers, VALUE_TRUNCATED, Integer.toString(value.length));
+            }
+            key = java.util.Arrays.copyOf(key, Math.max(0, room));
+        }
+        if (value != null) {
+            int room = Math.max(0, budget.valueRoom(key, headers));
+            if (room >= value.length) {
+                headers.remove(VALUE_TRUNCATED); // whole after all, once the input's headers were left out
+            } else {
+                value = java.util.Arrays.copyOf(value, room);
+            }
+        }
+        return new Fitted(key, value);
     }
 
     private static void put(Headers headers, String key, String value) {

@@ -64,8 +64,8 @@ public final class DeadLetteringProcessingExceptionHandler implements Processing
         var headers = DeadLetterHeaders.describe(context.headers(), reason, context.processorNodeId(),
                 context.topic(), context.partition(), context.offset(), context.timestamp());
         tally.count(context.topic(), context.partition(), REASON);
-        byte[] value = DeadLetterHeaders.fitValue(budget, context.sourceRawKey(), context.sourceRawValue(), headers);
+        DeadLetterHeaders.Fitted fitted = DeadLetterHeaders.fit(budget, context.sourceRawKey(), context.sourceRawValue(), headers);
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, context.timestamp(),
-                context.sourceRawKey(), value, headers)));
+                fitted.key(), fitted.value(), headers)));
     }
 }

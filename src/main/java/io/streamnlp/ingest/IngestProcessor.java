@@ -106,8 +106,8 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
                 "reason", rejected.reason(), "topic", source.topic(), "partition", Integer.toString(source.partition()));
         var headers = DeadLetterHeaders.describe(record.headers(), rejected, STAGE,
                 source.topic(), source.partition(), source.offset(), record.timestamp());
-        byte[] value = DeadLetterHeaders.fitValue(limits.budget(), record.key(), record.value(), headers);
-        context.forward(new Record<byte[], Object>(record.key(), value, record.timestamp(), headers), deadLetterChild);
+        DeadLetterHeaders.Fitted fitted = DeadLetterHeaders.fit(limits.budget(), record.key(), record.value(), headers);
+        context.forward(new Record<byte[], Object>(fitted.key(), fitted.value(), record.timestamp(), headers), deadLetterChild);
     }
 
     @Override

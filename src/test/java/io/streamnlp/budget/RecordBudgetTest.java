@@ -60,6 +60,19 @@ class RecordBudgetTest {
         RecordHeaders headers = new RecordHeaders();
         Header header = new org.apache.kafka.common.header.internals.RecordHeader("ü", new byte[3]);
         headers.add(header);
-        assertThat(RecordBudget.headersSize(headers)).isEqualTo(5 + 2 + 5 + 3);
+        assertThat(RecordBudget.headersSize(headers)).isEqualTo(1 + 2 + 1 + 3);
+    }
+
+    /** Per header Kafka counts a few bytes of lengths: the budget counts them exactly, however many. */
+    @Test
+    void manyHeadersCountAsKafkaCountsThem() {
+        RecordHeaders headers = new RecordHeaders();
+        for (int i = 0; i < 200_000; i++) {
+            headers.add("h", i % 2 == 0 ? null : new byte[i % 300]);
+        }
+        byte[] key = new byte[10];
+        byte[] value = new byte[1_000];
+        assertThat(RecordBudget.sizeOf(key, value, headers)).isGreaterThanOrEqualTo(kafkas(key, value, headers))
+                .isLessThanOrEqualTo(kafkas(key, value, headers) + 64);
     }
 }
