@@ -24,18 +24,26 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class ConfluentAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
-    private final SchemaRegistryClient client;
+    private final SchemaLookup schemas;
     private final SpecificData data;
     private final Schema readerSchema;
     private final BoundedCache<Integer, DatumReader<T>> readersByWriterId;
     private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
     public ConfluentAvroDeserializer(Class<T> type, SchemaRegistryClient client) {
-        this.client = client;
+        this(type, client, client.settings().cacheCapacity());
+    }
+
+    /**
+     * A deserializer over any {@link SchemaLookup}, caching the readers of at most {@code cacheCapacity}
+     * writer schema ids.
+     */
+    public ConfluentAvroDeserializer(Class<T> type, SchemaLookup schemas, int cacheCapacity) {
+        this.schemas = schemas;
         // The class's own SpecificData carries its logical-type conversions (Instant for timestamps).
         this.data = SpecificData.getForClass(type);
         this.readerSchema = data.getSchema(type);
-        this.readersByWriterId = new BoundedCache<>(client.settings().cacheCapacity());
+        this.readersByWriterId = new BoundedCache<>(cacheCapacity);
     }
 
     @Override
@@ -81,7 +89,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
 
     private Schema writerSchema(int schemaId) {
         try {
-            return client.getSchemaById(schemaId);
+            return schemas.getSchemaById(schemaId);
         } catch (SchemaRegistryException e) {
             switch (e.reason()) {
                 case NOT_FOUND ->
