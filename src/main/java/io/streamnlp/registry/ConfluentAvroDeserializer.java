@@ -3,9 +3,7 @@ package io.streamnlp.registry;
 import java.io.EOFException;
 import java.io.IOException;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -28,7 +26,6 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     private final SpecificData data;
     private final Schema readerSchema;
     private final BoundedCache<Integer, DatumReader<T>> readersByWriterId;
-    private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
     public ConfluentAvroDeserializer(Class<T> type, SchemaRegistryClient client) {
         this(type, client, client.settings().cacheCapacity());
@@ -53,10 +50,8 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
         }
         int schemaId = WireFormat.schemaId(bytes);
         DatumReader<T> reader = reader(schemaId);
-        BinaryDecoder decoder =
-                DecoderFactory.get().binaryDecoder(
-                        bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE, decoders.get());
-        decoders.set(decoder);
+        // Bounded: a length or count in the body larger than the bytes left is refused before allocating.
+        BoundedDecoder decoder = BoundedDecoder.of(bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE);
         try {
             T record = reader.read(null, decoder);
             if (decoder.isEnd()) {
