@@ -99,7 +99,31 @@ public final class TextTokenizer implements AutoCloseable {
      * points is its length in chars) is added here and taken off again, so callers never see it.
      */
     public TokenizedText tokenize(String text) {
-        return tokenized(tokenizer.encode(prefix + text));
+        return tokenized(tokenizer.encode(prefix + wellFormed(text)));
+    }
+
+    /**
+     * {@code text} with every unpaired surrogate replaced by U+FFFD, one code point for one, so that
+     * offsets still count the original's code points. The native tokenizer receives the string over
+     * JNI; one half of a surrogate pair alone makes that conversion fall back to a lossy decoding of
+     * the whole string (each of its bytes a U+FFFD, valid pairs included), and every offset after it
+     * points past where it should, up to beyond the end of the text (found by the fuzz tests).
+     * Returns {@code text} itself when it is well-formed, as nearly every text is.
+     */
+    static String wellFormed(String text) {
+        char[] fixed = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (fixed == null) {
+                    fixed = text.toCharArray();
+                }
+                fixed[i] = '\uFFFD';
+            }
+        }
+        return fixed == null ? text : new String(fixed);
     }
 
     /**
@@ -136,7 +160,7 @@ public final class TextTokenizer implements AutoCloseable {
         if (!first.truncated() || policy.mode() == LongTextPolicy.Mode.TRUNCATE) {
             return TextWindows.single(first);
         }
-        return TextWindows.split(tokenized(untruncated().encode(prefix + text)), maxLength, policy);
+        return TextWindows.split(tokenized(untruncated().encode(prefix + wellFormed(text))), maxLength, policy);
     }
 
     /** The number of windows a text of {@code tokenCount} encoded tokens (see {@link TextWindows#tokenCount()}) took. */

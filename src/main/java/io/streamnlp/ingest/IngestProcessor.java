@@ -72,7 +72,8 @@ public final class IngestProcessor implements Processor<byte[], byte[], byte[], 
         }
     }
 
-    private static PendingText pending(Record<byte[], byte[]> record, TextEvent event, RecordMetadata source,
+    /** The accepted event as the next stage gets it (package-private: the fuzz tests check every accepted event). */
+    static PendingText pending(Record<byte[], byte[]> record, TextEvent event, RecordMetadata source,
             boolean valueIsText) {
         long eventTime = event.getEventTime() != null ? event.getEventTime().toEpochMilli() : record.timestamp();
         return PendingText.newBuilder()

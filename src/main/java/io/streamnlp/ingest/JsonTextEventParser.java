@@ -45,7 +45,7 @@ public final class JsonTextEventParser implements TextEventParser {
         }
         Map<String, String> attributes = extras(root);
         attributes.putAll(attributes(root.get("attributes"))); // an attribute wins over an extra of its name
-        return TextEvent.newBuilder()
+        TextEvent event = TextEvent.newBuilder()
                 .setId(id.asText())
                 .setText(text.asText())
                 .setSource(optionalText(root, "source"))
@@ -53,6 +53,37 @@ public final class JsonTextEventParser implements TextEventParser {
                 .setEventTime(eventTime(root.get("eventTime")))
                 .setAttributes(attributes)
                 .build();
+        unicode("id", event.getId());
+        unicode("text", event.getText());
+        unicode("source", event.getSource());
+        unicode("language", event.getLanguage());
+        for (Map.Entry<String, String> attribute : attributes.entrySet()) {
+            unicode("an attribute name", attribute.getKey());
+            unicode("attribute \"" + attribute.getKey() + "\"", attribute.getValue());
+        }
+        return event;
+    }
+
+    /**
+     * Rejects a string with an unpaired surrogate. The bytes are valid UTF-8, but JSON's {@code \\uD800}
+     * escapes can spell half a character, which no UTF-8 (the by-text record, every Avro output) can
+     * hold: the text would reach the outputs with a {@code ?} in its place, and entity offsets would
+     * not match the input's text.
+     */
+    private static void unicode(String field, String value) throws RejectedInputException {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new RejectedInputException(RejectReason.BAD_JSON, String.format(
+                        "%s holds an unpaired surrogate \\u%04x at index %d (a JSON escape of half a character):"
+                                + " not Unicode text", field, (int) c, i));
+            }
+        }
     }
 
     /**
@@ -84,19 +115,27 @@ public final class JsonTextEventParser implements TextEventParser {
         if (node.isIntegralNumber()) {
             if (!node.canConvertToLong()) {
                 throw new RejectedInputException(RejectReason.BAD_JSON,
-                        "\"eventTime\" is outside the range of epoch milliseconds: " + node.asText());
+                        "\"eventTime\" " + node.asText() + " is outside the range of epoch milliseconds");
             }
             return Instant.ofEpochMilli(node.asLong());
         }
+        Instant time;
         try {
-            Instant parsed = Instant.parse(node.asText());
-            parsed.toEpochMilli(); // an ISO time the pipeline cannot carry (epoch ms in a long) is the event's fault
-            return parsed;
+            time = Instant.parse(node.asText());
         } catch (RuntimeException e) {
             throw new RejectedInputException(RejectReason.BAD_JSON,
                     "\"eventTime\" is neither epoch milliseconds nor ISO-8601: " + node.asText(), e);
         }
+        // Instant reaches the year 1,000,000,000; the event time travels on as epoch milliseconds.
+        if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+            throw new RejectedInputException(RejectReason.BAD_JSON,
+                    "\"eventTime\" " + node.asText() + " is outside the range of epoch milliseconds");
+        }
+        return time;
     }
+
+    private static final Instant EARLIEST = Instant.ofEpochMilli(Long.MIN_VALUE);
+    private static final Instant LATEST = Instant.ofEpochMilli(Long.MAX_VALUE);
 
     private static Map<String, String> attributes(JsonNode node) throws RejectedInputException {
         Map<String, String> attributes = new HashMap<>();

@@ -3,9 +3,7 @@ package io.streamnlp.registry;
 import java.io.EOFException;
 import java.io.IOException;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -24,18 +22,25 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class ConfluentAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
-    private final SchemaRegistryClient client;
+    private final SchemaLookup schemas;
     private final SpecificData data;
     private final Schema readerSchema;
     private final BoundedCache<Integer, DatumReader<T>> readersByWriterId;
-    private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
     public ConfluentAvroDeserializer(Class<T> type, SchemaRegistryClient client) {
-        this.client = client;
+        this(type, client, client.settings().cacheCapacity());
+    }
+
+    /**
+     * A deserializer over any {@link SchemaLookup}, caching the readers of at most {@code cacheCapacity}
+     * writer schema ids.
+     */
+    public ConfluentAvroDeserializer(Class<T> type, SchemaLookup schemas, int cacheCapacity) {
+        this.schemas = schemas;
         // The class's own SpecificData carries its logical-type conversions (Instant for timestamps).
         this.data = SpecificData.getForClass(type);
         this.readerSchema = data.getSchema(type);
-        this.readersByWriterId = new BoundedCache<>(client.settings().cacheCapacity());
+        this.readersByWriterId = new BoundedCache<>(cacheCapacity);
     }
 
     @Override
@@ -45,10 +50,8 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
         }
         int schemaId = WireFormat.schemaId(bytes);
         DatumReader<T> reader = reader(schemaId);
-        BinaryDecoder decoder =
-                DecoderFactory.get().binaryDecoder(
-                        bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE, decoders.get());
-        decoders.set(decoder);
+        // Bounded: a length or count in the body larger than the bytes left is refused before allocating.
+        BoundedDecoder decoder = BoundedDecoder.of(bytes, WireFormat.HEADER_SIZE, bytes.length - WireFormat.HEADER_SIZE);
         try {
             T record = reader.read(null, decoder);
             if (decoder.isEnd()) {
@@ -81,7 +84,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
 
     private Schema writerSchema(int schemaId) {
         try {
-            return client.getSchemaById(schemaId);
+            return schemas.getSchemaById(schemaId);
         } catch (SchemaRegistryException e) {
             switch (e.reason()) {
                 case NOT_FOUND ->

@@ -12,7 +12,7 @@ import org.apache.avro.SchemaParseException;
  * <p>Thread-safe. Both directions are cached, so the serializers call HTTP only on the first use
  * of a schema or id. Failures raise {@link SchemaRegistryException}.
  */
-public final class SchemaRegistryClient implements AutoCloseable {
+public final class SchemaRegistryClient implements SchemaLookup, AutoCloseable {
 
     private final RegistrySettings settings;
     private final RegistryHttp http;
@@ -79,6 +79,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
      * @throws SchemaRegistryException {@link Reason#NOT_FOUND} for an unknown id, {@link
      *     Reason#UNUSABLE_SCHEMA} when the id holds a non-Avro or unparsable schema
      */
+    @Override
     public Schema getSchemaById(int id) {
         Schema cached = schemasById.get(id);
         if (cached != null) {

@@ -142,6 +142,31 @@ class TextWindowsTest {
     }
 
     /** The text's tokens once: the windows' stretches joined on their overlaps, plus the specials. */
+    /**
+     * Found by the fuzz tests: half a surrogate pair made the native tokenizer re-decode the whole text
+     * lossily, and every offset after it pointed past its word, up to beyond the end of the text.
+     */
+    @Test
+    void anUnpairedSurrogateLeavesTheOffsetsOnTheirWords() {
+        String text = "a\uD800 b \uD83D\uDE00 Paris \uDC00";
+        int codePoints = text.codePointCount(0, text.length());
+        for (TextTokenizer tokenizer : tokenizers) {
+            TokenizedText tokens = tokenizer.tokenize(text);
+            boolean paris = false;
+            for (int i = 0; i < tokens.length(); i++) {
+                if (tokens.charStarts()[i] < 0) {
+                    continue;
+                }
+                assertThat(tokens.charEnds()[i]).isLessThanOrEqualTo(codePoints);
+                int from = text.offsetByCodePoints(0, tokens.charStarts()[i]);
+                int to = text.offsetByCodePoints(0, tokens.charEnds()[i]);
+                paris |= text.substring(from, to).equalsIgnoreCase("paris");
+            }
+            assertThat(paris).as("a token spans exactly \"Paris\"").isTrue();
+            assertThat(TextTokenizer.wellFormed(text)).isEqualTo("a\uFFFD b \uD83D\uDE00 Paris \uFFFD");
+        }
+    }
+
     private static TokenizedText fullTokenization(TextTokenizer tokenizer, TextWindows windows) {
         List<Integer> starts = new ArrayList<>();
         for (TokenizedText w : windows.windows()) {

@@ -3,6 +3,9 @@ package io.streamnlp.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamnlp.deadletter.RejectReason;
+import io.streamnlp.deadletter.RejectedInputException;
+
 import io.streamnlp.schema.TextEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -47,13 +50,34 @@ class JsonTextEventParserTest {
                 "product", "p-7"));
     }
 
+    /** Found by IngestParsersFuzzTest: half a character cannot travel as UTF-8; it was turned into "?". */
     @Test
-    void anEventTimeOutsideTheRangeOfEpochMillisecondsIsBadJson() {
-        for (String eventTime : List.of("1" + "0".repeat(30), "-99999999999999999999", "\"+1000000000-01-01T00:00:00Z\"",
-                "\"-999999999-01-01T00:00:00Z\"")) {
-            assertThatThrownBy(() -> parse("{\"id\": \"t\", \"text\": \"fine\", \"eventTime\": " + eventTime + "}"))
-                    .as(eventTime).isInstanceOfSatisfying(RejectedInputException.class,
-                            e -> assertThat(e.reason()).isEqualTo(RejectReason.BAD_JSON));
+    void anUnpairedSurrogateEscapeIsRejected() throws Exception {
+        for (String json : new String[] {
+                "{\"id\": \"1\", \"text\": \"lone \\ud800 half\"}",
+                "{\"id\": \"\\udc00\", \"text\": \"x\"}",
+                "{\"id\": \"1\", \"text\": \"x\", \"note\": \"\\ud83d\"}",
+                "{\"id\": \"1\", \"text\": \"x\", \"attributes\": {\"\\ud83d\": \"v\"}}"}) {
+            assertThatThrownBy(() -> parse(json)).as(json)
+                    .isInstanceOfSatisfying(RejectedInputException.class,
+                            e -> assertThat(e.reason()).isEqualTo(RejectReason.BAD_JSON))
+                    .hasMessageContaining("unpaired surrogate");
         }
+        assertThat(parse("{\"id\": \"1\", \"text\": \"pair \\ud83d\\ude00\"}").getText()).isEqualTo("pair 😀");
+    }
+
+    /** Instant reaches the year 1e9, epoch milliseconds (what the event time becomes) about 2.9e8. */
+    @Test
+    void anEventTimeBeyondEpochMillisecondsIsRejected() throws Exception {
+        for (String time : new String[] {"\"+999999999-12-31T23:59:59Z\"", "\"-999999999-01-01T00:00:00Z\"",
+                "92233720368547758070"}) {
+            assertThatThrownBy(() -> parse("{\"id\": \"1\", \"text\": \"x\", \"eventTime\": " + time + "}"))
+                    .as(time)
+                    .isInstanceOfSatisfying(RejectedInputException.class,
+                            e -> assertThat(e.reason()).isEqualTo(RejectReason.BAD_JSON))
+                    .hasMessageContaining("outside the range of epoch milliseconds");
+        }
+        assertThat(parse("{\"id\": \"1\", \"text\": \"x\", \"eventTime\": \"+10000-01-01T00:00:00Z\"}")
+                .getEventTime().toEpochMilli()).isEqualTo(253_402_300_800_000L);
     }
 }
