@@ -49,6 +49,7 @@ import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.internals.ByteUtils;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,7 @@ import org.junit.jupiter.api.TestInstance;
  * second test is the bug this budget's issue opened with: {@code outputs=embeddings} (no head runs)
  * with the live page on.
  */
+@Tag("slow")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SizeLimitsIntegrationTest {
 

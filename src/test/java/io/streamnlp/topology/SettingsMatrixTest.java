@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * record (the cases are their product), or in {@link #VARIED} when it only changes what a record
  * carries (each of its values is spread over the product, so it meets every other setting's values).
  */
+@Tag("slow")
 class SettingsMatrixTest {
 
     /** One setting and the values a user can give it. */
