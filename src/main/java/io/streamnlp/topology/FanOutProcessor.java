@@ -7,30 +7,19 @@ import io.streamnlp.deadletter.Blame;
 import io.streamnlp.deadletter.RejectReason;
 import io.streamnlp.deadletter.RejectedInputException;
 import io.streamnlp.heads.Heads;
-import io.streamnlp.model.EntitySpan;
-import io.streamnlp.model.SentimentScores;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.OutputTopics;
 import io.streamnlp.live.LiveFeed;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.ops.TaskMetrics;
-import io.streamnlp.model.TextAnalysis;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EnrichedEvent;
-import io.streamnlp.schema.Sentiment;
 import io.streamnlp.schema.EntitiesRecord;
-import io.streamnlp.schema.Entity;
-import io.streamnlp.schema.EntityType;
-import io.streamnlp.schema.SentimentLabel;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.internal.OriginalHeader;
 import io.streamnlp.schema.internal.PendingText;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -106,12 +95,10 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     private static final Logger LOG = LoggerFactory.getLogger(FanOutProcessor.class);
     private static final AtomicLong lastLiveFailureLogMs = new AtomicLong(Long.MIN_VALUE / 2);
 
-    private final EncoderSpec model;
+    private final OutputRecords records;
     private final RecordBudget budget;
     private final PropagatedHeaders propagated;
-    private final Heads heads;
     private final Serializers serializers;
-    private final EnrichedShape enrichedShape;
     private final PipelineMeters meters;
     private final LiveFeed live;
     private ProcessorContext<byte[], byte[]> context;
@@ -119,12 +106,10 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
 
     FanOutProcessor(EncoderSpec model, Heads heads, Serializers serializers, EnrichedShape enrichedShape,
             PipelineMeters meters, LiveFeed live, RecordBudget budget, PropagatedHeaders propagated) {
-        this.model = model;
+        this.records = new OutputRecords(model, heads, enrichedShape);
         this.budget = budget;
         this.propagated = propagated;
-        this.heads = heads;
         this.serializers = serializers;
-        this.enrichedShape = enrichedShape;
         this.meters = meters;
         this.live = live;
     }
@@ -175,10 +160,10 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
         Map<OutputKind, byte[]> values = new EnumMap<>(OutputKind.class);
         for (OutputKind kind : topics.selected()) {
             values.put(kind, switch (kind) {
-                case EMBEDDINGS -> serializers.embeddings().serialize(topics.embeddings(), embedding(enrichment));
-                case SENTIMENT -> serializers.sentiment().serialize(topics.sentiment(), sentiment(enrichment));
-                case ENTITIES -> serializers.entities().serialize(topics.entities(), entities(enrichment));
-                case ENRICHED -> serializers.enriched().serialize(topics.enriched(), enriched(enrichment));
+                case EMBEDDINGS -> serializers.embeddings().serialize(topics.embeddings(), records.embedding(enrichment));
+                case SENTIMENT -> serializers.sentiment().serialize(topics.sentiment(), records.sentiment(enrichment));
+                case ENTITIES -> serializers.entities().serialize(topics.entities(), records.entities(enrichment));
+                case ENRICHED -> serializers.enriched().serialize(topics.enriched(), records.enriched(enrichment));
             });
         }
         return values;
@@ -221,117 +206,6 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
                         event.getId(), error);
             }
         }
-    }
-
-    private EmbeddingRecord embedding(Enrichment enrichment) {
-        PendingText event = enrichment.event();
-        float[] vector = enrichment.analysis().vector();
-        List<Float> values = floats(vector);
-        return EmbeddingRecord.newBuilder()
-                .setId(event.getId())
-                .setModel(model.name())
-                .setModelVersion(model.version())
-                .setDimension(vector.length)
-                .setVector(values)
-                .setTokenCount(enrichment.analysis().tokenCount())
-                .setTruncated(enrichment.analysis().truncated())
-                .setWindows(enrichment.analysis().windows())
-                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
-                .setCached(enrichment.cached())
-                .build();
-    }
-
-    private SentimentRecord sentiment(Enrichment enrichment) {
-        PendingText event = enrichment.event();
-        SentimentScores sentiment = enrichment.analysis().sentiment();
-        return SentimentRecord.newBuilder()
-                .setId(event.getId())
-                .setModel(model.name())
-                .setModelVersion(model.version())
-                .setHeadVersion(heads.sentiment().version())
-                .setLabel(SentimentLabel.valueOf(sentiment.label().name()))
-                .setNegative(sentiment.negative())
-                .setNeutral(sentiment.neutral())
-                .setPositive(sentiment.positive())
-                .setTruncated(enrichment.analysis().truncated())
-                .setWindows(enrichment.analysis().windows())
-                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
-                .setCached(enrichment.cached())
-                .build();
-    }
-
-    private EntitiesRecord entities(Enrichment enrichment) {
-        PendingText event = enrichment.event();
-        List<Entity> entities = entityList(event.getText(), enrichment.analysis().entities());
-        return EntitiesRecord.newBuilder()
-                .setId(event.getId())
-                .setModel(model.name())
-                .setModelVersion(model.version())
-                .setHeadVersion(heads.ner().version())
-                .setEntities(entities)
-                .setTruncated(enrichment.analysis().truncated())
-                .setWindows(enrichment.analysis().windows())
-                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
-                .setCached(enrichment.cached())
-                .build();
-    }
-
-    /** The event's own fields with everything derived for it, in one record. */
-    private EnrichedEvent enriched(Enrichment enrichment) {
-        PendingText event = enrichment.event();
-        TextAnalysis analysis = enrichment.analysis();
-        EventFields.Fields fields = enrichedShape.fields().of(event);
-        SentimentScores scores = analysis.sentiment();
-        return EnrichedEvent.newBuilder()
-                .setId(event.getId())
-                .setSource(fields.source())
-                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
-                .setLanguage(fields.language())
-                .setAttributes(new HashMap<>(fields.attributes()))
-                .setText(enrichedShape.text() ? event.getText() : null)
-                .setSentiment(Sentiment.newBuilder()
-                        .setLabel(SentimentLabel.valueOf(scores.label().name()))
-                        .setNegative(scores.negative())
-                        .setNeutral(scores.neutral())
-                        .setPositive(scores.positive())
-                        .build())
-                .setEntities(entityList(event.getText(), analysis.entities()))
-                .setEmbedding(enrichedShape.embedding() ? floats(analysis.vector()) : null)
-                .setModel(model.name())
-                .setModelVersion(model.version())
-                .setSentimentHeadVersion(heads.sentiment().version())
-                .setNerHeadVersion(heads.ner().version())
-                .setTokenCount(analysis.tokenCount())
-                .setTruncated(analysis.truncated())
-                .setWindows(analysis.windows())
-                .setCached(enrichment.cached())
-                .build();
-    }
-
-    private static List<Float> floats(float[] vector) {
-        List<Float> values = new ArrayList<>(vector.length);
-        for (float v : vector) {
-            values.add(v);
-        }
-        return values;
-    }
-
-    /** The spans as records, offsets in UTF-16 units and in code points (both into the event's text). */
-    static List<Entity> entityList(String text, List<EntitySpan> found) {
-        CodePoints codePoints = CodePoints.of(text);
-        List<Entity> entities = new ArrayList<>(found.size());
-        for (EntitySpan e : found) {
-            entities.add(Entity.newBuilder()
-                    .setText(e.text())
-                    .setType(EntityType.valueOf(e.type().name()))
-                    .setStart(e.start())
-                    .setEnd(e.end())
-                    .setStartCodePoint(codePoints.of(e.start()))
-                    .setEndCodePoint(codePoints.of(e.end()))
-                    .setConfidence(e.confidence())
-                    .build());
-        }
-        return entities;
     }
 
     @Override

@@ -1,0 +1,150 @@
+package io.streamnlp.topology;
+
+import io.streamnlp.batching.Enrichment;
+import io.streamnlp.heads.Heads;
+import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.model.EntitySpan;
+import io.streamnlp.model.SentimentScores;
+import io.streamnlp.model.TextAnalysis;
+import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EnrichedEvent;
+import io.streamnlp.schema.EntitiesRecord;
+import io.streamnlp.schema.Entity;
+import io.streamnlp.schema.EntityType;
+import io.streamnlp.schema.Sentiment;
+import io.streamnlp.schema.SentimentLabel;
+import io.streamnlp.schema.SentimentRecord;
+import io.streamnlp.schema.internal.PendingText;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * The output records of one {@link Enrichment}, each with the model and head versions: what the
+ * fan-out serializes, measures and forwards. No Kafka in here, so the record shapes read apart from
+ * the forwarding rules.
+ */
+final class OutputRecords {
+
+    private final EncoderSpec model;
+    private final Heads heads;
+    private final FanOutProcessor.EnrichedShape enrichedShape;
+
+    OutputRecords(EncoderSpec model, Heads heads, FanOutProcessor.EnrichedShape enrichedShape) {
+        this.model = model;
+        this.heads = heads;
+        this.enrichedShape = enrichedShape;
+    }
+
+    EmbeddingRecord embedding(Enrichment enrichment) {
+        PendingText event = enrichment.event();
+        float[] vector = enrichment.analysis().vector();
+        List<Float> values = floats(vector);
+        return EmbeddingRecord.newBuilder()
+                .setId(event.getId())
+                .setModel(model.name())
+                .setModelVersion(model.version())
+                .setDimension(vector.length)
+                .setVector(values)
+                .setTokenCount(enrichment.analysis().tokenCount())
+                .setTruncated(enrichment.analysis().truncated())
+                .setWindows(enrichment.analysis().windows())
+                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
+                .setCached(enrichment.cached())
+                .build();
+    }
+
+    SentimentRecord sentiment(Enrichment enrichment) {
+        PendingText event = enrichment.event();
+        SentimentScores sentiment = enrichment.analysis().sentiment();
+        return SentimentRecord.newBuilder()
+                .setId(event.getId())
+                .setModel(model.name())
+                .setModelVersion(model.version())
+                .setHeadVersion(heads.sentiment().version())
+                .setLabel(SentimentLabel.valueOf(sentiment.label().name()))
+                .setNegative(sentiment.negative())
+                .setNeutral(sentiment.neutral())
+                .setPositive(sentiment.positive())
+                .setTruncated(enrichment.analysis().truncated())
+                .setWindows(enrichment.analysis().windows())
+                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
+                .setCached(enrichment.cached())
+                .build();
+    }
+
+    EntitiesRecord entities(Enrichment enrichment) {
+        PendingText event = enrichment.event();
+        List<Entity> entities = entityList(event.getText(), enrichment.analysis().entities());
+        return EntitiesRecord.newBuilder()
+                .setId(event.getId())
+                .setModel(model.name())
+                .setModelVersion(model.version())
+                .setHeadVersion(heads.ner().version())
+                .setEntities(entities)
+                .setTruncated(enrichment.analysis().truncated())
+                .setWindows(enrichment.analysis().windows())
+                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
+                .setCached(enrichment.cached())
+                .build();
+    }
+
+    /** The event's own fields with everything derived for it, in one record. */
+    EnrichedEvent enriched(Enrichment enrichment) {
+        PendingText event = enrichment.event();
+        TextAnalysis analysis = enrichment.analysis();
+        EventFields.Fields fields = enrichedShape.fields().of(event);
+        SentimentScores scores = analysis.sentiment();
+        return EnrichedEvent.newBuilder()
+                .setId(event.getId())
+                .setSource(fields.source())
+                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
+                .setLanguage(fields.language())
+                .setAttributes(new HashMap<>(fields.attributes()))
+                .setText(enrichedShape.text() ? event.getText() : null)
+                .setSentiment(Sentiment.newBuilder()
+                        .setLabel(SentimentLabel.valueOf(scores.label().name()))
+                        .setNegative(scores.negative())
+                        .setNeutral(scores.neutral())
+                        .setPositive(scores.positive())
+                        .build())
+                .setEntities(entityList(event.getText(), analysis.entities()))
+                .setEmbedding(enrichedShape.embedding() ? floats(analysis.vector()) : null)
+                .setModel(model.name())
+                .setModelVersion(model.version())
+                .setSentimentHeadVersion(heads.sentiment().version())
+                .setNerHeadVersion(heads.ner().version())
+                .setTokenCount(analysis.tokenCount())
+                .setTruncated(analysis.truncated())
+                .setWindows(analysis.windows())
+                .setCached(enrichment.cached())
+                .build();
+    }
+
+    private static List<Float> floats(float[] vector) {
+        List<Float> values = new ArrayList<>(vector.length);
+        for (float v : vector) {
+            values.add(v);
+        }
+        return values;
+    }
+
+    /** The spans as records, offsets in UTF-16 units and in code points (both into the event's text). */
+    static List<Entity> entityList(String text, List<EntitySpan> found) {
+        CodePoints codePoints = CodePoints.of(text);
+        List<Entity> entities = new ArrayList<>(found.size());
+        for (EntitySpan e : found) {
+            entities.add(Entity.newBuilder()
+                    .setText(e.text())
+                    .setType(EntityType.valueOf(e.type().name()))
+                    .setStart(e.start())
+                    .setEnd(e.end())
+                    .setStartCodePoint(codePoints.of(e.start()))
+                    .setEndCodePoint(codePoints.of(e.end()))
+                    .setConfidence(e.confidence())
+                    .build());
+        }
+        return entities;
+    }
+}
