@@ -186,8 +186,12 @@ abstract class PoisonCatalogueContract {
         cases.add(new Case("null-value", AVRO, utf8("k5"), null, RejectReason.NULL_VALUE));
         cases.add(new Case("avro-empty-text", AVRO, utf8("k6"), avro.serialize(AVRO, event("e1", "")), RejectReason.EMPTY_TEXT));
         cases.add(new Case("avro-blank-text", AVRO, utf8("k7"), avro.serialize(AVRO, event("e2", " \t\n ")), RejectReason.EMPTY_TEXT));
+        // Over max.record.bytes (450,000): refused before it is parsed.
         cases.add(new Case("one-megabyte-text", AVRO, utf8("k8"),
-                avro.serialize(AVRO, event("big", "a".repeat(1_000_000))), RejectReason.TEXT_TOO_LARGE));
+                avro.serialize(AVRO, event("big", "a".repeat(1_000_000))), RejectReason.TOO_LARGE));
+        // Under max.record.bytes, over max.text.bytes (100,000): parsed, then refused before it is tokenized.
+        cases.add(new Case("200-kilobyte-text", AVRO, utf8("k8b"),
+                avro.serialize(AVRO, event("long", "a".repeat(200_000))), RejectReason.TEXT_TOO_LARGE));
         cases.add(new Case("not-json", JSON, utf8("k9"), utf8("{\"id\": \"x\", text:"), RejectReason.BAD_JSON));
         cases.add(new Case("json-invalid-utf8", JSON, utf8("k10"),
                 concat(utf8("{\"id\":\"u\",\"text\":\"caf"), new byte[] {(byte) 0xC3, (byte) 0x28}, utf8("\"}")),
