@@ -91,6 +91,8 @@ public final class DeadLetterHeaders {
      * fail for its own size: that would abort the transaction of every record beside it, and again at
      * every retry.
      */
+    static final int TRUNCATION_HEADERS_BYTES = 128;
+
     public static Fitted fit(RecordBudget budget, byte[] key, byte[] value, Headers headers) {
         if (budget.fits(key, value, headers)) {
             return new Fitted(key, value);
@@ -98,7 +100,8 @@ public final class DeadLetterHeaders {
         if (value != null) {
             put(headers, VALUE_TRUNCATED, Integer.toString(value.length));
         }
-        if (!budget.fits(null, null, headers)) {
+        // Room for the truncation headers this method may still add (names and sizes: well under 128 bytes).
+        if (budget.valueRoom(null, headers) < TRUNCATION_HEADERS_BYTES) {
             int dropped = 0;
             java.util.Set<String> theirs = new java.util.HashSet<>();
             for (Header header : headers) {
@@ -115,7 +118,7 @@ public final class DeadLetterHeaders {
             put(headers, KEY_TRUNCATED, Integer.toString(key.length));
             headers.remove(VALUE_TRUNCATED);
             int room = budget.valueRoom(null, headers) - (value == null ? 0 : value.length);
-            if (room < 0) {
+            if (room < 0 && value != null) {
                 put(headers, VALUE_TRUNCATED, Integer.toString(value.length));
             }
             key = java.util.Arrays.copyOf(key, Math.max(0, room));

@@ -102,6 +102,14 @@ public final class ModelGuard {
      */
     public Verdict check(ModelIdentity current) {
         ensureTopic();
+        // The common start (the prefix already holds this encoder, or another one and the change is refused)
+        // writes nothing, so it needs no transaction: a plain read decides it, and several replicas starting
+        // at once do not fence each other for nothing.
+        if (decide(recorded(), current, config.modelChangeAllowed(), config.outputTopicPrefix(), topic) == Verdict.SAME) {
+            LOG.info("Output prefix {} holds vectors of {}: the encoder of this instance", config.outputTopicPrefix(),
+                    current.describe());
+            return Verdict.SAME;
+        }
         for (int attempt = 1; ; attempt++) {
             try (KafkaProducer<byte[], byte[]> producer = transactionalProducer()) {
                 return checkOnce(current, producer);
@@ -170,8 +178,10 @@ public final class ModelGuard {
 
     private static void backOff(int attempt) {
         try {
-            // Jittered, so two instances that keep overtaking each other fall out of step.
-            Thread.sleep(ThreadLocalRandom.current().nextLong(20, 100L * attempt));
+            // Exponential and jittered, so instances that keep overtaking each other (a read takes about a
+            // second) fall out of step: 0.05-0.2 s, then up to 0.4, 0.8, ... 5 s.
+            long most = Math.min(5_000L, 100L << Math.min(attempt, 6));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(50, most + 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new io.streamnlp.topics.TopicsUnavailableException("Interrupted while checking the encoder of "

@@ -24,7 +24,8 @@ import org.apache.kafka.common.GroupState;
  *   <li>the configured {@code application.id}, or
  *   <li>the consumer group of something running now (a group with active members), unless this host
  *       already planned a replay under that id (its own earlier run, whose member may still be in
- *       the group until its session times out).
+ *       the group until its session times out), or
+ *   <li>on a first run, an idle group that holds committed offsets (an application stopped for now).
  * </ul>
  *
  * A derived id ({@code streamnlp-replay-<hash of the plan>}) is checked against
@@ -65,13 +66,36 @@ final class ReplayOwnership {
             throw new StartupFailedException("Interrupted while checking --id " + id, e);
         }
         Optional<GroupState> state = group.flatMap(GroupListing::groupState);
-        if (group.isEmpty() || state.map(IDLE::contains).orElse(false)) {
+        if (group.isEmpty()) {
+            return;
+        }
+        if (state.map(IDLE::contains).orElse(false)) {
+            // Nobody runs under it now, but an application stopped for a while (a redeploy) keeps its
+            // offsets there: a first run under that id would resume from them and commit over them.
+            if (hasCommittedOffsets(admin, id)) {
+                throw new StartupFailedException("--id " + id + " is the consumer group of an application that is not "
+                        + "running now but has committed offsets there: a replay under it would take over its offsets, "
+                        + "by-text topic and changelogs. Choose another --id, or leave --id out", null);
+            }
             return;
         }
         throw new StartupFailedException("--id " + id + " is the consumer group of a running application (" + describe(admin, id,
                 state) + "): a replay under it would join that group and then delete its by-text topic, changelogs and "
                 + "state. Choose another --id, or leave --id out (hosts running the same replay command share its derived id)",
                 null);
+    }
+
+    private static boolean hasCommittedOffsets(Admin admin, String id) {
+        try {
+            return !admin.listConsumerGroupOffsets(id).partitionsToOffsetAndMetadata().get(TIMEOUT_S, TimeUnit.SECONDS)
+                    .isEmpty();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new StartupFailedException("Cannot read the committed offsets of group " + id + " to check that --id "
+                    + id + " is not another application's: " + (e.getCause() != null ? e.getCause() : e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupFailedException("Interrupted while checking --id " + id, e);
+        }
     }
 
     /** For the refusal: the group's state and its members' client ids, as far as Kafka tells them. */

@@ -89,6 +89,10 @@ public final class KafkaAccess {
                 if (e.getCause() instanceof TopicAuthorizationException denied) {
                     denied.unauthorizedTopics().forEach(topic -> missing.add(
                             (inputs.contains(topic) ? "READ" : "WRITE") + " on topic " + topic));
+                    if (denied.unauthorizedTopics().isEmpty()) {
+                        // The admin client's exception from an error code names no topic: say which were asked.
+                        missing.add("DESCRIBE on topic(s) " + names);
+                    }
                     return;
                 }
                 if (e.getCause() instanceof UnknownTopicOrPartitionException && System.nanoTime() < deadline) {
