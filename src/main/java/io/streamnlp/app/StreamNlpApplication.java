@@ -3,6 +3,7 @@ package io.streamnlp.app;
 import io.micrometer.core.instrument.Gauge;
 import io.streamnlp.bytext.ByTextTopic;
 import io.streamnlp.ops.DeadLetterTally;
+import io.streamnlp.deadletter.DeadLetterRedaction;
 import io.streamnlp.deadletter.DeadLetteringProcessingExceptionHandler;
 import io.streamnlp.enrich.FaultInjection;
 import io.streamnlp.ingest.InputTopic;
@@ -146,6 +147,10 @@ public final class StreamNlpApplication implements AutoCloseable {
         this.internalTopics = internalTopics(config, topology);
         Properties streamsProperties = streamsProperties(config);
         streamsProperties.put(DeadLetteringProcessingExceptionHandler.TALLY_CONFIG, deadLetterTally);
+        DeadLetterRedaction deadLetterRedaction = DeadLetterRedaction.of(config.pii());
+        if (deadLetterRedaction != null) {
+            streamsProperties.put(DeadLetterRedaction.CONFIG, deadLetterRedaction);
+        }
         this.streams = new KafkaStreams(topology, streamsProperties);
         // A thread that dies for a reason that is not a record's (the registry unreachable, the encoder
         // broken) is replaced and resumes from the last commit; records are neither skipped nor lost.

@@ -25,6 +25,7 @@ final class ConfigDefinitions {
         RegistryGroup.define(definitions);
         OutputGroup.define(definitions);
         OperationsGroup.define(definitions);
+        PrivacyGroup.define(definitions);
         return definitions.definition;
     }
 

@@ -13,6 +13,11 @@ import io.streamnlp.model.HeadPlan;
 import io.streamnlp.topics.TopicLayout;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.state.BoundedRocksDbMemory;
+import io.streamnlp.pii.DeadLetterValues;
+import io.streamnlp.pii.MaskStyle;
+import io.streamnlp.pii.PiiSettings;
+import io.streamnlp.pii.PiiType;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -24,6 +29,7 @@ import java.util.EnumSet;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Every StreamNLP setting, typed, with its documented default. Kafka Streams, consumer, producer and
@@ -111,6 +117,16 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String GROUP_REGISTRY = "Registry";
     public static final String GROUP_OUTPUT = "Output";
     public static final String GROUP_OPERATIONS = "Operations";
+    public static final String GROUP_PRIVACY = "Privacy";
+
+    // Privacy (PrivacyGroup): personal data found and redacted.
+    public static final String PII_DETECT = "pii.detect";
+    public static final String PII_REDACT = "pii.redact";
+    public static final String PII_DETECTORS = "pii.detectors";
+    public static final String PII_PHONE_REGIONS = "pii.phone.regions";
+    public static final String PII_MASK = "pii.mask";
+    public static final String PII_HASH_KEY = "pii.hash.key";
+    public static final String PII_DEAD_LETTERS = "pii.dead.letters";
 
     /** The only {@code basic.auth.credentials.source} the registry client supports (any case; unset means it too). */
 
@@ -143,6 +159,8 @@ public final class StreamNlpConfig extends AbstractConfig {
         }
         inputTopics();
         checkRecordBudget();
+        PrivacyGroup.check(this);
+        pii();
     }
 
     private void checkRecordBudget() {
@@ -154,6 +172,21 @@ public final class StreamNlpConfig extends AbstractConfig {
                     + ": lower max.record.bytes to at most " + (long) ((budget.limit() - BY_TEXT_FIXED_BYTES) / BY_TEXT_GROWTH)
                     + " or raise kafka.producer.max.request.size (and the topics' max.message.bytes)");
         }
+    }
+
+    // --- Privacy ---
+
+    /** The PII settings ({@code pii.*}); {@link PiiSettings#active()} is false unless detect or redact is on. */
+    public PiiSettings pii() {
+        boolean redact = getBoolean(PII_REDACT);
+        boolean detect = redact || getBoolean(PII_DETECT);
+        Set<PiiType> detectors = EnumSet.noneOf(PiiType.class);
+        getList(PII_DETECTORS).forEach(name -> detectors.add(PiiType.byDetector(name)));
+        MaskStyle mask = MaskStyle.parse(getString(PII_MASK));
+        Password key = getPassword(PII_HASH_KEY);
+        return new PiiSettings(detect, redact, detectors, getList(PII_PHONE_REGIONS), mask,
+                mask == MaskStyle.HASH && key != null ? key.value().getBytes(StandardCharsets.UTF_8) : null,
+                DeadLetterValues.parse(getString(PII_DEAD_LETTERS)));
     }
 
     // --- Kafka ---

@@ -30,6 +30,7 @@ public final class DeadLetteringProcessingExceptionHandler implements Processing
 
     private String deadLetterTopic;
     private DeadLetterTally tally = DeadLetterTally.NONE;
+    private DeadLetterRedaction redaction;
     private RecordBudget budget = RecordBudget.of(RecordBudget.KAFKA_DEFAULT_MAX_REQUEST_SIZE);
 
     @Override
@@ -42,6 +43,9 @@ public final class DeadLetteringProcessingExceptionHandler implements Processing
         budget = RecordBudget.ofStreamsConfig(configs);
         if (configs.get(TALLY_CONFIG) instanceof DeadLetterTally given) {
             tally = given;
+        }
+        if (configs.get(DeadLetterRedaction.CONFIG) instanceof DeadLetterRedaction given) {
+            redaction = given;
         }
     }
 
@@ -64,7 +68,9 @@ public final class DeadLetteringProcessingExceptionHandler implements Processing
         var headers = DeadLetterHeaders.describe(context.headers(), reason, context.processorNodeId(),
                 context.topic(), context.partition(), context.offset(), context.timestamp());
         tally.count(context.topic(), context.partition(), REASON);
-        DeadLetterHeaders.Fitted fitted = DeadLetterHeaders.fit(budget, context.sourceRawKey(), context.sourceRawValue(), headers);
+        DeadLetterHeaders.Fitted fitted = redaction != null
+                ? redaction.apply(budget, context.sourceRawKey(), context.sourceRawValue(), headers)
+                : DeadLetterHeaders.fit(budget, context.sourceRawKey(), context.sourceRawValue(), headers);
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, context.timestamp(),
                 fitted.key(), fitted.value(), headers)));
     }

@@ -1,6 +1,8 @@
 package io.streamnlp.pii;
 
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.List;
 import java.util.Set;
 
@@ -29,6 +31,12 @@ public record PiiSettings(boolean detect, boolean redact, Set<PiiType> detectors
             throw new IllegalArgumentException("pii.mask=hash needs a key: set pii.hash.key (a secret of at least 16 "
                     + "characters), or choose pii.mask=type or stars");
         }
+    }
+
+    /** The region codes libphonenumber does not know, of {@code regions}. */
+    public static List<String> unknownPhoneRegions(List<String> regions) {
+        Set<String> known = PhoneNumberUtil.getInstance().getSupportedRegions();
+        return regions.stream().map(r -> r.trim().toUpperCase(Locale.ROOT)).filter(r -> !known.contains(r)).toList();
     }
 
     /** Whether anything is looked for. */

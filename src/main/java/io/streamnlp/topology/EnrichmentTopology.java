@@ -10,10 +10,12 @@ import static io.streamnlp.topology.TopologyNames.FAN_OUT;
 import static io.streamnlp.topology.TopologyNames.GATE_PREFIX;
 import static io.streamnlp.topology.TopologyNames.INGEST_PREFIX;
 import static io.streamnlp.topology.TopologyNames.PENDING_STORE;
+import static io.streamnlp.topology.TopologyNames.REDACT_DEAD_LETTERS;
 import static io.streamnlp.topology.TopologyNames.SOURCE_PREFIX;
 
 import io.streamnlp.batching.BatchSettings;
 import io.streamnlp.batching.BatchingProcessor;
+import io.streamnlp.deadletter.DeadLetterRedaction;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.bytext.ByTextRouter;
 import io.streamnlp.cache.CacheKeys;
@@ -33,6 +35,8 @@ import io.streamnlp.ingest.JsonTextEventParser;
 import io.streamnlp.ingest.PlainTextParser;
 import io.streamnlp.ingest.TextEventParser;
 import io.streamnlp.live.LiveFeed;
+import io.streamnlp.pii.PiiScanner;
+import io.streamnlp.pii.PiiSettings;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.InternalAvroSerde;
 import io.streamnlp.registry.SchemaRegistryClient;
@@ -105,6 +109,9 @@ public final class EnrichmentTopology {
         Topology topology = new Topology(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
 
         boolean cacheOn = config.cacheEnabled();
+        // With pii.redact every dead letter passes the redactor on its way to the sink.
+        DeadLetterRedaction deadLetterRedaction = DeadLetterRedaction.of(config.pii());
+        String deadLetters = deadLetterRedaction == null ? DEAD_LETTER_SINK : REDACT_DEAD_LETTERS;
         CachePlan cachePlan = cacheOn ? cachePlan(config, enricher) : null;
         String ingestChild = cacheOn ? ROUTE_BY_TEXT : BATCH;
         List<String> ingestNodes = new ArrayList<>();
@@ -120,7 +127,7 @@ public final class EnrichmentTopology {
                 ingestParent = GATE_PREFIX + format;
                 topology.addProcessor(ingestParent, inputGate, source);
             }
-            topology.addProcessor(ingest, () -> new IngestProcessor(parser, validator, limits, ingestChild, DEAD_LETTER_SINK), ingestParent);
+            topology.addProcessor(ingest, () -> new IngestProcessor(parser, validator, limits, ingestChild, deadLetters), ingestParent);
             ingestNodes.add(ingest);
         }
 
@@ -139,7 +146,7 @@ public final class EnrichmentTopology {
             batchParents = new String[] {BY_TEXT_SOURCE};
         }
         topology.addProcessor(BATCH, () -> new BatchingProcessor(enricher, batchSettings, PENDING_STORE, cachePlan, meters, FAN_OUT,
-                        DEAD_LETTER_SINK, limits.budget()),
+                        deadLetters, limits.budget()),
                 batchParents);
         // A text is put when it arrives and deleted when its batch runs, nearly always inside one commit
         // interval: Kafka Streams' record cache (statestore.cache.max.bytes) folds the pair into one
@@ -167,8 +174,12 @@ public final class EnrichmentTopology {
         }
         FanOutProcessor.EnrichedShape enrichedShape = new FanOutProcessor.EnrichedShape(config.enrichedIncludesText(),
                 config.enrichedIncludesEmbedding(), new EventFields(parserByTopic));
+        PiiSettings piiSettings = config.pii();
+        PiiScanner piiScanner = piiSettings.active() ? new PiiScanner(piiSettings) : null;
+        PiiOutputs pii = piiScanner == null ? PiiOutputs.OFF : new PiiOutputs(piiScanner);
         topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), serializers,
-                enrichedShape, meters, live, limits.budget(), new FanOutProcessor.PropagatedHeaders(config.outputHeaders())), BATCH);
+                enrichedShape, meters, live, limits.budget(), new FanOutProcessor.PropagatedHeaders(config.outputHeaders()),
+                pii, deadLetters), BATCH);
         for (OutputKind kind : outputs.selected()) {
             topology.addSink(FanOutProcessor.sinkOf(kind), outputs.topic(kind), new ByteArraySerializer(),
                     new ByteArraySerializer(), FAN_OUT);
@@ -176,6 +187,11 @@ public final class EnrichmentTopology {
         List<String> deadLetterParents = new ArrayList<>(ingestNodes);
         deadLetterParents.add(BATCH);
         deadLetterParents.add(FAN_OUT);
+        if (deadLetterRedaction != null) {
+            topology.addProcessor(REDACT_DEAD_LETTERS, () -> new DeadLetterRedactor(deadLetterRedaction, limits.budget()),
+                    deadLetterParents.toArray(String[]::new));
+            deadLetterParents = List.of(REDACT_DEAD_LETTERS);
+        }
         topology.addSink(DEAD_LETTER_SINK, outputs.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 deadLetterParents.toArray(String[]::new));
         return topology;

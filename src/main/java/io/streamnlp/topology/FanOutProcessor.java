@@ -101,11 +101,17 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     private final Serializers serializers;
     private final PipelineMeters meters;
     private final LiveFeed live;
+    private final PiiOutputs pii;
+    /** The child its dead letters go to: the sink, or the redactor before it. */
+    private final String deadLetters;
     private ProcessorContext<byte[], byte[]> context;
     private TaskMetrics metrics;
 
     FanOutProcessor(EncoderSpec model, Heads heads, Serializers serializers, EnrichedShape enrichedShape,
-            PipelineMeters meters, LiveFeed live, RecordBudget budget, PropagatedHeaders propagated) {
+            PipelineMeters meters, LiveFeed live, RecordBudget budget, PropagatedHeaders propagated, PiiOutputs pii,
+            String deadLetters) {
+        this.pii = pii;
+        this.deadLetters = deadLetters;
         this.records = new OutputRecords(model, heads, enrichedShape);
         this.budget = budget;
         this.propagated = propagated;
@@ -130,8 +136,10 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
         // thread fails, and the transaction with everything of this batch aborts.
         Map<OutputKind, byte[]> values;
         Headers headers = propagated.of(event);
+        PiiOutputs.Findings findings;
         try {
-            values = serializedOutputs(enrichment);
+            findings = pii.of(event.getText(), enrichment.analysis().entities());
+            values = serializedOutputs(enrichment, findings);
             String tooLarge = overBudget(record.key(), values, headers);
             if (tooLarge != null) {
                 deadLetter(event, new RejectedInputException(RejectReason.TOO_LARGE, tooLarge));
@@ -151,19 +159,19 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
         metrics.increment("records-out", "Input records fully enriched (all outputs forwarded), per input topic and partition",
                 "topic", event.getSourceTopic(), "partition", Integer.toString(event.getSourcePartition()));
         meters.outputLatency(System.currentTimeMillis() - event.getEventTime());
-        tellLivePage(enrichment);
+        tellLivePage(enrichment, findings);
     }
 
     /** Every selected output's bytes, in output order; none forwarded yet. */
-    private Map<OutputKind, byte[]> serializedOutputs(Enrichment enrichment) {
+    private Map<OutputKind, byte[]> serializedOutputs(Enrichment enrichment, PiiOutputs.Findings findings) {
         OutputTopics topics = serializers.topics();
         Map<OutputKind, byte[]> values = new EnumMap<>(OutputKind.class);
         for (OutputKind kind : topics.selected()) {
             values.put(kind, switch (kind) {
                 case EMBEDDINGS -> serializers.embeddings().serialize(topics.embeddings(), records.embedding(enrichment));
                 case SENTIMENT -> serializers.sentiment().serialize(topics.sentiment(), records.sentiment(enrichment));
-                case ENTITIES -> serializers.entities().serialize(topics.entities(), records.entities(enrichment));
-                case ENRICHED -> serializers.enriched().serialize(topics.enriched(), records.enriched(enrichment));
+                case ENTITIES -> serializers.entities().serialize(topics.entities(), records.entities(enrichment, findings));
+                case ENRICHED -> serializers.enriched().serialize(topics.enriched(), records.enriched(enrichment, findings));
             });
         }
         return values;
@@ -183,7 +191,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     }
 
     private void deadLetter(PendingText event, RejectedInputException reason) {
-        context.forward(new FailedText(event, reason, STAGE).record(budget), TopologyNames.DEAD_LETTER_SINK);
+        context.forward(new FailedText(event, reason, STAGE).record(budget), deadLetters);
         metrics.increment("dead-lettered", "Records sent to the dead-letter topic, per reason and partition",
                 "reason", reason.reason(), "topic", event.getSourceTopic(),
                 "partition", Integer.toString(event.getSourcePartition()));
@@ -193,11 +201,13 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
      * The live page is a view: its outputs are already forwarded, so a failure in it is logged (at most
      * once a minute) and never fails the text, its batch or the thread.
      */
-    private void tellLivePage(Enrichment enrichment) {
+    private void tellLivePage(Enrichment enrichment, PiiOutputs.Findings findings) {
         PendingText event = enrichment.event();
         try {
-            live.enriched(event.getId(), event.getText(), event.getEventTime(), enrichment.cached(),
-                    enrichment.analysis().sentiment(), enrichment.analysis().entities());
+            // Redacting, the page sees what the outputs carry: the redacted text, entities masked.
+            String text = event.getText();
+            live.enriched(event.getId(), findings.shownText(text), event.getEventTime(), enrichment.cached(),
+                    enrichment.analysis().sentiment(), findings.shownEntities(text, enrichment.analysis().entities()));
         } catch (RuntimeException error) {
             long now = System.currentTimeMillis();
             long last = lastLiveFailureLogMs.get();

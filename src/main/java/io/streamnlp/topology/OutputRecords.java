@@ -74,9 +74,9 @@ final class OutputRecords {
                 .build();
     }
 
-    EntitiesRecord entities(Enrichment enrichment) {
+    EntitiesRecord entities(Enrichment enrichment, PiiOutputs.Findings pii) {
         PendingText event = enrichment.event();
-        List<Entity> entities = entityList(event.getText(), enrichment.analysis().entities());
+        List<Entity> entities = pii.entities(event.getText(), entityList(event.getText(), enrichment.analysis().entities()));
         return EntitiesRecord.newBuilder()
                 .setId(event.getId())
                 .setModel(model.name())
@@ -90,8 +90,11 @@ final class OutputRecords {
                 .build();
     }
 
-    /** The event's own fields with everything derived for it, in one record. */
-    EnrichedEvent enriched(Enrichment enrichment) {
+    /**
+     * The event's own fields with everything derived for it, in one record. Redacted, the text goes out
+     * only as {@code redactedText}: never the original, whatever {@code enriched.include.text} says.
+     */
+    EnrichedEvent enriched(Enrichment enrichment, PiiOutputs.Findings pii) {
         PendingText event = enrichment.event();
         TextAnalysis analysis = enrichment.analysis();
         EventFields.Fields fields = enrichedShape.fields().of(event);
@@ -102,14 +105,14 @@ final class OutputRecords {
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setLanguage(fields.language())
                 .setAttributes(new HashMap<>(fields.attributes()))
-                .setText(enrichedShape.text() ? event.getText() : null)
+                .setText(enrichedShape.text() && !pii.redacted() ? event.getText() : null)
                 .setSentiment(Sentiment.newBuilder()
                         .setLabel(SentimentLabel.valueOf(scores.label().name()))
                         .setNegative(scores.negative())
                         .setNeutral(scores.neutral())
                         .setPositive(scores.positive())
                         .build())
-                .setEntities(entityList(event.getText(), analysis.entities()))
+                .setEntities(pii.entities(event.getText(), entityList(event.getText(), analysis.entities())))
                 .setEmbedding(enrichedShape.embedding() ? floats(analysis.vector()) : null)
                 .setModel(model.name())
                 .setModelVersion(model.version())
@@ -119,6 +122,8 @@ final class OutputRecords {
                 .setTruncated(analysis.truncated())
                 .setWindows(analysis.windows())
                 .setCached(enrichment.cached())
+                .setPii(pii.records(event.getText()))
+                .setRedactedText(pii.redacted() ? pii.redaction().text() : null)
                 .build();
     }
 

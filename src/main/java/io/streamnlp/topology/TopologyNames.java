@@ -16,6 +16,8 @@ public final class TopologyNames {
     public static final String ENTITIES_SINK = "entities-sink";
     public static final String ENRICHED_SINK = "enriched-sink";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    /** With pii.redact: between the stages that dead-letter and the sink (see DeadLetterRedactor). */
+    public static final String REDACT_DEAD_LETTERS = "redact-dead-letters";
     /** Changelogged store of texts consumed but not yet emitted (see BatchingProcessor). */
     public static final String PENDING_STORE = "pending-batch";
     /** Changelogged store of results by text (see cache.ResultCache). */
