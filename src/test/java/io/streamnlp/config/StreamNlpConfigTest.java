@@ -25,7 +25,7 @@ class StreamNlpConfigTest {
         assertThat(StreamNlpConfig.DEFINITION.groups()).containsExactly(
                 StreamNlpConfig.GROUP_KAFKA, StreamNlpConfig.GROUP_INPUT, StreamNlpConfig.GROUP_MODEL,
                 StreamNlpConfig.GROUP_BATCHING, StreamNlpConfig.GROUP_CACHE, StreamNlpConfig.GROUP_REGISTRY,
-                StreamNlpConfig.GROUP_OUTPUT, StreamNlpConfig.GROUP_OPERATIONS);
+                StreamNlpConfig.GROUP_OUTPUT, StreamNlpConfig.GROUP_OPERATIONS, StreamNlpConfig.GROUP_PRIVACY);
         for (ConfigDef.ConfigKey key : StreamNlpConfig.DEFINITION.configKeys().values()) {
             assertThat(key.group).as(key.name).isNotNull();
             assertThat(key.orderInGroup).as(key.name).isPositive();

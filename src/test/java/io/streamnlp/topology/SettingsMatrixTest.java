@@ -69,11 +69,25 @@ class SettingsMatrixTest {
             new Dimension(StreamNlpConfig.OUTPUT_HEADERS, List.of("traceparent,tracestate", "")),
             new Dimension(StreamNlpConfig.CORRELATION_ID_HEADER, List.of("", "x-correlation-id", "x-request")),
             new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_TEXT, List.of("false", "true")),
-            new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING, List.of("true", "false")));
+            new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING, List.of("true", "false")),
+            // Redaction meets the cache on and off, the live page on and off and every output (its turns
+            // are blocks of 5 cases, the two innermost dimensions spread within them).
+            new Dimension(StreamNlpConfig.PII_REDACT, List.of("false", "true")),
+            new Dimension(StreamNlpConfig.PII_DETECT, List.of("true", "false")),
+            new Dimension(StreamNlpConfig.PII_MASK, List.of("type", "stars", "hash")),
+            new Dimension(StreamNlpConfig.PII_DETECTORS, List.of("email,phone,card,iban,ip,url-secret,person,location",
+                    "email", "email,location,organization")),
+            new Dimension(StreamNlpConfig.PII_PHONE_REGIONS, List.of("US,GB,DE,FR", "", "JP")),
+            new Dimension(StreamNlpConfig.PII_DEAD_LETTERS, List.of("redact", "drop", "keep")));
+
+    /** The key of pii.mask=hash, set in every case (used only where the case hashes). */
+    private static final String HASH_KEY = "matrix-hash-key-0123456789";
+    /** Personal data in the short text: with pii.redact it must appear in no output and not on the live page. */
+    private static final String EMAIL = "ana.silva@example.pt";
 
     private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
-    private static final String SHORT = "The staff at the Lisbon hotel were wonderful.";
+    private static final String SHORT = "The staff at the Lisbon hotel were wonderful, write to " + EMAIL + ".";
     /** Longer than the test encoder's 256 tokens: windows, or truncated. */
     private static final String LONG = "Room service was slow but the view over the river made up for it. ".repeat(30);
 
@@ -140,6 +154,8 @@ class SettingsMatrixTest {
     @MethodSource("cases")
     void recordsOutEqualRecordsInOnEachSelectedOutputAndNothingElsewhere(Map<String, String> setting) {
         Map<String, String> settings = new HashMap<>(setting);
+        settings.put(StreamNlpConfig.PII_HASH_KEY, HASH_KEY);
+        boolean redact = Boolean.parseBoolean(settings.get(StreamNlpConfig.PII_REDACT));
         boolean live = Boolean.parseBoolean(settings.remove(LIVE));
         String format = settings.remove(FORMAT);
         LiveView view = live ? new LiveView(new LiveView.Identity("matrix", "m", "1", "s", "n"), new SimpleMeterRegistry(),
@@ -157,6 +173,10 @@ class SettingsMatrixTest {
                 List<TestRecord<byte[], byte[]>> out = pipeline.raw(kind);
                 if (kind == OutputKind.EMBEDDINGS) {
                     embeddings = out;
+                }
+                if (redact) {
+                    assertThat(out).as("%s: no %s record carries the e-mail address", setting, kind)
+                            .allSatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).doesNotContain(EMAIL));
                 }
                 if (selected.contains(kind)) {
                     assertThat(out).as("%s on %s", setting, kind).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
@@ -179,6 +199,10 @@ class SettingsMatrixTest {
             assertThat(pipeline.deadLetters()).as("%s: nothing dead-lettered", setting).isEmpty();
             if (live) {
                 assertThat(view.overview().enriched()).as("%s: the live page saw every record", setting).isEqualTo(3);
+                if (redact) {
+                    assertThat(view.tail(10).records()).as("%s: the live page's tail", setting).hasSize(3)
+                            .allSatisfy(r -> assertThat(r.toString()).doesNotContain(EMAIL));
+                }
             }
         } finally {
             if (view != null) {
