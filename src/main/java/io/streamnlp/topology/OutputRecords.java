@@ -17,7 +17,6 @@ import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.internal.PendingText;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -101,10 +100,10 @@ final class OutputRecords {
         SentimentScores scores = analysis.sentiment();
         return EnrichedEvent.newBuilder()
                 .setId(event.getId())
-                .setSource(fields.source())
+                .setSource(pii.redactedField(fields.source()))
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setLanguage(fields.language())
-                .setAttributes(new HashMap<>(fields.attributes()))
+                .setAttributes(pii.redactedFields(fields.attributes()))
                 .setText(enrichedShape.text() && !pii.redacted() ? event.getText() : null)
                 .setSentiment(Sentiment.newBuilder()
                         .setLabel(SentimentLabel.valueOf(scores.label().name()))

@@ -6,7 +6,9 @@ import io.streamnlp.pii.PiiSpan;
 import io.streamnlp.pii.Redaction;
 import io.streamnlp.schema.Entity;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What PII detection and redaction make of one text for its outputs, computed once per text in the
@@ -47,6 +49,23 @@ final class PiiOutputs {
 
         boolean redacted() {
             return redaction != null;
+        }
+
+        /**
+         * A field passed through from the event (its source, an attribute: a JSON event's extra fields
+         * land there), through the pattern detectors when redacting; the NER head never saw it.
+         */
+        String redactedField(String value) {
+            return redacted() && value != null ? masker.redactPatterns(value) : value;
+        }
+
+        /** The event's attributes, each value as {@link #redactedField}. */
+        Map<String, String> redactedFields(Map<String, String> attributes) {
+            Map<String, String> out = new HashMap<>(attributes);
+            if (redacted()) {
+                out.replaceAll((name, value) -> redactedField(value));
+            }
+            return out;
         }
 
         /** The entities' records, each surface text masked where it is personal data. */
