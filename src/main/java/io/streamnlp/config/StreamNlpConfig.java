@@ -64,6 +64,8 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String ENRICHED_INCLUDE_TEXT = "enriched.include.text";
     public static final String ENRICHED_INCLUDE_EMBEDDING = "enriched.include.embedding";
     public static final String OUTPUT_HEADERS = "output.headers";
+    public static final String OUTPUT_FORMAT = "output.format";
+    public static final String OUTPUT_FORMAT_CHANGE = "output.format.change";
     public static final String CORRELATION_ID_HEADER = "correlation.id.header";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_PATH = "model.path";
@@ -321,6 +323,17 @@ public final class StreamNlpConfig extends AbstractConfig {
             .define(ENRICHED_INCLUDE_EMBEDDING, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT,
                     "Enriched: embedding",
                     "Put the embedding on <prefix>.enriched records (field embedding); false leaves it null (smaller records).")
+            .define(OUTPUT_FORMAT, Type.STRING, "avro", ValidString.in("avro", "json"), Importance.MEDIUM, Width.SHORT,
+                    "Output format",
+                    "avro (default): output records in the Confluent wire format, schemas registered in the registry; json: "
+                            + "UTF-8 JSON objects with the same fields and names as the Avro records, nothing registered (see the "
+                            + "README, 'JSON outputs'). Dead letters are unchanged. Recorded per output prefix in <prefix>.models: a "
+                            + "start with the other format on the prefix is refused (output.format.change).")
+            .define(OUTPUT_FORMAT_CHANGE, Type.STRING, "refuse", ValidString.in("refuse", "allow"), Importance.LOW,
+                    Width.SHORT, "Output format change",
+                    "refuse (default): a start whose output.format differs from the one recorded for this output prefix stops "
+                            + "with an error, so a consumer never meets both formats on one topic; allow: start anyway and record "
+                            + "the new format.")
             .define(OUTPUT_HEADERS, Type.LIST, "traceparent,tracestate", null, Importance.MEDIUM, Width.LONG,
                     "Output headers",
                     "Headers of the input record copied onto every output record of its event (through the by-text hop "
@@ -641,6 +654,16 @@ public final class StreamNlpConfig extends AbstractConfig {
         Set<OutputKind> selected = EnumSet.noneOf(OutputKind.class);
         getList(OUTPUTS).forEach(name -> selected.add(OutputKind.of(name)));
         return selected;
+    }
+
+    /** How output records are written ({@code output.format}). */
+    public OutputFormat outputFormat() {
+        return OutputFormat.of(getString(OUTPUT_FORMAT));
+    }
+
+    /** Whether starting with another output format than the one recorded for the output prefix is allowed. */
+    public boolean outputFormatChangeAllowed() {
+        return getString(OUTPUT_FORMAT_CHANGE).equals("allow");
     }
 
     /** Whether the text goes on the enriched records. */
