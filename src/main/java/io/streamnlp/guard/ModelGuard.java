@@ -246,7 +246,7 @@ public final class ModelGuard {
         OutputFormat held;
         boolean implied = recorded.format() == null;
         if (!implied) {
-            held = OutputFormat.of(recorded.format().getFormat());
+            held = recordedFormat(recorded.format());
         } else if (recorded.model() != null || outputsHoldRecords()) {
             held = OutputFormat.AVRO;
         } else {
@@ -255,6 +255,28 @@ public final class ModelGuard {
         Verdict format = decideFormat(held, implied, config.outputFormat(), config.outputFormatChangeAllowed(),
                 config.outputTopicPrefix(), topic);
         return new Plan(model, format, held);
+    }
+
+    /**
+     * The recorded format; one this release does not know (a newer release's) is never this instance's: refused,
+     * or with {@code output.format.change=allow} null (recorded anew).
+     */
+    private OutputFormat recordedFormat(OutputFormatChoice recorded) {
+        try {
+            return OutputFormat.of(recorded.getFormat());
+        } catch (IllegalArgumentException e) {
+            if (config.outputFormatChangeAllowed()) {
+                LOG.warn("Output prefix {} held {} records, a format this release does not write; "
+                        + "output.format.change=allow: it now gets {} records", config.outputTopicPrefix(),
+                        recorded.getFormat(), config.outputFormat().settingName());
+                return null; // recorded anew
+            }
+            throw new OutputFormatChangeRefusedException("Output prefix '" + config.outputTopicPrefix() + "' holds "
+                    + recorded.getFormat() + " records (recorded in " + topic + " by " + recorded.getApplicationId()
+                    + ", StreamNLP " + recorded.getAppVersion() + "), a format this release does not write; this instance "
+                    + "would write " + config.outputFormat().settingName() + " (output.format). Use a new "
+                    + "output.topic.prefix, or set output.format.change=allow to switch this prefix anyway");
+        }
     }
 
     /**
