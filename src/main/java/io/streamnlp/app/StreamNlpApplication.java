@@ -26,6 +26,7 @@ import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.guard.ModelChangeRefusedException;
 import io.streamnlp.guard.ModelGuard;
+import io.streamnlp.guard.OutputFormatChangeRefusedException;
 import io.streamnlp.guard.ModelIdentity;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.CustomModel;
@@ -325,21 +326,23 @@ public final class StreamNlpApplication implements AutoCloseable {
     }
 
     /**
-     * One output set, one vector space: the encoder recorded for the output prefix must be this one
-     * (unless {@code model.change=allow}); a new prefix records it.
+     * One output set, one vector space and one format: the encoder and the {@code output.format} recorded
+     * for the output prefix must be this instance's (unless {@code model.change=allow} /
+     * {@code output.format.change=allow}); a new prefix records them.
      */
     private void guardTheVectorSpace() {
-        if (!config.writesVectors()) {
+        ModelGuard guard = new ModelGuard(config, registry);
+        if (!guard.applies()) {
             return;
         }
         EncoderSpec spec = encoder.spec();
-        ModelIdentity identity = new ModelIdentity(spec.name(), spec.version(), encoder.fingerprint(), spec.dimension(),
-                spec.pooling().name(), spec.textPrefix());
+        ModelIdentity identity = config.writesVectors() ? new ModelIdentity(spec.name(), spec.version(),
+                encoder.fingerprint(), spec.dimension(), spec.pooling().name(), spec.textPrefix()) : null;
         try {
-            new ModelGuard(config, registry).check(identity);
-        } catch (ModelChangeRefusedException | TopicsUnavailableException e) {
-            throw new StartupFailedException(e.getMessage() + (e instanceof ModelChangeRefusedException ? ""
-                    : " (the model-change guard needs " + config.outputTopics().models() + ")"), e);
+            guard.check(identity);
+        } catch (ModelChangeRefusedException | OutputFormatChangeRefusedException | TopicsUnavailableException e) {
+            throw new StartupFailedException(e.getMessage() + (e instanceof TopicsUnavailableException
+                    ? " (the model-change guard needs " + config.outputTopics().models() + ")" : ""), e);
         } catch (SchemaRegistryException e) {
             String fatal = ThreadSupervisor.fatalReason(e);
             throw new StartupFailedException(fatal != null ? fatal : "Cannot read or record the encoder of output prefix "

@@ -5,6 +5,8 @@ import static io.streamnlp.config.StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING;
 import static io.streamnlp.config.StreamNlpConfig.ENRICHED_INCLUDE_TEXT;
 import static io.streamnlp.config.StreamNlpConfig.GROUP_OUTPUT;
 import static io.streamnlp.config.StreamNlpConfig.OUTPUTS;
+import static io.streamnlp.config.StreamNlpConfig.OUTPUT_FORMAT;
+import static io.streamnlp.config.StreamNlpConfig.OUTPUT_FORMAT_CHANGE;
 import static io.streamnlp.config.StreamNlpConfig.OUTPUT_HEADERS;
 import static io.streamnlp.config.StreamNlpConfig.OUTPUT_TOPIC_PARTITIONS;
 import static io.streamnlp.config.StreamNlpConfig.OUTPUT_TOPIC_PREFIX;
@@ -18,6 +20,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -43,6 +46,17 @@ final class OutputGroup {
         definitions.define(ENRICHED_INCLUDE_EMBEDDING, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT,
                 "Enriched: embedding",
                 "Put the embedding on <prefix>.enriched records (field embedding); false leaves it null (smaller records).");
+        definitions.define(OUTPUT_FORMAT, Type.STRING, "avro", ValidString.in("avro", "json"), Importance.MEDIUM, Width.SHORT,
+                "Output format",
+                "avro (default): output records in the Confluent wire format, schemas registered in the registry; json: "
+                        + "UTF-8 JSON objects with the same fields and names as the Avro records, nothing registered (see the "
+                        + "README, 'JSON outputs'). Dead letters are unchanged. Recorded per output prefix in <prefix>.models: a "
+                        + "start with the other format on the prefix is refused (output.format.change).");
+        definitions.define(OUTPUT_FORMAT_CHANGE, Type.STRING, "refuse", ValidString.in("refuse", "allow"), Importance.LOW,
+                Width.SHORT, "Output format change",
+                "refuse (default): a start whose output.format differs from the one recorded for this output prefix stops "
+                        + "with an error, so a consumer never meets both formats on one topic; allow: start anyway and record "
+                        + "the new format.");
         definitions.define(OUTPUT_HEADERS, Type.LIST, "traceparent,tracestate", null, Importance.MEDIUM, Width.LONG,
                 "Output headers",
                 "Headers of the input record copied onto every output record of its event (through the by-text hop "

@@ -51,6 +51,8 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String ENRICHED_INCLUDE_TEXT = "enriched.include.text";
     public static final String ENRICHED_INCLUDE_EMBEDDING = "enriched.include.embedding";
     public static final String OUTPUT_HEADERS = "output.headers";
+    public static final String OUTPUT_FORMAT = "output.format";
+    public static final String OUTPUT_FORMAT_CHANGE = "output.format.change";
     public static final String CORRELATION_ID_HEADER = "correlation.id.header";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_PATH = "model.path";
@@ -398,6 +400,16 @@ public final class StreamNlpConfig extends AbstractConfig {
         Set<OutputKind> selected = EnumSet.noneOf(OutputKind.class);
         getList(OUTPUTS).forEach(name -> selected.add(OutputKind.of(name)));
         return selected;
+    }
+
+    /** How output records are written ({@code output.format}). */
+    public OutputFormat outputFormat() {
+        return OutputFormat.of(getString(OUTPUT_FORMAT));
+    }
+
+    /** Whether starting with another output format than the one recorded for the output prefix is allowed. */
+    public boolean outputFormatChangeAllowed() {
+        return getString(OUTPUT_FORMAT_CHANGE).equals("allow");
     }
 
     /** Whether the text goes on the enriched records. */

@@ -20,6 +20,7 @@ import io.streamnlp.enrich.Enricher;
 import io.streamnlp.bytext.ByTextRouter;
 import io.streamnlp.cache.CacheKeys;
 import io.streamnlp.cache.CachePlan;
+import io.streamnlp.config.OutputFormat;
 import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.OutputTopics;
 import io.streamnlp.config.StreamNlpConfig;
@@ -39,6 +40,7 @@ import io.streamnlp.pii.PiiScanner;
 import io.streamnlp.pii.PiiSettings;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.InternalAvroSerde;
+import io.streamnlp.registry.PlainJsonSerializer;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.model.HeadPlan;
 import io.streamnlp.ops.PipelineMeters;
@@ -54,9 +56,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -163,11 +167,12 @@ public final class EnrichmentTopology {
 
         // The fan-out serializes every selected record before it forwards any (so the sinks only copy
         // bytes): a registry failure then fails the event before any of its outputs left, never between them.
+        OutputFormat format = config.outputFormat();
         FanOutProcessor.Serializers serializers = new FanOutProcessor.Serializers(outputs,
-                outputs.has(OutputKind.EMBEDDINGS) ? AvroSerdes.specific(EmbeddingRecord.class, registry, false).serializer() : null,
-                outputs.has(OutputKind.SENTIMENT) ? AvroSerdes.specific(SentimentRecord.class, registry, false).serializer() : null,
-                outputs.has(OutputKind.ENTITIES) ? AvroSerdes.specific(EntitiesRecord.class, registry, false).serializer() : null,
-                outputs.has(OutputKind.ENRICHED) ? AvroSerdes.specific(EnrichedEvent.class, registry, false).serializer() : null);
+                outputs.has(OutputKind.EMBEDDINGS) ? outputSerializer(EmbeddingRecord.class, format, registry) : null,
+                outputs.has(OutputKind.SENTIMENT) ? outputSerializer(SentimentRecord.class, format, registry) : null,
+                outputs.has(OutputKind.ENTITIES) ? outputSerializer(EntitiesRecord.class, format, registry) : null,
+                outputs.has(OutputKind.ENRICHED) ? outputSerializer(EnrichedEvent.class, format, registry) : null);
         Map<String, TextEventParser> parserByTopic = new HashMap<>();
         for (InputTopic input : config.inputTopics()) {
             parserByTopic.put(input.name(), parser(input.format(), registry));
@@ -217,6 +222,18 @@ public final class EnrichmentTopology {
         TextTokenizer tokenizer = enricher.tokenizer();
         return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), new CacheKeys(String.join("|", parts)), heads,
                 tokenCount -> tokenizer.windowsOf(tokenCount, longText));
+    }
+
+    /**
+     * The value serializer of an output in {@code output.format}: the registry's wire format, or plain
+     * JSON with the same field names (nothing registered). The fan-out measures either against the budget.
+     */
+    private static <T extends SpecificRecord> Serializer<T> outputSerializer(Class<T> type, OutputFormat format,
+            SchemaRegistryClient registry) {
+        return switch (format) {
+            case AVRO -> AvroSerdes.specific(type, registry, false).serializer();
+            case JSON -> new PlainJsonSerializer<>(type);
+        };
     }
 
     /** A head that does not run, in the cache identity. */

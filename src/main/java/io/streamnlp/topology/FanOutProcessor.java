@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
 final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byte[]> {
 
     /**
-     * The value serializers of the outputs (Confluent wire format through the registry); null for an
-     * output that is not selected.
+     * The value serializers of the outputs (Confluent wire format through the registry, or plain JSON
+     * with {@code output.format=json}); null for an output that is not selected.
      */
     record Serializers(OutputTopics topics, Serializer<EmbeddingRecord> embeddings, Serializer<SentimentRecord> sentiment,
             Serializer<EntitiesRecord> entities, Serializer<EnrichedEvent> enriched) {}

@@ -2,8 +2,11 @@ package io.streamnlp.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamnlp.config.ConfigLoader;
+import io.streamnlp.config.OutputFormat;
 import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.inference.EncoderSessions;
@@ -70,8 +73,9 @@ class SettingsMatrixTest {
             new Dimension(StreamNlpConfig.CORRELATION_ID_HEADER, List.of("", "x-correlation-id", "x-request")),
             new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_TEXT, List.of("false", "true")),
             new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING, List.of("true", "false")),
+            new Dimension(StreamNlpConfig.OUTPUT_FORMAT, List.of("avro", "json")),
             // Redaction meets the cache on and off, the live page on and off and every output (its turns
-            // are blocks of 5 cases, the two innermost dimensions spread within them).
+            // are blocks of 6 cases, the two innermost dimensions spread within them).
             new Dimension(StreamNlpConfig.PII_REDACT, List.of("false", "true")),
             new Dimension(StreamNlpConfig.PII_DETECT, List.of("true", "false")),
             new Dimension(StreamNlpConfig.PII_MASK, List.of("type", "stars", "hash")),
@@ -85,6 +89,7 @@ class SettingsMatrixTest {
     /** Personal data in the short text: with pii.redact it must appear in no output and not on the live page. */
     private static final String EMAIL = "ana.silva@example.pt";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     private static final String SHORT = "The staff at the Lisbon hotel were wonderful, write to " + EMAIL + ".";
@@ -182,18 +187,19 @@ class SettingsMatrixTest {
                     assertThat(out).as("%s on %s", setting, kind).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                             .containsExactlyInAnyOrder("short-1", "long", "short-2");
                     assertPropagatedHeaders(settings, out);
+                    assertFormat(settings, out);
                 } else {
                     assertThat(out).as("%s: nothing on the unselected %s", setting, kind).isEmpty();
                 }
             }
             if (selected.contains(OutputKind.EMBEDDINGS)) {
-                EmbeddingRecord long_ = embeddingOf(pipeline, embeddings, "long");
+                Windows long_ = embeddingOf(pipeline, embeddings, "long");
                 if (settings.get(StreamNlpConfig.LONG_TEXT_MODE).equals("window")) {
-                    assertThat(long_.getWindows()).as("%s", setting).isGreaterThan(1);
-                    assertThat(long_.getTruncated()).isFalse();
+                    assertThat(long_.windows()).as("%s", setting).isGreaterThan(1);
+                    assertThat(long_.truncated()).isFalse();
                 } else {
-                    assertThat(long_.getWindows()).as("%s", setting).isEqualTo(1);
-                    assertThat(long_.getTruncated()).isTrue();
+                    assertThat(long_.windows()).as("%s", setting).isEqualTo(1);
+                    assertThat(long_.truncated()).isTrue();
                 }
             }
             assertThat(pipeline.deadLetters()).as("%s: nothing dead-lettered", setting).isEmpty();
@@ -257,12 +263,39 @@ class SettingsMatrixTest {
         }
     }
 
-    private static EmbeddingRecord embeddingOf(TopologyHarness pipeline, List<TestRecord<byte[], byte[]>> embeddings,
+    /** JSON: each value a JSON object of its event (a plain one: no wire-format magic byte); Avro: the magic byte. */
+    private static void assertFormat(Map<String, String> settings, List<TestRecord<byte[], byte[]>> out) {
+        boolean json = settings.get(StreamNlpConfig.OUTPUT_FORMAT).equals("json");
+        for (TestRecord<byte[], byte[]> record : out) {
+            if (json) {
+                assertThat(readJson(record.value()).get("id").isTextual()).as("%s", settings).isTrue();
+            } else {
+                assertThat(record.value()[0]).as("%s: the Confluent wire format's magic byte", settings).isZero();
+            }
+        }
+    }
+
+    private static JsonNode readJson(byte[] value) {
+        try {
+            return JSON.readTree(value);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + new String(value, StandardCharsets.UTF_8), e);
+        }
+    }
+
+    /** The window count and the truncation flag of the event's embedding record, in either format. */
+    private record Windows(int windows, boolean truncated) {}
+
+    private static Windows embeddingOf(TopologyHarness pipeline, List<TestRecord<byte[], byte[]>> embeddings,
             String id) {
-        var values = AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer();
-        return embeddings.stream()
-                .map(r -> values.deserialize(pipeline.config.outputTopics().embeddings(), r.value()))
-                .filter(e -> e.getId().equals(id))
-                .findFirst().orElseThrow();
+        TestRecord<byte[], byte[]> record = embeddings.stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(id)).findFirst().orElseThrow();
+        if (pipeline.config.outputFormat() == OutputFormat.JSON) {
+            JsonNode json = readJson(record.value());
+            return new Windows(json.get("windows").intValue(), json.get("truncated").booleanValue());
+        }
+        EmbeddingRecord avro = AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer()
+                .deserialize(pipeline.config.outputTopics().embeddings(), record.value());
+        return new Windows(avro.getWindows(), avro.getTruncated());
     }
 }
