@@ -29,8 +29,8 @@ import java.util.TreeMap;
  * on the frozen pooled sentence vectors, and writes {@code classifier-<NAME>.bin}.
  *
  * <ul>
- *   <li>Data: UTF-8 lines {@code text<TAB>label} (any label set, at least two labels; blank lines and lines
- *       starting with {@code #} skipped; one label per line). A text seen again (same normal form) is used
+ *   <li>Data: UTF-8 lines {@code text<TAB>label} (any label set, at least two labels; blank lines skipped; one
+ *       label per line; the label is after the last tab). A text seen again (same normal form) is used
  *       once, with its first label.</li>
  *   <li>Held out: the {@code --classifier-held-out} files, else a seeded, per-label (stratified) {@value
  *       #DEFAULT_HELD_OUT_PERCENT} % of the texts (at least one of every label with two or more); never
@@ -105,7 +105,7 @@ public final class ClassifierTrainer {
         List<Example> examples = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            if (line.isBlank() || line.startsWith("#")) {
+            if (line.isBlank()) {
                 continue;
             }
             int tab = line.lastIndexOf('\t');

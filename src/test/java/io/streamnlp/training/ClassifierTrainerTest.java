@@ -28,11 +28,12 @@ class ClassifierTrainerTest {
     Path dir;
 
     @Test
-    void readsTextTabLabelLinesSkippingBlankAndCommentLines() throws Exception {
+    void readsTextTabLabelLinesSkippingBlankLines() throws Exception {
         Path file = dir.resolve("data.tsv");
-        Files.writeString(file, "# my tickets\nWhere is my parcel?\tshipping\n\n  Refund please \t billing \r\nA\tB\tc\n",
+        Files.writeString(file, "#1 fan here\tfeedback\nWhere is my parcel?\tshipping\n\n  Refund please \t billing \r\nA\tB\tc\n",
                 StandardCharsets.UTF_8);
         assertThat(ClassifierTrainer.read(file)).containsExactly(
+                new ClassifierTrainer.Example("#1 fan here", "feedback"),
                 new ClassifierTrainer.Example("Where is my parcel?", "shipping"),
                 new ClassifierTrainer.Example("Refund please", "billing"),
                 new ClassifierTrainer.Example("A\tB", "c"));
