@@ -199,8 +199,11 @@ final class TrainCommand implements Callable<Integer> {
             return trainClassifier();
         }
         if (data == null) {
-            System.err.println("Give --data DIR (the shared data folder) to train the sentiment and NER heads, or "
-                    + "--classifier NAME --classifier-data FILE to train a classifier on your own labels");
+            System.err.println("Give --data DIR (the shared data folder) to train the sentiment and NER heads"
+                    + (sentimentData.isEmpty() && nerData.isEmpty() ? "" : " (--sentiment-data and --ner-data add to it; "
+                            + "they do not replace it yet)")
+                    + ", or --classifier NAME --classifier-data FILE to train a classifier on your own labels from your "
+                    + "file alone (a file of text<TAB>negative|neutral|positive trains one too)");
             return 2;
         }
         boolean all = heads.equals("all");
