@@ -36,10 +36,11 @@ final class OutputGroup {
         definitions.group(GROUP_OUTPUT);
         definitions.define(OUTPUT_TOPIC_PREFIX, Type.STRING, "streamnlp", null, Importance.HIGH, Width.MEDIUM, "Output topic prefix",
                 "Output topics are <prefix>.<output> for each of outputs, and <prefix>.dlq.");
-        definitions.define(OUTPUTS, Type.LIST, OutputKind.names(), outputsValidator(), Importance.HIGH, Width.LONG, "Outputs",
+        definitions.define(OUTPUTS, Type.LIST, OutputKind.defaults(), outputsValidator(), Importance.HIGH, Width.LONG, "Outputs",
                 "Which outputs to write, each to <prefix>.<name>: any of " + OutputKind.names().replace(",", ", ")
                         + ". A task head runs only if a selected output carries its result: with outputs=embeddings "
-                        + "neither the sentiment nor the NER head runs.");
+                        + "neither the sentiment nor the NER head runs. labels (the classifiers' results) needs classifiers "
+                        + "and is not among the defaults.");
         definitions.define(ENRICHED_INCLUDE_TEXT, Type.BOOLEAN, false, null, Importance.MEDIUM, Width.SHORT, "Enriched: text",
                 "Put the event's text on <prefix>.enriched records (field text), so consumers can cut the entity spans out "
                         + "of it without the input topic.");
@@ -66,7 +67,7 @@ final class OutputGroup {
                 "The name of a header your producers set to correlate an event across systems (e.g. x-correlation-id): "
                         + "copied onto the outputs like output.headers. Empty: none.");
         definitions.define(TOPICS_CREATE, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT, "Create topics",
-                "Create missing output topics (embeddings, sentiment, entities, dead letters) at start. With false, "
+                "Create missing output topics (embeddings, sentiment, entities, enriched, labels, dead letters) at start. With false, "
                         + "or when the cluster refuses (ACLs, policy), a missing output topic stops the start with an error "
                         + "naming it. Input topics are never created: a missing one always stops the start.");
         definitions.define(OUTPUT_TOPIC_PARTITIONS, Type.INT, 0, Range.atLeast(0), Importance.LOW, Width.SHORT,

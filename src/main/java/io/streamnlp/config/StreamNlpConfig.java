@@ -58,6 +58,8 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String MODEL_PATH = "model.path";
     public static final String MODEL_MAX_LENGTH = "model.max.length";
     public static final String MODEL_CHANGE = "model.change";
+    public static final String CLASSIFIERS = "classifiers";
+    public static final String CLASSIFIER_PATH = "classifier.path";
     public static final String LONG_TEXT_MODE = "long.text.mode";
     public static final String LONG_TEXT_STRIDE = "long.text.stride";
     public static final String LONG_TEXT_MAX_WINDOWS = "long.text.max.windows";
@@ -161,6 +163,10 @@ public final class StreamNlpConfig extends AbstractConfig {
         }
         inputTopics();
         checkRecordBudget();
+        if (outputs().contains(OutputKind.LABELS) && classifierNames().isEmpty()) {
+            throw new ConfigException(OUTPUTS, getList(OUTPUTS), "the labels output carries the classifiers' results, "
+                    + "but none is set: name them in " + CLASSIFIERS + " (or leave labels out of " + OUTPUTS + ")");
+        }
         PrivacyGroup.check(this);
         pii();
     }
@@ -444,6 +450,17 @@ public final class StreamNlpConfig extends AbstractConfig {
     }
 
     /** The task heads the selected outputs need: a head no output carries is not run. */
+    /** The classifier heads to run ({@code classifiers}), in order; empty: none. */
+    public List<String> classifierNames() {
+        return getList(CLASSIFIERS).stream().map(String::trim).filter(n -> !n.isEmpty()).toList();
+    }
+
+    /** Where the classifier heads are ({@code classifier.path}); null: beside the encoder's other heads. */
+    public Path classifierPath() {
+        String path = getString(CLASSIFIER_PATH);
+        return path == null || path.isBlank() ? null : Path.of(path.trim());
+    }
+
     public HeadPlan headPlan() {
         Set<OutputKind> selected = outputs();
         return new HeadPlan(selected.stream().anyMatch(OutputKind::needsSentiment),

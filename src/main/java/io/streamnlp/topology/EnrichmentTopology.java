@@ -43,6 +43,8 @@ import io.streamnlp.registry.InternalAvroSerde;
 import io.streamnlp.registry.PlainJsonSerializer;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.model.HeadPlan;
+import io.streamnlp.heads.Classifiers;
+import io.streamnlp.schema.LabelsRecord;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EnrichedEvent;
@@ -106,6 +108,32 @@ public final class EnrichmentTopology {
      */
     public static Topology build(StreamNlpConfig config, Enricher enricher, SchemaRegistryClient registry,
             ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate, PipelineMeters meters, LiveFeed live) {
+        return build(config, enricher, registry, inputGate, meters, live, classifiers(config, enricher));
+    }
+
+    /**
+     * The classifier heads of {@code classifiers} for the enricher's encoder, checked against its fingerprint;
+     * {@link Classifiers#NONE} when none is set.
+     *
+     * @throws io.streamnlp.heads.MissingHeadsException when one is missing
+     * @throws IllegalStateException when one was trained on another encoder
+     */
+    public static Classifiers classifiers(StreamNlpConfig config, Enricher enricher) {
+        if (config.classifierNames().isEmpty()) {
+            return Classifiers.NONE;
+        }
+        Classifiers classifiers = Classifiers.load(config.classifierNames(), config.classifierPath(), enricher.encoderSpec());
+        classifiers.checkFingerprint(enricher.encoderSpec().name(), enricher.sessions().encoder().fingerprint());
+        return classifiers;
+    }
+
+    /**
+     * @param classifiers the classifier heads whose results go on the enriched and labels records (loaded and
+     *     checked by the caller: {@link #classifiers})
+     */
+    public static Topology build(StreamNlpConfig config, Enricher enricher, SchemaRegistryClient registry,
+            ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate, PipelineMeters meters, LiveFeed live,
+            Classifiers classifiers) {
         OutputTopics outputs = config.outputTopics();
         EventValidator validator = new EventValidator(config.maxTextBytes());
         InputLimits limits = config.inputLimits();
@@ -172,7 +200,8 @@ public final class EnrichmentTopology {
                 outputs.has(OutputKind.EMBEDDINGS) ? outputSerializer(EmbeddingRecord.class, format, registry) : null,
                 outputs.has(OutputKind.SENTIMENT) ? outputSerializer(SentimentRecord.class, format, registry) : null,
                 outputs.has(OutputKind.ENTITIES) ? outputSerializer(EntitiesRecord.class, format, registry) : null,
-                outputs.has(OutputKind.ENRICHED) ? outputSerializer(EnrichedEvent.class, format, registry) : null);
+                outputs.has(OutputKind.ENRICHED) ? outputSerializer(EnrichedEvent.class, format, registry) : null,
+                outputs.has(OutputKind.LABELS) ? outputSerializer(LabelsRecord.class, format, registry) : null);
         Map<String, TextEventParser> parserByTopic = new HashMap<>();
         for (InputTopic input : config.inputTopics()) {
             parserByTopic.put(input.name(), parser(input.format(), registry));
@@ -182,7 +211,7 @@ public final class EnrichmentTopology {
         PiiSettings piiSettings = config.pii();
         PiiScanner piiScanner = piiSettings.active() ? new PiiScanner(piiSettings) : null;
         PiiOutputs pii = piiScanner == null ? PiiOutputs.OFF : new PiiOutputs(piiScanner);
-        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), serializers,
+        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), classifiers, serializers,
                 enrichedShape, meters, live, limits.budget(), new FanOutProcessor.PropagatedHeaders(config.outputHeaders()),
                 pii, deadLetters), BATCH);
         for (OutputKind kind : outputs.selected()) {

@@ -16,6 +16,9 @@ import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EnrichedEvent;
 import io.streamnlp.schema.EntitiesRecord;
+import io.streamnlp.schema.LabelsRecord;
+import io.streamnlp.heads.Classifiers;
+import io.streamnlp.model.ClassLabel;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.internal.OriginalHeader;
 import io.streamnlp.schema.internal.PendingText;
@@ -47,7 +50,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
      * with {@code output.format=json}); null for an output that is not selected.
      */
     record Serializers(OutputTopics topics, Serializer<EmbeddingRecord> embeddings, Serializer<SentimentRecord> sentiment,
-            Serializer<EntitiesRecord> entities, Serializer<EnrichedEvent> enriched) {}
+            Serializer<EntitiesRecord> entities, Serializer<EnrichedEvent> enriched, Serializer<LabelsRecord> labels) {}
 
     /**
      * How the enriched record is made.
@@ -86,6 +89,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
             case SENTIMENT -> TopologyNames.SENTIMENT_SINK;
             case ENTITIES -> TopologyNames.ENTITIES_SINK;
             case ENRICHED -> TopologyNames.ENRICHED_SINK;
+            case LABELS -> TopologyNames.LABELS_SINK;
         };
     }
 
@@ -107,12 +111,12 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     private ProcessorContext<byte[], byte[]> context;
     private TaskMetrics metrics;
 
-    FanOutProcessor(EncoderSpec model, Heads heads, Serializers serializers, EnrichedShape enrichedShape,
-            PipelineMeters meters, LiveFeed live, RecordBudget budget, PropagatedHeaders propagated, PiiOutputs pii,
-            String deadLetters) {
+    FanOutProcessor(EncoderSpec model, Heads heads, Classifiers classifiers, Serializers serializers,
+            EnrichedShape enrichedShape, PipelineMeters meters, LiveFeed live, RecordBudget budget,
+            PropagatedHeaders propagated, PiiOutputs pii, String deadLetters) {
         this.pii = pii;
         this.deadLetters = deadLetters;
-        this.records = new OutputRecords(model, heads, enrichedShape);
+        this.records = new OutputRecords(model, heads, classifiers, enrichedShape);
         this.budget = budget;
         this.propagated = propagated;
         this.serializers = serializers;
@@ -166,12 +170,15 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     private Map<OutputKind, byte[]> serializedOutputs(Enrichment enrichment, PiiOutputs.Findings findings) {
         OutputTopics topics = serializers.topics();
         Map<OutputKind, byte[]> values = new EnumMap<>(OutputKind.class);
+        // Once per text, for the enriched record and the labels record alike.
+        Map<String, ClassLabel> labels = records.classify(enrichment);
         for (OutputKind kind : topics.selected()) {
             values.put(kind, switch (kind) {
                 case EMBEDDINGS -> serializers.embeddings().serialize(topics.embeddings(), records.embedding(enrichment));
                 case SENTIMENT -> serializers.sentiment().serialize(topics.sentiment(), records.sentiment(enrichment));
                 case ENTITIES -> serializers.entities().serialize(topics.entities(), records.entities(enrichment, findings));
-                case ENRICHED -> serializers.enriched().serialize(topics.enriched(), records.enriched(enrichment, findings));
+                case ENRICHED -> serializers.enriched().serialize(topics.enriched(), records.enriched(enrichment, labels, findings));
+                case LABELS -> serializers.labels().serialize(topics.labels(), records.labels(enrichment, labels));
             });
         }
         return values;

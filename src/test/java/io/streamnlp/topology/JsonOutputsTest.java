@@ -11,6 +11,8 @@ import io.streamnlp.deadletter.RejectReason;
 import io.streamnlp.live.LiveFeed;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EnrichedEvent;
+import io.streamnlp.schema.LabelsRecord;
+import io.streamnlp.testing.TestClassifier;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
@@ -42,7 +44,7 @@ class JsonOutputsTest {
 
     private static final Instant T0 = Instant.parse("2026-03-04T05:06:07.089Z");
     private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-    private static final String ALL = "embeddings,sentiment,entities,enriched";
+    private static final String ALL = "embeddings,sentiment,entities,enriched,labels";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -51,6 +53,8 @@ class JsonOutputsTest {
     @Test
     void everyOutputCarriesTheAvroRecordsFieldsAsPlainJson() throws Exception {
         Map<String, String> settings = Map.of(StreamNlpConfig.OUTPUTS, ALL,
+                StreamNlpConfig.CLASSIFIERS, TestClassifier.NAME,
+                StreamNlpConfig.CLASSIFIER_PATH, TestClassifier.path().toString(),
                 StreamNlpConfig.ENRICHED_INCLUDE_TEXT, "true",
                 StreamNlpConfig.LONG_TEXT_MODE, "window");
         Map<OutputKind, List<TestRecord<byte[], byte[]>>> avroOut;
@@ -176,6 +180,7 @@ class JsonOutputsTest {
             case SENTIMENT -> SentimentRecord.class;
             case ENTITIES -> EntitiesRecord.class;
             case ENRICHED -> EnrichedEvent.class;
+            case LABELS -> LabelsRecord.class;
         };
         return io.streamnlp.registry.AvroSerdes.specific(type, pipeline.registry, false).deserializer()
                 .deserialize(pipeline.config.outputTopics().topic(kind), value);

@@ -16,6 +16,9 @@ import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EnrichedEvent;
+import io.streamnlp.schema.LabelsRecord;
+import io.streamnlp.testing.TestClassifier;
 import io.streamnlp.schema.TextEvent;
 import io.streamnlp.testing.TestEncoder;
 import io.streamnlp.testing.TestRegistry;
@@ -74,8 +77,10 @@ class SettingsMatrixTest {
             new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_TEXT, List.of("false", "true")),
             new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING, List.of("true", "false")),
             new Dimension(StreamNlpConfig.OUTPUT_FORMAT, List.of("avro", "json")),
+            // Forced to the classifier wherever outputs has labels (which needs one); see cases().
+            new Dimension(StreamNlpConfig.CLASSIFIERS, List.of("", TestClassifier.NAME)),
             // Redaction meets the cache on and off, the live page on and off and every output (its turns
-            // are blocks of 6 cases, the two innermost dimensions spread within them).
+            // are blocks of 7 cases, the two innermost dimensions spread within them).
             new Dimension(StreamNlpConfig.PII_REDACT, List.of("false", "true")),
             new Dimension(StreamNlpConfig.PII_DETECT, List.of("true", "false")),
             new Dimension(StreamNlpConfig.PII_MASK, List.of("type", "stars", "hash")),
@@ -117,8 +122,21 @@ class SettingsMatrixTest {
         registry.close();
     }
 
+    /**
+     * Every non-empty subset of the outputs that need no classifier, and the labels output (which needs one)
+     * alone, with the enriched record, and with every other output: the labels record is built from the same
+     * enrichment as the others, so these meet every other dimension without doubling the product.
+     */
     static List<String> everyNonEmptySubsetOfTheOutputs() {
-        OutputKind[] kinds = OutputKind.values();
+        List<String> subsets = new ArrayList<>(everySubsetOf(java.util.Arrays.stream(OutputKind.values())
+                .filter(kind -> kind != OutputKind.LABELS).toArray(OutputKind[]::new)));
+        subsets.add("labels");
+        subsets.add("enriched,labels");
+        subsets.add(OutputKind.names());
+        return subsets;
+    }
+
+    private static List<String> everySubsetOf(OutputKind[] kinds) {
         List<String> subsets = new ArrayList<>();
         for (int mask = 1; mask < 1 << kinds.length; mask++) {
             List<String> names = new ArrayList<>();
@@ -152,7 +170,15 @@ class SettingsMatrixTest {
                 cases.get(i).put(varied.setting(), varied.values().get((i / (1 + VARIED.indexOf(varied))) % varied.values().size()));
             }
         }
-        return cases.stream();
+        for (Map<String, String> c : cases) {
+            if (c.get(StreamNlpConfig.OUTPUTS).contains("labels")) {
+                c.put(StreamNlpConfig.CLASSIFIERS, TestClassifier.NAME);
+            }
+        }
+        // -Dsettings.matrix.stride=N runs every N-th case only: a quick sample across every dimension.
+        int stride = Integer.getInteger("settings.matrix.stride", 1);
+        List<Map<String, String>> all = cases;
+        return java.util.stream.IntStream.range(0, all.size()).filter(i -> i % stride == 0).mapToObj(all::get);
     }
 
     @ParameterizedTest
@@ -163,6 +189,10 @@ class SettingsMatrixTest {
         boolean redact = Boolean.parseBoolean(settings.get(StreamNlpConfig.PII_REDACT));
         boolean live = Boolean.parseBoolean(settings.remove(LIVE));
         String format = settings.remove(FORMAT);
+        boolean classifier = !settings.get(StreamNlpConfig.CLASSIFIERS).isEmpty();
+        if (classifier) {
+            settings.put(StreamNlpConfig.CLASSIFIER_PATH, TestClassifier.path().toString());
+        }
         LiveView view = live ? new LiveView(new LiveView.Identity("matrix", "m", "1", "s", "n"), new SimpleMeterRegistry(),
                 PipelineMeters.none(), () -> "RUNNING") : null;
         try (TopologyHarness pipeline = new TopologyHarness(stateDir.resolve("case-" + caseNumber++), settings,
@@ -174,8 +204,10 @@ class SettingsMatrixTest {
 
             Set<OutputKind> selected = pipeline.config.outputTopics().selected();
             List<TestRecord<byte[], byte[]>> embeddings = List.of();
+            Map<OutputKind, List<TestRecord<byte[], byte[]>>> read = new java.util.EnumMap<>(OutputKind.class);
             for (OutputKind kind : OutputKind.values()) {
                 List<TestRecord<byte[], byte[]>> out = pipeline.raw(kind);
+                read.put(kind, out);
                 if (kind == OutputKind.EMBEDDINGS) {
                     embeddings = out;
                 }
@@ -201,6 +233,15 @@ class SettingsMatrixTest {
                     assertThat(long_.windows()).as("%s", setting).isEqualTo(1);
                     assertThat(long_.truncated()).isTrue();
                 }
+            }
+            if (selected.contains(OutputKind.LABELS)) {
+                assertThat(read.get(OutputKind.LABELS)).as("%s", setting).hasSize(3).allSatisfy(r ->
+                        assertThat(labelNames(pipeline, OutputKind.LABELS, r.value())).containsOnly(TestClassifier.NAME));
+            }
+            if (selected.contains(OutputKind.ENRICHED)) {
+                assertThat(read.get(OutputKind.ENRICHED)).as("%s", setting).hasSize(3).allSatisfy(r ->
+                        assertThat(labelNames(pipeline, OutputKind.ENRICHED, r.value()))
+                                .isEqualTo(classifier ? Set.of(TestClassifier.NAME) : Set.of()));
             }
             assertThat(pipeline.deadLetters()).as("%s: nothing dead-lettered", setting).isEmpty();
             if (live) {
@@ -297,5 +338,19 @@ class SettingsMatrixTest {
         EmbeddingRecord avro = AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer()
                 .deserialize(pipeline.config.outputTopics().embeddings(), record.value());
         return new Windows(avro.getWindows(), avro.getTruncated());
+    }
+
+    /** The classifier names in a labels or enriched record's {@code labels} map, in either output format. */
+    private static Set<String> labelNames(TopologyHarness pipeline, OutputKind kind, byte[] value) {
+        String topic = pipeline.config.outputTopics().topic(kind);
+        if (pipeline.config.outputFormat() == OutputFormat.JSON) {
+            Set<String> names = new java.util.HashSet<>();
+            readJson(value).get("labels").fieldNames().forEachRemaining(names::add);
+            return names;
+        }
+        Map<String, ?> labels = kind == OutputKind.LABELS
+                ? AvroSerdes.specific(LabelsRecord.class, registry, false).deserializer().deserialize(topic, value).getLabels()
+                : AvroSerdes.specific(EnrichedEvent.class, registry, false).deserializer().deserialize(topic, value).getLabels();
+        return Set.copyOf(labels.keySet());
     }
 }
