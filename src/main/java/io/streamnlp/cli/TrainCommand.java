@@ -24,7 +24,10 @@ import picocli.CommandLine.Option;
                 + "set of `evaluate` is left out (and any training text equal to one of its texts).",
                 "Your own data: --sentiment-data FILE[:WEIGHT] (UTF-8 lines text<TAB>negative|neutral|positive) and "
                 + "--ner-data FILE[:WEIGHT[:TYPES]] (CoNLL columns, token first, IOB2 tag last, PER/ORG/LOC/MISC; "
-                + "TYPES = the types the file annotates, e.g. PER+ORG+LOC, default all four); repeatable.",
+                + "TYPES = the types the file annotates, e.g. PER+ORG+LOC, default all four); repeatable. Without "
+                + "--data a head trains on its files alone (the other head: the bundled one is copied if the folder "
+                + "lacks it), a seeded --held-out-fraction of each file held out unless --sentiment-held-out / "
+                + "--ner-held-out names files, and the held-out table is printed.",
                 "Your own labels: --classifier NAME --classifier-data FILE (text<TAB>label) trains a classifier head "
                 + "instead (no --data needed) and prints its held-out table."})
 final class TrainCommand implements Callable<Integer> {

@@ -465,10 +465,17 @@ public final class HeadTrainer {
         log.printf("Training the sentiment head of %s: %,d examples, %s%s%n", spec.name(), n,
                 o.sentimentHidden() > 0 ? "MLP, " + o.sentimentHidden() + " hidden" : "softmax regression",
                 o.sentimentEnsemble() > 1 ? ", ensemble of " + o.sentimentEnsemble() : "");
+        // A user's file alone is small: as the classifier trainer does, enough epochs for some 1,500 steps
+        // and no weight averaging (an average over a few dozen steps stays near the initial weights).
+        int sentimentEpochs = userOnly() ? smallDataEpochs(o.sentimentEpochs(), (n + 63) / 64, 1500) : o.sentimentEpochs();
+        float ema = userOnly() ? 0f : o.emaDecay();
+        if (userOnly()) {
+            log.printf("Small data: %d epochs, no weight averaging%n", sentimentEpochs);
+        }
         List<Mlp> model = new ArrayList<>();
         for (int member = 0; member < Math.max(1, o.sentimentEnsemble()); member++) {
-            MlpTrainer.Config config = new MlpTrainer.Config(o.sentimentHidden(), o.sentimentEpochs(), 64,
-                    o.sentimentLearningRate(), o.sentimentWeightDecay(), o.sentimentDropout(), 0f, o.emaDecay(),
+            MlpTrainer.Config config = new MlpTrainer.Config(o.sentimentHidden(), sentimentEpochs, 64,
+                    o.sentimentLearningRate(), o.sentimentWeightDecay(), o.sentimentDropout(), 0f, ema,
                     o.seed() + 1000L * member, o.threads());
             model.add(MlpTrainer.train(rows, labels, allowed, weights, 3, config, m -> {
                 SentimentHead head = new SentimentHead(sentimentFile(spec, List.of(m), mean, invStd, null, pooled,
@@ -513,9 +520,9 @@ public final class HeadTrainer {
         meta.put("train.data", sets.toString());
         meta.put("train.examples", Integer.toString(n));
         meta.put("train.hidden", Integer.toString(o.sentimentHidden()));
-        meta.put("train.epochs", Integer.toString(o.sentimentEpochs()));
+        meta.put("train.epochs", Integer.toString(sentimentEpochs));
         meta.put("train.hiddenDropout", Float.toString(o.sentimentDropout()));
-        meta.put("train.ema", Float.toString(o.emaDecay()));
+        meta.put("train.ema", Float.toString(ema));
         meta.put("train.seed", Long.toString(o.seed()));
         meta.put("encoder.maxLength", Integer.toString(o.maxLength()));
         HeadFile file = sentimentFile(spec, model, mean, invStd, bias, pooled, meta, true);
@@ -529,11 +536,16 @@ public final class HeadTrainer {
                     r.macroRecall());
         }
         if (userOnly()) {
+            List<float[][]> vectors = new ArrayList<>();
+            for (DataSets.SentimentCorpus c : reported) {
+                vectors.add(pooled ? cache.pooledFeatures(c.cacheName(), c.texts())
+                        : cache.sentenceVectors(c.cacheName(), c.texts()));
+            }
             log.printf("Sentiment held-out table (never trained or selected on):%n");
             log.printf("  %-50s %6s %9s %13s%n", "set", "texts", "accuracy", "macro recall");
-            for (DataSets.SentimentCorpus c : reported) {
-                float[][] v = pooled ? cache.pooledFeatures(c.cacheName(), c.texts())
-                        : cache.sentenceVectors(c.cacheName(), c.texts());
+            for (int i = 0; i < reported.size(); i++) {
+                DataSets.SentimentCorpus c = reported.get(i);
+                float[][] v = vectors.get(i);
                 HeadEvaluator.SentimentResult r = HeadEvaluator.sentimentResult(c.name(), head, v, c.items(), false);
                 log.printf(Locale.ROOT, "  %-50s %6d %8.2f%% %13.2f%n", c.name(), c.used(), r.accuracy(),
                         r.macroRecall());
@@ -690,9 +702,20 @@ public final class HeadTrainer {
         if (o.encodeOnly()) {
             return null;
         }
+        int sentences = 0;
+        for (CrfNerData.Part p : parts) {
+            sentences += p.corpus().used();
+        }
+        // As for sentiment: a user's file alone gets enough epochs for some 300 steps, no weight averaging.
+        int nerEpochs = userOnly() ? smallDataEpochs(o.nerEpochs(),
+                (sentences + o.nerBatchSentences() - 1) / o.nerBatchSentences(), 300) : o.nerEpochs();
+        float ema = userOnly() ? 0f : o.emaDecay();
+        if (userOnly()) {
+            log.printf("Small data: %d epochs, no weight averaging%n", nerEpochs);
+        }
         CrfNerTrainer.Config config = new CrfNerTrainer.Config(o.nerHidden(), o.nerWindow(), o.charBuckets(),
-                o.charDim(), o.nerEpochs(), o.nerBatchSentences(), o.nerLearningRate(), o.nerWeightDecay(),
-                o.nerInputDropout(), o.nerDropout(), o.emaDecay(), o.seed(), o.nerTransitions());
+                o.charDim(), nerEpochs, o.nerBatchSentences(), o.nerLearningRate(), o.nerWeightDecay(),
+                o.nerInputDropout(), o.nerDropout(), ema, o.seed(), o.nerTransitions());
         CrfNerData words = CrfNerData.build(parts, o.charBuckets());
         parts = null;
         float[][] norm = words.meanInvStd();
@@ -709,7 +732,7 @@ public final class HeadTrainer {
         meta.put("train.data", userOnly() ? sets.toString() : sets + ". CoNLL-2003: Reuters RCV1, research use only");
         meta.put("train.words", Integer.toString(words.words()));
         meta.put("train.hidden", Integer.toString(o.nerHidden()));
-        meta.put("train.epochs", Integer.toString(o.nerEpochs()));
+        meta.put("train.epochs", Integer.toString(nerEpochs));
         meta.put("train.batchSentences", Integer.toString(o.nerBatchSentences()));
         meta.put("train.learningRate", Float.toString(o.nerLearningRate()));
         if (!o.nerTransitions()) {
@@ -717,7 +740,7 @@ public final class HeadTrainer {
         }
         meta.put("train.inputDropout", Float.toString(o.nerInputDropout()));
         meta.put("train.hiddenDropout", Float.toString(o.nerDropout()));
-        meta.put("train.ema", Float.toString(o.emaDecay()));
+        meta.put("train.ema", Float.toString(ema));
         meta.put("train.seed", Long.toString(o.seed()));
         meta.put("encoder.maxLength", Integer.toString(o.maxLength()));
         CrfNerTrainer trainer = new CrfNerTrainer(config, words);
@@ -733,11 +756,15 @@ public final class HeadTrainer {
                 nerSelectionScore(new NerHead(file), select, selectEncoded));
         if (userOnly()) {
             NerHead head = new NerHead(file);
+            List<FeatureCache.Encoded> encoded = new ArrayList<>();
+            for (DataSets.NerCorpus c : reported) {
+                encoded.add(cache.tokenStates(c.cacheName(), c.texts()));
+            }
             log.printf("NER held-out table (never trained or selected on; entity F1, %%):%n");
             log.printf("  %-50s %9s %6s %6s %6s %6s %6s%n", "set", "sentences", "F1", "PER", "ORG", "LOC", "MISC");
-            for (DataSets.NerCorpus c : reported) {
-                ConllEval.Score s = HeadEvaluator.nerScore(head, c.sentences(), cache.tokenStates(c.cacheName(),
-                        c.texts()), c.types());
+            for (int i = 0; i < reported.size(); i++) {
+                DataSets.NerCorpus c = reported.get(i);
+                ConllEval.Score s = HeadEvaluator.nerScore(head, c.sentences(), encoded.get(i), c.types());
                 StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-50s %9d %6.2f", c.name(),
                         c.sentences().size(), s.f1()));
                 for (EntityKind k : EntityKind.values()) {
@@ -858,6 +885,12 @@ public final class HeadTrainer {
         ConllEval.Score shipped = HeadEvaluator.nerScore(new NerHead(file), dev, devEncoded);
         log.printf(Locale.ROOT, "NER head %s: CoNLL++ dev %s (weights as shipped)%n", file.version(), shipped);
         return file;
+    }
+
+    /** At least {@code configured} epochs, and enough for {@code targetSteps} steps (at most 150). */
+    static int smallDataEpochs(int configured, int stepsPerEpoch, int targetSteps) {
+        int needed = (targetSteps + Math.max(1, stepsPerEpoch) - 1) / Math.max(1, stepsPerEpoch);
+        return Math.max(configured, Math.min(150, needed));
     }
 
     static List<String> texts(List<HeadData.ConllSentence> sentences) {

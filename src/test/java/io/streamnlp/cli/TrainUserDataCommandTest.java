@@ -64,7 +64,8 @@ class TrainUserDataCommandTest {
         assertThat(run.exit()).as(run.stderr()).isZero();
         Path folder = out.resolve("e5-small-q");
         // 48 texts, 16 per label: 20 % of each label held out = 3 x 3 texts.
-        assertThat(run.stdout()).contains("Sentiment held-out table", "user: user-sentiment.tsv (held out)",
+        assertThat(run.stdout()).contains("Small data: 150 epochs, no weight averaging", "Sentiment held-out table",
+                "user: user-sentiment.tsv (held out)",
                 "accuracy", "macro recall", "Wrote " + folder.resolve(Heads.SENTIMENT_FILE));
         assertThat(run.stdout()).containsPattern("user: user-sentiment.tsv \\(held out\\) +9 +[0-9.]+% +[0-9.]+");
         HeadFile sentiment = read(folder.resolve(Heads.SENTIMENT_FILE));
@@ -78,7 +79,7 @@ class TrainUserDataCommandTest {
     @Test
     void theNerHeadTrainsOnTheUsersFileAloneAndPrintsF1PerType() throws Exception {
         Run run = train("--model", "e5-small-q", "--ner-data", NER + ":1:PER+ORG+LOC", "--out", out.toString(),
-                "--no-cache", "--threads", "1", "--ner-epochs", "3");
+                "--no-cache", "--threads", "1");
 
         assertThat(run.exit()).as(run.stderr()).isZero();
         Path folder = out.resolve("e5-small-q");
