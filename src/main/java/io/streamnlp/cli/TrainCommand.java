@@ -24,7 +24,10 @@ import picocli.CommandLine.Option;
                 + "set of `evaluate` is left out (and any training text equal to one of its texts).",
                 "Your own data: --sentiment-data FILE[:WEIGHT] (UTF-8 lines text<TAB>negative|neutral|positive) and "
                 + "--ner-data FILE[:WEIGHT[:TYPES]] (CoNLL columns, token first, IOB2 tag last, PER/ORG/LOC/MISC; "
-                + "TYPES = the types the file annotates, e.g. PER+ORG+LOC, default all four); repeatable.",
+                + "TYPES = the types the file annotates, e.g. PER+ORG+LOC, default all four); repeatable. Without "
+                + "--data a head trains on its files alone (the other head: the bundled one is copied if the folder "
+                + "lacks it), a seeded --held-out-fraction of each file held out unless --sentiment-held-out / "
+                + "--ner-held-out names files, and the held-out table is printed.",
                 "Your own labels: --classifier NAME --classifier-data FILE (text<TAB>label) trains a classifier head "
                 + "instead (no --data needed) and prints its held-out table."})
 final class TrainCommand implements Callable<Integer> {
@@ -37,8 +40,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "are written to DIR/heads/, where model.path finds them.")
     Path modelPath;
 
-    @Option(names = "--data", description = "The shared data folder (with sentiment/ and ner/), e.g. ../shared/data; "
-            + "needed to train the sentiment and NER heads, not a classifier.")
+    @Option(names = "--data", description = "The shared data folder (with sentiment/ and ner/), e.g. ../shared/data. "
+            + "Without it the sentiment and NER heads train on your --sentiment-data / --ner-data files alone.")
     Path data;
 
     @Option(names = "--classifier", paramLabel = "NAME",
@@ -56,7 +59,8 @@ final class TrainCommand implements Callable<Integer> {
     List<Path> classifierHeldOut = new ArrayList<>();
 
     @Option(names = "--held-out-fraction", defaultValue = "0.2",
-            description = "Share of each label's texts held out (seeded) when no --classifier-held-out is given (default ${DEFAULT-VALUE}).")
+            description = "Share of each label's texts (classifier, sentiment) or of the sentences (NER) held out, seeded, "
+                    + "when no held-out file is given (default ${DEFAULT-VALUE}).")
     double heldOutFraction;
 
     @Option(names = "--out", defaultValue = "src/main/resources/heads", description = "Output folder (default ${DEFAULT-VALUE}).")
@@ -177,6 +181,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "Your own NER data: CoNLL IOB2 columns (token first, tag last); repeatable.")
     List<String> nerData = new ArrayList<>();
 
+    @Option(names = "--sentiment-held-out", paramLabel = "FILE[:FILE...]", split = ":",
+            description = "Without --data: held-out files (as --sentiment-data) for the report; default: a seeded share "
+                    + "of each --sentiment-data file (--held-out-fraction).")
+    List<Path> sentimentHeldOut = new ArrayList<>();
+
+    @Option(names = "--ner-held-out", paramLabel = "FILE[:FILE...]", split = ":",
+            description = "Without --data: held-out files (as --ner-data) for the report; default: a seeded share of "
+                    + "each --ner-data file's sentences (--held-out-fraction).")
+    List<Path> nerHeldOut = new ArrayList<>();
+
     @Option(names = "--ner-transitions", defaultValue = "true", negatable = true, fallbackValue = "true",
             description = "word-crf: learn the CRF's transition scores (--no-ner-transitions: emissions under the BIO "
                     + "constraints only, the ablation) (default ${DEFAULT-VALUE}).")
@@ -198,17 +212,42 @@ final class TrainCommand implements Callable<Integer> {
         if (classifier != null) {
             return trainClassifier();
         }
-        if (data == null) {
-            System.err.println("Give --data DIR (the shared data folder) to train the sentiment and NER heads"
-                    + (sentimentData.isEmpty() && nerData.isEmpty() ? "" : " (--sentiment-data and --ner-data add to it; "
-                            + "they do not replace it yet)")
-                    + ", or --classifier NAME --classifier-data FILE to train a classifier on your own labels from your "
-                    + "file alone (a file of text<TAB>negative|neutral|positive trains one too)");
+        if (data == null && sentimentData.isEmpty() && nerData.isEmpty()) {
+            System.err.println("Nothing to train on: give --sentiment-data FILE and/or --ner-data FILE (your own "
+                    + "labelled files, trained on alone), --data DIR (the shared data folder), or --classifier NAME "
+                    + "--classifier-data FILE (a classifier over your own labels)");
             return 2;
         }
         boolean all = heads.equals("all");
         if (!all && !heads.equals("sentiment") && !heads.equals("ner")) {
             System.err.println("--heads must be all, sentiment or ner");
+            return 2;
+        }
+        boolean trainSentiment = all || heads.equals("sentiment");
+        boolean trainNer = all || heads.equals("ner");
+        if (data == null) {
+            // From the user's files alone: a head trains where its file is given.
+            if (!all && (trainSentiment ? sentimentData : nerData).isEmpty()) {
+                System.err.println("--heads " + heads + " without --data needs --" + heads + "-data FILE");
+                return 2;
+            }
+            trainSentiment &= !sentimentData.isEmpty();
+            trainNer &= !nerData.isEmpty();
+            if (trainNer && nerArch.equals("window-mlp")) {
+                System.err.println("--ner-arch window-mlp trains on CoNLL-2003 only: give --data DIR, or use word-crf");
+                return 2;
+            }
+            if (!sentimentHeldOut.isEmpty() && sentimentData.isEmpty()) {
+                System.err.println("--sentiment-held-out needs --sentiment-data FILE");
+                return 2;
+            }
+            if (!nerHeldOut.isEmpty() && nerData.isEmpty()) {
+                System.err.println("--ner-held-out needs --ner-data FILE");
+                return 2;
+            }
+        } else if (!sentimentHeldOut.isEmpty() || !nerHeldOut.isEmpty()) {
+            System.err.println("--sentiment-held-out / --ner-held-out are for training without --data (with --data "
+                    + "the shared held-out sets are used)");
             return 2;
         }
         if (!calibrate.equals("priors") && !calibrate.equals("neutral") && !calibrate.equals("none")) {
@@ -227,16 +266,62 @@ final class TrainCommand implements Callable<Integer> {
         sw.putAll(sentimentWeights);
         Map<String, Float> nw = new LinkedHashMap<>(HeadTrainer.NER_WEIGHTS);
         nw.putAll(nerWeights);
-        List<HeadTrainer.UserFile> us = sentimentData.stream().map(f -> HeadTrainer.UserFile.parse(f, false)).toList();
-        List<HeadTrainer.UserFile> un = nerData.stream().map(f -> HeadTrainer.UserFile.parse(f, true)).toList();
+        List<HeadTrainer.UserFile> us;
+        List<HeadTrainer.UserFile> un;
+        HeadTrainer.UserHeldOut userHeldOut;
+        try {
+            us = userFiles("--sentiment-data", sentimentData, false);
+            un = userFiles("--ner-data", nerData, true);
+            for (Path f : sentimentHeldOut) {
+                requireFile("--sentiment-held-out", f);
+            }
+            for (Path f : nerHeldOut) {
+                requireFile("--ner-held-out", f);
+            }
+            userHeldOut = new HeadTrainer.UserHeldOut(heldOutFraction, sentimentHeldOut, nerHeldOut);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         HeadTrainer.Options options = new HeadTrainer.Options(model, data, out, noCache ? null : cache, maxLength,
-                threads, 64, seed, all || heads.equals("sentiment"), all || heads.equals("ner"), sstPhrases,
+                threads, 64, seed, trainSentiment, trainNer, sstPhrases,
                 sentimentHidden, sentimentEpochs, sentimentLr, sentimentWeightDecay, sentimentDropout, nerHidden,
                 nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout, nerInputDropout, ema, nerBigram, nerProjection,
                 nerArch, charBuckets, charDim, nerBatch, airline, calibrate, sentimentInput, sw, nw, us, un,
                 encodeOnly, nerTransitions, sentimentEnsemble, modelPath);
-        new HeadTrainer(options, System.out).run();
+        try {
+            new HeadTrainer(options, userHeldOut, System.out).run();
+        } catch (IllegalArgumentException e) {
+            // A user's file that cannot be read as its option says (bad label, unknown type, too short).
+            System.err.println(e.getMessage());
+            return 2;
+        }
         return 0;
+    }
+
+    private static List<HeadTrainer.UserFile> userFiles(String option, List<String> specs, boolean ner) {
+        List<HeadTrainer.UserFile> files = new ArrayList<>();
+        for (String spec : specs) {
+            try {
+                HeadTrainer.UserFile file = HeadTrainer.UserFile.parse(spec, ner);
+                // Read now, so a bad line is reported before the encoder loads.
+                if (ner) {
+                    io.streamnlp.training.DataSets.userNer(file.path(), file.types());
+                } else {
+                    io.streamnlp.training.DataSets.userSentiment(file.path());
+                }
+                files.add(file);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+            }
+        }
+        return files;
+    }
+
+    private static void requireFile(String option, Path f) {
+        if (!java.nio.file.Files.isRegularFile(f)) {
+            throw new IllegalArgumentException(option + ": no such file " + f);
+        }
     }
 
     /** {@code --classifier}: one head over the user's labels, into the encoder's heads folder. */

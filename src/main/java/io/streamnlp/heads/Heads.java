@@ -156,7 +156,8 @@ public final class Heads {
         return names;
     }
 
-    static String resource(String model, String file) {
+    /** The classpath name of a bundled head file of a catalogue encoder. */
+    public static String resource(String model, String file) {
         return RESOURCE_ROOT + "/" + model + "/" + file;
     }
 

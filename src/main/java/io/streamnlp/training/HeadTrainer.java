@@ -146,12 +146,99 @@ public final class HeadTrainer {
     /** Default weight of each NER domain (the loss of one sentence of it). */
     public static final Map<String, Float> NER_WEIGHTS = Map.of("news", 1f, "tweets", 1f, "web", 2f, "user", 1f);
 
+    /**
+     * Held-out data when training from the user's files alone ({@code dataDir} null): the files named
+     * for it, else a seeded {@code fraction} of each user file (per label for sentiment, by sentence
+     * for NER).
+     */
+    public record UserHeldOut(double fraction, List<Path> sentiment, List<Path> ner) {
+
+        public static final double DEFAULT_FRACTION = ClassifierTrainer.DEFAULT_HELD_OUT_PERCENT / 100.0;
+
+        public UserHeldOut {
+            if (fraction <= 0 || fraction >= 0.9) {
+                throw new IllegalArgumentException("--held-out-fraction must be above 0 and below 0.9");
+            }
+            sentiment = List.copyOf(sentiment);
+            ner = List.copyOf(ner);
+        }
+    }
+
     private final Options o;
+    private final UserHeldOut userHeldOut;
     private final PrintStream log;
+    private List<UserSplits.Sentiment> sentimentSplits;
+    private List<UserSplits.Ner> nerSplits;
 
     public HeadTrainer(Options options, PrintStream log) {
+        this(options, new UserHeldOut(UserHeldOut.DEFAULT_FRACTION, List.of(), List.of()), log);
+    }
+
+    public HeadTrainer(Options options, UserHeldOut userHeldOut, PrintStream log) {
         this.o = options;
+        this.userHeldOut = userHeldOut;
         this.log = log;
+    }
+
+    /** True when only the user's files train the heads: no shared data folder. */
+    boolean userOnly() {
+        return o.dataDir() == null;
+    }
+
+    /** The user's sentiment files, split (user-only mode). */
+    List<UserSplits.Sentiment> sentimentSplits() {
+        if (sentimentSplits == null) {
+            DataSets.SentimentCorpus given = null;
+            if (!userHeldOut.sentiment().isEmpty()) {
+                List<String> texts = new ArrayList<>();
+                List<Integer> labels = new ArrayList<>();
+                for (Path p : userHeldOut.sentiment()) {
+                    DataSets.SentimentCorpus c = DataSets.userSentiment(p);
+                    texts.addAll(c.texts());
+                    for (int l : c.labels()) {
+                        labels.add(l);
+                    }
+                }
+                given = new DataSets.SentimentCorpus("user held-out file(s)", "user_heldout_given", texts,
+                        labels.stream().mapToInt(Integer::intValue).toArray(), false, "user");
+            }
+            List<UserSplits.Sentiment> out = new ArrayList<>();
+            for (UserFile f : o.userSentiment()) {
+                // The named held-out set is reported once, with the first file's split.
+                out.add(UserSplits.sentiment(DataSets.userSentiment(f.path()), out.isEmpty() ? given
+                        : emptyLike(given), userHeldOut.fraction(), o.seed()));
+            }
+            sentimentSplits = out;
+        }
+        return sentimentSplits;
+    }
+
+    private static DataSets.SentimentCorpus emptyLike(DataSets.SentimentCorpus given) {
+        return given == null ? null : new DataSets.SentimentCorpus(given.name(), given.cacheName(), List.of(),
+                new int[0], false, "user");
+    }
+
+    /** The user's NER files, split (user-only mode). */
+    List<UserSplits.Ner> nerSplits() {
+        if (nerSplits == null) {
+            List<UserSplits.Ner> out = new ArrayList<>();
+            for (UserFile f : o.userNer()) {
+                DataSets.NerCorpus given = null;
+                if (!userHeldOut.ner().isEmpty()) {
+                    List<HeadData.ConllSentence> sentences = new ArrayList<>();
+                    if (out.isEmpty()) {
+                        for (Path p : userHeldOut.ner()) {
+                            sentences.addAll(DataSets.userNer(p, f.types()).sentences());
+                        }
+                    }
+                    given = DataSets.ner("user held-out file(s)", "user_heldout_given", sentences, f.types(), "user");
+                }
+                out.add(UserSplits.ner(DataSets.userNer(f.path(), f.types()), given, userHeldOut.fraction(),
+                        o.seed()));
+            }
+            nerSplits = out;
+        }
+        return nerSplits;
     }
 
     public void run() {
@@ -178,6 +265,35 @@ public final class HeadTrainer {
                 }
             }
         }
+        if (userOnly() && !o.encodeOnly()) {
+            keepOtherHead(spec, folder, Heads.SENTIMENT_FILE, o.sentiment());
+            keepOtherHead(spec, folder, Heads.NER_FILE, o.ner());
+        }
+    }
+
+    /**
+     * Training one head from the user's file leaves the other as it was; the stream needs both, so a
+     * folder without the other gets the bundled one of a catalogue encoder (said in the log), and for
+     * an encoder without bundled heads the log says what to train.
+     */
+    private void keepOtherHead(EncoderSpec spec, Path folder, String file, boolean trained) {
+        if (trained || Files.isRegularFile(folder.resolve(file))) {
+            return;
+        }
+        java.io.InputStream bundled = o.modelPath() != null ? null
+                : Heads.class.getClassLoader().getResourceAsStream(Heads.resource(spec.name(), file));
+        if (bundled == null) {
+            log.printf("No %s in %s: train it too (the stream needs both heads), e.g. with --%s FILE%n", file,
+                    folder, file.equals(Heads.SENTIMENT_FILE) ? "sentiment-data" : "ner-data");
+            return;
+        }
+        try (java.io.InputStream in = bundled) {
+            Files.copy(in, folder.resolve(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + folder.resolve(file), e);
+        }
+        log.printf("Copied the bundled %s of %s to %s (not trained: no data for it given)%n", file, spec.name(),
+                folder);
     }
 
     private void write(Path file, HeadFile head) {
@@ -193,6 +309,9 @@ public final class HeadTrainer {
 
     /** The sentiment training sets, before de-duplication. */
     List<DataSets.SentimentCorpus> sentimentTraining() {
+        if (userOnly()) {
+            return sentimentSplits().stream().map(UserSplits.Sentiment::train).toList();
+        }
         Path data = o.dataDir();
         List<DataSets.SentimentCorpus> train = new ArrayList<>();
         train.add(DataSets.sstFine(data, HeadData.SST_FINE_TRAIN, "SST sentences (stsa.fine.train, 3 classes)",
@@ -220,6 +339,9 @@ public final class HeadTrainer {
 
     /** Model-selection sets of the sentiment head (never trained on). */
     List<DataSets.SentimentCorpus> sentimentSelection() {
+        if (userOnly()) {
+            return sentimentSplits().stream().map(UserSplits.Sentiment::validation).toList();
+        }
         Path data = o.dataDir();
         return List.of(DataSets.sst2(data, HeadData.SST2_DEV, HeldOut.SST2_DEV, "sst2_dev"),
                 DataSets.sstFine(data, HeadData.SST_FINE_DEV, HeldOut.SST5_DEV, "stsa_fine_dev"),
@@ -247,7 +369,12 @@ public final class HeadTrainer {
         Path data = o.dataDir();
         boolean pooled = o.sentimentInput().equals("pooled3");
         List<DataSets.SentimentCorpus> select = sentimentSelection();
-        List<DataSets.SentimentCorpus> heldOut = new ArrayList<>(HeldOut.sentiment(data, !o.airline()));
+        List<DataSets.SentimentCorpus> reported = userOnly()
+                ? sentimentSplits().stream().map(UserSplits.Sentiment::heldOut).filter(c -> !c.texts().isEmpty())
+                        .toList()
+                : List.of();
+        List<DataSets.SentimentCorpus> heldOut = new ArrayList<>(userOnly() ? reported
+                : HeldOut.sentiment(data, !o.airline()));
         heldOut.addAll(select);
         List<DataSets.SentimentCorpus> train = new ArrayList<>();
         Map<String, int[]> dropped = DataSets.dedupeSentiment(sentimentTraining(), heldOut, train);
@@ -338,10 +465,17 @@ public final class HeadTrainer {
         log.printf("Training the sentiment head of %s: %,d examples, %s%s%n", spec.name(), n,
                 o.sentimentHidden() > 0 ? "MLP, " + o.sentimentHidden() + " hidden" : "softmax regression",
                 o.sentimentEnsemble() > 1 ? ", ensemble of " + o.sentimentEnsemble() : "");
+        // A user's file alone is small: as the classifier trainer does, enough epochs for some 1,500 steps
+        // and no weight averaging (an average over a few dozen steps stays near the initial weights).
+        int sentimentEpochs = userOnly() ? smallDataEpochs(o.sentimentEpochs(), (n + 63) / 64, 1500) : o.sentimentEpochs();
+        float ema = userOnly() ? 0f : o.emaDecay();
+        if (userOnly()) {
+            log.printf("Small data: %d epochs, no weight averaging%n", sentimentEpochs);
+        }
         List<Mlp> model = new ArrayList<>();
         for (int member = 0; member < Math.max(1, o.sentimentEnsemble()); member++) {
-            MlpTrainer.Config config = new MlpTrainer.Config(o.sentimentHidden(), o.sentimentEpochs(), 64,
-                    o.sentimentLearningRate(), o.sentimentWeightDecay(), o.sentimentDropout(), 0f, o.emaDecay(),
+            MlpTrainer.Config config = new MlpTrainer.Config(o.sentimentHidden(), sentimentEpochs, 64,
+                    o.sentimentLearningRate(), o.sentimentWeightDecay(), o.sentimentDropout(), 0f, ema,
                     o.seed() + 1000L * member, o.threads());
             model.add(MlpTrainer.train(rows, labels, allowed, weights, 3, config, m -> {
                 SentimentHead head = new SentimentHead(sentimentFile(spec, List.of(m), mean, invStd, null, pooled,
@@ -386,9 +520,9 @@ public final class HeadTrainer {
         meta.put("train.data", sets.toString());
         meta.put("train.examples", Integer.toString(n));
         meta.put("train.hidden", Integer.toString(o.sentimentHidden()));
-        meta.put("train.epochs", Integer.toString(o.sentimentEpochs()));
+        meta.put("train.epochs", Integer.toString(sentimentEpochs));
         meta.put("train.hiddenDropout", Float.toString(o.sentimentDropout()));
-        meta.put("train.ema", Float.toString(o.emaDecay()));
+        meta.put("train.ema", Float.toString(ema));
         meta.put("train.seed", Long.toString(o.seed()));
         meta.put("encoder.maxLength", Integer.toString(o.maxLength()));
         HeadFile file = sentimentFile(spec, model, mean, invStd, bias, pooled, meta, true);
@@ -400,6 +534,22 @@ public final class HeadTrainer {
                     c.items(), c.twoClass());
             log.printf(Locale.ROOT, "  %s: accuracy %.2f %%, macro recall %.2f%n", c.name(), r.accuracy(),
                     r.macroRecall());
+        }
+        if (userOnly()) {
+            List<float[][]> vectors = new ArrayList<>();
+            for (DataSets.SentimentCorpus c : reported) {
+                vectors.add(pooled ? cache.pooledFeatures(c.cacheName(), c.texts())
+                        : cache.sentenceVectors(c.cacheName(), c.texts()));
+            }
+            log.printf("Sentiment held-out table (never trained or selected on):%n");
+            log.printf("  %-50s %6s %9s %13s%n", "set", "texts", "accuracy", "macro recall");
+            for (int i = 0; i < reported.size(); i++) {
+                DataSets.SentimentCorpus c = reported.get(i);
+                float[][] v = vectors.get(i);
+                HeadEvaluator.SentimentResult r = HeadEvaluator.sentimentResult(c.name(), head, v, c.items(), false);
+                log.printf(Locale.ROOT, "  %-50s %6d %8.2f%% %13.2f%n", c.name(), c.used(), r.accuracy(),
+                        r.macroRecall());
+            }
         }
         return file;
     }
@@ -477,6 +627,9 @@ public final class HeadTrainer {
 
     /** The NER training sets, before de-duplication; WNUT-17 annotates MISC only for products and works. */
     List<DataSets.NerCorpus> nerTraining() {
+        if (userOnly()) {
+            return nerSplits().stream().map(UserSplits.Ner::train).toList();
+        }
         Path data = o.dataDir();
         List<DataSets.NerCorpus> train = new ArrayList<>();
         train.add(DataSets.conll(data, HeadData.CONLL_TRAIN, "CoNLL-2003 train (CoNLL++)", "conllpp_train"));
@@ -495,6 +648,9 @@ public final class HeadTrainer {
 
     /** Model-selection sets of the NER head (never trained on). */
     List<DataSets.NerCorpus> nerSelection() {
+        if (userOnly()) {
+            return nerSplits().stream().map(UserSplits.Ner::validation).toList();
+        }
         Path data = o.dataDir();
         return List.of(DataSets.conll(data, HeadData.CONLL_DEV, HeldOut.CONLL_DEV, "conllpp_dev"),
                 DataSets.btc(data, DataSets.BTC_DEV, "BTC dev (mentions O)", "btc_dev", true),
@@ -521,7 +677,10 @@ public final class HeadTrainer {
     HeadFile trainNerCrf(EncoderSpec spec, FeatureCache cache) {
         Path data = o.dataDir();
         List<DataSets.NerCorpus> select = nerSelection();
-        List<DataSets.NerCorpus> heldOut = new ArrayList<>(HeldOut.ner(data));
+        List<DataSets.NerCorpus> reported = userOnly()
+                ? nerSplits().stream().map(UserSplits.Ner::heldOut).filter(c -> !c.sentences().isEmpty()).toList()
+                : List.of();
+        List<DataSets.NerCorpus> heldOut = new ArrayList<>(userOnly() ? reported : HeldOut.ner(data));
         heldOut.addAll(select);
         List<DataSets.NerCorpus> train = new ArrayList<>();
         Map<String, int[]> dropped = DataSets.dedupeNer(nerTraining(), heldOut, train);
@@ -543,9 +702,20 @@ public final class HeadTrainer {
         if (o.encodeOnly()) {
             return null;
         }
+        int sentences = 0;
+        for (CrfNerData.Part p : parts) {
+            sentences += p.corpus().used();
+        }
+        // As for sentiment: a user's file alone gets enough epochs for some 300 steps, no weight averaging.
+        int nerEpochs = userOnly() ? smallDataEpochs(o.nerEpochs(),
+                (sentences + o.nerBatchSentences() - 1) / o.nerBatchSentences(), 300) : o.nerEpochs();
+        float ema = userOnly() ? 0f : o.emaDecay();
+        if (userOnly()) {
+            log.printf("Small data: %d epochs, no weight averaging%n", nerEpochs);
+        }
         CrfNerTrainer.Config config = new CrfNerTrainer.Config(o.nerHidden(), o.nerWindow(), o.charBuckets(),
-                o.charDim(), o.nerEpochs(), o.nerBatchSentences(), o.nerLearningRate(), o.nerWeightDecay(),
-                o.nerInputDropout(), o.nerDropout(), o.emaDecay(), o.seed(), o.nerTransitions());
+                o.charDim(), nerEpochs, o.nerBatchSentences(), o.nerLearningRate(), o.nerWeightDecay(),
+                o.nerInputDropout(), o.nerDropout(), ema, o.seed(), o.nerTransitions());
         CrfNerData words = CrfNerData.build(parts, o.charBuckets());
         parts = null;
         float[][] norm = words.meanInvStd();
@@ -559,10 +729,10 @@ public final class HeadTrainer {
             sets.append(sets.isEmpty() ? "" : "; ").append(c.name()).append(" (").append(c.used()).append(", weight ")
                     .append(nerWeight(c)).append(')');
         }
-        meta.put("train.data", sets + ". CoNLL-2003: Reuters RCV1, research use only");
+        meta.put("train.data", userOnly() ? sets.toString() : sets + ". CoNLL-2003: Reuters RCV1, research use only");
         meta.put("train.words", Integer.toString(words.words()));
         meta.put("train.hidden", Integer.toString(o.nerHidden()));
-        meta.put("train.epochs", Integer.toString(o.nerEpochs()));
+        meta.put("train.epochs", Integer.toString(nerEpochs));
         meta.put("train.batchSentences", Integer.toString(o.nerBatchSentences()));
         meta.put("train.learningRate", Float.toString(o.nerLearningRate()));
         if (!o.nerTransitions()) {
@@ -570,7 +740,7 @@ public final class HeadTrainer {
         }
         meta.put("train.inputDropout", Float.toString(o.nerInputDropout()));
         meta.put("train.hiddenDropout", Float.toString(o.nerDropout()));
-        meta.put("train.ema", Float.toString(o.emaDecay()));
+        meta.put("train.ema", Float.toString(ema));
         meta.put("train.seed", Long.toString(o.seed()));
         meta.put("encoder.maxLength", Integer.toString(o.maxLength()));
         CrfNerTrainer trainer = new CrfNerTrainer(config, words);
@@ -584,6 +754,26 @@ public final class HeadTrainer {
                 best.end(), meta, true);
         log.printf(Locale.ROOT, "NER head %s (weights as shipped): selection score %.2f%n", file.version(),
                 nerSelectionScore(new NerHead(file), select, selectEncoded));
+        if (userOnly()) {
+            NerHead head = new NerHead(file);
+            List<FeatureCache.Encoded> encoded = new ArrayList<>();
+            for (DataSets.NerCorpus c : reported) {
+                encoded.add(cache.tokenStates(c.cacheName(), c.texts()));
+            }
+            log.printf("NER held-out table (never trained or selected on; entity F1, %%):%n");
+            log.printf("  %-50s %9s %6s %6s %6s %6s %6s%n", "set", "sentences", "F1", "PER", "ORG", "LOC", "MISC");
+            for (int i = 0; i < reported.size(); i++) {
+                DataSets.NerCorpus c = reported.get(i);
+                ConllEval.Score s = HeadEvaluator.nerScore(head, c.sentences(), encoded.get(i), c.types());
+                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "  %-50s %9d %6.2f", c.name(),
+                        c.sentences().size(), s.f1()));
+                for (EntityKind k : EntityKind.values()) {
+                    row.append(c.types().contains(k) ? String.format(Locale.ROOT, " %6.2f", s.f1(k.name()))
+                            : String.format(Locale.ROOT, " %6s", "-"));
+                }
+                log.println(row);
+            }
+        }
         return file;
     }
 
@@ -695,6 +885,12 @@ public final class HeadTrainer {
         ConllEval.Score shipped = HeadEvaluator.nerScore(new NerHead(file), dev, devEncoded);
         log.printf(Locale.ROOT, "NER head %s: CoNLL++ dev %s (weights as shipped)%n", file.version(), shipped);
         return file;
+    }
+
+    /** At least {@code configured} epochs, and enough for {@code targetSteps} steps (at most 150). */
+    static int smallDataEpochs(int configured, int stepsPerEpoch, int targetSteps) {
+        int needed = (targetSteps + Math.max(1, stepsPerEpoch) - 1) / Math.max(1, stepsPerEpoch);
+        return Math.max(configured, Math.min(150, needed));
     }
 
     static List<String> texts(List<HeadData.ConllSentence> sentences) {

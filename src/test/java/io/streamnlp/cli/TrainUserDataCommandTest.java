@@ -1,0 +1,121 @@
+package io.streamnlp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamnlp.heads.HeadFile;
+import io.streamnlp.heads.Heads;
+import io.streamnlp.heads.NerHead;
+import io.streamnlp.heads.SentimentHead;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code train} as a user with nothing but their own sentiment or NER file runs it: no {@code --data},
+ * the head written, the held-out table printed, the other head kept usable.
+ */
+class TrainUserDataCommandTest {
+
+    private static final String SENTIMENT = "src/test/resources/training/user-sentiment.tsv";
+    private static final String NER = "src/test/resources/training/user-ner.conll";
+
+    @TempDir
+    Path out;
+
+    /** Exit code, stdout, stderr of one {@code train} run. */
+    private record Run(int exit, String stdout, String stderr) {}
+
+    private static Run train(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "train";
+        System.arraycopy(args, 0, all, 1, args.length);
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+        try {
+            int exit = new CommandLine(new StreamNlpCommand()).execute(all);
+            return new Run(exit, printed.toString(StandardCharsets.UTF_8), errors.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+    }
+
+    private static HeadFile read(Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            return HeadFile.read(in);
+        }
+    }
+
+    @Test
+    void theSentimentHeadTrainsOnTheUsersFileAloneAndPrintsItsHeldOutTable() throws Exception {
+        Run run = train("--model", "e5-small-q", "--sentiment-data", SENTIMENT, "--out", out.toString(),
+                "--no-cache", "--threads", "1", "--sentiment-ensemble", "1");
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        Path folder = out.resolve("e5-small-q");
+        // 48 texts, 16 per label: 20 % of each label held out = 3 x 3 texts.
+        assertThat(run.stdout()).contains("Small data: 150 epochs, no weight averaging", "Sentiment held-out table",
+                "user: user-sentiment.tsv (held out)",
+                "accuracy", "macro recall", "Wrote " + folder.resolve(Heads.SENTIMENT_FILE));
+        assertThat(run.stdout()).containsPattern("user: user-sentiment.tsv \\(held out\\) +9 +[0-9.]+% +[0-9.]+");
+        HeadFile sentiment = read(folder.resolve(Heads.SENTIMENT_FILE));
+        assertThat(sentiment.kind()).isEqualTo(SentimentHead.KIND);
+        assertThat(sentiment.meta("train.data")).startsWith("user: user-sentiment.tsv (33, weight 1.0)");
+        // Not trained here, so the stream's other head is the bundled one.
+        assertThat(run.stdout()).contains("Copied the bundled ner.bin");
+        assertThat(read(folder.resolve(Heads.NER_FILE)).kind()).isEqualTo(NerHead.KIND);
+    }
+
+    @Test
+    void theNerHeadTrainsOnTheUsersFileAloneAndPrintsF1PerType() throws Exception {
+        Run run = train("--model", "e5-small-q", "--ner-data", NER + ":1:PER+ORG+LOC", "--out", out.toString(),
+                "--no-cache", "--threads", "1");
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        Path folder = out.resolve("e5-small-q");
+        assertThat(run.stdout()).contains("NER held-out table", "PER", "ORG", "LOC",
+                "Wrote " + folder.resolve(Heads.NER_FILE), "Copied the bundled sentiment.bin");
+        // 24 sentences: 5 held out; MISC is not annotated by the file, so not scored.
+        assertThat(run.stdout()).containsPattern(
+                "user: user-ner.conll \\(held out\\) +5 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +-");
+        assertThat(read(folder.resolve(Heads.NER_FILE)).kind()).isEqualTo(NerHead.KIND);
+    }
+
+    @Test
+    void badInputExitsTwoWithAMessageNamingTheOption() {
+        Run nothing = train("--model", "e5-small-q", "--out", out.toString());
+        assertThat(nothing.exit()).isEqualTo(2);
+        assertThat(nothing.stderr()).contains("--sentiment-data", "--ner-data", "--data");
+
+        Run missing = train("--model", "e5-small-q", "--sentiment-data", out.resolve("missing.tsv").toString(),
+                "--out", out.toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.stderr()).contains("--sentiment-data", "missing.tsv");
+
+        Run missingNer = train("--model", "e5-small-q", "--ner-data", out.resolve("missing.conll").toString(),
+                "--out", out.toString());
+        assertThat(missingNer.exit()).isEqualTo(2);
+        assertThat(missingNer.stderr()).contains("--ner-data", "missing.conll");
+
+        Run missingHeldOut = train("--model", "e5-small-q", "--sentiment-data", SENTIMENT, "--sentiment-held-out",
+                out.resolve("held.tsv").toString(), "--out", out.toString());
+        assertThat(missingHeldOut.exit()).isEqualTo(2);
+        assertThat(missingHeldOut.stderr()).contains("--sentiment-held-out", "held.tsv");
+
+        Run wrongHead = train("--model", "e5-small-q", "--heads", "ner", "--sentiment-data", SENTIMENT, "--out",
+                out.toString());
+        assertThat(wrongHead.exit()).isEqualTo(2);
+        assertThat(wrongHead.stderr()).contains("--ner-data");
+        assertThat(out.resolve("e5-small-q")).doesNotExist();
+    }
+}
