@@ -27,6 +27,8 @@ import io.streamnlp.guard.ModelChangeRefusedException;
 import io.streamnlp.guard.ModelGuard;
 import io.streamnlp.guard.ModelIdentity;
 import io.streamnlp.heads.Heads;
+import io.streamnlp.language.LanguageGate;
+import io.streamnlp.language.LanguageSettings;
 import io.streamnlp.inference.CustomModel;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.ModelDirectoryException;
@@ -129,6 +131,7 @@ public final class StreamNlpApplication implements AutoCloseable {
         } else {
             LOG.info("No task head runs: outputs={} carries neither sentiment nor entities", config.outputs());
         }
+        warmUpLanguageDetector(config, spec);
         this.enricher = new Enricher(sessions, heads, plan, config.batchInvariant(), config.coresPerStreamThread(),
                 config.parallelCalls(), config.numStreamThreads(), FaultInjection.fromSystemProperties());
         this.telemetry = new Telemetry(config.applicationId(), encoder.spec().name(),
@@ -445,4 +448,31 @@ public final class StreamNlpApplication implements AutoCloseable {
         telemetry.close();
         registry.close();
     }
+
+    /**
+     * Loads the language detector's models (the topology shares the same detector) on a thread of its own while
+     * Kafka Streams starts: a few seconds that the start does not wait for; a text that needs a model still
+     * loading waits for that model only (Lingua loads each under a lock).
+     */
+    private static void warmUpLanguageDetector(StreamNlpConfig config, EncoderSpec spec) {
+        LanguageSettings settings = config.languageSettings();
+        if (!settings.enabled()) {
+            return;
+        }
+        LanguageGate gate = LanguageGate.of(settings, Heads.languagesOf(spec));
+        Thread warmUp = new Thread(() -> {
+            long started = System.nanoTime();
+            try {
+                gate.warmUp();
+                LOG.info("Loaded the language detector ({} candidates, {} accuracy) in {} ms; heads' languages {}, texts in "
+                        + "others: {}", settings.candidates().size(), settings.lowAccuracy() ? "low" : "high",
+                        (System.nanoTime() - started) / 1_000_000, gate.headsLanguages(), settings.policy().settingValue());
+            } catch (RuntimeException e) {
+                LOG.warn("Could not load the language detector's models ahead of the first texts", e);
+            }
+        }, "streamnlp-language-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
 }

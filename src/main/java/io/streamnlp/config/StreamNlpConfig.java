@@ -13,6 +13,9 @@ import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.InputFormat;
 import io.streamnlp.ingest.InputLimits;
 import io.streamnlp.ingest.InputTopic;
+import io.streamnlp.language.LanguageDetector;
+import io.streamnlp.language.LanguageSettings;
+import io.streamnlp.language.UnsupportedLanguagePolicy;
 import io.streamnlp.model.HeadPlan;
 import io.streamnlp.topics.TopicLayout;
 import io.streamnlp.registry.RegistrySettings;
@@ -98,6 +101,12 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String OUTPUT_TOPIC_PARTITIONS = "output.topic.partitions";
     public static final String OUTPUT_TOPIC_REPLICATION_FACTOR = "output.topic.replication.factor";
     public static final String BY_TEXT_PARTITIONS = "by.text.partitions";
+    public static final String LANGUAGE_DETECT = "language.detect";
+    public static final String LANGUAGE_CANDIDATES = "language.candidates";
+    public static final String LANGUAGE_ACCURACY = "language.accuracy";
+    public static final String LANGUAGE_MIN_CONFIDENCE = "language.min.confidence";
+    public static final String LANGUAGE_MIN_LENGTH = "language.min.length";
+    public static final String LANGUAGE_UNSUPPORTED_POLICY = "language.unsupported.policy";
     public static final String BY_TEXT_RETENTION_MS = "by.text.retention.ms";
     public static final String MAX_THREAD_REPLACEMENTS = "max.thread.replacements";
     public static final String THREAD_REPLACEMENT_WINDOW_MS = "thread.replacement.window.ms";
@@ -231,6 +240,32 @@ public final class StreamNlpConfig extends AbstractConfig {
                     "ONNX Runtime threads per encoder call. 0 = 1 when inference.parallel.calls is 0 too, else "
                             + "cores / (num.stream.threads x inference.parallel.calls), at least 1; so stream threads x "
                             + "parallel calls x intra-op threads <= cores.")
+            .define(LANGUAGE_DETECT, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT, "Language identification",
+                    "Identify every text's language before the encoder (detectedLanguage and languageConfidence on every "
+                            + "output) and apply language.unsupported.policy to texts the task heads were not trained for. "
+                            + "false: no identification, every text analysed as English-trained heads see it.")
+            .define(LANGUAGE_CANDIDATES, Type.LIST, String.join(",", LanguageSettings.DEFAULT_CANDIDATES),
+                    languageCandidatesValidator(), Importance.MEDIUM, Width.LONG, "Candidate languages",
+                    "ISO 639-1 codes of the languages the detector tells apart (at least two). A text in another language "
+                            + "is reported as the nearest candidate; each candidate costs detection time and memory.")
+            .define(LANGUAGE_ACCURACY, Type.STRING, "high", ValidString.in("high", "low"), Importance.LOW, Width.SHORT,
+                    "Language detection accuracy",
+                    "high: all of the detector's n-gram models (1 to 5); low: trigrams only, less memory and time per "
+                            + "text, weaker below about 120 characters.")
+            .define(LANGUAGE_MIN_CONFIDENCE, Type.DOUBLE, LanguageSettings.DEFAULT_MIN_CONFIDENCE, Range.between(0.0, 1.0),
+                    Importance.LOW, Width.SHORT, "Language min confidence",
+                    "A text whose detected language has a lower probability than this counts as the heads' language "
+                            + "(analysed as any text): an ambiguous text is not skipped.")
+            .define(LANGUAGE_MIN_LENGTH, Type.INT, LanguageSettings.DEFAULT_MIN_LENGTH, Range.atLeast(0), Importance.LOW,
+                    Width.SHORT, "Language min length",
+                    "A text with fewer letters than this counts as the heads' language (analysed as any text): a short "
+                            + "text is not skipped on a guess.")
+            .define(LANGUAGE_UNSUPPORTED_POLICY, Type.STRING, "skip", ValidString.in(UnsupportedLanguagePolicy.settingValues()),
+                    Importance.MEDIUM, Width.SHORT, "Unsupported language policy",
+                    "What happens to a text whose language is none of the task heads' (the model card's list; a custom "
+                            + "model's heads.languages): skip = the embedding is written, sentiment and entities are marked "
+                            + "skipReason=language-not-supported instead of guessed; enrich = analysed like any text; "
+                            + "dead-letter = to the dead-letter topic, reason unsupported-language, with its original bytes.")
             .group(GROUP_BATCHING)
             .define(BATCH_MAX_RECORDS, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM, Width.SHORT,
                     "Max records per batch",
@@ -564,6 +599,27 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** Run each text through the encoder in its own call ({@code inference.batch.invariant}). */
     public boolean batchInvariant() {
         return getBoolean(INFERENCE_BATCH_INVARIANT);
+    }
+
+    // --- Language ---
+
+    /** How texts' languages are identified and what happens to those the heads were not trained for. */
+    public LanguageSettings languageSettings() {
+        return new LanguageSettings(getBoolean(LANGUAGE_DETECT), getList(LANGUAGE_CANDIDATES),
+                getString(LANGUAGE_ACCURACY).equals("low"), getDouble(LANGUAGE_MIN_CONFIDENCE), getInt(LANGUAGE_MIN_LENGTH),
+                UnsupportedLanguagePolicy.ofSetting(getString(LANGUAGE_UNSUPPORTED_POLICY)));
+    }
+
+    private static ConfigDef.Validator languageCandidatesValidator() {
+        return (name, value) -> {
+            @SuppressWarnings("unchecked")
+            List<String> codes = (List<String>) value;
+            try {
+                LanguageDetector.check(codes);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        };
     }
 
     // --- Cache ---

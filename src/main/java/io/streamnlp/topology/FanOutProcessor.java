@@ -20,6 +20,7 @@ import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.internal.OriginalHeader;
 import io.streamnlp.schema.internal.PendingText;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -196,8 +197,10 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     private void tellLivePage(Enrichment enrichment) {
         PendingText event = enrichment.event();
         try {
+            // A text whose heads' results are skipped shows no sentiment and no entities there either.
+            boolean skipped = enrichment.language().skipsHeads();
             live.enriched(event.getId(), event.getText(), event.getEventTime(), enrichment.cached(),
-                    enrichment.analysis().sentiment(), enrichment.analysis().entities());
+                    skipped ? null : enrichment.analysis().sentiment(), skipped ? List.of() : enrichment.analysis().entities());
         } catch (RuntimeException error) {
             long now = System.currentTimeMillis();
             long last = lastLiveFailureLogMs.get();
