@@ -132,4 +132,22 @@ class LanguageGateTest {
         assertThat(LanguageGate.letters("质量非常好")).isEqualTo(5);
         assertThat(LanguageGate.letters("it's well-made")).isEqualTo(11);
     }
+
+    /** The bundled sample reviews (demo, bench) are English: none is kept from the heads. */
+    @Test
+    void noBundledSampleReviewIsSkipped() throws Exception {
+        try (var in = LanguageGateTest.class.getResourceAsStream("/samples/reviews.tsv")) {
+            String[] lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n");
+            int checked = 0;
+            for (String line : lines) {
+                String text = line.contains("\t") ? line.substring(line.lastIndexOf('\t') + 1) : line;
+                if (!text.isBlank()) {
+                    assertThat(DEFAULT.check(text).action()).as(text).isEqualTo(LanguageVerdict.Action.ANALYSE);
+                    checked++;
+                }
+            }
+            assertThat(checked).isGreaterThan(250);
+        }
+    }
+
 }
