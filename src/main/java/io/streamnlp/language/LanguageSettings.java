@@ -10,8 +10,10 @@ import java.util.List;
  * @param candidates ISO 639-1 codes of the languages told apart ({@code language.candidates}); a text in another
  *     language is reported as the nearest candidate, so list the languages your streams carry
  * @param lowAccuracy Lingua's low-accuracy mode (trigrams only): less memory and time, weaker on short texts
- * @param minConfidence below this confidence a text counts as the heads' language ({@code language.min.confidence})
- * @param minLength a text of fewer letters counts as the heads' language ({@code language.min.length})
+ * @param minConfidence below this confidence (distance to the runner-up) a text counts as the heads' language
+ *     ({@code language.min.confidence})
+ * @param minLength a text of fewer letters (in words that do not start with a capital) counts as the heads'
+ *     language ({@code language.min.length})
  * @param policy what happens to a text outside the heads' languages
  */
 public record LanguageSettings(boolean enabled, List<String> candidates, boolean lowAccuracy, double minConfidence,
