@@ -200,7 +200,8 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
             // A text whose heads' results are skipped shows no sentiment and no entities there either.
             boolean skipped = enrichment.language().skipsHeads();
             live.enriched(event.getId(), event.getText(), event.getEventTime(), enrichment.cached(),
-                    skipped ? null : enrichment.analysis().sentiment(), skipped ? List.of() : enrichment.analysis().entities());
+                    skipped ? null : enrichment.analysis().sentiment(), skipped ? List.of() : enrichment.analysis().entities(),
+                    enrichment.language().code());
         } catch (RuntimeException error) {
             long now = System.currentTimeMillis();
             long last = lastLiveFailureLogMs.get();

@@ -7,6 +7,10 @@ import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.deadletter.DeadLetterHeaders;
 import io.streamnlp.deadletter.RejectReason;
 import io.streamnlp.live.LiveFeed;
+import io.streamnlp.live.LiveView;
+import io.streamnlp.live.TailRecord;
+import io.streamnlp.ops.PipelineMeters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamnlp.model.SentimentScores;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EnrichedEvent;
@@ -197,4 +201,28 @@ class LanguageTopologyTest {
             assertThat(s.getLanguageConfidence()).isNull();
         });
     }
+
+    @Test
+    void theLivePageShowsEachTextsLanguageAndNoSentimentForSkippedOnes() {
+        LiveView view = new LiveView(new LiveView.Identity("lang", "m", "1", "s", "n"), new SimpleMeterRegistry(),
+                PipelineMeters.none(), () -> "RUNNING");
+        try {
+            pipeline = new TopologyHarness(stateDir, Map.of(), view);
+            pipeFourLanguages();
+            Map<String, TailRecord> tail = view.tail(10).records().stream()
+                    .collect(Collectors.toMap(TailRecord::id, r -> r));
+            assertThat(tail).containsOnlyKeys("de", "fr", "zh", "en");
+            for (String id : List.of("de", "fr", "zh")) {
+                assertThat(tail.get(id).language()).isEqualTo(id);
+                assertThat(tail.get(id).label()).as(id).isNull();
+                assertThat(tail.get(id).entities()).isEmpty();
+            }
+            assertThat(tail.get("en").language()).isEqualTo("en");
+            assertThat(tail.get("en").label()).isNotNull();
+            assertThat(tail.get("en").entities()).extracting(TailRecord.Span::text).contains("Maria", "Google");
+        } finally {
+            view.close();
+        }
+    }
+
 }

@@ -9,6 +9,7 @@ import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.live.LiveFeed;
 import io.streamnlp.live.LiveView;
+import io.streamnlp.live.TailRecord;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.SchemaRegistryClient;
@@ -69,7 +70,14 @@ class SettingsMatrixTest {
             new Dimension(StreamNlpConfig.OUTPUT_HEADERS, List.of("traceparent,tracestate", "")),
             new Dimension(StreamNlpConfig.CORRELATION_ID_HEADER, List.of("", "x-correlation-id", "x-request")),
             new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_TEXT, List.of("false", "true")),
-            new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING, List.of("true", "false")));
+            new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING, List.of("true", "false")),
+            // The matrix's texts are English: every policy analyses them; the language is on every record.
+            new Dimension(StreamNlpConfig.LANGUAGE_UNSUPPORTED_POLICY, List.of("skip", "enrich", "dead-letter")),
+            new Dimension(StreamNlpConfig.LANGUAGE_DETECT, List.of("true", "false")),
+            new Dimension(StreamNlpConfig.LANGUAGE_ACCURACY, List.of("high", "low")),
+            new Dimension(StreamNlpConfig.LANGUAGE_MIN_CONFIDENCE, List.of("0.1", "0.0", "0.5")),
+            new Dimension(StreamNlpConfig.LANGUAGE_MIN_LENGTH, List.of("10", "0")),
+            new Dimension(StreamNlpConfig.LANGUAGE_CANDIDATES, List.of("en,de,fr,es,it,pt,nl,ru,ar,zh,ja,ko", "en,de")));
 
     private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
@@ -166,7 +174,12 @@ class SettingsMatrixTest {
                     assertThat(out).as("%s: nothing on the unselected %s", setting, kind).isEmpty();
                 }
             }
+            String language = Boolean.parseBoolean(settings.get(StreamNlpConfig.LANGUAGE_DETECT)) ? "en" : null;
             if (selected.contains(OutputKind.EMBEDDINGS)) {
+                for (String id : List.of("short-1", "long", "short-2")) {
+                    assertThat(embeddingOf(pipeline, embeddings, id).getDetectedLanguage()).as("%s: %s's language", setting, id)
+                            .isEqualTo(language);
+                }
                 EmbeddingRecord long_ = embeddingOf(pipeline, embeddings, "long");
                 if (settings.get(StreamNlpConfig.LONG_TEXT_MODE).equals("window")) {
                     assertThat(long_.getWindows()).as("%s", setting).isGreaterThan(1);
@@ -179,6 +192,8 @@ class SettingsMatrixTest {
             assertThat(pipeline.deadLetters()).as("%s: nothing dead-lettered", setting).isEmpty();
             if (live) {
                 assertThat(view.overview().enriched()).as("%s: the live page saw every record", setting).isEqualTo(3);
+                assertThat(view.tail(10).records()).as("%s: the live page shows the language", setting)
+                        .extracting(TailRecord::language).containsOnly(language);
             }
         } finally {
             if (view != null) {
