@@ -388,7 +388,7 @@ public final class BenchReport {
     /** Whether every row was measured (the smoke test's check). */
     public boolean complete() {
         return bucketed != null && unbucketed != null && perThread != null && sliced != null && ceiling != null && encoderOneByOne != null
-                && heads != null && eos != null && alos != null && perRecord != null
+                && heads != null && language != null && eos != null && alos != null && perRecord != null
                 && cacheOff != null && cache != null && embeddingsOnly != null && longTexts != null
                 && longTexts.records() == size.longTexts() && latency != null && latency.samples() > 0 && eos.records() == size.texts()
                 && liveOn != null && liveOff != null && memory != null && memory.tasks() >= Benchmark.MEMORY_PARTITIONS && memory.stores() > 0;
