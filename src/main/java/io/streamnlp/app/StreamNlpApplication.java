@@ -127,7 +127,7 @@ public final class StreamNlpApplication implements AutoCloseable {
         }
         this.sessions = new EncoderSessions(encoder);
         if (plan.any()) {
-            LOG.info("Loaded task heads {}; running {}", heads.versions(), describe(plan));
+            LOG.info("Loaded task heads {}; running {}; {}", heads.versions(), describe(plan), describeLanguage(config, spec));
         } else {
             LOG.info("No task head runs: outputs={} carries neither sentiment nor entities", config.outputs());
         }
@@ -449,6 +449,16 @@ public final class StreamNlpApplication implements AutoCloseable {
         registry.close();
     }
 
+    /** What language identification does, for the start line. */
+    private static String describeLanguage(StreamNlpConfig config, EncoderSpec spec) {
+        LanguageSettings settings = config.languageSettings();
+        if (!settings.enabled()) {
+            return "no language identification (language.detect=false)";
+        }
+        return "language identified among " + settings.candidates().size() + " candidates, texts outside the heads' "
+                + Heads.languagesOf(spec) + ": " + settings.policy().settingValue();
+    }
+
     /**
      * Loads the language detector's models (the topology shares the same detector) on a thread of its own while
      * Kafka Streams starts: a few seconds that the start does not wait for; a text that needs a model still
@@ -464,9 +474,10 @@ public final class StreamNlpApplication implements AutoCloseable {
             long started = System.nanoTime();
             try {
                 gate.warmUp();
-                LOG.info("Loaded the language detector ({} candidates, {} accuracy) in {} ms; heads' languages {}, texts in "
-                        + "others: {}", settings.candidates().size(), settings.lowAccuracy() ? "low" : "high",
-                        (System.nanoTime() - started) / 1_000_000, gate.headsLanguages(), settings.policy().settingValue());
+                // Debug only: the start line already says what runs, and this one comes at no fixed point of the start.
+                LOG.debug("Loaded the language detector's models ({} candidates, {} accuracy) in {} ms",
+                        settings.candidates().size(), settings.lowAccuracy() ? "low" : "high",
+                        (System.nanoTime() - started) / 1_000_000);
             } catch (RuntimeException e) {
                 LOG.warn("Could not load the language detector's models ahead of the first texts", e);
             }
