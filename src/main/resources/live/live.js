@@ -251,7 +251,6 @@ function renderTail(t) {
     item.dataset.id = r.id;
     // No label when the sentiment head does not run (outputs=embeddings, say).
     item.dataset.label = r.label || "";
-    item.dataset.language = r.language || "";
     // No label either for a text in a language the heads were not trained for (language.unsupported.policy=skip).
     const sentiment = r.label
       ? element("span", "sentiment " + r.label, r.label.substring(0, 3) + " " + r.probability.toFixed(2))
