@@ -25,7 +25,9 @@ import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.guard.ModelChangeRefusedException;
 import io.streamnlp.guard.ModelGuard;
+import io.streamnlp.guard.OutputFormatChangeRefusedException;
 import io.streamnlp.guard.ModelIdentity;
+import io.streamnlp.heads.Classifiers;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.language.LanguageGate;
 import io.streamnlp.language.LanguageSettings;
@@ -106,6 +108,7 @@ public final class StreamNlpApplication implements AutoCloseable {
         EncoderSpec spec = encoderSpec(config);
         HeadPlan plan = config.headPlan();
         Heads heads = plan.any() ? heads(spec, plan) : null;
+        Classifiers classifiers = classifiers(config, spec);
         this.registry = new SchemaRegistryClient(config.registry());
         try {
             this.widestInput = preflight();
@@ -118,6 +121,15 @@ public final class StreamNlpApplication implements AutoCloseable {
         LOG.info("Loaded encoder {} ({}, fingerprint {}) in {} ms; per stream thread {} parallel call(s) of {} ONNX Runtime "
                 + "thread(s)", encoder.spec().name(), encoder.spec().version(), encoder.fingerprint(),
                 (System.nanoTime() - started) / 1_000_000, config.parallelCalls(), config.intraOpThreads());
+        try {
+            // A classifier trained on another encoder of the same name reads another vector space: refused here,
+            // before the guard records anything and before any output.
+            classifiers.checkFingerprint(spec.name(), encoder.fingerprint());
+        } catch (IllegalStateException e) {
+            encoder.close();
+            registry.close();
+            throw new StartupFailedException(e.getMessage(), e);
+        }
         try {
             guardTheVectorSpace();
         } catch (RuntimeException e) {
@@ -143,8 +155,11 @@ public final class StreamNlpApplication implements AutoCloseable {
                         encoder.spec().version(), heads == null ? "none" : heads.sentiment().version(), heads == null ? "none" : heads.ner().version()),
                         telemetry.registry(), telemetry.pipeline(), this::stateName)
                 : null;
+        if (!classifiers.isEmpty()) {
+            LOG.info("Loaded classifier heads {}", classifiers.versions());
+        }
         Topology topology = EnrichmentTopology.build(config, enricher, registry, inputGate, telemetry.pipeline(),
-                liveView == null ? LiveFeed.NONE : liveView);
+                liveView == null ? LiveFeed.NONE : liveView, classifiers);
         LOG.debug("Topology:\n{}", topology.describe());
         this.internalTopics = internalTopics(config, topology);
         Properties streamsProperties = streamsProperties(config);
@@ -302,6 +317,18 @@ public final class StreamNlpApplication implements AutoCloseable {
         return spec;
     }
 
+    /** The classifier heads of {@code classifiers}: present, named as asked, for this encoder (its fingerprint is checked once it loads). */
+    private static Classifiers classifiers(StreamNlpConfig config, EncoderSpec spec) {
+        if (config.classifierNames().isEmpty()) {
+            return Classifiers.NONE;
+        }
+        try {
+            return Classifiers.load(config.classifierNames(), config.classifierPath(), spec);
+        } catch (MissingHeadsException | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new StartupFailedException(e.getMessage(), e);
+        }
+    }
+
     /** The heads the outputs need; a custom model without heads serves embeddings only. */
     private static Heads heads(EncoderSpec spec, HeadPlan plan) {
         Heads heads;
@@ -323,21 +350,23 @@ public final class StreamNlpApplication implements AutoCloseable {
     }
 
     /**
-     * One output set, one vector space: the encoder recorded for the output prefix must be this one
-     * (unless {@code model.change=allow}); a new prefix records it.
+     * One output set, one vector space and one format: the encoder and the {@code output.format} recorded
+     * for the output prefix must be this instance's (unless {@code model.change=allow} /
+     * {@code output.format.change=allow}); a new prefix records them.
      */
     private void guardTheVectorSpace() {
-        if (!config.writesVectors()) {
+        ModelGuard guard = new ModelGuard(config, registry);
+        if (!guard.applies()) {
             return;
         }
         EncoderSpec spec = encoder.spec();
-        ModelIdentity identity = new ModelIdentity(spec.name(), spec.version(), encoder.fingerprint(), spec.dimension(),
-                spec.pooling().name(), spec.textPrefix());
+        ModelIdentity identity = config.writesVectors() ? new ModelIdentity(spec.name(), spec.version(),
+                encoder.fingerprint(), spec.dimension(), spec.pooling().name(), spec.textPrefix()) : null;
         try {
-            new ModelGuard(config, registry).check(identity);
-        } catch (ModelChangeRefusedException | TopicsUnavailableException e) {
-            throw new StartupFailedException(e.getMessage() + (e instanceof ModelChangeRefusedException ? ""
-                    : " (the model-change guard needs " + config.outputTopics().models() + ")"), e);
+            guard.check(identity);
+        } catch (ModelChangeRefusedException | OutputFormatChangeRefusedException | TopicsUnavailableException e) {
+            throw new StartupFailedException(e.getMessage() + (e instanceof TopicsUnavailableException
+                    ? " (the model-change guard needs " + config.outputTopics().models() + ")" : ""), e);
         } catch (SchemaRegistryException e) {
             String fatal = ThreadSupervisor.fatalReason(e);
             throw new StartupFailedException(fatal != null ? fatal : "Cannot read or record the encoder of output prefix "

@@ -238,7 +238,10 @@ public final class BenchReport {
         return f("sentiment %.1f us, NER %.1f us (thread CPU time %.1f + %.1f = %.1f us) = %.1f %% of the encoder's %.0f us wall time",
                 heads.sentimentMicrosPerText(), heads.nerMicrosPerText(), heads.sentimentCpuMicrosPerText(),
                 heads.nerCpuMicrosPerText(), heads.cpuMicrosPerText(),
-                100 * (heads.sentimentMicrosPerText() + heads.nerMicrosPerText()) / encoderMicros, encoderMicros);
+                100 * (heads.sentimentMicrosPerText() + heads.nerMicrosPerText()) / encoderMicros, encoderMicros)
+                + f("; a classifier head (classifiers, %d labels) adds %.1f us (regression) or %.1f us (MLP-256) thread CPU time",
+                        HeadsBenchmark.CLASSIFIER_LABELS, heads.classifierCpuMicrosPerText()[0],
+                        heads.classifierCpuMicrosPerText()[1]);
     }
 
     /** The line above every table: model, texts, batch, machine. */

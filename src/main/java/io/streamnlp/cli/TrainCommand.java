@@ -1,5 +1,9 @@
 package io.streamnlp.cli;
 
+import io.streamnlp.inference.CustomModel;
+import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.inference.ModelCatalogue;
+import io.streamnlp.training.ClassifierTrainer;
 import io.streamnlp.training.HeadTrainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +24,9 @@ import picocli.CommandLine.Option;
                 + "set of `evaluate` is left out (and any training text equal to one of its texts).",
                 "Your own data: --sentiment-data FILE[:WEIGHT] (UTF-8 lines text<TAB>negative|neutral|positive) and "
                 + "--ner-data FILE[:WEIGHT[:TYPES]] (CoNLL columns, token first, IOB2 tag last, PER/ORG/LOC/MISC; "
-                + "TYPES = the types the file annotates, e.g. PER+ORG+LOC, default all four); repeatable."})
+                + "TYPES = the types the file annotates, e.g. PER+ORG+LOC, default all four); repeatable.",
+                "Your own labels: --classifier NAME --classifier-data FILE (text<TAB>label) trains a classifier head "
+                + "instead (no --data needed) and prints its held-out table."})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model", description = "Encoder name (see ModelCatalogue), e.g. e5-small-q.")
@@ -31,8 +37,27 @@ final class TrainCommand implements Callable<Integer> {
                     + "are written to DIR/heads/, where model.path finds them.")
     Path modelPath;
 
-    @Option(names = "--data", required = true, description = "The shared data folder (with sentiment/ and ner/), e.g. ../shared/data.")
+    @Option(names = "--data", description = "The shared data folder (with sentiment/ and ner/), e.g. ../shared/data; "
+            + "needed to train the sentiment and NER heads, not a classifier.")
     Path data;
+
+    @Option(names = "--classifier", paramLabel = "NAME",
+            description = "Train a classifier head over your own labels instead of the sentiment and NER heads, written "
+                    + "beside them as classifier-NAME.bin; the stream loads it with classifiers=NAME.")
+    String classifier;
+
+    @Option(names = "--classifier-data", paramLabel = "FILE[:FILE...]", split = ":",
+            description = "The classifier's training data: UTF-8 lines text<TAB>label, any label set, one label per line.")
+    List<Path> classifierData = new ArrayList<>();
+
+    @Option(names = "--classifier-held-out", paramLabel = "FILE[:FILE...]", split = ":",
+            description = "Held-out files (same format) for the classifier's report; default: a seeded share of the data "
+                    + "(--held-out-fraction).")
+    List<Path> classifierHeldOut = new ArrayList<>();
+
+    @Option(names = "--held-out-fraction", defaultValue = "0.2",
+            description = "Share of each label's texts held out (seeded) when no --classifier-held-out is given (default ${DEFAULT-VALUE}).")
+    double heldOutFraction;
 
     @Option(names = "--out", defaultValue = "src/main/resources/heads", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
@@ -170,6 +195,17 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("Give one of --model NAME (a catalogue encoder) or --model-path DIR (your own)");
             return 2;
         }
+        if (classifier != null) {
+            return trainClassifier();
+        }
+        if (data == null) {
+            System.err.println("Give --data DIR (the shared data folder) to train the sentiment and NER heads"
+                    + (sentimentData.isEmpty() && nerData.isEmpty() ? "" : " (--sentiment-data and --ner-data add to it; "
+                            + "they do not replace it yet)")
+                    + ", or --classifier NAME --classifier-data FILE to train a classifier on your own labels from your "
+                    + "file alone (a file of text<TAB>negative|neutral|positive trains one too)");
+            return 2;
+        }
         boolean all = heads.equals("all");
         if (!all && !heads.equals("sentiment") && !heads.equals("ner")) {
             System.err.println("--heads must be all, sentiment or ner");
@@ -200,6 +236,27 @@ final class TrainCommand implements Callable<Integer> {
                 nerArch, charBuckets, charDim, nerBatch, airline, calibrate, sentimentInput, sw, nw, us, un,
                 encodeOnly, nerTransitions, sentimentEnsemble, modelPath);
         new HeadTrainer(options, System.out).run();
+        return 0;
+    }
+
+    /** {@code --classifier}: one head over the user's labels, into the encoder's heads folder. */
+    private int trainClassifier() {
+        ClassifierTrainer trainer;
+        try {
+            trainer = new ClassifierTrainer(new ClassifierTrainer.Options(classifier, classifierData, classifierHeldOut,
+                    heldOutFraction, seed, threads), System.out);
+            for (Path f : classifierData) {
+                if (!java.nio.file.Files.isRegularFile(f)) {
+                    throw new IllegalArgumentException("--classifier-data: no such file " + f);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        EncoderSpec spec = modelPath != null ? CustomModel.load(modelPath) : ModelCatalogue.byName(model);
+        Path folder = modelPath != null ? CustomModel.headsOf(spec) : out.resolve(spec.name());
+        trainer.run(spec, folder, noCache ? null : cache, maxLength);
         return 0;
     }
 }

@@ -1,5 +1,7 @@
 package io.streamnlp.config;
 
+import static io.streamnlp.config.StreamNlpConfig.CLASSIFIERS;
+import static io.streamnlp.config.StreamNlpConfig.CLASSIFIER_PATH;
 import static io.streamnlp.config.StreamNlpConfig.GROUP_MODEL;
 import static io.streamnlp.config.StreamNlpConfig.INFERENCE_INTRA_OP_THREADS;
 import static io.streamnlp.config.StreamNlpConfig.INFERENCE_PARALLEL_CALLS;
@@ -49,6 +51,16 @@ final class ModelGroup {
                         + "(name, version, pooling, hidden.size, query.prefix, max.length), and heads/ if trained by "
                         + "'streamnlp train --model-path'. Without heads it serves outputs=embeddings only. See the README, "
                         + "'Your own encoder'.");
+        definitions.define(CLASSIFIERS, Type.LIST, "", classifierNamesValidator(), Importance.MEDIUM, Width.LONG,
+                "Classifiers",
+                "Classifier heads over your own labels to run on each text's vector, by name (train one with 'streamnlp "
+                        + "train --classifier NAME --classifier-data FILE'): each result (label, probabilities, head version) "
+                        + "goes on the enriched record's labels map and on <prefix>.labels when outputs has labels. A head "
+                        + "trained on another encoder (fingerprint) stops the start. Empty: none.");
+        definitions.define(CLASSIFIER_PATH, Type.STRING, "", null, Importance.MEDIUM, Width.LONG, "Classifier path",
+                "Folder of the classifier heads: classifier-NAME.bin in <classifier.path>/<encoder>/ (where 'train --out "
+                        + "<classifier.path>' writes it) or in <classifier.path>/. Empty: beside the encoder's other heads "
+                        + "(the bundled heads/<encoder>/, or <model.path>/heads/).");
         definitions.define(MODEL_MAX_LENGTH, Type.INT, 256, Range.between(8, TextTokenizer.HARD_MAX_LENGTH), Importance.MEDIUM,
                 Width.SHORT, "Max length",
                 "Tokens per encoder pass (one window), special tokens included; longer texts are encoded in windows or truncated (long.text.mode).");
@@ -125,5 +137,27 @@ final class ModelGroup {
                 throw new ConfigException(name, value, e.getMessage());
             }
         };
+    }
+
+    /** Names a classifier file can have, none twice. */
+    private static org.apache.kafka.common.config.ConfigDef.Validator classifierNamesValidator() {
+        return org.apache.kafka.common.config.ConfigDef.LambdaValidator.with((name, value) -> {
+            @SuppressWarnings("unchecked")
+            java.util.List<String> names = (java.util.List<String>) value;
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String n : names == null ? java.util.List.<String>of() : names) {
+                String trimmed = n.trim();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                if (!trimmed.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+                    throw new org.apache.kafka.common.config.ConfigException(name, value, "'" + trimmed
+                            + "' is not a classifier name (letters, digits, _ . -, up to 64)");
+                }
+                if (!seen.add(trimmed)) {
+                    throw new org.apache.kafka.common.config.ConfigException(name, value, "'" + trimmed + "' is listed twice");
+                }
+            }
+        }, () -> "classifier names (letters, digits, _ . -), comma-separated");
     }
 }

@@ -5,6 +5,8 @@ import static io.streamnlp.config.StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING;
 import static io.streamnlp.config.StreamNlpConfig.ENRICHED_INCLUDE_TEXT;
 import static io.streamnlp.config.StreamNlpConfig.GROUP_OUTPUT;
 import static io.streamnlp.config.StreamNlpConfig.OUTPUTS;
+import static io.streamnlp.config.StreamNlpConfig.OUTPUT_FORMAT;
+import static io.streamnlp.config.StreamNlpConfig.OUTPUT_FORMAT_CHANGE;
 import static io.streamnlp.config.StreamNlpConfig.OUTPUT_HEADERS;
 import static io.streamnlp.config.StreamNlpConfig.OUTPUT_TOPIC_PARTITIONS;
 import static io.streamnlp.config.StreamNlpConfig.OUTPUT_TOPIC_PREFIX;
@@ -18,6 +20,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -33,16 +36,28 @@ final class OutputGroup {
         definitions.group(GROUP_OUTPUT);
         definitions.define(OUTPUT_TOPIC_PREFIX, Type.STRING, "streamnlp", null, Importance.HIGH, Width.MEDIUM, "Output topic prefix",
                 "Output topics are <prefix>.<output> for each of outputs, and <prefix>.dlq.");
-        definitions.define(OUTPUTS, Type.LIST, OutputKind.names(), outputsValidator(), Importance.HIGH, Width.LONG, "Outputs",
+        definitions.define(OUTPUTS, Type.LIST, OutputKind.defaults(), outputsValidator(), Importance.HIGH, Width.LONG, "Outputs",
                 "Which outputs to write, each to <prefix>.<name>: any of " + OutputKind.names().replace(",", ", ")
                         + ". A task head runs only if a selected output carries its result: with outputs=embeddings "
-                        + "neither the sentiment nor the NER head runs.");
+                        + "neither the sentiment nor the NER head runs. labels (the classifiers' results) needs classifiers "
+                        + "and is not among the defaults.");
         definitions.define(ENRICHED_INCLUDE_TEXT, Type.BOOLEAN, false, null, Importance.MEDIUM, Width.SHORT, "Enriched: text",
                 "Put the event's text on <prefix>.enriched records (field text), so consumers can cut the entity spans out "
                         + "of it without the input topic.");
         definitions.define(ENRICHED_INCLUDE_EMBEDDING, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT,
                 "Enriched: embedding",
                 "Put the embedding on <prefix>.enriched records (field embedding); false leaves it null (smaller records).");
+        definitions.define(OUTPUT_FORMAT, Type.STRING, "avro", ValidString.in("avro", "json"), Importance.MEDIUM, Width.SHORT,
+                "Output format",
+                "avro (default): output records in the Confluent wire format, schemas registered in the registry; json: "
+                        + "UTF-8 JSON objects with the same fields and names as the Avro records, nothing registered (see the "
+                        + "README, 'JSON outputs'). Dead letters are unchanged. Recorded per output prefix in <prefix>.models: a "
+                        + "start with the other format on the prefix is refused (output.format.change).");
+        definitions.define(OUTPUT_FORMAT_CHANGE, Type.STRING, "refuse", ValidString.in("refuse", "allow"), Importance.LOW,
+                Width.SHORT, "Output format change",
+                "refuse (default): a start whose output.format differs from the one recorded for this output prefix stops "
+                        + "with an error, so a consumer never meets both formats on one topic; allow: start anyway and record "
+                        + "the new format.");
         definitions.define(OUTPUT_HEADERS, Type.LIST, "traceparent,tracestate", null, Importance.MEDIUM, Width.LONG,
                 "Output headers",
                 "Headers of the input record copied onto every output record of its event (through the by-text hop "
@@ -52,7 +67,7 @@ final class OutputGroup {
                 "The name of a header your producers set to correlate an event across systems (e.g. x-correlation-id): "
                         + "copied onto the outputs like output.headers. Empty: none.");
         definitions.define(TOPICS_CREATE, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT, "Create topics",
-                "Create missing output topics (embeddings, sentiment, entities, dead letters) at start. With false, "
+                "Create missing output topics (embeddings, sentiment, entities, enriched, labels, dead letters) at start. With false, "
                         + "or when the cluster refuses (ACLs, policy), a missing output topic stops the start with an error "
                         + "naming it. Input topics are never created: a missing one always stops the start.");
         definitions.define(OUTPUT_TOPIC_PARTITIONS, Type.INT, 0, Range.atLeast(0), Importance.LOW, Width.SHORT,

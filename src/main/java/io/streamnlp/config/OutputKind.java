@@ -12,7 +12,9 @@ public enum OutputKind {
     /** {@code EntitiesRecord}: the NER head's spans. */
     ENTITIES,
     /** {@code EnrichedEvent}: the event's own fields with all of the above in one record. */
-    ENRICHED;
+    ENRICHED,
+    /** {@code LabelsRecord}: the classifier heads' results ({@code classifiers}); not among the defaults. */
+    LABELS;
 
     /** The name in {@code outputs} and the topic suffix. */
     public String settingName() {
@@ -34,6 +36,11 @@ public enum OutputKind {
         String wanted = name.trim().toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(kind -> kind.settingName().equals(wanted)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("Unknown output '" + name.trim() + "'; known: " + names()));
+    }
+
+    /** The default of {@code outputs}: every output but {@link #LABELS}, which needs classifiers. */
+    public static String defaults() {
+        return String.join(",", Arrays.stream(values()).filter(kind -> kind != LABELS).map(OutputKind::settingName).toList());
     }
 
     /** Every name, comma-separated, in order. */

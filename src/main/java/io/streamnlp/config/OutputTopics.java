@@ -22,9 +22,9 @@ public record OutputTopics(String prefix, Set<OutputKind> selected) {
         selected = Collections.unmodifiableSet(EnumSet.copyOf(selected));
     }
 
-    /** Every output of the prefix selected. */
+    /** The default outputs of the prefix selected (all but labels, which needs classifiers). */
     public static OutputTopics withPrefix(String prefix) {
-        return new OutputTopics(prefix, EnumSet.allOf(OutputKind.class));
+        return new OutputTopics(prefix, EnumSet.complementOf(EnumSet.of(OutputKind.LABELS)));
     }
 
     public boolean has(OutputKind kind) {
@@ -45,6 +45,10 @@ public record OutputTopics(String prefix, Set<OutputKind> selected) {
 
     public String entities() {
         return topic(OutputKind.ENTITIES);
+    }
+
+    public String labels() {
+        return topic(OutputKind.LABELS);
     }
 
     public String deadLetters() {

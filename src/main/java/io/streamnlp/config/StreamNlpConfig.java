@@ -47,11 +47,15 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String ENRICHED_INCLUDE_TEXT = "enriched.include.text";
     public static final String ENRICHED_INCLUDE_EMBEDDING = "enriched.include.embedding";
     public static final String OUTPUT_HEADERS = "output.headers";
+    public static final String OUTPUT_FORMAT = "output.format";
+    public static final String OUTPUT_FORMAT_CHANGE = "output.format.change";
     public static final String CORRELATION_ID_HEADER = "correlation.id.header";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_PATH = "model.path";
     public static final String MODEL_MAX_LENGTH = "model.max.length";
     public static final String MODEL_CHANGE = "model.change";
+    public static final String CLASSIFIERS = "classifiers";
+    public static final String CLASSIFIER_PATH = "classifier.path";
     public static final String LONG_TEXT_MODE = "long.text.mode";
     public static final String LONG_TEXT_STRIDE = "long.text.stride";
     public static final String LONG_TEXT_MAX_WINDOWS = "long.text.max.windows";
@@ -151,6 +155,10 @@ public final class StreamNlpConfig extends AbstractConfig {
         }
         inputTopics();
         checkRecordBudget();
+        if (outputs().contains(OutputKind.LABELS) && classifierNames().isEmpty()) {
+            throw new ConfigException(OUTPUTS, getList(OUTPUTS), "the labels output carries the classifiers' results, "
+                    + "but none is set: name them in " + CLASSIFIERS + " (or leave labels out of " + OUTPUTS + ")");
+        }
     }
 
     private void checkRecordBudget() {
@@ -384,6 +392,16 @@ public final class StreamNlpConfig extends AbstractConfig {
         return selected;
     }
 
+    /** How output records are written ({@code output.format}). */
+    public OutputFormat outputFormat() {
+        return OutputFormat.of(getString(OUTPUT_FORMAT));
+    }
+
+    /** Whether starting with another output format than the one recorded for the output prefix is allowed. */
+    public boolean outputFormatChangeAllowed() {
+        return getString(OUTPUT_FORMAT_CHANGE).equals("allow");
+    }
+
     /** Whether the text goes on the enriched records. */
     public boolean enrichedIncludesText() {
         return getBoolean(ENRICHED_INCLUDE_TEXT);
@@ -416,6 +434,17 @@ public final class StreamNlpConfig extends AbstractConfig {
     }
 
     /** The task heads the selected outputs need: a head no output carries is not run. */
+    /** The classifier heads to run ({@code classifiers}), in order; empty: none. */
+    public List<String> classifierNames() {
+        return getList(CLASSIFIERS).stream().map(String::trim).filter(n -> !n.isEmpty()).toList();
+    }
+
+    /** Where the classifier heads are ({@code classifier.path}); null: beside the encoder's other heads. */
+    public Path classifierPath() {
+        String path = getString(CLASSIFIER_PATH);
+        return path == null || path.isBlank() ? null : Path.of(path.trim());
+    }
+
     public HeadPlan headPlan() {
         Set<OutputKind> selected = outputs();
         return new HeadPlan(selected.stream().anyMatch(OutputKind::needsSentiment),

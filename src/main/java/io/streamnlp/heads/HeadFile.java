@@ -96,6 +96,18 @@ public final class HeadFile {
         return new HeadFile(kind, kind + "-v" + release + "-" + hash, encoder, encoderVersion, labels, meta, map);
     }
 
+    /**
+     * As {@link #create}, with a version stem of its own instead of the kind: a classifier head's version
+     * is {@code classifier-<name>-v<release>-<hash>}, so two classifiers never share one.
+     */
+    public static HeadFile createNamed(String kind, String versionStem, String release, String encoder,
+            String encoderVersion, List<String> labels, Map<String, String> meta, List<Tensor> tensors) {
+        HeadFile file = create(kind, release, encoder, encoderVersion, labels, meta, tensors);
+        String hash = file.version.substring(file.version.lastIndexOf('-') + 1);
+        return new HeadFile(kind, versionStem + "-v" + release + "-" + hash, encoder, encoderVersion, file.labels,
+                file.meta, file.tensors);
+    }
+
     public String kind() {
         return kind;
     }

@@ -2,7 +2,9 @@ package io.streamnlp.local;
 
 import io.streamnlp.samples.SampleReviews;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.ClassLabel;
 import io.streamnlp.schema.EntitiesRecord;
+import io.streamnlp.schema.LabelsRecord;
 import io.streamnlp.schema.SentimentRecord;
 import java.io.PrintStream;
 import java.util.List;
@@ -53,6 +55,30 @@ final class DemoReport {
         }
         if (shown < reviews.size()) {
             out.printf("(%d of %d rows; --rows N shows more; '+' marks a truncated text)%n", shown, reviews.size());
+        }
+    }
+
+    /**
+     * The classifier heads' answers ({@code classifiers}, from {@code <prefix>.labels}): one row per
+     * review as in the table above, each classifier's label and its probability.
+     */
+    void printLabels(List<SampleReviews.Review> reviews, Map<String, LabelsRecord> labels) {
+        LabelsRecord any = labels.values().iterator().next();
+        out.printf("%nClassifier heads: %s%n", String.join(", ", any.getLabels().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue().getHeadVersion()).toList()));
+        String format = "%-6s %-50s %s%n";
+        out.printf(format, "id", "text", "labels");
+        out.printf(format, "-".repeat(6), "-".repeat(50), "-".repeat(30));
+        int shown = Math.min(rows, reviews.size());
+        for (int i = 0; i < shown; i++) {
+            SampleReviews.Review review = reviews.get(i);
+            StringBuilder answers = new StringBuilder();
+            for (Map.Entry<String, ClassLabel> answer : labels.get(review.id()).getLabels().entrySet()) {
+                ClassLabel label = answer.getValue();
+                answers.append(answers.isEmpty() ? "" : ", ").append(answer.getKey()).append('=').append(label.getLabel())
+                        .append(String.format(" %.2f", label.getProbabilities().get(label.getLabel())));
+            }
+            out.printf(format, review.id(), clip(review.text(), 50), answers);
         }
     }
 

@@ -4,11 +4,13 @@ import io.streamnlp.topics.Topics;
 import io.streamnlp.samples.SampleReviews;
 import io.streamnlp.app.StreamNlpApplication;
 import io.streamnlp.config.ConfigLoader;
+import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EntitiesRecord;
+import io.streamnlp.schema.LabelsRecord;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
 import java.io.PrintStream;
@@ -108,7 +110,12 @@ public final class DemoRun {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 out.printf("Received %d embedding, %d sentiment and %d entities records in %.1f s (model load included)%n%n",
                         embeddings.size(), sentiment.size(), entities.size(), seconds);
-                new DemoReport(out, options.rows()).print(reviews, embeddings, sentiment, entities);
+                DemoReport report = new DemoReport(out, options.rows());
+                report.print(reviews, embeddings, sentiment, entities);
+                if (config.outputs().contains(OutputKind.LABELS)) {
+                    report.printLabels(reviews, collect(config, registry, config.outputTopics().labels(),
+                            LabelsRecord.class, LabelsRecord::getId, reviews.size()));
+                }
                 if (options.keepRunning()) {
                     keepRunning(stack, config, registry, reviews, page, waitForStop);
                 }

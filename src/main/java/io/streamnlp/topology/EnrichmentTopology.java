@@ -18,6 +18,7 @@ import io.streamnlp.enrich.Enricher;
 import io.streamnlp.bytext.ByTextRouter;
 import io.streamnlp.cache.CacheKeys;
 import io.streamnlp.cache.CachePlan;
+import io.streamnlp.config.OutputFormat;
 import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.OutputTopics;
 import io.streamnlp.config.StreamNlpConfig;
@@ -37,8 +38,11 @@ import io.streamnlp.ingest.TextEventParser;
 import io.streamnlp.live.LiveFeed;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.InternalAvroSerde;
+import io.streamnlp.registry.PlainJsonSerializer;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.model.HeadPlan;
+import io.streamnlp.heads.Classifiers;
+import io.streamnlp.schema.LabelsRecord;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EnrichedEvent;
@@ -52,9 +56,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -100,6 +106,32 @@ public final class EnrichmentTopology {
      */
     public static Topology build(StreamNlpConfig config, Enricher enricher, SchemaRegistryClient registry,
             ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate, PipelineMeters meters, LiveFeed live) {
+        return build(config, enricher, registry, inputGate, meters, live, classifiers(config, enricher));
+    }
+
+    /**
+     * The classifier heads of {@code classifiers} for the enricher's encoder, checked against its fingerprint;
+     * {@link Classifiers#NONE} when none is set.
+     *
+     * @throws io.streamnlp.heads.MissingHeadsException when one is missing
+     * @throws IllegalStateException when one was trained on another encoder
+     */
+    public static Classifiers classifiers(StreamNlpConfig config, Enricher enricher) {
+        if (config.classifierNames().isEmpty()) {
+            return Classifiers.NONE;
+        }
+        Classifiers classifiers = Classifiers.load(config.classifierNames(), config.classifierPath(), enricher.encoderSpec());
+        classifiers.checkFingerprint(enricher.encoderSpec().name(), enricher.sessions().encoder().fingerprint());
+        return classifiers;
+    }
+
+    /**
+     * @param classifiers the classifier heads whose results go on the enriched and labels records (loaded and
+     *     checked by the caller: {@link #classifiers})
+     */
+    public static Topology build(StreamNlpConfig config, Enricher enricher, SchemaRegistryClient registry,
+            ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate, PipelineMeters meters, LiveFeed live,
+            Classifiers classifiers) {
         OutputTopics outputs = config.outputTopics();
         EventValidator validator = new EventValidator(config.maxTextBytes());
         InputLimits limits = config.inputLimits();
@@ -160,18 +192,20 @@ public final class EnrichmentTopology {
 
         // The fan-out serializes every selected record before it forwards any (so the sinks only copy
         // bytes): a registry failure then fails the event before any of its outputs left, never between them.
+        OutputFormat format = config.outputFormat();
         FanOutProcessor.Serializers serializers = new FanOutProcessor.Serializers(outputs,
-                outputs.has(OutputKind.EMBEDDINGS) ? AvroSerdes.specific(EmbeddingRecord.class, registry, false).serializer() : null,
-                outputs.has(OutputKind.SENTIMENT) ? AvroSerdes.specific(SentimentRecord.class, registry, false).serializer() : null,
-                outputs.has(OutputKind.ENTITIES) ? AvroSerdes.specific(EntitiesRecord.class, registry, false).serializer() : null,
-                outputs.has(OutputKind.ENRICHED) ? AvroSerdes.specific(EnrichedEvent.class, registry, false).serializer() : null);
+                outputs.has(OutputKind.EMBEDDINGS) ? outputSerializer(EmbeddingRecord.class, format, registry) : null,
+                outputs.has(OutputKind.SENTIMENT) ? outputSerializer(SentimentRecord.class, format, registry) : null,
+                outputs.has(OutputKind.ENTITIES) ? outputSerializer(EntitiesRecord.class, format, registry) : null,
+                outputs.has(OutputKind.ENRICHED) ? outputSerializer(EnrichedEvent.class, format, registry) : null,
+                outputs.has(OutputKind.LABELS) ? outputSerializer(LabelsRecord.class, format, registry) : null);
         Map<String, TextEventParser> parserByTopic = new HashMap<>();
         for (InputTopic input : config.inputTopics()) {
             parserByTopic.put(input.name(), parser(input.format(), registry));
         }
         FanOutProcessor.EnrichedShape enrichedShape = new FanOutProcessor.EnrichedShape(config.enrichedIncludesText(),
                 config.enrichedIncludesEmbedding(), new EventFields(parserByTopic));
-        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), serializers,
+        topology.addProcessor(FAN_OUT, () -> new FanOutProcessor(enricher.encoderSpec(), enricher.heads(), classifiers, serializers,
                 enrichedShape, meters, live, limits.budget(), new FanOutProcessor.PropagatedHeaders(config.outputHeaders())), BATCH);
         for (OutputKind kind : outputs.selected()) {
             topology.addSink(FanOutProcessor.sinkOf(kind), outputs.topic(kind), new ByteArraySerializer(),
@@ -205,6 +239,18 @@ public final class EnrichmentTopology {
         TextTokenizer tokenizer = enricher.tokenizer();
         return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), new CacheKeys(String.join("|", parts)), heads,
                 tokenCount -> tokenizer.windowsOf(tokenCount, longText));
+    }
+
+    /**
+     * The value serializer of an output in {@code output.format}: the registry's wire format, or plain
+     * JSON with the same field names (nothing registered). The fan-out measures either against the budget.
+     */
+    private static <T extends SpecificRecord> Serializer<T> outputSerializer(Class<T> type, OutputFormat format,
+            SchemaRegistryClient registry) {
+        return switch (format) {
+            case AVRO -> AvroSerdes.specific(type, registry, false).serializer();
+            case JSON -> new PlainJsonSerializer<>(type);
+        };
     }
 
     /** A head that does not run, in the cache identity. */

@@ -16,6 +16,9 @@ import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EnrichedEvent;
 import io.streamnlp.schema.EntitiesRecord;
+import io.streamnlp.schema.LabelsRecord;
+import io.streamnlp.heads.Classifiers;
+import io.streamnlp.model.ClassLabel;
 import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.internal.OriginalHeader;
 import io.streamnlp.schema.internal.PendingText;
@@ -44,11 +47,11 @@ import org.slf4j.LoggerFactory;
 final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byte[]> {
 
     /**
-     * The value serializers of the outputs (Confluent wire format through the registry); null for an
-     * output that is not selected.
+     * The value serializers of the outputs (Confluent wire format through the registry, or plain JSON
+     * with {@code output.format=json}); null for an output that is not selected.
      */
     record Serializers(OutputTopics topics, Serializer<EmbeddingRecord> embeddings, Serializer<SentimentRecord> sentiment,
-            Serializer<EntitiesRecord> entities, Serializer<EnrichedEvent> enriched) {}
+            Serializer<EntitiesRecord> entities, Serializer<EnrichedEvent> enriched, Serializer<LabelsRecord> labels) {}
 
     /**
      * How the enriched record is made.
@@ -87,6 +90,7 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
             case SENTIMENT -> TopologyNames.SENTIMENT_SINK;
             case ENTITIES -> TopologyNames.ENTITIES_SINK;
             case ENRICHED -> TopologyNames.ENRICHED_SINK;
+            case LABELS -> TopologyNames.LABELS_SINK;
         };
     }
 
@@ -105,9 +109,10 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     private ProcessorContext<byte[], byte[]> context;
     private TaskMetrics metrics;
 
-    FanOutProcessor(EncoderSpec model, Heads heads, Serializers serializers, EnrichedShape enrichedShape,
-            PipelineMeters meters, LiveFeed live, RecordBudget budget, PropagatedHeaders propagated) {
-        this.records = new OutputRecords(model, heads, enrichedShape);
+    FanOutProcessor(EncoderSpec model, Heads heads, Classifiers classifiers, Serializers serializers,
+            EnrichedShape enrichedShape, PipelineMeters meters, LiveFeed live, RecordBudget budget,
+            PropagatedHeaders propagated) {
+        this.records = new OutputRecords(model, heads, classifiers, enrichedShape);
         this.budget = budget;
         this.propagated = propagated;
         this.serializers = serializers;
@@ -159,12 +164,15 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     private Map<OutputKind, byte[]> serializedOutputs(Enrichment enrichment) {
         OutputTopics topics = serializers.topics();
         Map<OutputKind, byte[]> values = new EnumMap<>(OutputKind.class);
+        // Once per text, for the enriched record and the labels record alike.
+        Map<String, ClassLabel> labels = records.classify(enrichment);
         for (OutputKind kind : topics.selected()) {
             values.put(kind, switch (kind) {
                 case EMBEDDINGS -> serializers.embeddings().serialize(topics.embeddings(), records.embedding(enrichment));
                 case SENTIMENT -> serializers.sentiment().serialize(topics.sentiment(), records.sentiment(enrichment));
                 case ENTITIES -> serializers.entities().serialize(topics.entities(), records.entities(enrichment));
-                case ENRICHED -> serializers.enriched().serialize(topics.enriched(), records.enriched(enrichment));
+                case ENRICHED -> serializers.enriched().serialize(topics.enriched(), records.enriched(enrichment, labels));
+                case LABELS -> serializers.labels().serialize(topics.labels(), records.labels(enrichment, labels));
             });
         }
         return values;

@@ -1,7 +1,12 @@
 package io.streamnlp.topology;
 
 import io.streamnlp.batching.Enrichment;
+import io.streamnlp.heads.Classifiers;
 import io.streamnlp.heads.Heads;
+import io.streamnlp.model.ClassLabel;
+import io.streamnlp.schema.LabelsRecord;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.language.LanguageVerdict;
 import io.streamnlp.model.EntitySpan;
@@ -34,12 +39,47 @@ final class OutputRecords {
 
     private final EncoderSpec model;
     private final Heads heads;
+    private final Classifiers classifiers;
     private final FanOutProcessor.EnrichedShape enrichedShape;
 
-    OutputRecords(EncoderSpec model, Heads heads, FanOutProcessor.EnrichedShape enrichedShape) {
+    OutputRecords(EncoderSpec model, Heads heads, Classifiers classifiers, FanOutProcessor.EnrichedShape enrichedShape) {
         this.model = model;
         this.heads = heads;
+        this.classifiers = classifiers;
         this.enrichedShape = enrichedShape;
+    }
+
+    /**
+     * Every classifier's answer from the text's vector (empty without classifiers). Computed here, after
+     * the result cache, from the vector a hit keeps bit for bit: a hit gets the labels a fresh pass gives,
+     * and the cache entries need no field of their own.
+     */
+    Map<String, ClassLabel> classify(Enrichment enrichment) {
+        return classifiers.isEmpty() ? Map.of() : classifiers.classify(enrichment.analysis().vector());
+    }
+
+    LabelsRecord labels(Enrichment enrichment, Map<String, ClassLabel> labels) {
+        PendingText event = enrichment.event();
+        return LabelsRecord.newBuilder()
+                .setId(event.getId())
+                .setModel(model.name())
+                .setModelVersion(model.version())
+                .setLabels(labelRecords(labels))
+                .setTruncated(enrichment.analysis().truncated())
+                .setWindows(enrichment.analysis().windows())
+                .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
+                .setCached(enrichment.cached())
+                .build();
+    }
+
+    private static Map<String, io.streamnlp.schema.ClassLabel> labelRecords(Map<String, ClassLabel> labels) {
+        Map<String, io.streamnlp.schema.ClassLabel> out = new LinkedHashMap<>();
+        labels.forEach((name, result) -> out.put(name, io.streamnlp.schema.ClassLabel.newBuilder()
+                .setLabel(result.label())
+                .setProbabilities(new LinkedHashMap<>(result.probabilities()))
+                .setHeadVersion(result.headVersion())
+                .build()));
+        return out;
     }
 
     EmbeddingRecord embedding(Enrichment enrichment) {
@@ -115,7 +155,7 @@ final class OutputRecords {
     }
 
     /** The event's own fields with everything derived for it, in one record. */
-    EnrichedEvent enriched(Enrichment enrichment) {
+    EnrichedEvent enriched(Enrichment enrichment, Map<String, ClassLabel> labels) {
         PendingText event = enrichment.event();
         TextAnalysis analysis = enrichment.analysis();
         EventFields.Fields fields = enrichedShape.fields().of(event);
@@ -146,6 +186,7 @@ final class OutputRecords {
                 .setTruncated(analysis.truncated())
                 .setWindows(analysis.windows())
                 .setCached(enrichment.cached())
+                .setLabels(labelRecords(labels))
                 .build();
     }
 

@@ -15,6 +15,7 @@ public final class TopologyNames {
     public static final String SENTIMENT_SINK = "sentiment-sink";
     public static final String ENTITIES_SINK = "entities-sink";
     public static final String ENRICHED_SINK = "enriched-sink";
+    public static final String LABELS_SINK = "labels-sink";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
     /** Changelogged store of texts consumed but not yet emitted (see BatchingProcessor). */
     public static final String PENDING_STORE = "pending-batch";

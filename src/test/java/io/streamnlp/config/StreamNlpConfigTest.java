@@ -94,7 +94,8 @@ class StreamNlpConfigTest {
     @Test
     void outputsSelectTheTopicsAndTheHeadsThatRun() {
         StreamNlpConfig all = new StreamNlpConfig(Map.of(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "p"));
-        assertThat(all.outputs()).containsExactly(OutputKind.values());
+        assertThat(all.outputs()).containsExactly(OutputKind.EMBEDDINGS, OutputKind.SENTIMENT, OutputKind.ENTITIES,
+                OutputKind.ENRICHED);
         assertThat(all.headPlan()).isEqualTo(HeadPlan.ALL);
         assertThat(all.outputTopics().all()).containsExactly("p.embeddings", "p.sentiment", "p.entities", "p.enriched",
                 "p.dlq");

@@ -105,8 +105,11 @@ class EnrichedToPostgresIntegrationTest {
 
             Connect<StandaloneHerder> connect = startWorker(kafka, postgres);
             try {
+                // The group's offsets can pass the last record a moment before the sink's own database
+                // transaction for it is visible, so wait for both; a lost row still fails (the count never comes).
                 awaitCondition(Duration.ofSeconds(60), "the sink to commit the end of " + ENRICHED
-                        + " (its records all written)", () -> sinkCaughtUp(kafka));
+                        + " and the table to hold " + lastById.size() + " rows",
+                        () -> sinkCaughtUp(kafka) && rowCount(postgres) >= lastById.size());
                 assertRows(postgres, lastById);
             } finally {
                 connect.stop();
@@ -201,6 +204,17 @@ class EnrichedToPostgresIntegrationTest {
                     && committed.get(e.getKey()).offset() > e.getValue());
         } catch (Exception e) {
             return false;
+        }
+    }
+
+    private static long rowCount(LocalPostgres postgres) {
+        try (Connection db = DriverManager.getConnection(postgres.jdbcUrl(), LocalPostgres.USER, "");
+                Statement query = db.createStatement();
+                ResultSet count = query.executeQuery("SELECT count(*) FROM enriched_events")) {
+            count.next();
+            return count.getLong(1);
+        } catch (SQLException e) {
+            return -1;
         }
     }
 

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
-import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingModel;
 import io.streamnlp.testing.KafkaTestCluster;
 import io.streamnlp.testing.TestRegistry;
-import io.streamnlp.testing.TopicReader;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,9 +98,7 @@ class ModelGuardConcurrencyIntegrationTest {
     }
 
     private List<EmbeddingModel> recorded(String prefix) {
-        return TopicReader.readAll(kafka.bootstrapServers(), prefix + ".models",
-                AvroSerdes.specific(EmbeddingModel.class, registry, false).deserializer(), 1, Duration.ofSeconds(30))
-                .stream().map(r -> r.value()).toList();
+        return GuardRecords.encoders(kafka.bootstrapServers(), registry, prefix, 1);
     }
 
     @Test

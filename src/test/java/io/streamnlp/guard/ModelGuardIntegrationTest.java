@@ -7,14 +7,12 @@ import io.streamnlp.app.StartupFailedException;
 import io.streamnlp.app.StreamNlpApplication;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
-import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingModel;
 import io.streamnlp.testing.ChildApp;
 import io.streamnlp.testing.KafkaTestCluster;
 import io.streamnlp.testing.TestRegistry;
-import io.streamnlp.testing.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,9 +72,7 @@ class ModelGuardIntegrationTest {
     }
 
     private List<EmbeddingModel> records(String prefix, int expected) {
-        return TopicReader.readAll(kafka.bootstrapServers(), prefix + ".models",
-                AvroSerdes.specific(EmbeddingModel.class, registry, false).deserializer(), expected, Duration.ofSeconds(30))
-                .stream().map(r -> r.value()).toList();
+        return GuardRecords.encoders(kafka.bootstrapServers(), registry, prefix, expected);
     }
 
     @Test

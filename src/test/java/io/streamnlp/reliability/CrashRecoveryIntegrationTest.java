@@ -44,11 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class CrashRecoveryIntegrationTest {
 
-    // Enough that all five kills land mid-stream: the pipeline now does ~300 texts/s here, and one restart
+    // Enough that all three kills land mid-stream: the pipeline now does ~300 texts/s here, and one restart
     // cycle (rebalance, first commit, the random wait) can process a few thousand events.
     private static final int EVENTS = 12000;
     private static final int PARTITIONS = 4;
-    private static final int KILLS = 5;
+    private static final int KILLS = 3;
 
     @TempDir
     Path workDir;

@@ -2,8 +2,11 @@ package io.streamnlp.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamnlp.config.ConfigLoader;
+import io.streamnlp.config.OutputFormat;
 import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.inference.EncoderSessions;
@@ -14,6 +17,9 @@ import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
+import io.streamnlp.schema.EnrichedEvent;
+import io.streamnlp.schema.LabelsRecord;
+import io.streamnlp.testing.TestClassifier;
 import io.streamnlp.schema.TextEvent;
 import io.streamnlp.testing.TestEncoder;
 import io.streamnlp.testing.TestRegistry;
@@ -77,8 +83,12 @@ class SettingsMatrixTest {
             new Dimension(StreamNlpConfig.LANGUAGE_ACCURACY, List.of("high", "low")),
             new Dimension(StreamNlpConfig.LANGUAGE_MIN_CONFIDENCE, List.of("0.1", "0.0", "0.5")),
             new Dimension(StreamNlpConfig.LANGUAGE_MIN_LENGTH, List.of("10", "0")),
-            new Dimension(StreamNlpConfig.LANGUAGE_CANDIDATES, List.of("en,de,fr,es,it,pt,nl,ru,ar,zh,ja,ko", "en,de")));
+            new Dimension(StreamNlpConfig.LANGUAGE_CANDIDATES, List.of("en,de,fr,es,it,pt,nl,ru,ar,zh,ja,ko", "en,de")),
+            new Dimension(StreamNlpConfig.OUTPUT_FORMAT, List.of("avro", "json")),
+            // Forced to the classifier wherever outputs has labels (which needs one); see cases().
+            new Dimension(StreamNlpConfig.CLASSIFIERS, List.of("", TestClassifier.NAME)));
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     private static final String SHORT = "The staff at the Lisbon hotel were wonderful.";
@@ -106,8 +116,21 @@ class SettingsMatrixTest {
         registry.close();
     }
 
+    /**
+     * Every non-empty subset of the outputs that need no classifier, and the labels output (which needs one)
+     * alone, with the enriched record, and with every other output: the labels record is built from the same
+     * enrichment as the others, so these meet every other dimension without doubling the product.
+     */
     static List<String> everyNonEmptySubsetOfTheOutputs() {
-        OutputKind[] kinds = OutputKind.values();
+        List<String> subsets = new ArrayList<>(everySubsetOf(java.util.Arrays.stream(OutputKind.values())
+                .filter(kind -> kind != OutputKind.LABELS).toArray(OutputKind[]::new)));
+        subsets.add("labels");
+        subsets.add("enriched,labels");
+        subsets.add(OutputKind.names());
+        return subsets;
+    }
+
+    private static List<String> everySubsetOf(OutputKind[] kinds) {
         List<String> subsets = new ArrayList<>();
         for (int mask = 1; mask < 1 << kinds.length; mask++) {
             List<String> names = new ArrayList<>();
@@ -141,7 +164,15 @@ class SettingsMatrixTest {
                 cases.get(i).put(varied.setting(), varied.values().get((i / (1 + VARIED.indexOf(varied))) % varied.values().size()));
             }
         }
-        return cases.stream();
+        for (Map<String, String> c : cases) {
+            if (c.get(StreamNlpConfig.OUTPUTS).contains("labels")) {
+                c.put(StreamNlpConfig.CLASSIFIERS, TestClassifier.NAME);
+            }
+        }
+        // -Dsettings.matrix.stride=N runs every N-th case only: a quick sample across every dimension.
+        int stride = Integer.getInteger("settings.matrix.stride", 1);
+        List<Map<String, String>> all = cases;
+        return java.util.stream.IntStream.range(0, all.size()).filter(i -> i % stride == 0).mapToObj(all::get);
     }
 
     @ParameterizedTest
@@ -150,6 +181,10 @@ class SettingsMatrixTest {
         Map<String, String> settings = new HashMap<>(setting);
         boolean live = Boolean.parseBoolean(settings.remove(LIVE));
         String format = settings.remove(FORMAT);
+        boolean classifier = !settings.get(StreamNlpConfig.CLASSIFIERS).isEmpty();
+        if (classifier) {
+            settings.put(StreamNlpConfig.CLASSIFIER_PATH, TestClassifier.path().toString());
+        }
         LiveView view = live ? new LiveView(new LiveView.Identity("matrix", "m", "1", "s", "n"), new SimpleMeterRegistry(),
                 PipelineMeters.none(), () -> "RUNNING") : null;
         try (TopologyHarness pipeline = new TopologyHarness(stateDir.resolve("case-" + caseNumber++), settings,
@@ -161,8 +196,10 @@ class SettingsMatrixTest {
 
             Set<OutputKind> selected = pipeline.config.outputTopics().selected();
             List<TestRecord<byte[], byte[]>> embeddings = List.of();
+            Map<OutputKind, List<TestRecord<byte[], byte[]>>> read = new java.util.EnumMap<>(OutputKind.class);
             for (OutputKind kind : OutputKind.values()) {
                 List<TestRecord<byte[], byte[]>> out = pipeline.raw(kind);
+                read.put(kind, out);
                 if (kind == OutputKind.EMBEDDINGS) {
                     embeddings = out;
                 }
@@ -170,6 +207,7 @@ class SettingsMatrixTest {
                     assertThat(out).as("%s on %s", setting, kind).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                             .containsExactlyInAnyOrder("short-1", "long", "short-2");
                     assertPropagatedHeaders(settings, out);
+                    assertFormat(settings, out);
                 } else {
                     assertThat(out).as("%s: nothing on the unselected %s", setting, kind).isEmpty();
                 }
@@ -177,17 +215,26 @@ class SettingsMatrixTest {
             String language = Boolean.parseBoolean(settings.get(StreamNlpConfig.LANGUAGE_DETECT)) ? "en" : null;
             if (selected.contains(OutputKind.EMBEDDINGS)) {
                 for (String id : List.of("short-1", "long", "short-2")) {
-                    assertThat(embeddingOf(pipeline, embeddings, id).getDetectedLanguage()).as("%s: %s's language", setting, id)
+                    assertThat(embeddingOf(pipeline, embeddings, id).language()).as("%s: %s's language", setting, id)
                             .isEqualTo(language);
                 }
-                EmbeddingRecord long_ = embeddingOf(pipeline, embeddings, "long");
+                Windows long_ = embeddingOf(pipeline, embeddings, "long");
                 if (settings.get(StreamNlpConfig.LONG_TEXT_MODE).equals("window")) {
-                    assertThat(long_.getWindows()).as("%s", setting).isGreaterThan(1);
-                    assertThat(long_.getTruncated()).isFalse();
+                    assertThat(long_.windows()).as("%s", setting).isGreaterThan(1);
+                    assertThat(long_.truncated()).isFalse();
                 } else {
-                    assertThat(long_.getWindows()).as("%s", setting).isEqualTo(1);
-                    assertThat(long_.getTruncated()).isTrue();
+                    assertThat(long_.windows()).as("%s", setting).isEqualTo(1);
+                    assertThat(long_.truncated()).isTrue();
                 }
+            }
+            if (selected.contains(OutputKind.LABELS)) {
+                assertThat(read.get(OutputKind.LABELS)).as("%s", setting).hasSize(3).allSatisfy(r ->
+                        assertThat(labelNames(pipeline, OutputKind.LABELS, r.value())).containsOnly(TestClassifier.NAME));
+            }
+            if (selected.contains(OutputKind.ENRICHED)) {
+                assertThat(read.get(OutputKind.ENRICHED)).as("%s", setting).hasSize(3).allSatisfy(r ->
+                        assertThat(labelNames(pipeline, OutputKind.ENRICHED, r.value()))
+                                .isEqualTo(classifier ? Set.of(TestClassifier.NAME) : Set.of()));
             }
             assertThat(pipeline.deadLetters()).as("%s: nothing dead-lettered", setting).isEmpty();
             if (live) {
@@ -248,12 +295,56 @@ class SettingsMatrixTest {
         }
     }
 
-    private static EmbeddingRecord embeddingOf(TopologyHarness pipeline, List<TestRecord<byte[], byte[]>> embeddings,
+    /** JSON: each value a JSON object of its event (a plain one: no wire-format magic byte); Avro: the magic byte. */
+    private static void assertFormat(Map<String, String> settings, List<TestRecord<byte[], byte[]>> out) {
+        boolean json = settings.get(StreamNlpConfig.OUTPUT_FORMAT).equals("json");
+        for (TestRecord<byte[], byte[]> record : out) {
+            if (json) {
+                assertThat(readJson(record.value()).get("id").isTextual()).as("%s", settings).isTrue();
+            } else {
+                assertThat(record.value()[0]).as("%s: the Confluent wire format's magic byte", settings).isZero();
+            }
+        }
+    }
+
+    private static JsonNode readJson(byte[] value) {
+        try {
+            return JSON.readTree(value);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + new String(value, StandardCharsets.UTF_8), e);
+        }
+    }
+
+    /** The window count and the truncation flag of the event's embedding record, in either format. */
+    private record Windows(int windows, boolean truncated, String language) {}
+
+    private static Windows embeddingOf(TopologyHarness pipeline, List<TestRecord<byte[], byte[]>> embeddings,
             String id) {
-        var values = AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer();
-        return embeddings.stream()
-                .map(r -> values.deserialize(pipeline.config.outputTopics().embeddings(), r.value()))
-                .filter(e -> e.getId().equals(id))
-                .findFirst().orElseThrow();
+        TestRecord<byte[], byte[]> record = embeddings.stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(id)).findFirst().orElseThrow();
+        if (pipeline.config.outputFormat() == OutputFormat.JSON) {
+            JsonNode json = readJson(record.value());
+            JsonNode language = json.get("detectedLanguage");
+            return new Windows(json.get("windows").intValue(), json.get("truncated").booleanValue(),
+                    language == null || language.isNull() ? null : language.asText());
+        }
+        EmbeddingRecord avro = AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer()
+                .deserialize(pipeline.config.outputTopics().embeddings(), record.value());
+        return new Windows(avro.getWindows(), avro.getTruncated(),
+                avro.getDetectedLanguage() == null ? null : avro.getDetectedLanguage().toString());
+    }
+
+    /** The classifier names in a labels or enriched record's {@code labels} map, in either output format. */
+    private static Set<String> labelNames(TopologyHarness pipeline, OutputKind kind, byte[] value) {
+        String topic = pipeline.config.outputTopics().topic(kind);
+        if (pipeline.config.outputFormat() == OutputFormat.JSON) {
+            Set<String> names = new java.util.HashSet<>();
+            readJson(value).get("labels").fieldNames().forEachRemaining(names::add);
+            return names;
+        }
+        Map<String, ?> labels = kind == OutputKind.LABELS
+                ? AvroSerdes.specific(LabelsRecord.class, registry, false).deserializer().deserialize(topic, value).getLabels()
+                : AvroSerdes.specific(EnrichedEvent.class, registry, false).deserializer().deserialize(topic, value).getLabels();
+        return Set.copyOf(labels.keySet());
     }
 }
