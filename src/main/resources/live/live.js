@@ -251,13 +251,15 @@ function renderTail(t) {
     item.dataset.id = r.id;
     // No label when the sentiment head does not run (outputs=embeddings, say).
     item.dataset.label = r.label || "";
+    // No label either for a text in a language the heads were not trained for (language.unsupported.policy=skip).
     const sentiment = r.label
       ? element("span", "sentiment " + r.label, r.label.substring(0, 3) + " " + r.probability.toFixed(2))
       : element("span", "sentiment none", "—");
     const text = element("span", "text");
     text.append(...highlighted(r.excerpt, r.entities));
     if (r.clipped) text.append(document.createTextNode(" …"));
-    const meta = element("span", "meta", r.id + " · " + millis(r.latencyMs) + (r.cached ? " · cached" : ""));
+    const meta = element("span", "meta", r.id + (r.language ? " · " + r.language : "") + " · " + millis(r.latencyMs)
+      + (r.cached ? " · cached" : ""));
     item.append(sentiment, text, meta);
     return item;
   }));

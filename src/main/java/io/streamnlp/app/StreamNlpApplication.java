@@ -30,6 +30,8 @@ import io.streamnlp.guard.OutputFormatChangeRefusedException;
 import io.streamnlp.guard.ModelIdentity;
 import io.streamnlp.heads.Classifiers;
 import io.streamnlp.heads.Heads;
+import io.streamnlp.language.LanguageGate;
+import io.streamnlp.language.LanguageSettings;
 import io.streamnlp.inference.CustomModel;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.ModelDirectoryException;
@@ -138,10 +140,11 @@ public final class StreamNlpApplication implements AutoCloseable {
         }
         this.sessions = new EncoderSessions(encoder);
         if (plan.any()) {
-            LOG.info("Loaded task heads {}; running {}", heads.versions(), describe(plan));
+            LOG.info("Loaded task heads {}; running {}; {}", heads.versions(), describe(plan), describeLanguage(config, spec));
         } else {
             LOG.info("No task head runs: outputs={} carries neither sentiment nor entities", config.outputs());
         }
+        warmUpLanguageDetector(config, spec);
         this.enricher = new Enricher(sessions, heads, plan, config.batchInvariant(), config.coresPerStreamThread(),
                 config.parallelCalls(), config.numStreamThreads(), FaultInjection.fromSystemProperties());
         this.telemetry = new Telemetry(config.applicationId(), encoder.spec().name(),
@@ -479,4 +482,42 @@ public final class StreamNlpApplication implements AutoCloseable {
         telemetry.close();
         registry.close();
     }
+
+    /** What language identification does, for the start line. */
+    private static String describeLanguage(StreamNlpConfig config, EncoderSpec spec) {
+        LanguageSettings settings = config.languageSettings();
+        if (!settings.enabled()) {
+            return "no language identification (language.detect=false)";
+        }
+        return "language identified among " + settings.candidates().size() + " candidates, texts outside the heads' "
+                + Heads.languagesOf(spec) + ": " + settings.policy().settingValue();
+    }
+
+    /**
+     * Loads the language detector's models (the topology shares the same detector) on a thread of its own while
+     * Kafka Streams starts: a few seconds that the start does not wait for; a text that needs a model still
+     * loading waits for that model only (Lingua loads each under a lock).
+     */
+    private static void warmUpLanguageDetector(StreamNlpConfig config, EncoderSpec spec) {
+        LanguageSettings settings = config.languageSettings();
+        if (!settings.enabled()) {
+            return;
+        }
+        LanguageGate gate = LanguageGate.of(settings, Heads.languagesOf(spec));
+        Thread warmUp = new Thread(() -> {
+            long started = System.nanoTime();
+            try {
+                gate.warmUp();
+                // Debug only: the start line already says what runs, and this one comes at no fixed point of the start.
+                LOG.debug("Loaded the language detector's models ({} candidates, {} accuracy) in {} ms",
+                        settings.candidates().size(), settings.lowAccuracy() ? "low" : "high",
+                        (System.nanoTime() - started) / 1_000_000);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not load the language detector's models ahead of the first texts", e);
+            }
+        }, "streamnlp-language-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
 }

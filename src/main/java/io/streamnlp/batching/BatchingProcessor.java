@@ -6,9 +6,13 @@ import io.streamnlp.cache.CachePlan;
 import io.streamnlp.cache.NormalizedText;
 import io.streamnlp.cache.ResultCache;
 import io.streamnlp.deadletter.Blame;
+import io.streamnlp.deadletter.RejectReason;
+import io.streamnlp.deadletter.RejectedInputException;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.inference.TextWindows;
+import io.streamnlp.language.LanguageGate;
+import io.streamnlp.language.LanguageVerdict;
 import io.streamnlp.model.TextAnalysis;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.ops.TaskMetrics;
@@ -37,6 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With the result cache on, a text whose normal form is cached is served as it arrives, without
  * waiting for a batch.
+ *
+ * <p>Each text's language is identified as it arrives, before the cache and the encoder ({@link LanguageGate}):
+ * under {@code language.unsupported.policy=dead-letter} a text the heads cannot judge is dead-lettered here,
+ * without an encoder pass; otherwise the verdict travels with its result to the fan-out.
  */
 public final class BatchingProcessor implements Processor<byte[], PendingText, byte[], Object> {
 
@@ -54,6 +62,7 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     private final String resultsChild;
     private final String deadLetterChild;
     private final RecordBudget budget;
+    private final LanguageGate languages;
 
     private ProcessorContext<byte[], Object> context;
     private PendingTexts pending;
@@ -69,9 +78,11 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
      * @param resultsChild the node that receives each {@link Enrichment} (the fan-out)
      * @param deadLetterChild the sink that receives the original bytes of texts that failed on their own
      * @param budget what a dead letter may weigh
+     * @param languages identifies each text's language before the encoder ({@link LanguageGate#OFF}: not at all)
      */
     public BatchingProcessor(Enricher enricher, BatchSettings settings, String pendingStoreName, CachePlan cachePlan,
-            PipelineMeters meters, String resultsChild, String deadLetterChild, RecordBudget budget) {
+            PipelineMeters meters, String resultsChild, String deadLetterChild, RecordBudget budget, LanguageGate languages) {
+        this.languages = languages;
         this.resultsChild = resultsChild;
         this.deadLetterChild = deadLetterChild;
         this.budget = budget;
@@ -126,12 +137,19 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     public void process(Record<byte[], PendingText> record) {
         runBacklog();
         PendingText event = record.value();
+        LanguageVerdict language = languages.check(event.getText());
+        if (language.action() == LanguageVerdict.Action.DEAD_LETTER) {
+            deadLetter(event, new RejectedInputException(RejectReason.UNSUPPORTED_LANGUAGE, "the text's language ("
+                    + language.code() + ", confidence " + language.confidence() + ") is none of the task heads' "
+                    + languages.headsLanguages() + " (language.unsupported.policy=dead-letter)"));
+            return;
+        }
         NormalizedText normal = cache == null ? null : NormalizedText.of(event.getText());
         Bytes cacheKey = normal == null ? null : cache.keyOf(normal);
         if (cacheKey != null) {
             TextAnalysis hit = cache.lookUp(cacheKey, event.getText(), normal, context.currentSystemTimeMs());
             if (hit != null) {
-                forward(new Enrichment(event, hit, true));
+                forward(new Enrichment(event, hit, true, language));
                 return;
             }
         }
@@ -150,14 +168,22 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
             return;
         }
         long sequence = pending.add(event);
-        enqueue(new WaitingText(sequence, event, tokens, normal, cacheKey, context.currentSystemTimeMs()));
+        enqueue(new WaitingText(sequence, event, tokens, normal, cacheKey, context.currentSystemTimeMs(), language));
     }
 
     private WaitingText waiting(long sequence, PendingText event) {
         NormalizedText normal = cache == null ? null : NormalizedText.of(event.getText());
         Bytes cacheKey = normal == null ? null : cache.keyOf(normal);
+        // A text resumed from the store passed the language check when it arrived; its verdict is found again.
         return new WaitingText(sequence, event, tokenizer.windows(event.getText(), settings.longText()), normal, cacheKey,
-                context.currentSystemTimeMs());
+                context.currentSystemTimeMs(), resumedLanguage(event));
+    }
+
+    /** A resumed text is never dead-lettered for its language: it was accepted once (the policy may have changed since). */
+    private LanguageVerdict resumedLanguage(PendingText event) {
+        LanguageVerdict verdict = languages.check(event.getText());
+        return verdict.action() == LanguageVerdict.Action.DEAD_LETTER
+                ? new LanguageVerdict(verdict.detected(), verdict.headsLanguage(), LanguageVerdict.Action.SKIP_HEADS) : verdict;
     }
 
     private void enqueue(WaitingText waiting) {
@@ -190,7 +216,7 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         for (int i = 0; i < texts.size(); i++) {
             Enrichment result = outcome.results().get(i);
             if (result != null) {
-                forward(result);
+                forward(result.withLanguage(texts.get(i).language()));
             } else {
                 deadLetter(texts.get(i).event(), outcome.failures().get(i));
             }
@@ -208,10 +234,17 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
 
     /** A text that failed on its own: its original record to the dead letters, once, with the reason. */
     private void deadLetter(PendingText event, RuntimeException error) {
-        FailedText failed = FailedText.of(event, error, STAGE);
+        deadLetter(event, FailedText.of(event, error, STAGE));
+    }
+
+    private void deadLetter(PendingText event, RejectedInputException reason) {
+        deadLetter(event, new FailedText(event, reason, STAGE));
+    }
+
+    private void deadLetter(PendingText event, FailedText failed) {
         context.forward(failed.record(budget), deadLetterChild);
         metrics.increment("dead-lettered", "Records sent to the dead-letter topic, per reason and partition",
-                "reason", FailedText.REASON, "topic", event.getSourceTopic(),
+                "reason", failed.reason().reason(), "topic", event.getSourceTopic(),
                 "partition", Integer.toString(event.getSourcePartition()));
     }
 

@@ -2,6 +2,7 @@ package io.streamnlp.batching;
 
 import io.streamnlp.cache.NormalizedText;
 import io.streamnlp.inference.TextWindows;
+import io.streamnlp.language.LanguageVerdict;
 import io.streamnlp.schema.internal.PendingText;
 import org.apache.kafka.common.utils.Bytes;
 
@@ -14,9 +15,10 @@ import org.apache.kafka.common.utils.Bytes;
  * @param normal its normal form, or null when the cache is off or the text bypasses it
  * @param cacheKey its cache key, or null likewise
  * @param arrivedMs when it joined the batch (the context's wall clock)
+ * @param language its language, found before the encoder
  */
 record WaitingText(long sequence, PendingText event, TextWindows tokens, NormalizedText normal, Bytes cacheKey,
-        long arrivedMs) {
+        long arrivedMs, LanguageVerdict language) {
 
     boolean cacheable() {
         return cacheKey != null;

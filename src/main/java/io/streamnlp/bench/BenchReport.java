@@ -25,6 +25,7 @@ public final class BenchReport {
     private Int8Ceiling.Ceiling ceiling;
     private Map<String, Double> profile;
     private HeadsBenchmark.Result heads;
+    private LanguageBenchmark.Result language;
     private PipelineBenchmark.Throughput eos;
     private PipelineBenchmark.Throughput alos;
     private PipelineBenchmark.Throughput embeddingsOnly;
@@ -138,6 +139,25 @@ public final class BenchReport {
         heads = result;
     }
 
+    void language(LanguageBenchmark.Result result) {
+        language = result;
+    }
+
+    /** The language identification row: its thread CPU time per text against the encoder's core time per text. */
+    private void languageRow(StringBuilder out, double encoderMicros) {
+        if (language == null) {
+            return;
+        }
+        double encoderCoreMicros = encoderMicros * Runtime.getRuntime().availableProcessors();
+        double share = language.cpuMicrosPerText() / encoderCoreMicros;
+        row(out, f("language identification per text (before the encoder; %d candidates, high accuracy; one thread, one "
+                        + "text at a time)", language.candidates()),
+                f("%.1f us (thread CPU time %.1f us) = %.1f %% of the encoder's %.0f core-us", language.microsPerText(),
+                        language.cpuMicrosPerText(), 100 * share, encoderCoreMicros),
+                f("<= %.0f %% of the encoder's CPU time per text", 100 * LanguageBenchmark.SHARE_BUDGET),
+                met(share <= LanguageBenchmark.SHARE_BUDGET));
+    }
+
     void pipelineExactlyOnce(PipelineBenchmark.Throughput t) {
         eos = t;
     }
@@ -240,6 +260,7 @@ public final class BenchReport {
         row(out, "task heads per text (after the encoder)", headsRow(encoderMicros),
                 f("both heads <= %.0f us per text (thread CPU time)", HeadsBenchmark.BUDGET_MICROS),
                 met(heads.cpuMicrosPerText() <= HeadsBenchmark.BUDGET_MICROS));
+        languageRow(out, encoderMicros);
         return out.toString();
     }
 
@@ -267,6 +288,7 @@ public final class BenchReport {
         row(out, "task heads per text (after the encoder; one thread, one text at a time)", headsRow(encoderMicros)
                         + f("; CPU time: %.1f %% of the encoder's %.0f core-us", 100 * cpuShare, encoderCoreMicros),
                 f("<= %.0f %% of the encoder's CPU time per text", 100 * HEADS_SHARE_BUDGET), met(cpuShare <= HEADS_SHARE_BUDGET));
+        languageRow(out, encoderMicros);
         row(out, "pipeline, exactly-once (cache on, no repeats)", f("%.0f texts/s = %.2f x encoder", eos.textsPerSecond(),
                 eos.textsPerSecond() / encoderRate), ">= 0.95 x encoder", met(eos.textsPerSecond() / encoderRate >= 0.95));
         row(out, "where the exactly-once row's CPU went (thread CPU time over the row, by group)", CpuProfile.describe(eos.cpu()),
@@ -369,7 +391,7 @@ public final class BenchReport {
     /** Whether every row was measured (the smoke test's check). */
     public boolean complete() {
         return bucketed != null && unbucketed != null && perThread != null && sliced != null && ceiling != null && encoderOneByOne != null
-                && heads != null && eos != null && alos != null && perRecord != null
+                && heads != null && language != null && eos != null && alos != null && perRecord != null
                 && cacheOff != null && cache != null && embeddingsOnly != null && longTexts != null
                 && longTexts.records() == size.longTexts() && latency != null && latency.samples() > 0 && eos.records() == size.texts()
                 && liveOn != null && liveOff != null && memory != null && memory.tasks() >= Benchmark.MEMORY_PARTITIONS && memory.stores() > 0;

@@ -70,6 +70,8 @@ public final class Benchmark {
             report.encoder(bucketed, bucketed);
             progress.println("task heads...");
             report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
+            progress.println("language identification...");
+            report.language(LanguageBenchmark.run(texts));
         }
         return report;
     }
@@ -181,6 +183,8 @@ public final class Benchmark {
                 report.encoderOneByOne(EncoderBenchmark.runConcurrent(single, tokens, 1, cores));
                 progress.println("task heads...");
                 report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
+                progress.println("language identification...");
+                report.language(LanguageBenchmark.run(texts));
             }
             progress.println("encoder profile by operator (ONNX Runtime profiler)...");
             report.encoderProfile(EncoderProfile.byOperator(spec, tokens, BATCH, cores, full ? 20 : 2));

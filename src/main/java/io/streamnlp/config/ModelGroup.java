@@ -5,6 +5,12 @@ import static io.streamnlp.config.StreamNlpConfig.CLASSIFIER_PATH;
 import static io.streamnlp.config.StreamNlpConfig.GROUP_MODEL;
 import static io.streamnlp.config.StreamNlpConfig.INFERENCE_INTRA_OP_THREADS;
 import static io.streamnlp.config.StreamNlpConfig.INFERENCE_PARALLEL_CALLS;
+import static io.streamnlp.config.StreamNlpConfig.LANGUAGE_ACCURACY;
+import static io.streamnlp.config.StreamNlpConfig.LANGUAGE_CANDIDATES;
+import static io.streamnlp.config.StreamNlpConfig.LANGUAGE_DETECT;
+import static io.streamnlp.config.StreamNlpConfig.LANGUAGE_MIN_CONFIDENCE;
+import static io.streamnlp.config.StreamNlpConfig.LANGUAGE_MIN_LENGTH;
+import static io.streamnlp.config.StreamNlpConfig.LANGUAGE_UNSUPPORTED_POLICY;
 import static io.streamnlp.config.StreamNlpConfig.LONG_TEXT_MAX_WINDOWS;
 import static io.streamnlp.config.StreamNlpConfig.LONG_TEXT_MODE;
 import static io.streamnlp.config.StreamNlpConfig.LONG_TEXT_STRIDE;
@@ -15,6 +21,12 @@ import static io.streamnlp.config.StreamNlpConfig.MODEL_PATH;
 
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.TextTokenizer;
+import io.streamnlp.language.LanguageDetector;
+import io.streamnlp.language.LanguageSettings;
+import io.streamnlp.language.UnsupportedLanguagePolicy;
+import java.util.List;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -22,7 +34,8 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigDef.Width;
 
 /**
- * The {@value StreamNlpConfig#GROUP_MODEL} settings: the encoder, its token window, long texts and the ONNX Runtime threads.
+ * The {@value StreamNlpConfig#GROUP_MODEL} settings: the encoder, its token window, long texts, the ONNX Runtime threads,
+ * and language identification (which texts the task heads judge).
  */
 final class ModelGroup {
 
@@ -79,6 +92,51 @@ final class ModelGroup {
                 "ONNX Runtime threads per encoder call. 0 = 1 when inference.parallel.calls is 0 too, else "
                         + "cores / (num.stream.threads x inference.parallel.calls), at least 1; so stream threads x "
                         + "parallel calls x intra-op threads <= cores.");
+        defineLanguage(definitions);
+    }
+
+    /** Language identification: it decides which texts the task heads judge. */
+    private static void defineLanguage(ConfigDefinitions definitions) {
+        definitions.define(LANGUAGE_DETECT, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT, "Language identification",
+                "Identify every text's language before the encoder (detectedLanguage and languageConfidence on every "
+                        + "output) and apply language.unsupported.policy to texts the task heads were not trained for. "
+                        + "false: no identification, every text analysed as English-trained heads see it.");
+        definitions.define(LANGUAGE_CANDIDATES, Type.LIST, String.join(",", LanguageSettings.DEFAULT_CANDIDATES),
+                languageCandidatesValidator(), Importance.MEDIUM, Width.LONG, "Candidate languages",
+                "ISO 639-1 codes of the languages the detector tells apart (at least two). A text in another language "
+                        + "is reported as the nearest candidate; each candidate costs detection time and memory.");
+        definitions.define(LANGUAGE_ACCURACY, Type.STRING, "high", ValidString.in("high", "low"), Importance.LOW, Width.SHORT,
+                "Language detection accuracy",
+                "high: all of the detector's n-gram models (1 to 5); low: trigrams only, less memory and time per "
+                        + "text, weaker below about 120 characters.");
+        definitions.define(LANGUAGE_MIN_CONFIDENCE, Type.DOUBLE, LanguageSettings.DEFAULT_MIN_CONFIDENCE, Range.between(0.0, 1.0),
+                Importance.LOW, Width.SHORT, "Language min confidence",
+                "A text whose detected language is less than this far ahead of the next most likely one (languageConfidence: "
+                        + "the detector's relative distance between the two, 0..1) counts as the heads' language: an "
+                        + "ambiguous text is analysed, not skipped on a guess.");
+        definitions.define(LANGUAGE_MIN_LENGTH, Type.INT, LanguageSettings.DEFAULT_MIN_LENGTH, Range.atLeast(0), Importance.LOW,
+                Width.SHORT, "Language min length",
+                "A text with fewer letters than this, counted in words that do not start with a capital (names, "
+                        + "headlines in capitals and lists of places tell no language), counts as the heads' language: a "
+                        + "short text is analysed, not skipped on a guess.");
+        definitions.define(LANGUAGE_UNSUPPORTED_POLICY, Type.STRING, "skip", ValidString.in(UnsupportedLanguagePolicy.settingValues()),
+                Importance.MEDIUM, Width.SHORT, "Unsupported language policy",
+                "What happens to a text whose language is none of the task heads' (the model card's list; a custom "
+                        + "model's heads.languages): skip = the embedding is written, sentiment and entities are marked "
+                        + "skipReason=language-not-supported instead of guessed; enrich = analysed like any text; "
+                        + "dead-letter = to the dead-letter topic, reason unsupported-language, with its original bytes.");
+    }
+
+    private static ConfigDef.Validator languageCandidatesValidator() {
+        return (name, value) -> {
+            @SuppressWarnings("unchecked")
+            List<String> codes = (List<String>) value;
+            try {
+                LanguageDetector.check(codes);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        };
     }
 
     /** Names a classifier file can have, none twice. */

@@ -9,6 +9,8 @@ import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.ingest.InputLimits;
 import io.streamnlp.ingest.InputTopic;
+import io.streamnlp.language.LanguageSettings;
+import io.streamnlp.language.UnsupportedLanguagePolicy;
 import io.streamnlp.model.HeadPlan;
 import io.streamnlp.topics.TopicLayout;
 import io.streamnlp.registry.RegistrySettings;
@@ -89,6 +91,12 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String OUTPUT_TOPIC_PARTITIONS = "output.topic.partitions";
     public static final String OUTPUT_TOPIC_REPLICATION_FACTOR = "output.topic.replication.factor";
     public static final String BY_TEXT_PARTITIONS = "by.text.partitions";
+    public static final String LANGUAGE_DETECT = "language.detect";
+    public static final String LANGUAGE_CANDIDATES = "language.candidates";
+    public static final String LANGUAGE_ACCURACY = "language.accuracy";
+    public static final String LANGUAGE_MIN_CONFIDENCE = "language.min.confidence";
+    public static final String LANGUAGE_MIN_LENGTH = "language.min.length";
+    public static final String LANGUAGE_UNSUPPORTED_POLICY = "language.unsupported.policy";
     public static final String BY_TEXT_RETENTION_MS = "by.text.retention.ms";
     public static final String MAX_THREAD_REPLACEMENTS = "max.thread.replacements";
     public static final String THREAD_REPLACEMENT_WINDOW_MS = "thread.replacement.window.ms";
@@ -365,6 +373,15 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** Run each text through the encoder in its own call ({@code inference.batch.invariant}). */
     public boolean batchInvariant() {
         return getBoolean(INFERENCE_BATCH_INVARIANT);
+    }
+
+    // --- Language ---
+
+    /** How texts' languages are identified and what happens to those the heads were not trained for. */
+    public LanguageSettings languageSettings() {
+        return new LanguageSettings(getBoolean(LANGUAGE_DETECT), getList(LANGUAGE_CANDIDATES),
+                getString(LANGUAGE_ACCURACY).equals("low"), getDouble(LANGUAGE_MIN_CONFIDENCE), getInt(LANGUAGE_MIN_LENGTH),
+                UnsupportedLanguagePolicy.ofSetting(getString(LANGUAGE_UNSUPPORTED_POLICY)));
     }
 
     // --- Cache ---

@@ -16,6 +16,10 @@ public final class RejectReason {
      */
     public static final String TOO_LARGE = "too-large";
     public static final String REGISTRY_UNAVAILABLE = "registry-unavailable";
+    /**
+     * The text's language is none of the task heads' languages, under {@code language.unsupported.policy=dead-letter}.
+     */
+    public static final String UNSUPPORTED_LANGUAGE = "unsupported-language";
 
     private RejectReason() {}
 }

@@ -26,6 +26,14 @@ public final class Heads {
     public static final String SENTIMENT_FILE = "sentiment.bin";
     public static final String NER_FILE = "ner.bin";
 
+    /** The languages the packaged heads were trained for (resources/heads/MODEL_CARD.md): English data only. */
+    public static final java.util.Set<String> PACKAGED_LANGUAGES = java.util.Set.of("en");
+
+    /** The languages the heads of this encoder judge: the model card's for a catalogue encoder, else heads.languages. */
+    public static java.util.Set<String> languagesOf(EncoderSpec spec) {
+        return spec.directory() == null ? PACKAGED_LANGUAGES : CustomModel.headsLanguages(spec);
+    }
+
     private final String model;
     private final SentimentHead sentiment;
     private final NerHead ner;

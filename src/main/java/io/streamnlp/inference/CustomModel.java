@@ -33,7 +33,8 @@ import java.util.TreeSet;
  *   <li>{@value #TOKENIZER}: the HuggingFace tokenizer;
  *   <li>{@value #PROPERTIES}: {@code name}, {@code version}, {@code pooling} ({@code mean} or
  *       {@code cls}), {@code hidden.size}, and optionally {@code query.prefix} (put before every
- *       text, e.g. e5's {@code query: }) and {@code max.length} (its positions, default 512);
+ *       text, e.g. e5's {@code query: }), {@code max.length} (its positions, default 512) and
+ *       {@code heads.languages} (the ISO 639-1 codes its heads were trained for, default {@code en});
  *   <li>optionally {@code heads/sentiment.bin} and {@code heads/ner.bin}, made by
  *       {@code streamnlp train --model-path <dir>}; without them it serves embeddings only.
  * </ul>
@@ -57,8 +58,11 @@ public final class CustomModel {
     static final String TOKEN_TYPE_IDS = "token_type_ids";
     static final String HIDDEN_STATE = "last_hidden_state";
 
+    /** The languages a custom model's task heads were trained for, ISO 639-1 codes, comma-separated (default en). */
+    public static final String HEADS_LANGUAGES = "heads.languages";
+
     private static final Set<String> KEYS = Set.of("name", "version", "pooling", "hidden.size", "query.prefix",
-            "max.length");
+            "max.length", HEADS_LANGUAGES);
 
     private CustomModel() {}
 
@@ -128,6 +132,26 @@ public final class CustomModel {
             throw new ModelDirectoryException(directory, problems);
         }
         return spec;
+    }
+
+    /**
+     * What a custom model's {@code heads.languages} says (ISO 639-1 codes), or {@code en} when it says nothing:
+     * {@code streamnlp train} trains on the English sets.
+     */
+    public static Set<String> headsLanguages(EncoderSpec spec) {
+        Properties properties = new Properties();
+        try (var in = Files.newBufferedReader(spec.directory().resolve(PROPERTIES), java.nio.charset.StandardCharsets.UTF_8)) {
+            properties.load(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read " + spec.directory().resolve(PROPERTIES), e);
+        }
+        Set<String> languages = new TreeSet<>();
+        for (String code : properties.getProperty(HEADS_LANGUAGES, "en").split(",")) {
+            if (!code.isBlank()) {
+                languages.add(code.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return languages.isEmpty() ? Set.of("en") : languages;
     }
 
     /** The folder of a custom model's task heads. */

@@ -26,4 +26,13 @@ public interface LiveFeed {
      */
     void enriched(String id, String text, long eventTimeMs, boolean cached, SentimentScores sentiment,
             List<EntitySpan> entities);
+
+    /**
+     * The same, with the text's detected language (ISO 639-1; null when not identified), which the page shows beside
+     * the record. A text the heads do not judge comes with a null sentiment and no entities.
+     */
+    default void enriched(String id, String text, long eventTimeMs, boolean cached, SentimentScores sentiment,
+            List<EntitySpan> entities, String language) {
+        enriched(id, text, eventTimeMs, cached, sentiment, entities);
+    }
 }

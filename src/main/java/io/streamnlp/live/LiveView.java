@@ -90,6 +90,12 @@ public final class LiveView implements LiveFeed, AutoCloseable {
     @Override
     public void enriched(String id, String text, long eventTimeMs, boolean cached, SentimentScores scores,
             List<EntitySpan> found) {
+        enriched(id, text, eventTimeMs, cached, scores, found, null);
+    }
+
+    @Override
+    public void enriched(String id, String text, long eventTimeMs, boolean cached, SentimentScores scores,
+            List<EntitySpan> found, String language) {
         long now = System.currentTimeMillis();
         // A head the selected outputs do not need does not run (HeadPlan): its answer is null here.
         if (scores != null) {
@@ -100,7 +106,7 @@ public final class LiveView implements LiveFeed, AutoCloseable {
             entities.add(entity.type(), entity.text(), now);
         }
         long seq = tail.claim();
-        tail.put(TailRecord.of(seq, id, text, eventTimeMs, now, cached, scores, found));
+        tail.put(TailRecord.of(seq, id, text, eventTimeMs, now, cached, scores, found, language));
     }
 
     /** The page and its JSON endpoints, by context path, for the operations endpoint. */

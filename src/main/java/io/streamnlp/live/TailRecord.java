@@ -17,9 +17,10 @@ import java.util.List;
  * @param label the sentiment label; null when the sentiment head did not run (no selected output needs it)
  * @param clipped true when the text is longer than the excerpt
  * @param latencyMs output time minus event time (0 when the clocks disagree)
+ * @param language the text's detected language (ISO 639-1), or null when not identified
  */
 public record TailRecord(long seq, String id, String excerpt, boolean clipped, String label, float probability,
-        List<Span> entities, boolean cached, long eventTimeMs, long outputTimeMs, long latencyMs) {
+        List<Span> entities, boolean cached, long eventTimeMs, long outputTimeMs, long latencyMs, String language) {
 
     /** Characters of text kept per record. */
     public static final int EXCERPT_CHARS = 280;
@@ -35,6 +36,11 @@ public record TailRecord(long seq, String id, String excerpt, boolean clipped, S
 
     static TailRecord of(long seq, String id, String text, long eventTimeMs, long nowMs, boolean cached,
             SentimentScores sentiment, List<EntitySpan> entities) {
+        return of(seq, id, text, eventTimeMs, nowMs, cached, sentiment, entities, null);
+    }
+
+    static TailRecord of(long seq, String id, String text, long eventTimeMs, long nowMs, boolean cached,
+            SentimentScores sentiment, List<EntitySpan> entities, String language) {
         // Either head may not have run (outputs that do not need it): null, shown as no label / no spans.
         entities = entities == null ? List.of() : entities;
         int cut = cut(text, EXCERPT_CHARS);
@@ -51,7 +57,8 @@ public record TailRecord(long seq, String id, String excerpt, boolean clipped, S
             case POSITIVE -> sentiment.positive();
         };
         return new TailRecord(seq, clip(id, ID_CHARS), text.substring(0, cut), cut < text.length(), label, probability,
-                List.copyOf(spans), cached, eventTimeMs, nowMs, Math.max(0, nowMs - eventTimeMs));
+                List.copyOf(spans), cached, eventTimeMs, nowMs, Math.max(0, nowMs - eventTimeMs),
+                language == null ? null : clip(language, 8));
     }
 
     private static String clip(String text, int chars) {

@@ -83,6 +83,10 @@ final class DemoReport {
     }
 
     private static String sentiment(SentimentRecord record) {
+        if (record.getLabel() == null) {
+            // Not judged: the text's language is none of the heads' (language.unsupported.policy=skip).
+            return "- (" + record.getDetectedLanguage() + ")";
+        }
         float p = switch (record.getLabel()) {
             case NEGATIVE -> record.getNegative();
             case NEUTRAL -> record.getNeutral();

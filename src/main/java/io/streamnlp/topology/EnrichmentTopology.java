@@ -24,6 +24,8 @@ import io.streamnlp.config.OutputFormat;
 import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.OutputTopics;
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.heads.Heads;
+import io.streamnlp.language.LanguageGate;
 import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.AvroTextEventParser;
@@ -177,8 +179,10 @@ public final class EnrichmentTopology {
                     config.byTextTopic());
             batchParents = new String[] {BY_TEXT_SOURCE};
         }
+        // Built once per process for a candidate set (the detector and its models are shared), not per task.
+        LanguageGate languages = LanguageGate.of(config.languageSettings(), Heads.languagesOf(enricher.encoderSpec()));
         topology.addProcessor(BATCH, () -> new BatchingProcessor(enricher, batchSettings, PENDING_STORE, cachePlan, meters, FAN_OUT,
-                        deadLetters, limits.budget()),
+                        deadLetters, limits.budget(), languages),
                 batchParents);
         // A text is put when it arrives and deleted when its batch runs, nearly always inside one commit
         // interval: Kafka Streams' record cache (statestore.cache.max.bytes) folds the pair into one

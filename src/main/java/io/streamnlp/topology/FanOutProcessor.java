@@ -23,6 +23,7 @@ import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.internal.OriginalHeader;
 import io.streamnlp.schema.internal.PendingText;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -211,10 +212,14 @@ final class FanOutProcessor implements Processor<byte[], Enrichment, byte[], byt
     private void tellLivePage(Enrichment enrichment, PiiOutputs.Findings findings) {
         PendingText event = enrichment.event();
         try {
-            // Redacting, the page sees what the outputs carry: the redacted text, entities masked.
+            // The page sees what the outputs carry: redacting, the redacted text and masked entities; a text
+            // whose heads' results are skipped (its language), no sentiment and no entities.
             String text = event.getText();
+            boolean skipped = enrichment.language().skipsHeads();
             live.enriched(event.getId(), findings.shownText(text), event.getEventTime(), enrichment.cached(),
-                    enrichment.analysis().sentiment(), findings.shownEntities(text, enrichment.analysis().entities()));
+                    skipped ? null : enrichment.analysis().sentiment(),
+                    skipped ? List.of() : findings.shownEntities(text, enrichment.analysis().entities()),
+                    enrichment.language().code());
         } catch (RuntimeException error) {
             long now = System.currentTimeMillis();
             long last = lastLiveFailureLogMs.get();

@@ -8,6 +8,7 @@ import io.streamnlp.schema.LabelsRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.language.LanguageVerdict;
 import io.streamnlp.model.EntitySpan;
 import io.streamnlp.model.SentimentScores;
 import io.streamnlp.model.TextAnalysis;
@@ -28,6 +29,10 @@ import java.util.List;
  * The output records of one {@link Enrichment}, each with the model and head versions: what the
  * fan-out serializes, measures and forwards. No Kafka in here, so the record shapes read apart from
  * the forwarding rules.
+ *
+ * <p>Every record carries the language found before the encoder ({@code detectedLanguage},
+ * {@code languageConfidence}); for a text outside the heads' languages under {@code language.unsupported.policy=skip}
+ * the sentiment and the entities are left out and marked ({@code skipReason}), the embedding is kept.
  */
 final class OutputRecords {
 
@@ -91,31 +96,47 @@ final class OutputRecords {
                 .setWindows(enrichment.analysis().windows())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
+                .setDetectedLanguage(enrichment.language().code())
+                .setLanguageConfidence(enrichment.language().confidence())
                 .build();
     }
 
     SentimentRecord sentiment(Enrichment enrichment) {
         PendingText event = enrichment.event();
         SentimentScores sentiment = enrichment.analysis().sentiment();
+        boolean skipped = enrichment.language().skipsHeads();
         return SentimentRecord.newBuilder()
                 .setId(event.getId())
                 .setModel(model.name())
                 .setModelVersion(model.version())
                 .setHeadVersion(heads.sentiment().version())
-                .setLabel(SentimentLabel.valueOf(sentiment.label().name()))
-                .setNegative(sentiment.negative())
-                .setNeutral(sentiment.neutral())
-                .setPositive(sentiment.positive())
+                .setLabel(skipped ? null : SentimentLabel.valueOf(sentiment.label().name()))
+                .setNegative(skipped ? 0f : sentiment.negative())
+                .setNeutral(skipped ? 0f : sentiment.neutral())
+                .setPositive(skipped ? 0f : sentiment.positive())
                 .setTruncated(enrichment.analysis().truncated())
                 .setWindows(enrichment.analysis().windows())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
+                .setDetectedLanguage(enrichment.language().code())
+                .setLanguageConfidence(enrichment.language().confidence())
+                .setSkipReason(skipReason(enrichment))
                 .build();
+    }
+
+    /** Null when the heads' results are kept; else why they are not. */
+    private static String skipReason(Enrichment enrichment) {
+        return enrichment.language().skipsHeads() ? LanguageVerdict.NOT_SUPPORTED : null;
+    }
+
+    /** The spans the records carry: none for a text whose heads' results are skipped. */
+    private static List<EntitySpan> keptEntities(Enrichment enrichment) {
+        return enrichment.language().skipsHeads() ? List.of() : enrichment.analysis().entities();
     }
 
     EntitiesRecord entities(Enrichment enrichment, PiiOutputs.Findings pii) {
         PendingText event = enrichment.event();
-        List<Entity> entities = pii.entities(event.getText(), entityList(event.getText(), enrichment.analysis().entities()));
+        List<Entity> entities = pii.entities(event.getText(), entityList(event.getText(), keptEntities(enrichment)));
         return EntitiesRecord.newBuilder()
                 .setId(event.getId())
                 .setModel(model.name())
@@ -126,6 +147,9 @@ final class OutputRecords {
                 .setWindows(enrichment.analysis().windows())
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setCached(enrichment.cached())
+                .setDetectedLanguage(enrichment.language().code())
+                .setLanguageConfidence(enrichment.language().confidence())
+                .setSkipReason(skipReason(enrichment))
                 .build();
     }
 
@@ -143,15 +167,18 @@ final class OutputRecords {
                 .setSource(pii.redactedField(fields.source()))
                 .setEventTime(Instant.ofEpochMilli(event.getEventTime()))
                 .setLanguage(fields.language())
+                .setDetectedLanguage(enrichment.language().code())
+                .setLanguageConfidence(enrichment.language().confidence())
                 .setAttributes(pii.redactedFields(fields.attributes()))
                 .setText(enrichedShape.text() && !pii.redacted() ? event.getText() : null)
-                .setSentiment(Sentiment.newBuilder()
+                .setSentiment(enrichment.language().skipsHeads() ? null : Sentiment.newBuilder()
                         .setLabel(SentimentLabel.valueOf(scores.label().name()))
                         .setNegative(scores.negative())
                         .setNeutral(scores.neutral())
                         .setPositive(scores.positive())
                         .build())
-                .setEntities(pii.entities(event.getText(), entityList(event.getText(), analysis.entities())))
+                .setEntities(pii.entities(event.getText(), entityList(event.getText(), keptEntities(enrichment))))
+                .setSkipReason(skipReason(enrichment))
                 .setEmbedding(enrichedShape.embedding() ? floats(analysis.vector()) : null)
                 .setModel(model.name())
                 .setModelVersion(model.version())

@@ -208,6 +208,7 @@ class LivePageBrowserIntegrationTest {
                 Pattern.DOTALL).matcher(dom);
         assertThat(record.find()).as("the known text is in the tail").isTrue();
         String entry = record.group(2);
+        assertThat(entry).as("the tail entry shows the text's detected language").contains(KNOWN_ID + " · en · ");
         for (Entity entity : known.getEntities()) {
             assertThat(entry).as("tail entry of %s", KNOWN_ID).contains("<mark class=\"entity " + entity.getType() + "\" data-type=\""
                     + entity.getType() + "\" title=\"" + entity.getType() + " ");

@@ -12,6 +12,7 @@ import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.live.LiveFeed;
 import io.streamnlp.live.LiveView;
+import io.streamnlp.live.TailRecord;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.SchemaRegistryClient;
@@ -76,6 +77,13 @@ class SettingsMatrixTest {
             new Dimension(StreamNlpConfig.CORRELATION_ID_HEADER, List.of("", "x-correlation-id", "x-request")),
             new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_TEXT, List.of("false", "true")),
             new Dimension(StreamNlpConfig.ENRICHED_INCLUDE_EMBEDDING, List.of("true", "false")),
+            // The matrix's texts are English: every policy analyses them; the language is on every record.
+            new Dimension(StreamNlpConfig.LANGUAGE_UNSUPPORTED_POLICY, List.of("skip", "enrich", "dead-letter")),
+            new Dimension(StreamNlpConfig.LANGUAGE_DETECT, List.of("true", "false")),
+            new Dimension(StreamNlpConfig.LANGUAGE_ACCURACY, List.of("high", "low")),
+            new Dimension(StreamNlpConfig.LANGUAGE_MIN_CONFIDENCE, List.of("0.1", "0.0", "0.5")),
+            new Dimension(StreamNlpConfig.LANGUAGE_MIN_LENGTH, List.of("10", "0")),
+            new Dimension(StreamNlpConfig.LANGUAGE_CANDIDATES, List.of("en,de,fr,es,it,pt,nl,ru,ar,zh,ja,ko", "en,de")),
             new Dimension(StreamNlpConfig.OUTPUT_FORMAT, List.of("avro", "json")),
             // Forced to the classifier wherever outputs has labels (which needs one); see cases().
             new Dimension(StreamNlpConfig.CLASSIFIERS, List.of("", TestClassifier.NAME)),
@@ -224,7 +232,12 @@ class SettingsMatrixTest {
                     assertThat(out).as("%s: nothing on the unselected %s", setting, kind).isEmpty();
                 }
             }
+            String language = Boolean.parseBoolean(settings.get(StreamNlpConfig.LANGUAGE_DETECT)) ? "en" : null;
             if (selected.contains(OutputKind.EMBEDDINGS)) {
+                for (String id : List.of("short-1", "long", "short-2")) {
+                    assertThat(embeddingOf(pipeline, embeddings, id).language()).as("%s: %s's language", setting, id)
+                            .isEqualTo(language);
+                }
                 Windows long_ = embeddingOf(pipeline, embeddings, "long");
                 if (settings.get(StreamNlpConfig.LONG_TEXT_MODE).equals("window")) {
                     assertThat(long_.windows()).as("%s", setting).isGreaterThan(1);
@@ -250,6 +263,8 @@ class SettingsMatrixTest {
                     assertThat(view.tail(10).records()).as("%s: the live page's tail", setting).hasSize(3)
                             .allSatisfy(r -> assertThat(r.toString()).doesNotContain(EMAIL));
                 }
+                assertThat(view.tail(10).records()).as("%s: the live page shows the language", setting)
+                        .extracting(TailRecord::language).containsOnly(language);
             }
         } finally {
             if (view != null) {
@@ -325,7 +340,7 @@ class SettingsMatrixTest {
     }
 
     /** The window count and the truncation flag of the event's embedding record, in either format. */
-    private record Windows(int windows, boolean truncated) {}
+    private record Windows(int windows, boolean truncated, String language) {}
 
     private static Windows embeddingOf(TopologyHarness pipeline, List<TestRecord<byte[], byte[]>> embeddings,
             String id) {
@@ -333,11 +348,14 @@ class SettingsMatrixTest {
                 .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(id)).findFirst().orElseThrow();
         if (pipeline.config.outputFormat() == OutputFormat.JSON) {
             JsonNode json = readJson(record.value());
-            return new Windows(json.get("windows").intValue(), json.get("truncated").booleanValue());
+            JsonNode language = json.get("detectedLanguage");
+            return new Windows(json.get("windows").intValue(), json.get("truncated").booleanValue(),
+                    language == null || language.isNull() ? null : language.asText());
         }
         EmbeddingRecord avro = AvroSerdes.specific(EmbeddingRecord.class, registry, false).deserializer()
                 .deserialize(pipeline.config.outputTopics().embeddings(), record.value());
-        return new Windows(avro.getWindows(), avro.getTruncated());
+        return new Windows(avro.getWindows(), avro.getTruncated(),
+                avro.getDetectedLanguage() == null ? null : avro.getDetectedLanguage().toString());
     }
 
     /** The classifier names in a labels or enriched record's {@code labels} map, in either output format. */

@@ -1,0 +1,41 @@
+package io.streamnlp.bench;
+
+import io.streamnlp.language.LanguageDetector;
+import io.streamnlp.language.LanguageSettings;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.List;
+
+/**
+ * Language identification's cost per text (it runs once per text before the encoder), at the default candidates
+ * and accuracy: one thread, one text at a time, wall-clock and thread CPU time, after the models are loaded and
+ * the JIT has compiled the detector.
+ */
+final class LanguageBenchmark {
+
+    /** Budget: a share of the encoder's CPU time per text (issue 23). */
+    static final double SHARE_BUDGET = 0.03;
+
+    record Result(double microsPerText, double cpuMicrosPerText, int candidates) {}
+
+    private LanguageBenchmark() {}
+
+    static Result run(List<String> texts) {
+        LanguageDetector detector = LanguageDetector.of(LanguageSettings.DEFAULT_CANDIDATES, false);
+        detector.warmUp();
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < Math.min(1000, texts.size()); i++) {
+                detector.detect(texts.get(i));
+            }
+        }
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long started = System.nanoTime();
+        long cpu = mx.getCurrentThreadCpuTime();
+        for (String text : texts) {
+            detector.detect(text);
+        }
+        double n = texts.size();
+        return new Result((System.nanoTime() - started) / 1e3 / n, (mx.getCurrentThreadCpuTime() - cpu) / 1e3 / n,
+                LanguageSettings.DEFAULT_CANDIDATES.size());
+    }
+}

@@ -1,0 +1,106 @@
+package io.streamnlp.language;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Decides, once per text before the encoder, what the task heads may judge: a text whose detected language is
+ * one of the heads' languages, or that is too short ({@code language.min.length} letters) or too ambiguous
+ * ({@code language.min.confidence}) to say otherwise, is analysed as any text; any other follows
+ * {@code language.unsupported.policy}.
+ */
+public final class LanguageGate {
+
+    /** Identification off: every text analysed, no language fields. */
+    public static final LanguageGate OFF = new LanguageGate(LanguageSettings.off(), null, Set.of());
+
+    private final LanguageSettings settings;
+    private final LanguageDetector detector;
+    private final Set<String> headsLanguages;
+
+    private LanguageGate(LanguageSettings settings, LanguageDetector detector, Set<String> headsLanguages) {
+        this.settings = settings;
+        this.detector = detector;
+        this.headsLanguages = headsLanguages;
+    }
+
+    /**
+     * @param headsLanguages ISO 639-1 codes of the languages the task heads were trained for (the model card's
+     *     list; a custom model's {@code heads.languages})
+     */
+    public static LanguageGate of(LanguageSettings settings, Set<String> headsLanguages) {
+        if (!settings.enabled()) {
+            return OFF;
+        }
+        Set<String> heads = new TreeSet<>();
+        headsLanguages.forEach(code -> heads.add(code.trim().toLowerCase(Locale.ROOT)));
+        return new LanguageGate(settings, LanguageDetector.of(settings.candidates(), settings.lowAccuracy()), Set.copyOf(heads));
+    }
+
+    public boolean enabled() {
+        return detector != null;
+    }
+
+    public LanguageSettings settings() {
+        return settings;
+    }
+
+    public Set<String> headsLanguages() {
+        return headsLanguages;
+    }
+
+    /** Loads the detector's models (see {@link LanguageDetector#warmUp}); nothing when off. */
+    public void warmUp() {
+        if (detector != null) {
+            detector.warmUp();
+        }
+    }
+
+    public LanguageVerdict check(String text) {
+        if (detector == null) {
+            return LanguageVerdict.NOT_CHECKED;
+        }
+        DetectedLanguage detected = detector.detect(text);
+        boolean heads = detected.code() == null || headsLanguages.contains(detected.code())
+                || detected.confidence() < settings.minConfidence() || letters(text) < settings.minLength();
+        if (heads) {
+            return new LanguageVerdict(detected, true, LanguageVerdict.Action.ANALYSE);
+        }
+        LanguageVerdict.Action action = switch (settings.policy()) {
+            case SKIP -> LanguageVerdict.Action.SKIP_HEADS;
+            case ENRICH -> LanguageVerdict.Action.ANALYSE;
+            case DEAD_LETTER -> LanguageVerdict.Action.DEAD_LETTER;
+        };
+        return new LanguageVerdict(detected, false, action);
+    }
+
+    /**
+     * The letters that tell a language, in code points (a Han character counts one, as a Latin letter does): those
+     * of words that do not start with a capital. Names, headlines in capitals and lists of teams and places are
+     * read alike in many languages (a dateline "RIO DE JANEIRO 1996-12-05", a score "Portuguesa 1 Atletico
+     * Mineiro 0" in an English news feed), so they alone do not make a text long enough to be judged.
+     */
+    static int letters(String text) {
+        int letters = 0;
+        boolean inWord = false;
+        boolean counted = false;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.isLetter(cp)) {
+                if (!inWord) {
+                    inWord = true;
+                    counted = !Character.isUpperCase(cp) && !Character.isTitleCase(cp);
+                }
+                if (counted) {
+                    letters++;
+                }
+            } else if (Character.isWhitespace(cp) || !Character.isLetterOrDigit(cp) && cp != '\'' && cp != '\u2019'
+                    && cp != '-') {
+                inWord = false;
+            }
+        }
+        return letters;
+    }
+}
