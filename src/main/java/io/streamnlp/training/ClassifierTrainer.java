@@ -368,13 +368,7 @@ public final class ClassifierTrainer {
         boolean[] second = new boolean[examples.size()];
         for (String label : labels) {
             List<Integer> idx = byLabel.getOrDefault(label, List.of());
-            int[] order = idx.stream().mapToInt(Integer::intValue).toArray();
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            int[] order = UserSplits.shuffled(idx, rng);
             int take = order.length < 2 ? 0 : Math.max(1, (int) Math.round(fraction * order.length));
             for (int i = 0; i < take; i++) {
                 second[order[i]] = true;

@@ -103,7 +103,8 @@ final class UserSplits {
         return chosen;
     }
 
-    private static int[] shuffled(List<Integer> idx, SplittableRandom rng) {
+    /** The indexes in a seeded Fisher-Yates order (the classifier's split uses the same). */
+    static int[] shuffled(List<Integer> idx, SplittableRandom rng) {
         int[] order = idx.stream().mapToInt(Integer::intValue).toArray();
         for (int i = order.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
