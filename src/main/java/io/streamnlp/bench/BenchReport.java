@@ -26,6 +26,7 @@ public final class BenchReport {
     private Map<String, Double> profile;
     private HeadsBenchmark.Result heads;
     private LanguageBenchmark.Result language;
+    private PiiBenchmark.Result pii;
     private PipelineBenchmark.Throughput eos;
     private PipelineBenchmark.Throughput alos;
     private PipelineBenchmark.Throughput embeddingsOnly;
@@ -158,6 +159,24 @@ public final class BenchReport {
                 met(share <= LanguageBenchmark.SHARE_BUDGET));
     }
 
+    void pii(PiiBenchmark.Result result) {
+        pii = result;
+    }
+
+    /** The PII row (opt-in, so reported without a target): its thread CPU time per text against the encoder's. */
+    private void piiRow(StringBuilder out, double encoderMicros) {
+        if (pii == null) {
+            return;
+        }
+        double encoderCoreMicros = encoderMicros * Runtime.getRuntime().availableProcessors();
+        row(out, "PII detection and redaction per text (pii.redact=true, every pattern detector, regions US,GB,DE,FR; "
+                        + "every 4th text with an e-mail, a phone and a card number; one thread)",
+                f("%.1f us (thread CPU time %.1f us) = %.1f %% of the encoder's %.0f core-us; %.2f spans per text",
+                        pii.microsPerText(), pii.cpuMicrosPerText(), 100 * pii.cpuMicrosPerText() / encoderCoreMicros,
+                        encoderCoreMicros, pii.spansPerText()),
+                "", "");
+    }
+
     void pipelineExactlyOnce(PipelineBenchmark.Throughput t) {
         eos = t;
     }
@@ -261,6 +280,7 @@ public final class BenchReport {
                 f("both heads <= %.0f us per text (thread CPU time)", HeadsBenchmark.BUDGET_MICROS),
                 met(heads.cpuMicrosPerText() <= HeadsBenchmark.BUDGET_MICROS));
         languageRow(out, encoderMicros);
+        piiRow(out, encoderMicros);
         return out.toString();
     }
 
@@ -289,6 +309,7 @@ public final class BenchReport {
                         + f("; CPU time: %.1f %% of the encoder's %.0f core-us", 100 * cpuShare, encoderCoreMicros),
                 f("<= %.0f %% of the encoder's CPU time per text", 100 * HEADS_SHARE_BUDGET), met(cpuShare <= HEADS_SHARE_BUDGET));
         languageRow(out, encoderMicros);
+        piiRow(out, encoderMicros);
         row(out, "pipeline, exactly-once (cache on, no repeats)", f("%.0f texts/s = %.2f x encoder", eos.textsPerSecond(),
                 eos.textsPerSecond() / encoderRate), ">= 0.95 x encoder", met(eos.textsPerSecond() / encoderRate >= 0.95));
         row(out, "where the exactly-once row's CPU went (thread CPU time over the row, by group)", CpuProfile.describe(eos.cpu()),

@@ -72,6 +72,8 @@ public final class Benchmark {
             report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
             progress.println("language identification...");
             report.language(LanguageBenchmark.run(texts));
+            progress.println("PII detection and redaction...");
+            report.pii(PiiBenchmark.run(texts));
         }
         return report;
     }
@@ -185,6 +187,8 @@ public final class Benchmark {
                 report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
                 progress.println("language identification...");
                 report.language(LanguageBenchmark.run(texts));
+                progress.println("PII detection and redaction...");
+                report.pii(PiiBenchmark.run(texts));
             }
             progress.println("encoder profile by operator (ONNX Runtime profiler)...");
             report.encoderProfile(EncoderProfile.byOperator(spec, tokens, BATCH, cores, full ? 20 : 2));
