@@ -213,19 +213,24 @@ public final class ModelGuard {
         if (plan.writes()) {
             record(plan.model() != Verdict.SAME ? current : null, plan.format() != Verdict.SAME, producer);
         }
+        String format = config.outputFormat().settingName();
+        // A first start records both: one line says so (a newcomer's log stays short).
+        boolean bothRecorded = plan.model() == Verdict.RECORDED && plan.format() == Verdict.RECORDED;
         switch (plan.model()) {
             case SAME -> logSame(current);
-            case RECORDED -> LOG.info("Recorded {} as the encoder of output prefix {} in {}", current.describe(),
-                    config.outputTopicPrefix(), topic);
+            case RECORDED -> LOG.info("Recorded {} as the encoder of output prefix {}{} in {}", current.describe(),
+                    config.outputTopicPrefix(), bothRecorded ? " (output.format=" + format + ")" : "", topic);
             case CHANGED -> LOG.warn("Output prefix {} held vectors of {}; model.change=allow: it now gets vectors of {}. "
                     + "Vectors of the two encoders are not comparable: consumers must not mix records from before and after "
                     + "this start", config.outputTopicPrefix(), describe(recorded.model()), current.describe());
         }
-        String format = config.outputFormat().settingName();
         switch (plan.format()) {
             case SAME -> { }
-            case RECORDED -> LOG.info("Recorded output.format={} for output prefix {} in {}", format,
-                    config.outputTopicPrefix(), topic);
+            case RECORDED -> {
+                if (!bothRecorded) {
+                    LOG.info("Recorded output.format={} for output prefix {} in {}", format, config.outputTopicPrefix(), topic);
+                }
+            }
             case CHANGED -> LOG.warn("Output prefix {} held {} records; output.format.change=allow: it now gets {} records. "
                     + "Consumers of its topics must read both", config.outputTopicPrefix(), plan.held().settingName(), format);
         }
