@@ -102,19 +102,37 @@ final class RegistryHttp implements AutoCloseable {
     private JsonNode send(HttpRequest request) {
         long deadline = System.nanoTime() + settings.retryBudget().toNanos();
         long backoffMs = 100;
+        int attempts = 0;
         while (true) {
             long remainingMs = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            attempts++;
             try {
                 return sendOnce(withTimeout(request, Math.min(settings.requestTimeout().toMillis(), remainingMs)));
             } catch (SchemaRegistryException e) {
-                if (!e.isRetriable() || System.nanoTime() + backoffMs * 1_000_000 >= deadline) {
+                if (!e.isRetriable()) {
                     throw e;
+                }
+                if (System.nanoTime() + backoffMs * 1_000_000 >= deadline) {
+                    throw gaveUp(e, attempts);
                 }
                 LOG.warn("{}; retrying in {} ms", e.getMessage(), backoffMs);
                 sleep(backoffMs, request);
                 backoffMs = Math.min(2_000, backoffMs * 2);
             }
         }
+    }
+
+    /**
+     * The last retriable error, its message extended by what a user tunes: a registry that is merely
+     * slow (a busy host, a long GC pause) needs a larger budget, not a restart.
+     */
+    private SchemaRegistryException gaveUp(SchemaRegistryException last, int attempts) {
+        return new SchemaRegistryException(last.reason(),
+                last.getMessage() + " (gave up after " + attempts + (attempts == 1 ? " attempt" : " attempts")
+                        + " within " + RegistrySettings.RETRY_BUDGET_CONFIG + "=" + settings.retryBudget().toMillis()
+                        + "; a slow registry needs a larger " + RegistrySettings.RETRY_BUDGET_CONFIG + " or "
+                        + RegistrySettings.REQUEST_TIMEOUT_CONFIG + ")",
+                last.httpStatus(), last.errorCode(), last.getCause());
     }
 
     private static HttpRequest withTimeout(HttpRequest request, long millis) {

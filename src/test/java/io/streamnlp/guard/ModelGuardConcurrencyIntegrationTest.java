@@ -45,7 +45,12 @@ class ModelGuardConcurrencyIntegrationTest {
     @BeforeAll
     void start() throws Exception {
         kafka = KafkaTestCluster.start();
-        registry = new SchemaRegistryClient(RegistrySettings.of(TestRegistry.url()));
+        // The race is the subject here, not the registry's latency: on a loaded 2-core CI host the
+        // registry process has stalled one POST past the 5 s default, so this client waits longer.
+        registry = new SchemaRegistryClient(RegistrySettings.fromConfig(Map.of(
+                RegistrySettings.URL_CONFIG, TestRegistry.url(),
+                RegistrySettings.REQUEST_TIMEOUT_CONFIG, "30000",
+                RegistrySettings.RETRY_BUDGET_CONFIG, "30000")));
         pool = Executors.newFixedThreadPool(2);
     }
 
