@@ -236,14 +236,14 @@ public final class StreamNlpApplication implements AutoCloseable {
     public void start() {
         LOG.info("Starting {} on {} reading {} (guarantee {})", config.applicationId(),
                 config.bootstrapServers(), config.inputTopics(), config.processingGuarantee());
-        if (!config.cacheEnabled()) {
+        if (!config.byTextHop()) {
             try {
                 ByTextTopic.checkDrained(config);
             } catch (TopicsUnavailableException e) {
                 throw new StartupFailedException(e.getMessage(), e);
             }
         }
-        if (config.cacheEnabled()) {
+        if (config.byTextHop()) {
             byTextTopic = new ByTextTopic(config);
             try {
                 byTextTopic.ensure(widestInput);
@@ -400,7 +400,7 @@ public final class StreamNlpApplication implements AutoCloseable {
 
     private static Set<String> internalTopics(StreamNlpConfig config, Topology topology) {
         Set<String> topics = new TreeSet<>();
-        if (config.cacheEnabled()) {
+        if (config.byTextHop()) {
             topics.add(config.byTextTopic());
         }
         for (TopologyDescription.Subtopology subtopology : topology.describe().subtopologies()) {

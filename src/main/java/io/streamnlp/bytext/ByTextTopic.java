@@ -110,8 +110,8 @@ public final class ByTextTopic implements AutoCloseable {
     }
 
     /**
-     * With the cache off the hop is skipped, so whatever still waits in the by-text topic would never
-     * be read again: refuse to start until it is drained.
+     * Without the hop (the cache off, or placed by partition) whatever still waits in the by-text topic
+     * would never be read again: refuse to start until it is drained.
      *
      * @throws TopicsUnavailableException naming the topic, the count and how to drain it
      */
@@ -136,10 +136,12 @@ public final class ByTextTopic implements AutoCloseable {
                 }
             }
             if (waiting > 0) {
-                throw new TopicsUnavailableException("cache.enabled=false, but " + topic + " still holds up to " + waiting
-                        + " unconsumed event(s) that would never be enriched. Run with cache.enabled=true until the "
-                        + "group's lag on " + topic + " is 0 (or its accounting shows pending=0), stop, then start with "
-                        + "cache.enabled=false", null);
+                String setting = config.cacheEnabled() ? "cache.placement=" + config.cachePlacement().settingName()
+                        : "cache.enabled=false";
+                throw new TopicsUnavailableException(setting + ", but " + topic + " still holds up to " + waiting
+                        + " unconsumed event(s) that would never be enriched. Run with cache.enabled=true and "
+                        + "cache.placement=by-text until the group's lag on " + topic + " is 0 (or its accounting shows "
+                        + "pending=0), stop, then start with " + setting, null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -46,6 +46,11 @@ final class EvaluateCommand implements Callable<Integer> {
             + "on them, train --airline-tweets).")
     boolean noAirline;
 
+    @Option(names = "--errors", description = "Also print why one entity type's spans go wrong on each set that "
+            + "annotates it (found, wrong type, boundaries, missed; spurious predictions) and its most missed texts, "
+            + "e.g. --errors ORG.")
+    String errors;
+
     @Override
     public Integer call() {
         List<String> models = new ArrayList<>();
@@ -66,6 +71,10 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         System.out.println();
         System.out.print(HeadEvaluator.markdown(reports));
+        if (errors != null) {
+            System.out.println();
+            System.out.print(HeadEvaluator.errorsMarkdown(reports, errors, 15));
+        }
         return 0;
     }
 }

@@ -80,6 +80,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String STATE_MEMORY_BYTES = BoundedRocksDbMemory.MEMORY_BYTES_CONFIG;
     public static final String ACCOUNTING_LOG_INTERVAL_S = "accounting.log.interval.s";
     public static final String CACHE_ENABLED = "cache.enabled";
+    public static final String CACHE_PLACEMENT = "cache.placement";
     public static final String CACHE_MAX_ENTRIES = "cache.max.entries";
     public static final String CACHE_MAX_BYTES = "cache.max.bytes";
     public static final String CACHE_TTL_MS = "cache.ttl.ms";
@@ -388,6 +389,16 @@ public final class StreamNlpConfig extends AbstractConfig {
 
     public boolean cacheEnabled() {
         return getBoolean(CACHE_ENABLED);
+    }
+
+    /** Where the result cache lives, and so whether events take the by-text hop (when the cache is on). */
+    public CachePlacement cachePlacement() {
+        return CachePlacement.of(getString(CACHE_PLACEMENT));
+    }
+
+    /** True when events pass the {@code <application.id>-by-text} topic: the cache is on and placed by text. */
+    public boolean byTextHop() {
+        return cacheEnabled() && cachePlacement() == CachePlacement.BY_TEXT;
     }
 
     /** Bounds of each task's result cache (whether or not it is enabled). */

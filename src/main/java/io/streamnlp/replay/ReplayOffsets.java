@@ -73,9 +73,9 @@ final class ReplayOffsets {
         return backlog;
     }
 
-    /** The end offset of each partition of the by-text topic (the cache's routing hop); none when the cache is off. */
+    /** The end offset of each partition of the by-text topic (the cache's routing hop); none without the hop. */
     static Map<TopicPartition, Long> byTextEnds(Admin admin, StreamNlpConfig config) throws Exception {
-        if (!config.cacheEnabled()) {
+        if (!config.byTextHop()) {
             return Map.of();
         }
         String topic = config.byTextTopic();

@@ -9,6 +9,7 @@ import static io.streamnlp.topology.TopologyNames.DEAD_LETTER_SINK;
 import static io.streamnlp.topology.TopologyNames.FAN_OUT;
 import static io.streamnlp.topology.TopologyNames.GATE_PREFIX;
 import static io.streamnlp.topology.TopologyNames.INGEST_PREFIX;
+import static io.streamnlp.topology.TopologyNames.PARTITION_CACHE_STORE;
 import static io.streamnlp.topology.TopologyNames.PENDING_STORE;
 import static io.streamnlp.topology.TopologyNames.REDACT_DEAD_LETTERS;
 import static io.streamnlp.topology.TopologyNames.SOURCE_PREFIX;
@@ -20,6 +21,7 @@ import io.streamnlp.enrich.Enricher;
 import io.streamnlp.bytext.ByTextRouter;
 import io.streamnlp.cache.CacheKeys;
 import io.streamnlp.cache.CachePlan;
+import io.streamnlp.config.CachePlacement;
 import io.streamnlp.config.OutputFormat;
 import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.OutputTopics;
@@ -87,7 +89,8 @@ import org.apache.kafka.streams.state.Stores;
  *                                                           (one sink per selected output)
  * </pre>
  *
- * With {@code cache.enabled=false} there is no by-text hop: ingest feeds the micro-batch directly.
+ * With {@code cache.enabled=false} or {@code cache.placement=partition} there is no by-text hop: ingest
+ * feeds the micro-batch directly (with the partition placement, each input task keeps its own cache).
  */
 public final class EnrichmentTopology {
 
@@ -143,11 +146,12 @@ public final class EnrichmentTopology {
         Topology topology = new Topology(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
 
         boolean cacheOn = config.cacheEnabled();
+        boolean hop = config.byTextHop();
         // With pii.redact every dead letter passes the redactor on its way to the sink.
         DeadLetterRedaction deadLetterRedaction = DeadLetterRedaction.of(config.pii());
         String deadLetters = deadLetterRedaction == null ? DEAD_LETTER_SINK : REDACT_DEAD_LETTERS;
         CachePlan cachePlan = cacheOn ? cachePlan(config, enricher) : null;
-        String ingestChild = cacheOn ? ROUTE_BY_TEXT : BATCH;
+        String ingestChild = hop ? ROUTE_BY_TEXT : BATCH;
         List<String> ingestNodes = new ArrayList<>();
         for (Map.Entry<InputFormat, List<String>> group : topicsByFormat(config.inputTopics()).entrySet()) {
             String format = group.getKey().name().toLowerCase(Locale.ROOT);
@@ -168,7 +172,7 @@ public final class EnrichmentTopology {
         BatchSettings batchSettings = config.batchSettings();
         InternalAvroSerde<PendingText> pendingSerde = new InternalAvroSerde<>(PendingText.class);
         String[] batchParents = ingestNodes.toArray(String[]::new);
-        if (cacheOn) {
+        if (hop) {
             topology.addProcessor(ROUTE_BY_TEXT, () -> new ByTextRouter(cachePlan.keys()), batchParents);
             topology.addSink(BY_TEXT_SINK, config.byTextTopic(), new ByteArraySerializer(), pendingSerde.serializer(),
                     ROUTE_BY_TEXT);
@@ -193,7 +197,7 @@ public final class EnrichmentTopology {
         if (cacheOn) {
             // Values are InternalAvroSerde bytes of CachedResult, encoded and decoded by ResultCache itself,
             // so that it can rebuild its index at task start without decoding every entry.
-            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RESULT_CACHE_STORE),
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(cachePlan.storeName()),
                     Serdes.Bytes(), Serdes.ByteArray()), BATCH);
         }
 
@@ -253,7 +257,8 @@ public final class EnrichmentTopology {
             parts.add(longText.identity(maxLength)); // truncation keeps the identity (and the caches) of before
         }
         TextTokenizer tokenizer = enricher.tokenizer();
-        return new CachePlan(RESULT_CACHE_STORE, config.cacheSettings(), new CacheKeys(String.join("|", parts)), heads,
+        String store = config.cachePlacement() == CachePlacement.BY_TEXT ? RESULT_CACHE_STORE : PARTITION_CACHE_STORE;
+        return new CachePlan(store, config.cacheSettings(), new CacheKeys(String.join("|", parts)), heads,
                 tokenCount -> tokenizer.windowsOf(tokenCount, longText));
     }
 

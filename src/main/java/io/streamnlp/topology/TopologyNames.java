@@ -21,8 +21,13 @@ public final class TopologyNames {
     public static final String REDACT_DEAD_LETTERS = "redact-dead-letters";
     /** Changelogged store of texts consumed but not yet emitted (see BatchingProcessor). */
     public static final String PENDING_STORE = "pending-batch";
-    /** Changelogged store of results by text (see cache.ResultCache). */
+    /** Changelogged store of results by text (see cache.ResultCache), placed by text behind the by-text hop. */
     public static final String RESULT_CACHE_STORE = "result-cache";
+    /**
+     * The same with {@code cache.placement=partition}: a store of its own, so that its changelog (one
+     * partition per input partition) never meets the by-text store's (one per by-text partition).
+     */
+    public static final String PARTITION_CACHE_STORE = "partition-result-cache";
 
     private TopologyNames() {}
 }

@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -46,7 +47,9 @@ public final class HeadEvaluator {
     /** Accuracy and macro-averaged recall in percent. */
     public record SentimentResult(String set, int texts, boolean twoClass, double accuracy, double macroRecall) {}
 
-    public record NerResult(String set, int sentences, java.util.Set<EntityKind> types, ConllEval.Score score) {}
+    /** @param errors per type the set annotates: why its spans go wrong ({@code evaluate --errors}) */
+    public record NerResult(String set, int sentences, java.util.Set<EntityKind> types, ConllEval.Score score,
+            Map<EntityKind, SpanErrors> errors) {}
 
     /** Milliseconds per text; encoder in batches of {@code batch} texts, heads one text at a time. */
     public record Cost(int batch, int sentimentTexts, double encoderSentimentMs, int nerTexts, double encoderNerMs,
@@ -132,6 +135,44 @@ public final class HeadEvaluator {
         return sb.toString();
     }
 
+    /**
+     * Why {@code type}'s spans go wrong on each set that annotates it: one table for every encoder,
+     * then the texts most often missed and most often predicted without a gold span.
+     */
+    public static String errorsMarkdown(List<Report> reports, String typeName, int examples) {
+        EntityKind type = EntityKind.valueOf(typeName.trim().toUpperCase(Locale.ROOT));
+        StringBuilder sb = new StringBuilder(SpanErrors.markdownHeader(type.name()));
+        for (Report r : reports) {
+            for (NerResult n : r.ner()) {
+                SpanErrors e = n.errors().get(type);
+                if (e != null) {
+                    sb.append(e.markdownRow(r.model() + ", " + n.set()));
+                }
+            }
+        }
+        for (Report r : reports) {
+            for (NerResult n : r.ner()) {
+                SpanErrors e = n.errors().get(type);
+                if (e != null && examples > 0) {
+                    sb.append(String.format(Locale.ROOT, "%n%s, %s: most missed %s: %s%n", r.model(), n.set(), type,
+                            examples(e.topMissed(examples))));
+                    sb.append(String.format(Locale.ROOT, "%s, %s: most spurious %s: %s%n", r.model(), n.set(), type,
+                            examples(e.topSpurious(examples))));
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String examples(List<Map.Entry<String, Long>> counted) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Long> e : counted) {
+            sb.append(sb.isEmpty() ? "" : ", ").append('"').append(e.getKey().replace("|", "\\|")).append("\" x")
+                    .append(e.getValue());
+        }
+        return sb.isEmpty() ? "none" : sb.toString();
+    }
+
     private final Options o;
     private final PrintStream log;
 
@@ -198,9 +239,11 @@ public final class HeadEvaluator {
         } else {
             encoded = cache.tokenStates(set.cacheName() + "_sample" + chosen.size(), HeadTrainer.texts(chosen));
         }
-        ConllEval.Score score = nerScore(heads.ner(), chosen, encoded, set.types());
+        Map<EntityKind, SpanErrors> errors = new java.util.EnumMap<>(EntityKind.class);
+        set.types().forEach(type -> errors.put(type, new SpanErrors(type.name())));
+        ConllEval.Score score = nerScore(heads.ner(), chosen, encoded, set.types(), errors);
         log.printf(Locale.ROOT, "%s: %s (%d sentences)%n", set.name(), score, chosen.size());
-        return new NerResult(set.name(), chosen.size(), set.types(), score);
+        return new NerResult(set.name(), chosen.size(), set.types(), score, errors);
     }
 
     /** Accuracy and macro recall (percent): two-class view against neg/pos gold labels, or three-class argmax. */
@@ -249,17 +292,29 @@ public final class HeadEvaluator {
      */
     public static ConllEval.Score nerScore(NerHead head, List<HeadData.ConllSentence> sentences,
             FeatureCache.Encoded encoded, java.util.Set<EntityKind> types) {
+        return nerScore(head, sentences, encoded, types, Map.of());
+    }
+
+    /**
+     * As above, also adding each sentence to {@code errors} (per type) with every predicted span,
+     * before the type filter: a gold organisation tagged MISC is a wrong type, not a miss.
+     */
+    public static ConllEval.Score nerScore(NerHead head, List<HeadData.ConllSentence> sentences,
+            FeatureCache.Encoded encoded, java.util.Set<EntityKind> types, Map<EntityKind, SpanErrors> errors) {
         ConllEval.Score score = new ConllEval.Score();
         for (int s = 0; s < sentences.size(); s++) {
             HeadData.ConllSentence sentence = sentences.get(s);
             String text = sentence.text();
             List<ConllEval.Span> predicted = new ArrayList<>();
+            List<ConllEval.Span> everyPredicted = new ArrayList<>();
             for (EntitySpan e : head.predict(text, encoded.tokens().get(s), encoded.encoded()[s])) {
                 if (!e.text().equals(text.substring(e.start(), e.end()))) {
                     throw new IllegalStateException("Span text does not match its offsets: " + e);
                 }
+                ConllEval.Span span = new ConllEval.Span(e.type().name(), e.start(), e.end());
+                everyPredicted.add(span);
                 if (types.contains(e.type())) {
-                    predicted.add(new ConllEval.Span(e.type().name(), e.start(), e.end()));
+                    predicted.add(span);
                 }
             }
             List<ConllEval.Span> gold = new ArrayList<>();
@@ -269,6 +324,9 @@ public final class HeadEvaluator {
                 }
             }
             score.add(gold, predicted);
+            for (SpanErrors typeErrors : errors.values()) {
+                typeErrors.add(text, gold, everyPredicted);
+            }
         }
         return score;
     }

@@ -3,6 +3,7 @@ package io.streamnlp.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamnlp.app.StreamNlpApplication;
+import io.streamnlp.config.CachePlacement;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.inference.Pooling;
@@ -26,6 +27,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,9 +38,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The result cache on a real broker: a stream with known repeats spread over 4 partitions. Every
- * repeat is served from the cache (the by-text hop brings all copies of a text to one task), the
- * outputs equal a cache-off run's, and a restarted application finds its cache warm.
+ * The result cache on a real broker: a stream with known repeats spread over 4 partitions. Placed by
+ * text, every repeat is served from the cache (the by-text hop brings all copies of a text to one
+ * task); placed by partition, exactly the copies whose partition saw the text before are. The outputs
+ * equal a cache-off run's, and a restarted application finds its cache warm.
  *
  * <p>The fp32 encoder is used so that the cache-off run is a fair reference: its vectors do not
  * depend on batch composition (int8 ones move by cosine ~0.006 with the batch, see EncoderTest).
@@ -59,7 +63,7 @@ class ResultCacheIntegrationTest {
         try (KafkaTestCluster kafka = KafkaTestCluster.start();
                 SchemaRegistryClient registry = new SchemaRegistryClient(RegistrySettings.of(TestRegistry.url()))) {
             kafka.createTopics(List.of(INPUT), PARTITIONS);
-            for (String prefix : List.of("on", "off")) {
+            for (String prefix : List.of("on", "off", "part")) {
                 kafka.createTopics(List.of(prefix + ".embeddings", prefix + ".sentiment", prefix + ".entities",
                         prefix + ".enriched", prefix + ".dlq"), PARTITIONS);
             }
@@ -95,12 +99,28 @@ class ResultCacheIntegrationTest {
                 assertThat(TaskMetrics.sum(app.streams().metrics(), "cache-hits-total")).as("every repeat is a hit").isEqualTo(repeats);
                 assertThat(TaskMetrics.sum(app.streams().metrics(), "cache-admissions-total")).isEqualTo(DISTINCT);
             }
-            double perTask = perTaskHitRate(texts, textById.keySet());
-            System.out.printf("[cache] %d events, %d distinct texts over %d partitions: ideal hit rate %.1f %%, "
-                    + "by-text cache %.1f %%, a per-task cache would get %.1f %%%n", events, DISTINCT, PARTITIONS,
-                    100.0 * repeats / events, 100.0 * on.cachedCount() / events, 100.0 * perTask);
             assertThat(on.embeddings()).hasSize(events);
             assertThat(on.cachedCount()).isEqualTo(repeats);
+
+            // cache.placement=partition: no hop; a copy hits only where its own partition saw the text before.
+            int perTaskHits = perTaskHits(texts);
+            Run part;
+            try (StreamNlpApplication app = new StreamNlpApplication(
+                    config(kafka, "rc-part", "part", true, CachePlacement.PARTITION))) {
+                app.start();
+                part = Run.read(kafka, registry, "part", events);
+                assertThat(app.internalTopics()).as("no by-text topic without the hop").doesNotContain("rc-part-by-text");
+                assertThat(TaskMetrics.sum(app.streams().metrics(), "cache-hits-total")).isEqualTo(perTaskHits);
+            }
+            try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).as("no by-text topic created")
+                        .doesNotContain("rc-part-by-text").contains("rc-on-by-text");
+            }
+            assertThat(part.embeddings()).hasSize(events);
+            assertThat(part.cachedCount()).as("the hits a cache per input partition gets").isEqualTo(perTaskHits);
+            System.out.printf("[cache] %d events, %d distinct texts over %d partitions: ideal hit rate %.1f %%, "
+                    + "cache.placement=by-text %.1f %%, cache.placement=partition %.1f %%%n", events, DISTINCT, PARTITIONS,
+                    100.0 * repeats / events, 100.0 * on.cachedCount() / events, 100.0 * part.cachedCount() / events);
 
             Run off;
             try (StreamNlpApplication app = new StreamNlpApplication(config(kafka, "rc-off", "off", false))) {
@@ -111,6 +131,9 @@ class ResultCacheIntegrationTest {
             assertThat(off.cachedCount()).isZero();
             for (String id : textById.keySet()) {
                 String text = textById.get(id);
+                assertThat(part.sentiment().get(id).getLabel()).as(id).isEqualTo(off.sentiment().get(id).getLabel());
+                assertThat(Pooling.cosine(vector(part.embeddings().get(id)), vector(off.embeddings().get(id)))).as(id)
+                        .isGreaterThan(0.9999);
                 assertThat(on.sentiment().get(id).getLabel()).as(id).isEqualTo(off.sentiment().get(id).getLabel());
                 assertThat(spans(on.entities().get(id), text)).as(id).isEqualTo(spans(off.entities().get(id), text));
                 assertThat(Pooling.cosine(vector(on.embeddings().get(id)), vector(off.embeddings().get(id)))).as(id)
@@ -143,7 +166,13 @@ class ResultCacheIntegrationTest {
     }
 
     private StreamNlpConfig config(KafkaTestCluster kafka, String applicationId, String prefix, boolean cache) {
+        return config(kafka, applicationId, prefix, cache, CachePlacement.BY_TEXT);
+    }
+
+    private StreamNlpConfig config(KafkaTestCluster kafka, String applicationId, String prefix, boolean cache,
+            CachePlacement placement) {
         return ConfigLoader.load(null, Map.of(), Map.of(
+                StreamNlpConfig.CACHE_PLACEMENT, placement.settingName(),
                 StreamNlpConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 StreamNlpConfig.SCHEMA_REGISTRY_URL, TestRegistry.url(),
                 StreamNlpConfig.APPLICATION_ID, applicationId,
@@ -155,8 +184,11 @@ class ResultCacheIntegrationTest {
                 StreamNlpConfig.STATE_DIR, stateDir.resolve(applicationId).toString()));
     }
 
-    /** What a cache per input task would get: a text hits only where that partition saw it before. */
-    private static double perTaskHitRate(List<String> texts, Set<String> ids) {
+    /**
+     * The hits a cache per input task gets: a copy hits only where its partition saw the text before
+     * (the producer's default partitioner: murmur2 of the key).
+     */
+    private static int perTaskHits(List<String> texts) {
         Set<String> seen = new HashSet<>();
         int hits = 0;
         for (int copy = 0; copy < COPIES; copy++) {
@@ -168,7 +200,7 @@ class ResultCacheIntegrationTest {
                 }
             }
         }
-        return (double) hits / ids.size();
+        return hits;
     }
 
 

@@ -95,7 +95,10 @@ class SettingsMatrixTest {
             new Dimension(StreamNlpConfig.PII_DETECTORS, List.of("email,phone,card,iban,ip,url-secret,person,location",
                     "email", "email,location,organization")),
             new Dimension(StreamNlpConfig.PII_PHONE_REGIONS, List.of("US,GB,DE,FR", "", "JP")),
-            new Dimension(StreamNlpConfig.PII_DEAD_LETTERS, List.of("redact", "drop", "keep")));
+            new Dimension(StreamNlpConfig.PII_DEAD_LETTERS, List.of("redact", "drop", "keep")),
+            // Where the cache lives changes the topology (the by-text hop or none), but the product already
+            // has the cache on and off; spread over it, both placements meet every other setting.
+            new Dimension(StreamNlpConfig.CACHE_PLACEMENT, List.of("by-text", "partition")));
 
     /** The key of pii.mask=hash, set in every case (used only where the case hashes). */
     private static final String HASH_KEY = "matrix-hash-key-0123456789";
@@ -257,6 +260,10 @@ class SettingsMatrixTest {
                                 .isEqualTo(classifier ? Set.of(TestClassifier.NAME) : Set.of()));
             }
             assertThat(pipeline.deadLetters()).as("%s: nothing dead-lettered", setting).isEmpty();
+            boolean cacheOn = Boolean.parseBoolean(settings.get(StreamNlpConfig.CACHE_ENABLED));
+            assertThat(io.streamnlp.ops.TaskMetrics.sum(pipeline.driver.metrics(), "cache-hits-total"))
+                    .as("%s: the repeated text is served from the cache, wherever it lives", setting)
+                    .isEqualTo(cacheOn ? 1.0 : 0.0);
             if (live) {
                 assertThat(view.overview().enriched()).as("%s: the live page saw every record", setting).isEqualTo(3);
                 if (redact) {
