@@ -46,6 +46,9 @@ final class EvaluateCommand implements Callable<Integer> {
             + "on them, train --airline-tweets).")
     boolean noAirline;
 
+    @Option(names = "--ner-only", description = "Only the NER sets (no sentiment set, no cost measurement).")
+    boolean nerOnly;
+
     @Option(names = "--errors", description = "Also print why one entity type's spans go wrong on each set that "
             + "annotates it (found, wrong type, boundaries, missed; spurious predictions) and its most missed texts, "
             + "e.g. --errors ORG.")
@@ -66,7 +69,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<HeadEvaluator.Report> reports = new ArrayList<>();
         for (String m : models) {
             HeadEvaluator.Options options = new HeadEvaluator.Options(m, data, headsDir, cache, sample, maxLength,
-                    threads, 64, !noTiming, !noAirline);
+                    threads, 64, !noTiming && !nerOnly, !noAirline, !nerOnly);
             reports.add(new HeadEvaluator(options, System.err).run());
         }
         System.out.println();

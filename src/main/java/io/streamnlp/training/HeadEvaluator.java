@@ -34,13 +34,14 @@ public final class HeadEvaluator {
      * @param sample evaluate a fixed seeded sample of this many items per set; 0: everything
      * @param timing also run the cost measurement
      * @param airline also evaluate on the airline tweets (when the heads were not trained on them)
+     * @param sentiment also evaluate the sentiment head (false: the NER sets only, e.g. for an error analysis)
      */
     public record Options(String model, Path dataDir, Path headsDir, Path cacheDir, int sample, int maxLength,
-            int threads, int encodeBatch, boolean timing, boolean airline) {
+            int threads, int encodeBatch, boolean timing, boolean airline, boolean sentiment) {
 
         public Options(String model, Path dataDir, Path headsDir, Path cacheDir, int sample, int maxLength,
                 int threads, int encodeBatch, boolean timing) {
-            this(model, dataDir, headsDir, cacheDir, sample, maxLength, threads, encodeBatch, timing, true);
+            this(model, dataDir, headsDir, cacheDir, sample, maxLength, threads, encodeBatch, timing, true, true);
         }
     }
 
@@ -190,8 +191,10 @@ public final class HeadEvaluator {
         try (Encoder encoder = Encoder.load(spec, o.maxLength(), o.threads(), true)) {
             FeatureCache cache = new FeatureCache(encoder, o.cacheDir(), o.encodeBatch(), log);
             List<SentimentResult> sentiment = new ArrayList<>();
-            for (DataSets.SentimentCorpus set : HeldOut.sentiment(data, o.airline())) {
-                sentiment.add(sentiment(heads, cache, set, seed));
+            if (o.sentiment()) {
+                for (DataSets.SentimentCorpus set : HeldOut.sentiment(data, o.airline())) {
+                    sentiment.add(sentiment(heads, cache, set, seed));
+                }
             }
             List<NerResult> ner = new ArrayList<>();
             for (DataSets.NerCorpus set : HeldOut.ner(data)) {
