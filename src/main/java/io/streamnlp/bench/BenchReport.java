@@ -443,7 +443,8 @@ public final class BenchReport {
     public boolean complete() {
         return bucketed != null && unbucketed != null && perThread != null && sliced != null && ceiling != null && encoderOneByOne != null
                 && heads != null && language != null && eos != null && alos != null && perRecord != null
-                && cacheOff != null && cache != null && embeddingsOnly != null && longTexts != null
+                && cacheOff != null && cache != null && partitionCache != null && partitionCacheOnRepeats != null
+                && embeddingsOnly != null && longTexts != null
                 && longTexts.records() == size.longTexts() && latency != null && latency.samples() > 0 && eos.records() == size.texts()
                 && liveOn != null && liveOff != null && memory != null && memory.tasks() >= Benchmark.MEMORY_PARTITIONS && memory.stores() > 0;
     }

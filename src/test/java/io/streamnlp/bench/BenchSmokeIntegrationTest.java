@@ -25,7 +25,8 @@ class BenchSmokeIntegrationTest {
         assertThat(report.markdown()).contains("encoder alone", "slices of similar length", "encoder arithmetic",
                 "G MAC/s ceiling", "where the exactly-once row's CPU went", "pipeline, exactly-once", "pipeline, at-least-once",
                 "per record", "live page's aggregation on", "padding waste", "latency at half load", "memory: 4 input partitions",
-                "RocksDB pool peak", "outputs=embeddings", "long texts", "language identification per text", "PII detection and redaction per text");
+                "RocksDB pool peak", "outputs=embeddings", "long texts", "language identification per text", "PII detection and redaction per text",
+                "cache.placement=partition (each input task's own cache, no hop)", "the same repeating stream, cache.placement=partition");
     }
 
     @Test
