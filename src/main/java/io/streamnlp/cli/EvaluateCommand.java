@@ -56,6 +56,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (errors != null) {
+            HeadEvaluator.entityType(errors); // a misspelt type fails now, not after the whole evaluation
+        }
         List<String> models = new ArrayList<>();
         if (model.equals("all")) {
             for (EncoderSpec spec : ModelCatalogue.inOrder()) {

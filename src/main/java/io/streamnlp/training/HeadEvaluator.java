@@ -141,7 +141,7 @@ public final class HeadEvaluator {
      * then the texts most often missed and most often predicted without a gold span.
      */
     public static String errorsMarkdown(List<Report> reports, String typeName, int examples) {
-        EntityKind type = EntityKind.valueOf(typeName.trim().toUpperCase(Locale.ROOT));
+        EntityKind type = entityType(typeName);
         StringBuilder sb = new StringBuilder(SpanErrors.markdownHeader(type.name()));
         for (Report r : reports) {
             for (NerResult n : r.ner()) {
@@ -163,6 +163,20 @@ public final class HeadEvaluator {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * The entity type named {@code name} (any case), for {@code evaluate --errors}.
+     *
+     * @throws IllegalArgumentException naming the types there are
+     */
+    public static EntityKind entityType(String name) {
+        try {
+            return EntityKind.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--errors must name an entity type, one of "
+                    + java.util.Arrays.toString(EntityKind.values()) + "; got '" + name + "'", e);
+        }
     }
 
     private static String examples(List<Map.Entry<String, Long>> counted) {
