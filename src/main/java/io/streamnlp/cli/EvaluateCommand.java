@@ -57,7 +57,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (errors != null) {
-            HeadEvaluator.entityType(errors); // a misspelt type fails now, not after the whole evaluation
+            try {
+                HeadEvaluator.entityType(errors); // a misspelt type fails now, not after the whole evaluation
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
         }
         List<String> models = new ArrayList<>();
         if (model.equals("all")) {
