@@ -37,6 +37,7 @@ import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.ModelDirectoryException;
 import io.streamnlp.heads.MissingHeadsException;
 import io.streamnlp.model.HeadPlan;
+import io.streamnlp.model.HeadProfile;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.live.LiveFeed;
 import io.streamnlp.live.LiveView;
@@ -108,7 +109,7 @@ public final class StreamNlpApplication implements AutoCloseable {
         // nothing is created for a model that cannot run.
         EncoderSpec spec = encoderSpec(config);
         HeadPlan plan = config.headPlan();
-        Heads heads = plan.any() ? heads(spec, plan) : null;
+        Heads heads = plan.any() ? heads(spec, config.headsProfile(), plan) : null;
         Classifiers classifiers = classifiers(config, spec);
         this.registry = new SchemaRegistryClient(config.registry());
         try {
@@ -140,7 +141,9 @@ public final class StreamNlpApplication implements AutoCloseable {
         }
         this.sessions = new EncoderSessions(encoder);
         if (plan.any()) {
-            LOG.info("Loaded task heads {}; running {}; {}", heads.versions(), describe(plan), describeLanguage(config, spec));
+            LOG.info("Loaded task heads {}{}; running {}; {}", heads.versions(), spec.custom() ? ""
+                    : " (heads.profile=" + config.headsProfile().settingName() + ": " + config.headsProfile().licence() + ")",
+                    describe(plan), describeLanguage(config, spec));
         } else {
             LOG.info("No task head runs: outputs={} carries neither sentiment nor entities", config.outputs());
         }
@@ -335,11 +338,11 @@ public final class StreamNlpApplication implements AutoCloseable {
     }
 
     /** The heads the outputs need; a custom model without heads serves embeddings only. */
-    private static Heads heads(EncoderSpec spec, HeadPlan plan) {
+    private static Heads heads(EncoderSpec spec, HeadProfile profile, HeadPlan plan) {
         Heads heads;
         try {
-            heads = Heads.load(spec);
-        } catch (MissingHeadsException | IllegalStateException e) {
+            heads = Heads.load(spec, profile);
+        } catch (MissingHeadsException | IllegalStateException | IllegalArgumentException e) {
             throw new StartupFailedException(e.getMessage(), e);
         }
         if (heads == null) {

@@ -27,6 +27,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--heads-dir", description = "Read heads from <dir>/<model>/ instead of the classpath.")
     Path headsDir;
 
+    @Option(names = "--profile", defaultValue = "research",
+            description = "Which heads: research or commercial (<model>/commercial/; --model all then means the "
+                    + "encoders that have them) (default ${DEFAULT-VALUE}).")
+    String profile;
+
     @Option(names = "--sample", defaultValue = "0", description = "Fixed seeded sample of N items per set; 0 = all (default).")
     int sample;
 
@@ -64,10 +69,19 @@ final class EvaluateCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        List<String> withProfile;
+        try {
+            withProfile = HeadEvaluator.modelsWithHeads(profile);
+        } catch (IllegalArgumentException e) {
+            System.err.println("--profile must be research or commercial, got '" + profile + "'");
+            return 2;
+        }
         List<String> models = new ArrayList<>();
         if (model.equals("all")) {
             for (EncoderSpec spec : ModelCatalogue.inOrder()) {
-                models.add(spec.name());
+                if (headsDir != null || withProfile.contains(spec.name()) || profile.equals("research")) {
+                    models.add(spec.name());
+                }
             }
         } else {
             for (String m : model.split(",")) {
@@ -77,7 +91,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<HeadEvaluator.Report> reports = new ArrayList<>();
         for (String m : models) {
             HeadEvaluator.Options options = new HeadEvaluator.Options(m, data, headsDir, cache, sample, maxLength,
-                    threads, 64, !noTiming && !nerOnly, !noAirline, !nerOnly);
+                    threads, 64, !noTiming && !nerOnly, !noAirline, !nerOnly, profile);
             reports.add(new HeadEvaluator(options, System.err).run());
         }
         System.out.println();

@@ -200,6 +200,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Train this many sentiment MLPs (seeds seed, seed+1000, ...) and average their logits (default ${DEFAULT-VALUE}).")
     int sentimentEnsemble;
 
+    @Option(names = "--profile", defaultValue = "research",
+            description = "research (every shared set; some are for research use only) or commercial (only GoEmotions, "
+                    + "BTC, WNUT-17 and Tweebank-NER, whose licences allow commercial use; written to <out>/<model>/"
+                    + "commercial/, which heads.profile=commercial loads) (default ${DEFAULT-VALUE}).")
+    String profile;
+
     @Option(names = "--encode-only", description = "Only fill the feature cache with every set's encodings; train nothing.")
     boolean encodeOnly;
 
@@ -262,6 +268,18 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("--ner-arch must be word-crf or window-mlp");
             return 2;
         }
+        boolean commercial;
+        try {
+            commercial = HeadTrainer.commercialProfile(profile);
+        } catch (IllegalArgumentException e) {
+            System.err.println("--profile must be research or commercial, got '" + profile + "'");
+            return 2;
+        }
+        if (commercial && nerArch.equals("window-mlp")) {
+            System.err.println("--ner-arch window-mlp trains on CoNLL-2003 (research use only): use word-crf with "
+                    + "--profile commercial");
+            return 2;
+        }
         Map<String, Float> sw = new LinkedHashMap<>(HeadTrainer.SENTIMENT_WEIGHTS);
         sw.putAll(sentimentWeights);
         Map<String, Float> nw = new LinkedHashMap<>(HeadTrainer.NER_WEIGHTS);
@@ -288,7 +306,7 @@ final class TrainCommand implements Callable<Integer> {
                 sentimentHidden, sentimentEpochs, sentimentLr, sentimentWeightDecay, sentimentDropout, nerHidden,
                 nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout, nerInputDropout, ema, nerBigram, nerProjection,
                 nerArch, charBuckets, charDim, nerBatch, airline, calibrate, sentimentInput, sw, nw, us, un,
-                encodeOnly, nerTransitions, sentimentEnsemble, modelPath);
+                encodeOnly, nerTransitions, sentimentEnsemble, modelPath, profile);
         try {
             new HeadTrainer(options, userHeldOut, System.out).run();
         } catch (IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package io.streamnlp.config;
 import static io.streamnlp.config.StreamNlpConfig.CLASSIFIERS;
 import static io.streamnlp.config.StreamNlpConfig.CLASSIFIER_PATH;
 import static io.streamnlp.config.StreamNlpConfig.GROUP_MODEL;
+import static io.streamnlp.config.StreamNlpConfig.HEADS_PROFILE;
 import static io.streamnlp.config.StreamNlpConfig.INFERENCE_INTRA_OP_THREADS;
 import static io.streamnlp.config.StreamNlpConfig.INFERENCE_PARALLEL_CALLS;
 import static io.streamnlp.config.StreamNlpConfig.LANGUAGE_ACCURACY;
@@ -51,6 +52,12 @@ final class ModelGroup {
                         + "(name, version, pooling, hidden.size, query.prefix, max.length), and heads/ if trained by "
                         + "'streamnlp train --model-path'. Without heads it serves outputs=embeddings only. See the README, "
                         + "'Your own encoder'.");
+        definitions.define(HEADS_PROFILE, Type.STRING, "research", ValidString.in("research", "commercial"), Importance.MEDIUM,
+                Width.SHORT, "Heads profile",
+                "Which packaged sentiment and NER heads of a catalogue encoder run: research (default; the best, but some "
+                        + "of their training data is for research use only) or commercial (trained only on data whose "
+                        + "licence allows commercial use; lower figures; e5-small-q only). The model card says what each "
+                        + "profile's data allows. Not for model.path, whose heads are your own.");
         definitions.define(CLASSIFIERS, Type.LIST, "", classifierNamesValidator(), Importance.MEDIUM, Width.LONG,
                 "Classifiers",
                 "Classifier heads over your own labels to run on each text's vector, by name (train one with 'streamnlp "

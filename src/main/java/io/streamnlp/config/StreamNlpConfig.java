@@ -12,6 +12,7 @@ import io.streamnlp.ingest.InputTopic;
 import io.streamnlp.language.LanguageSettings;
 import io.streamnlp.language.UnsupportedLanguagePolicy;
 import io.streamnlp.model.HeadPlan;
+import io.streamnlp.model.HeadProfile;
 import io.streamnlp.topics.TopicLayout;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.state.BoundedRocksDbMemory;
@@ -61,6 +62,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String MODEL_MAX_LENGTH = "model.max.length";
     public static final String MODEL_CHANGE = "model.change";
     public static final String CLASSIFIERS = "classifiers";
+    public static final String HEADS_PROFILE = "heads.profile";
     public static final String CLASSIFIER_PATH = "classifier.path";
     public static final String LONG_TEXT_MODE = "long.text.mode";
     public static final String LONG_TEXT_STRIDE = "long.text.stride";
@@ -290,6 +292,11 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** The encoder's name in the model catalogue. */
     public String modelName() {
         return getString(MODEL_NAME);
+    }
+
+    /** Which packaged heads of a catalogue encoder run ({@code heads.profile}). */
+    public HeadProfile headsProfile() {
+        return HeadProfile.of(getString(HEADS_PROFILE));
     }
 
     /** The custom encoder's directory ({@code model.path}), or null for the catalogue's {@link #modelName()}. */

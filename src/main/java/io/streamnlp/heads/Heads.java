@@ -1,6 +1,6 @@
 package io.streamnlp.heads;
 
-import io.streamnlp.model.SentimentScores;
+import io.streamnlp.model.HeadProfile;
 import io.streamnlp.inference.CustomModel;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.ModelCatalogue;
@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * The task heads of one encoder: sentiment over the pooled vector and NER over the token states, both
  * from the same encoder pass. Shipped as classpath resources {@code heads/<model>/sentiment.bin} and
- * {@code heads/<model>/ner.bin} (format: {@link HeadFile}); built by {@code streamnlp train}.
+ * {@code heads/<model>/ner.bin} (format: {@link HeadFile}), and for the commercial profile
+ * ({@link HeadProfile}) in {@code heads/<model>/commercial/}; built by {@code streamnlp train}.
  * Immutable and thread-safe: load once, share across stream threads.
  */
 public final class Heads {
@@ -51,30 +52,50 @@ public final class Heads {
      *     encoders have some and how to train them)
      */
     public static Heads load(String model) {
-        return load(model, Heads.class.getClassLoader());
+        return load(model, HeadProfile.RESEARCH);
+    }
+
+    /** The heads of a catalogue encoder from the classpath, of one profile ({@code heads.profile}). */
+    public static Heads load(String model, HeadProfile profile) {
+        return load(model, profile, Heads.class.getClassLoader());
     }
 
     static Heads load(String model, ClassLoader loader) {
+        return load(model, HeadProfile.RESEARCH, loader);
+    }
+
+    static Heads load(String model, HeadProfile profile, ClassLoader loader) {
         EncoderSpec spec = ModelCatalogue.byName(model);
-        HeadFile sentiment = readResource(loader, model, SENTIMENT_FILE);
-        HeadFile ner = readResource(loader, model, NER_FILE);
+        HeadFile sentiment = readResource(loader, resource(model, profile, SENTIMENT_FILE));
+        HeadFile ner = readResource(loader, resource(model, profile, NER_FILE));
         if (sentiment == null || ner == null) {
-            List<String> available = availableModels(loader);
-            throw new MissingHeadsException("No task heads for encoder '" + model + "' on the classpath (looked for "
-                    + resource(model, sentiment == null ? SENTIMENT_FILE : NER_FILE) + "). Encoders with heads: "
-                    + (available.isEmpty() ? "none" : String.join(", ", available))
-                    + ". Train them with: streamnlp train --model " + model + " --data ../shared/data");
+            List<String> available = availableModels(profile, loader);
+            String which = profile == HeadProfile.RESEARCH ? "" : profile.settingName() + "-profile ";
+            String alternatives = profile == HeadProfile.RESEARCH ? ""
+                    : " Set model to one of those, or heads.profile=" + HeadProfile.RESEARCH.settingName() + ", or";
+            throw new MissingHeadsException("No " + which + "task heads for encoder '" + model + "' on the classpath "
+                    + "(looked for " + resource(model, profile, sentiment == null ? SENTIMENT_FILE : NER_FILE)
+                    + "). Encoders with " + which + "heads: " + (available.isEmpty() ? "none" : String.join(", ", available))
+                    + "." + alternatives + (alternatives.isEmpty() ? " Train them with: " : " train them with: ")
+                    + "streamnlp train --model " + model + " --data ../shared/data"
+                    + (profile == HeadProfile.RESEARCH ? "" : " --profile " + profile.settingName()));
         }
         return of(spec, sentiment, ner);
     }
 
     /** The heads of an encoder from {@code dir/<model>/} (what {@code train --out dir} writes). */
     public static Heads load(String model, Path dir) {
-        Path folder = dir.resolve(model);
+        return load(model, dir, HeadProfile.RESEARCH);
+    }
+
+    /** The heads of one profile of an encoder from {@code dir/<model>/} or {@code dir/<model>/commercial/}. */
+    public static Heads load(String model, Path dir, HeadProfile profile) {
+        Path folder = dir.resolve(model).resolve(profile.subfolder());
         if (!complete(folder)) {
             throw new MissingHeadsException("No task heads for encoder '" + model + "' in " + folder
                     + " (expected " + SENTIMENT_FILE + " and " + NER_FILE + "). Train them with: streamnlp train --model "
-                    + model + " --data ../shared/data --out " + dir);
+                    + model + " --data ../shared/data --out " + dir
+                    + (profile == HeadProfile.RESEARCH ? "" : " --profile " + profile.settingName()));
         }
         return read(ModelCatalogue.byName(model), folder);
     }
@@ -87,8 +108,26 @@ public final class Heads {
      * @throws IllegalStateException when the heads were trained for another encoder or hidden size
      */
     public static Heads load(EncoderSpec spec) {
+        return load(spec, HeadProfile.RESEARCH);
+    }
+
+    /**
+     * As {@link #load(EncoderSpec)}, with the profile of a catalogue encoder's packaged heads.
+     *
+     * @throws IllegalArgumentException for a custom encoder with a profile other than research: its heads are
+     *     the user's own, whatever data they were trained on
+     */
+    public static Heads load(EncoderSpec spec, HeadProfile profile) {
         if (!spec.custom()) {
-            return load(spec.name());
+            return load(spec.name(), profile);
+        }
+        if (profile != HeadProfile.RESEARCH) {
+            throw new IllegalArgumentException("heads.profile=" + profile.settingName() + " picks among the packaged "
+                    + "heads of a catalogue encoder, but " + spec.name() + " (model.path " + spec.directory() + ") runs "
+                    + "its own heads from " + CustomModel.headsOf(spec) + ": remove heads.profile (default "
+                    + HeadProfile.RESEARCH.settingName() + "); to train those heads only on commercially licensed data, "
+                    + "use streamnlp train --model-path " + spec.directory() + " --data ../shared/data --profile "
+                    + profile.settingName());
         }
         Path folder = CustomModel.headsOf(spec);
         boolean sentiment = Files.isRegularFile(folder.resolve(SENTIMENT_FILE));
@@ -141,43 +180,58 @@ public final class Heads {
 
     /** Is there a complete set of heads for this encoder on the classpath? */
     public static boolean available(String model) {
-        return available(model, Heads.class.getClassLoader());
+        return available(model, HeadProfile.RESEARCH);
     }
 
-    private static boolean available(String model, ClassLoader loader) {
-        return loader.getResource(resource(model, SENTIMENT_FILE)) != null
-                && loader.getResource(resource(model, NER_FILE)) != null;
+    /** Is there a complete set of heads of this profile for this encoder on the classpath? */
+    public static boolean available(String model, HeadProfile profile) {
+        return available(model, profile, Heads.class.getClassLoader());
+    }
+
+    private static boolean available(String model, HeadProfile profile, ClassLoader loader) {
+        return loader.getResource(resource(model, profile, SENTIMENT_FILE)) != null
+                && loader.getResource(resource(model, profile, NER_FILE)) != null;
     }
 
     /** Catalogue encoders that have heads on the classpath, in catalogue order. */
     public static List<String> availableModels() {
-        return availableModels(Heads.class.getClassLoader());
+        return availableModels(HeadProfile.RESEARCH);
     }
 
-    private static List<String> availableModels(ClassLoader loader) {
+    /** Catalogue encoders that have heads of this profile on the classpath, in catalogue order. */
+    public static List<String> availableModels(HeadProfile profile) {
+        return availableModels(profile, Heads.class.getClassLoader());
+    }
+
+    private static List<String> availableModels(HeadProfile profile, ClassLoader loader) {
         List<String> names = new ArrayList<>();
         for (EncoderSpec spec : ModelCatalogue.inOrder()) {
-            if (available(spec.name(), loader)) {
+            if (available(spec.name(), profile, loader)) {
                 names.add(spec.name());
             }
         }
         return names;
     }
 
-    /** The classpath name of a bundled head file of a catalogue encoder. */
+    /** The classpath name of a bundled head file of a catalogue encoder (the research profile). */
     public static String resource(String model, String file) {
-        return RESOURCE_ROOT + "/" + model + "/" + file;
+        return resource(model, HeadProfile.RESEARCH, file);
     }
 
-    private static HeadFile readResource(ClassLoader loader, String model, String file) {
-        InputStream in = loader.getResourceAsStream(resource(model, file));
+    /** The classpath name of a bundled head file of a catalogue encoder, of one profile. */
+    public static String resource(String model, HeadProfile profile, String file) {
+        return RESOURCE_ROOT + "/" + model + "/" + profile.subfolder() + file;
+    }
+
+    private static HeadFile readResource(ClassLoader loader, String resource) {
+        InputStream in = loader.getResourceAsStream(resource);
         if (in == null) {
             return null;
         }
         try (InputStream buffered = new BufferedInputStream(in)) {
             return HeadFile.read(buffered);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + resource(model, file), e);
+            throw new UncheckedIOException("Cannot read " + resource, e);
         }
     }
 

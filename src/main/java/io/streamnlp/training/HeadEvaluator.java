@@ -7,6 +7,7 @@ import io.streamnlp.model.EntityKind;
 import io.streamnlp.heads.SentimentHead;
 import io.streamnlp.heads.NerHead;
 import io.streamnlp.heads.Heads;
+import io.streamnlp.model.HeadProfile;
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSession;
@@ -35,14 +36,21 @@ public final class HeadEvaluator {
      * @param timing also run the cost measurement
      * @param airline also evaluate on the airline tweets (when the heads were not trained on them)
      * @param sentiment also evaluate the sentiment head (false: the NER sets only, e.g. for an error analysis)
+     * @param profile which heads ({@code heads.profile}): research or commercial
      */
     public record Options(String model, Path dataDir, Path headsDir, Path cacheDir, int sample, int maxLength,
-            int threads, int encodeBatch, boolean timing, boolean airline, boolean sentiment) {
+            int threads, int encodeBatch, boolean timing, boolean airline, boolean sentiment, String profile) {
 
         public Options(String model, Path dataDir, Path headsDir, Path cacheDir, int sample, int maxLength,
                 int threads, int encodeBatch, boolean timing) {
-            this(model, dataDir, headsDir, cacheDir, sample, maxLength, threads, encodeBatch, timing, true, true);
+            this(model, dataDir, headsDir, cacheDir, sample, maxLength, threads, encodeBatch, timing, true, true,
+                    HeadProfile.RESEARCH.settingName());
         }
+    }
+
+    /** Catalogue encoders with packaged heads of {@code profile} (as {@code evaluate --profile} names it). */
+    public static List<String> modelsWithHeads(String profile) {
+        return Heads.availableModels(HeadProfile.of(profile));
     }
 
     /** Accuracy and macro-averaged recall in percent. */
@@ -198,8 +206,11 @@ public final class HeadEvaluator {
 
     public Report run() {
         EncoderSpec spec = ModelCatalogue.byName(o.model());
-        Heads heads = o.headsDir() == null ? Heads.load(spec.name()) : Heads.load(spec.name(), o.headsDir());
-        log.printf("Evaluating %s with heads %s%n", spec.name(), heads.versions());
+        HeadProfile profile = HeadProfile.of(o.profile());
+        Heads heads = o.headsDir() == null ? Heads.load(spec.name(), profile)
+                : Heads.load(spec.name(), o.headsDir(), profile);
+        log.printf("Evaluating %s with heads %s (profile %s: %s)%n", spec.name(), heads.versions(),
+                profile.settingName(), profile.licence());
         Path data = o.dataDir();
         long seed = 2003;
         try (Encoder encoder = Encoder.load(spec, o.maxLength(), o.threads(), true)) {

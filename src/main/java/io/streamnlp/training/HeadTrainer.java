@@ -13,6 +13,7 @@ import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.CustomModel;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.model.EntityKind;
+import io.streamnlp.model.HeadProfile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -126,17 +127,42 @@ public final class HeadTrainer {
             boolean encodeOnly,
             boolean nerTransitions,
             int sentimentEnsemble,
-            Path modelPath) {
+            Path modelPath,
+            // The name, as heads.profile and train --profile spell it.
+            String profileName) {
+
+        /** Which shared sets may train the heads: {@code profileName}'s profile. */
+        HeadProfile profile() {
+            return HeadProfile.of(profileName);
+        }
 
         /** The encoder trained for: the custom one of {@code modelPath} (checked), else the catalogue's {@code model}. */
         EncoderSpec spec() {
             return modelPath != null ? CustomModel.load(modelPath) : ModelCatalogue.byName(model);
         }
 
-        /** Where the heads go: {@code <modelPath>/heads/} for a custom encoder, else {@code <outDir>/<name>/}. */
+        /**
+         * Where the heads go: {@code <modelPath>/heads/} for a custom encoder, else {@code <outDir>/<name>/}, and
+         * its {@code commercial/} sub-folder for that profile (where {@code heads.profile=commercial} finds them).
+         */
         Path folder(EncoderSpec spec) {
-            return modelPath != null ? CustomModel.headsOf(spec) : outDir.resolve(spec.name());
+            return modelPath != null ? CustomModel.headsOf(spec)
+                    : outDir.resolve(spec.name()).resolve(profile().subfolder());
         }
+
+        /** Only the shared sets whose licence allows commercial use (and the user's own files). */
+        boolean commercial() {
+            return profile() == HeadProfile.COMMERCIAL;
+        }
+    }
+
+    /**
+     * Is {@code profile} (as {@code train --profile} takes it) the commercial one?
+     *
+     * @throws IllegalArgumentException when it names no profile
+     */
+    public static boolean commercialProfile(String profile) {
+        return HeadProfile.of(profile) == HeadProfile.COMMERCIAL;
     }
 
     /** Default weight of each sentiment domain (the loss of one item of it). */
@@ -249,6 +275,10 @@ public final class HeadTrainer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (o.commercial()) {
+            log.printf("Profile %s: %s%s%n", o.profile().settingName(), o.profile().licence(),
+                    o.userSentiment().isEmpty() && o.userNer().isEmpty() ? "" : "; plus your own files (their terms are yours)");
+        }
         try (Encoder encoder = Encoder.load(spec, o.maxLength(), o.threads(), true)) {
             FeatureCache cache = new FeatureCache(encoder, o.cacheDir(), o.encodeBatch(), log);
             if (o.sentiment()) {
@@ -281,7 +311,7 @@ public final class HeadTrainer {
             return;
         }
         java.io.InputStream bundled = o.modelPath() != null ? null
-                : Heads.class.getClassLoader().getResourceAsStream(Heads.resource(spec.name(), file));
+                : Heads.class.getClassLoader().getResourceAsStream(Heads.resource(spec.name(), o.profile(), file));
         if (bundled == null) {
             log.printf("No %s in %s: train it too (the stream needs both heads), e.g. with --%s FILE%n", file,
                     folder, file.equals(Heads.SENTIMENT_FILE) ? "sentiment-data" : "ner-data");
@@ -294,6 +324,14 @@ public final class HeadTrainer {
         }
         log.printf("Copied the bundled %s of %s to %s (not trained: no data for it given)%n", file, spec.name(),
                 folder);
+    }
+
+    /** A commercial-profile head says so, and what its data allows (the research heads' bytes stay as they were). */
+    private void putProfile(Map<String, String> meta) {
+        if (o.commercial()) {
+            meta.put("profile", o.profile().settingName());
+            meta.put("licence", o.profile().licence());
+        }
     }
 
     private void write(Path file, HeadFile head) {
@@ -314,6 +352,14 @@ public final class HeadTrainer {
         }
         Path data = o.dataDir();
         List<DataSets.SentimentCorpus> train = new ArrayList<>();
+        if (o.commercial()) {
+            // GoEmotions (Apache-2.0) is the one shared sentiment set whose licence allows commercial use.
+            train.add(DataSets.goEmotions(data, DataSets.GOEMOTIONS_TRAIN, "GoEmotions train", "goemotions_train"));
+            for (UserFile f : o.userSentiment()) {
+                train.add(DataSets.userSentiment(f.path()));
+            }
+            return train;
+        }
         train.add(DataSets.sstFine(data, HeadData.SST_FINE_TRAIN, "SST sentences (stsa.fine.train, 3 classes)",
                 "stsa_fine_train"));
         if (o.sstPhrases()) {
@@ -343,6 +389,10 @@ public final class HeadTrainer {
             return sentimentSplits().stream().map(UserSplits.Sentiment::validation).toList();
         }
         Path data = o.dataDir();
+        if (o.commercial()) {
+            // Chosen on data of the same licence too, so that nothing of another licence shaped the weights.
+            return List.of(DataSets.goEmotions(data, DataSets.GOEMOTIONS_DEV, "GoEmotions dev", "goemotions_dev"));
+        }
         return List.of(DataSets.sst2(data, HeadData.SST2_DEV, HeldOut.SST2_DEV, "sst2_dev"),
                 DataSets.sstFine(data, HeadData.SST_FINE_DEV, HeldOut.SST5_DEV, "stsa_fine_dev"),
                 DataSets.semevalSet(data, DataSets.SEMEVAL_SELECT, "SemEval twitter-2016devtest-A",
@@ -518,6 +568,7 @@ public final class HeadTrainer {
                     .append(sentimentWeight(c)).append(')');
         }
         meta.put("train.data", sets.toString());
+        putProfile(meta);
         meta.put("train.examples", Integer.toString(n));
         meta.put("train.hidden", Integer.toString(o.sentimentHidden()));
         meta.put("train.epochs", Integer.toString(sentimentEpochs));
@@ -632,14 +683,19 @@ public final class HeadTrainer {
         }
         Path data = o.dataDir();
         List<DataSets.NerCorpus> train = new ArrayList<>();
-        train.add(DataSets.conll(data, HeadData.CONLL_TRAIN, "CoNLL-2003 train (CoNLL++)", "conllpp_train"));
+        if (!o.commercial()) {
+            train.add(DataSets.conll(data, HeadData.CONLL_TRAIN, "CoNLL-2003 train (CoNLL++)", "conllpp_train"));
+        }
         train.add(DataSets.btc(data, DataSets.BTC_TRAIN, "BTC train (mentions O)", "btc_train", true));
         DataSets.NerCorpus wnut = DataSets.wnut(data, DataSets.WNUT_TRAIN, "WNUT-17 train", "wnut17_train");
         train.add(new DataSets.NerCorpus(wnut.name(), wnut.cacheName(), wnut.sentences(), wnut.use(),
                 DataSets.PER_ORG_LOC, wnut.domain()));
         train.add(DataSets.tweebank(data, DataSets.TWEEBANK_TRAIN, "Tweebank-NER train", "tweebank_train"));
-        train.add(DataSets.uner(data, DataSets.UNER_DEV, "UNER-EWT dev (3/4 of the documents)", "uner_ewt_dev_train",
-                0));
+        if (!o.commercial()) {
+            // UNER-EWT is CC BY-SA 4.0: share-alike would bind the weights' own licence.
+            train.add(DataSets.uner(data, DataSets.UNER_DEV, "UNER-EWT dev (3/4 of the documents)",
+                    "uner_ewt_dev_train", 0));
+        }
         for (UserFile f : o.userNer()) {
             train.add(DataSets.userNer(f.path(), f.types()));
         }
@@ -652,6 +708,10 @@ public final class HeadTrainer {
             return nerSplits().stream().map(UserSplits.Ner::validation).toList();
         }
         Path data = o.dataDir();
+        if (o.commercial()) {
+            return List.of(DataSets.btc(data, DataSets.BTC_DEV, "BTC dev (mentions O)", "btc_dev", true),
+                    DataSets.tweebank(data, DataSets.TWEEBANK_DEV, "Tweebank-NER dev", "tweebank_dev"));
+        }
         return List.of(DataSets.conll(data, HeadData.CONLL_DEV, HeldOut.CONLL_DEV, "conllpp_dev"),
                 DataSets.btc(data, DataSets.BTC_DEV, "BTC dev (mentions O)", "btc_dev", true),
                 DataSets.tweebank(data, DataSets.TWEEBANK_DEV, "Tweebank-NER dev", "tweebank_dev"),
@@ -729,7 +789,9 @@ public final class HeadTrainer {
             sets.append(sets.isEmpty() ? "" : "; ").append(c.name()).append(" (").append(c.used()).append(", weight ")
                     .append(nerWeight(c)).append(')');
         }
-        meta.put("train.data", userOnly() ? sets.toString() : sets + ". CoNLL-2003: Reuters RCV1, research use only");
+        meta.put("train.data", userOnly() || o.commercial() ? sets.toString()
+                : sets + ". CoNLL-2003: Reuters RCV1, research use only");
+        putProfile(meta);
         meta.put("train.words", Integer.toString(words.words()));
         meta.put("train.hidden", Integer.toString(o.nerHidden()));
         meta.put("train.epochs", Integer.toString(nerEpochs));

@@ -4,6 +4,7 @@ import io.streamnlp.model.SentimentScores;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamnlp.model.HeadProfile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
@@ -82,6 +83,28 @@ class HeadFileTest {
             assertThat(heads.ner().encoder()).isEqualTo(model);
             assertThat(heads.sentiment().version()).matches("sentiment-v\\d+-[0-9a-f]{8}");
             assertThat(heads.ner().version()).matches("ner-v\\d+-[0-9a-f]{8}");
+        }
+    }
+
+    @Test
+    void theDefaultEncoderShipsACommercialProfileWithItsOwnVersionsAndLicence() {
+        String model = io.streamnlp.inference.ModelCatalogue.DEFAULT_MODEL;
+        assertThat(Heads.availableModels(HeadProfile.COMMERCIAL)).contains(model);
+        Heads research = Heads.load(model, HeadProfile.RESEARCH);
+        Heads commercial = Heads.load(model, HeadProfile.COMMERCIAL);
+        assertThat(commercial.sentiment().version()).matches("sentiment-v\\d+-[0-9a-f]{8}")
+                .isNotEqualTo(research.sentiment().version());
+        assertThat(commercial.ner().version()).matches("ner-v\\d+-[0-9a-f]{8}").isNotEqualTo(research.ner().version());
+        for (String file : new String[] {Heads.SENTIMENT_FILE, Heads.NER_FILE}) {
+            try (java.io.InputStream in = Heads.class.getClassLoader()
+                    .getResourceAsStream(Heads.resource(model, HeadProfile.COMMERCIAL, file))) {
+                HeadFile head = HeadFile.read(in);
+                assertThat(head.meta()).as(file).containsEntry("profile", "commercial");
+                // Trained on none of the research-only sets.
+                assertThat(head.meta().get("train.data")).as(file).doesNotContain("CoNLL", "SemEval", "SST", "UNER");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 

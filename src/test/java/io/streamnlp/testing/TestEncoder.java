@@ -4,12 +4,13 @@ import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.ModelCatalogue;
+import io.streamnlp.model.HeadProfile;
 
 /** The real default encoder, loaded once per test JVM (loading costs about a second). */
 public final class TestEncoder {
 
     private static Encoder encoder;
-    private static Heads heads;
+    private static final java.util.Map<HeadProfile, Heads> HEADS = new java.util.EnumMap<>(HeadProfile.class);
 
     private TestEncoder() {}
 
@@ -21,11 +22,13 @@ public final class TestEncoder {
     }
 
     /** The shipped task heads of the default encoder. */
-    public static synchronized Heads heads() {
-        if (heads == null) {
-            heads = Heads.load(ModelCatalogue.DEFAULT_MODEL);
-        }
-        return heads;
+    public static Heads heads() {
+        return heads(HeadProfile.RESEARCH);
+    }
+
+    /** The shipped task heads of the default encoder, of one {@code heads.profile}. */
+    public static synchronized Heads heads(HeadProfile profile) {
+        return HEADS.computeIfAbsent(profile, p -> Heads.load(ModelCatalogue.DEFAULT_MODEL, p));
     }
 
     /** Fresh per-thread sessions over the shared encoder (each test counts its own encodes). */

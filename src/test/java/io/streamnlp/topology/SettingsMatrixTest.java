@@ -9,6 +9,7 @@ import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.OutputFormat;
 import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.live.LiveFeed;
 import io.streamnlp.live.LiveView;
@@ -18,6 +19,8 @@ import io.streamnlp.registry.AvroSerdes;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EnrichedEvent;
+import io.streamnlp.schema.EntitiesRecord;
+import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.LabelsRecord;
 import io.streamnlp.testing.TestClassifier;
 import io.streamnlp.schema.TextEvent;
@@ -98,7 +101,9 @@ class SettingsMatrixTest {
             new Dimension(StreamNlpConfig.PII_DEAD_LETTERS, List.of("redact", "drop", "keep")),
             // Where the cache lives changes the topology (the by-text hop or none), but the product already
             // has the cache on and off; spread over it, both placements meet every other setting.
-            new Dimension(StreamNlpConfig.CACHE_PLACEMENT, List.of("by-text", "partition")));
+            new Dimension(StreamNlpConfig.CACHE_PLACEMENT, List.of("by-text", "partition")),
+            // Which packaged heads judge the texts: their versions are on the records (and in the cache's key).
+            new Dimension(StreamNlpConfig.HEADS_PROFILE, List.of("research", "commercial")));
 
     /** The key of pii.mask=hash, set in every case (used only where the case hashes). */
     private static final String HASH_KEY = "matrix-hash-key-0123456789";
@@ -259,6 +264,17 @@ class SettingsMatrixTest {
                         assertThat(labelNames(pipeline, OutputKind.ENRICHED, r.value()))
                                 .isEqualTo(classifier ? Set.of(TestClassifier.NAME) : Set.of()));
             }
+            Heads heads = TestEncoder.heads(pipeline.config.headsProfile());
+            if (selected.contains(OutputKind.SENTIMENT)) {
+                assertThat(read.get(OutputKind.SENTIMENT)).as("%s: the profile's sentiment head judged", setting)
+                        .extracting(r -> headVersion(pipeline, OutputKind.SENTIMENT, r.value()))
+                        .containsOnly(heads.sentiment().version());
+            }
+            if (selected.contains(OutputKind.ENTITIES)) {
+                assertThat(read.get(OutputKind.ENTITIES)).as("%s: the profile's NER head judged", setting)
+                        .extracting(r -> headVersion(pipeline, OutputKind.ENTITIES, r.value()))
+                        .containsOnly(heads.ner().version());
+            }
             assertThat(pipeline.deadLetters()).as("%s: nothing dead-lettered", setting).isEmpty();
             boolean cacheOn = Boolean.parseBoolean(settings.get(StreamNlpConfig.CACHE_ENABLED));
             assertThat(io.streamnlp.ops.TaskMetrics.sum(pipeline.driver.metrics(), "cache-hits-total"))
@@ -366,6 +382,19 @@ class SettingsMatrixTest {
     }
 
     /** The classifier names in a labels or enriched record's {@code labels} map, in either output format. */
+    /** The head version on a sentiment or entities record, Avro or JSON. */
+    private static String headVersion(TopologyHarness pipeline, OutputKind kind, byte[] value) {
+        String topic = pipeline.config.outputTopics().topic(kind);
+        if (pipeline.config.outputFormat() == OutputFormat.JSON) {
+            return readJson(value).get("headVersion").asText();
+        }
+        return kind == OutputKind.SENTIMENT
+                ? AvroSerdes.specific(SentimentRecord.class, registry, false).deserializer().deserialize(topic, value)
+                        .getHeadVersion()
+                : AvroSerdes.specific(EntitiesRecord.class, registry, false).deserializer().deserialize(topic, value)
+                        .getHeadVersion();
+    }
+
     private static Set<String> labelNames(TopologyHarness pipeline, OutputKind kind, byte[] value) {
         String topic = pipeline.config.outputTopics().topic(kind);
         if (pipeline.config.outputFormat() == OutputFormat.JSON) {
