@@ -50,6 +50,15 @@ class TrainUserDataCommandTest {
         }
     }
 
+    @Test
+    void aProfileThatDoesNotExistIsExitTwoNamingTheChoices() {
+        Run run = train("--model", "e5-small-q", "--sentiment-data", SENTIMENT, "--out", out.toString(),
+                "--profile", "business");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stderr().strip()).isEqualTo("--profile must be research or commercial, got 'business'");
+        assertThat(out).isEmptyDirectory();
+    }
+
     private static HeadFile read(Path file) throws Exception {
         try (InputStream in = Files.newInputStream(file)) {
             return HeadFile.read(in);
