@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.inference.CustomModel;
-import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.OnnxGraphs;
 import io.streamnlp.testing.ChildApp;
+import io.streamnlp.testing.UnpackedModel;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,18 +29,7 @@ class CustomModelStartTest {
     Path temp;
 
     private Path unpackedMiniLm() throws IOException {
-        var spec = ModelCatalogue.byName("minilm-l6-q");
-        Path dir = Files.createDirectories(temp.resolve("minilm"));
-        copy(spec.onnxResource(), dir.resolve(CustomModel.GRAPH));
-        copy(spec.tokenizerResource(), dir.resolve(CustomModel.TOKENIZER));
-        Files.writeString(dir.resolve(CustomModel.PROPERTIES), "name=my-minilm\nversion=1\npooling=mean\nhidden.size=384\n");
-        return dir;
-    }
-
-    private static void copy(String resource, Path to) throws IOException {
-        try (InputStream in = CustomModelStartTest.class.getClassLoader().getResourceAsStream(resource)) {
-            Files.copy(in, to);
-        }
+        return UnpackedModel.miniLm(temp.resolve("minilm"), "my-minilm");
     }
 
     private static StreamNlpConfig config(Map<String, String> settings) {

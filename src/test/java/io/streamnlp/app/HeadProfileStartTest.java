@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.inference.CustomModel;
-import io.streamnlp.inference.ModelCatalogue;
+import io.streamnlp.testing.UnpackedModel;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,14 +41,10 @@ class HeadProfileStartTest {
 
     @Test
     void aCommercialProfileForACustomEncoderIsAStartError() throws IOException {
-        var spec = ModelCatalogue.byName("minilm-l6-q");
-        Path dir = Files.createDirectories(temp.resolve("minilm"));
-        copy(spec.onnxResource(), dir.resolve(CustomModel.GRAPH));
-        copy(spec.tokenizerResource(), dir.resolve(CustomModel.TOKENIZER));
-        Files.writeString(dir.resolve(CustomModel.PROPERTIES), "name=my-minilm\nversion=1\npooling=mean\nhidden.size=384\n");
+        Path dir = UnpackedModel.miniLm(temp.resolve("minilm"), "my-minilm");
         Path heads = Files.createDirectories(dir.resolve(CustomModel.HEADS));
-        copy("heads/minilm-l6-q/sentiment.bin", heads.resolve("sentiment.bin"));
-        copy("heads/minilm-l6-q/ner.bin", heads.resolve("ner.bin"));
+        UnpackedModel.copy("heads/minilm-l6-q/sentiment.bin", heads.resolve("sentiment.bin"));
+        UnpackedModel.copy("heads/minilm-l6-q/ner.bin", heads.resolve("ner.bin"));
         assertThatThrownBy(() -> new StreamNlpApplication(config(Map.of(StreamNlpConfig.MODEL_PATH, dir.toString(),
                 StreamNlpConfig.HEADS_PROFILE, "commercial"))))
                 .isInstanceOf(StartupFailedException.class)
@@ -65,11 +60,5 @@ class HeadProfileStartTest {
                 .hasMessageContaining("heads.profile")
                 .hasMessageContaining("research")
                 .hasMessageContaining("commercial");
-    }
-
-    private static void copy(String resource, Path to) throws IOException {
-        try (InputStream in = HeadProfileStartTest.class.getClassLoader().getResourceAsStream(resource)) {
-            Files.copy(in, to);
-        }
     }
 }

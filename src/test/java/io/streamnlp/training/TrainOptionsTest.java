@@ -3,10 +3,10 @@ package io.streamnlp.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamnlp.inference.CustomModel;
+import io.streamnlp.testing.UnpackedModel;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.ModelCatalogue;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,11 +39,7 @@ class TrainOptionsTest {
 
     @Test
     void aCustomEncodersHeadsGoIntoItsDirectory() throws IOException {
-        EncoderSpec packaged = ModelCatalogue.byName("minilm-l6-q");
-        Path dir = Files.createDirectories(temp.resolve("mine"));
-        copy(packaged.onnxResource(), dir.resolve(CustomModel.GRAPH));
-        copy(packaged.tokenizerResource(), dir.resolve(CustomModel.TOKENIZER));
-        Files.writeString(dir.resolve(CustomModel.PROPERTIES), "name=mine\nversion=1\npooling=mean\nhidden.size=384\n");
+        Path dir = UnpackedModel.miniLm(temp.resolve("mine"), "mine");
         HeadTrainer.Options custom = options(null, temp.resolve("ignored"), dir);
         EncoderSpec spec = custom.spec();
         assertThat(spec.name()).isEqualTo("mine");
@@ -82,9 +78,4 @@ class TrainOptionsTest {
                 .contains("CoNLL-2003 train (CoNLL++)", "UNER-EWT dev (3/4 of the documents)");
     }
 
-    private static void copy(String resource, Path to) throws IOException {
-        try (InputStream in = TrainOptionsTest.class.getClassLoader().getResourceAsStream(resource)) {
-            Files.copy(in, to);
-        }
-    }
 }
