@@ -181,7 +181,14 @@ class CrashRecoveryIntegrationTest {
             Outcome outcome = new Outcome(records.size(), counts.size(), missing, duplicates, midStreamKills, resumed);
             System.out.printf("[%s] %d events in, %d SIGKILLs (%d mid-stream): %s%n", name, EVENTS, KILLS, midStreamKills, outcome);
             assertThat(midStreamKills).as("kills that hit the app while it still had input to process").isGreaterThanOrEqualTo(KILLS);
-            assertThat(resumed).as("texts resumed from the pending-batch store after the kills").isPositive();
+            if (guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
+                // Under exactly-once the by-text records become readable one transaction at a time, so a
+                // commit often finds a partial batch in the pending store, and a kill after it leaves texts
+                // to resume. Under at-least-once they are readable at once: with the backlog the kills meet,
+                // every poll fills whole batches and a commit seldom finds one partial (a CI run saw 0 of 3
+                // kills do so). There the resume path is not forced; what is asserted is that nothing is lost.
+                assertThat(resumed).as("texts resumed from the pending-batch store after the kills").isPositive();
+            }
             var dlq = TopicReader.readAllBytes(kafka.bootstrapServers(), prefix + ".dlq", 0, Duration.ofSeconds(1));
             assertThat(dlq).as("no valid input may be dead-lettered").isEmpty();
             return outcome;
