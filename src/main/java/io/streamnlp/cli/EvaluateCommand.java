@@ -79,7 +79,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<String> models = new ArrayList<>();
         if (model.equals("all")) {
             for (EncoderSpec spec : ModelCatalogue.inOrder()) {
-                if (headsDir != null || withProfile.contains(spec.name()) || profile.equals("research")) {
+                if (headsDir != null || withProfile.contains(spec.name())) {
                     models.add(spec.name());
                 }
             }

@@ -180,12 +180,7 @@ public final class Heads {
 
     /** Is there a complete set of heads for this encoder on the classpath? */
     public static boolean available(String model) {
-        return available(model, HeadProfile.RESEARCH);
-    }
-
-    /** Is there a complete set of heads of this profile for this encoder on the classpath? */
-    public static boolean available(String model, HeadProfile profile) {
-        return available(model, profile, Heads.class.getClassLoader());
+        return available(model, HeadProfile.RESEARCH, Heads.class.getClassLoader());
     }
 
     private static boolean available(String model, HeadProfile profile, ClassLoader loader) {
