@@ -206,6 +206,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "commercial/, which heads.profile=commercial loads) (default ${DEFAULT-VALUE}).")
     String profile;
 
+    @Option(names = "--ner-states", defaultValue = "auto",
+            description = "The encoder layers the NER head reads: last, mean-last-intermediate (the mean of the last and "
+                    + "an intermediate layer, from the same forward pass; e5-small-q exposes layer 8 of 12), or auto: the "
+                    + "mean where the encoder exposes an intermediate layer, else last (default ${DEFAULT-VALUE}).")
+    String nerStates;
+
     @Option(names = "--encode-only", description = "Only fill the feature cache with every set's encodings; train nothing.")
     boolean encodeOnly;
 
@@ -306,7 +312,12 @@ final class TrainCommand implements Callable<Integer> {
                 sentimentHidden, sentimentEpochs, sentimentLr, sentimentWeightDecay, sentimentDropout, nerHidden,
                 nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout, nerInputDropout, ema, nerBigram, nerProjection,
                 nerArch, charBuckets, charDim, nerBatch, airline, calibrate, sentimentInput, sw, nw, us, un,
-                encodeOnly, nerTransitions, sentimentEnsemble, modelPath, profile);
+                encodeOnly, nerTransitions, sentimentEnsemble, modelPath, profile, nerStates);
+        String statesProblem = HeadTrainer.nerStatesProblem(options);
+        if (statesProblem != null) {
+            System.err.println(statesProblem);
+            return 2;
+        }
         try {
             new HeadTrainer(options, userHeldOut, System.out).run();
         } catch (IllegalArgumentException e) {

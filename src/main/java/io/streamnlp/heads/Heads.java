@@ -175,6 +175,11 @@ public final class Heads {
             throw new IllegalStateException("NER head " + n.version() + " expects " + n.dimension()
                     + "-d token states; " + spec.name() + " gives " + spec.dimension() + hidden);
         }
+        if (n.states().needsIntermediate() && spec.intermediateOutput() == null) {
+            throw new IllegalStateException("NER head " + n.version() + " reads an intermediate layer of the encoder ("
+                    + n.states().settingName() + "), which " + spec.name() + " does not expose: retrain it with "
+                    + "streamnlp train --ner-states last");
+        }
         return new Heads(spec.name(), s, n);
     }
 

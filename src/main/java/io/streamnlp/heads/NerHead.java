@@ -5,6 +5,7 @@ import io.streamnlp.model.EntityKind;
 import io.streamnlp.heads.features.Words;
 import io.streamnlp.heads.features.WordShape;
 import io.streamnlp.heads.features.NerFeatures;
+import io.streamnlp.heads.features.NerStates;
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.TokenizedText;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ public final class NerHead {
     private final float[] logStart;
     private final float[][] logTransitions;
     private final float transitionWeight;
+    private final NerStates states;
 
     public NerHead(HeadFile file) {
         if (!KIND.equals(file.kind())) {
@@ -55,6 +57,7 @@ public final class NerHead {
         }
         this.file = file;
         this.window = file.metaInt("window");
+        this.states = statesOf(file);
         if (WordCrfNer.ARCH.equals(file.meta().get("arch"))) {
             this.crf = new WordCrfNer(file);
             this.mean = crf.mean;
@@ -109,6 +112,17 @@ public final class NerHead {
         return new NerHead(file);
     }
 
+    /** The layers a head file reads (meta {@code states}; release 1 and 2 files have none: the last layer). */
+    public static NerStates statesOf(HeadFile file) {
+        String name = file.meta().get("states");
+        return name == null ? NerStates.LAST : NerStates.of(name);
+    }
+
+    /** Which of the encoder's layers this head reads. */
+    public NerStates states() {
+        return states;
+    }
+
     /** Goes on every entities record, e.g. {@code ner-v1-3fa2b1c0}. */
     public String version() {
         return file.version();
@@ -148,7 +162,8 @@ public final class NerHead {
                 return List.of();
             }
             int[] tags = new int[words.count()];
-            float[][] marginals = crf.decode(crf.emissions(text, words, encoded), tags);
+            float[] wordStates = NerFeatures.wordStates(encoded, states, words, mean, invStd);
+            float[][] marginals = crf.decode(crf.emissions(text, words, wordStates), tags);
             return spans(text, words, marginals, tags);
         }
         float[][] probs = tagProbabilities(text, words, encoded, tokens.length());
@@ -177,7 +192,7 @@ public final class NerHead {
         if (n == 0) {
             return new float[0][];
         }
-        float[] states = NerFeatures.wordStates(encoded, words, mean, invStd);
+        float[] states = NerFeatures.wordStates(encoded, this.states, words, mean, invStd);
         int stateSize = dim;
         if (projection != null) {
             states = Pca.project(states, n, dim, projection);

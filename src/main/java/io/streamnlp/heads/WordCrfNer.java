@@ -4,7 +4,6 @@ import io.streamnlp.heads.features.CharFeatures;
 import io.streamnlp.heads.features.NerFeatures;
 import io.streamnlp.heads.features.WordShape;
 import io.streamnlp.heads.features.Words;
-import io.streamnlp.inference.EncodedText;
 
 /**
  * The NER head of release 2 ({@code arch = word-crf}): one hidden layer per WORD, a window over the
@@ -148,10 +147,9 @@ public final class WordCrfNer {
         return e;
     }
 
-    /** Emission scores of one text's words. */
-    float[][] emissions(String text, Words words, EncodedText encoded) {
+    /** Emission scores of one text's words, from their standardised states ({@code NerFeatures.wordStates}). */
+    float[][] emissions(String text, Words words, float[] states) {
         int n = words.count();
-        float[] states = NerFeatures.wordStates(encoded, words, mean, invStd);
         float[][] u = inputs(text, words, states, dim, charTable, charDim);
         float[][] h = new float[n][hidden];
         Mlp.affine4(u, 0, n, w1, b1, h);

@@ -123,7 +123,7 @@ public final class CustomModel {
         }
         // What the directory claims, if every file and property is usable: then the graph is also tried.
         EncoderSpec spec = problems.isEmpty() ? new EncoderSpec(name, version, GRAPH, TOKENIZER, pooling, prefix, hidden,
-                "custom model from " + directory, directory, maxLength) : null;
+                "custom model from " + directory, directory, maxLength, null) : null;
         if (Files.isRegularFile(directory.resolve(GRAPH))) {
             checkGraph(directory.resolve(GRAPH), hidden, spec, properties != null && properties.getProperty("max.length") != null,
                     problems);

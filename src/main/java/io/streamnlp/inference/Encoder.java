@@ -6,6 +6,7 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -71,8 +72,14 @@ public final class Encoder implements AutoCloseable {
         byte[] graphDigest;
         try (DigestInputStream onnx = new DigestInputStream(ModelResources.open(spec, spec.onnxResource()),
                 Fingerprint.sha256())) {
-            model.load(onnx, Map.of("sessionOptions", sessionOptions(intraOpThreads)));
-            onnx.transferTo(OutputStream.nullOutputStream()); // the digest covers the whole file, read or not
+            if (spec.intermediateOutput() == null) {
+                model.load(onnx, Map.of("sessionOptions", sessionOptions(intraOpThreads)));
+                onnx.transferTo(OutputStream.nullOutputStream()); // the digest covers the whole file, read or not
+            } else {
+                // The file's own bytes make the fingerprint: the added output changes no result of the graph.
+                byte[] graph = GraphOutputs.withOutput(onnx.readAllBytes(), spec.intermediateOutput());
+                model.load(new ByteArrayInputStream(graph), Map.of("sessionOptions", sessionOptions(intraOpThreads)));
+            }
             graphDigest = onnx.getMessageDigest().digest();
         } catch (OrtException e) {
             tokenizer.close();

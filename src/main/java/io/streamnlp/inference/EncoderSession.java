@@ -104,16 +104,25 @@ public final class EncoderSession implements AutoCloseable {
                 hiddenState = result.head();
             }
             float[] hidden = hiddenState.toFloatArray();
+            float[] intermediate = spec.intermediateOutput() == null ? null
+                    : result.get(spec.intermediateOutput()).toFloatArray();
             for (int r = 0; r < rows; r++) {
                 int index = order[from + r];
                 int length = texts.get(index).length();
-                float[] tokenStates = new float[length * dim];
-                System.arraycopy(hidden, r * seqLen * dim, tokenStates, 0, length * dim);
-                out[index] = new EncodedText(spec.pooling().pool(hidden, r, seqLen, dim, length), tokenStates, dim);
+                out[index] = new EncodedText(spec.pooling().pool(hidden, r, seqLen, dim, length),
+                        rowOf(hidden, r, seqLen, dim, length), dim,
+                        intermediate == null ? null : rowOf(intermediate, r, seqLen, dim, length));
             }
         } catch (TranslateException e) {
             throw new InferenceException("Encoder " + spec.name() + " failed on a batch of " + rows, e);
         }
+    }
+
+    /** The real tokens' states of row {@code r} of a padded {@code [rows x seqLen x dim]} output. */
+    private static float[] rowOf(float[] states, int r, int seqLen, int dim, int length) {
+        float[] row = new float[length * dim];
+        System.arraycopy(states, r * seqLen * dim, row, 0, length * dim);
+        return row;
     }
 
     private static NDArray named(NDArray array, String name) {

@@ -21,6 +21,8 @@ import java.nio.file.Path;
  * @param directory where the files are for a custom model ({@code model.path}); null: the classpath
  * @param maxLength the most tokens the model takes (its learned positions); {@code model.max.length}
  *     may not be more
+ * @param intermediateOutput the name of a tensor in the graph holding one intermediate layer's hidden
+ *     states, exposed as a second output for the NER head to mix in; null: none
  */
 public record EncoderSpec(
         String name,
@@ -32,13 +34,20 @@ public record EncoderSpec(
         int dimension,
         String description,
         Path directory,
-        int maxLength) {
+        int maxLength,
+        String intermediateOutput) {
 
     /** A catalogue encoder: files on the classpath, BERT's 512 positions. */
     public EncoderSpec(String name, String version, String onnxResource, String tokenizerResource, Pooling pooling,
             String textPrefix, int dimension, String description) {
         this(name, version, onnxResource, tokenizerResource, pooling, textPrefix, dimension, description, null,
-                TextTokenizer.HARD_MAX_LENGTH);
+                TextTokenizer.HARD_MAX_LENGTH, null);
+    }
+
+    /** This encoder with {@code tensor} (an intermediate layer's hidden states) as its second output. */
+    public EncoderSpec withIntermediateOutput(String tensor) {
+        return new EncoderSpec(name, version, onnxResource, tokenizerResource, pooling, textPrefix, dimension,
+                description, directory, maxLength, tensor);
     }
 
     /** Whether it is a custom model from a directory. */

@@ -1,5 +1,6 @@
 package io.streamnlp.training;
 
+import io.streamnlp.heads.features.NerStates;
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSession;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 /**
@@ -42,13 +44,32 @@ public final class FeatureCache {
     private final Path root;
     private final int batchSize;
     private final PrintStream log;
+    private final NerStates nerStates;
 
     /** @param root cache folder, or null to encode every time */
     public FeatureCache(Encoder encoder, Path root, int batchSize, PrintStream log) {
+        this(encoder, root == null ? null : root.resolve(encoder.spec().name()), batchSize, log, NerStates.LAST);
+    }
+
+    private FeatureCache(Encoder encoder, Path root, int batchSize, PrintStream log, NerStates nerStates) {
         this.encoder = encoder;
-        this.root = root == null ? null : root.resolve(encoder.spec().name());
+        this.root = root;
         this.batchSize = batchSize;
         this.log = log;
+        this.nerStates = nerStates;
+    }
+
+    /**
+     * This cache, with {@link #tokenStates} giving the states a NER head reading {@code states} reads.
+     * Only that mix is kept, in memory and on disk (one layer's size, not two); its {@link EncodedText}
+     * carries the one array as both layers, which {@link NerStates#of} hands back unchanged.
+     */
+    public FeatureCache withNerStates(NerStates states) {
+        if (states.needsIntermediate() && encoder.spec().intermediateOutput() == null) {
+            throw new IllegalArgumentException("Encoder " + encoder.spec().name() + " exposes no intermediate layer "
+                    + "for NER states " + states.settingName() + ": use last");
+        }
+        return new FeatureCache(encoder, root, batchSize, log, states);
     }
 
     public Encoder encoder() {
@@ -89,7 +110,7 @@ public final class FeatureCache {
     /** Encodes once and writes both the vector and the pooled-features file; returns both. */
     private float[][][] encodePooled(String name, List<String> texts, Path vecFile, Path poolFile) {
         List<TokenizedText> tokens = tokenize(texts);
-        EncodedText[] encoded = encode(name, tokens);
+        EncodedText[] encoded = encode(name, tokens, FeatureCache::lastLayer);
         float[][] vectors = new float[encoded.length][];
         float[][] pooled = new float[encoded.length][];
         for (int i = 0; i < encoded.length; i++) {
@@ -108,14 +129,17 @@ public final class FeatureCache {
         return io.streamnlp.heads.features.PooledFeatures.of(e);
     }
 
-    /** Tokenization and full encoder output (sentence vector and token states) of the texts, in order. */
+    /**
+     * Tokenization and encoder output of the texts, in order: the sentence vector and the token states a
+     * NER head reads ({@link #withNerStates}; the last layer by default).
+     */
     public Encoded tokenStates(String name, List<String> texts) {
         List<TokenizedText> tokens = tokenize(texts);
-        Path file = file(name, "tok", texts);
+        Path file = file(name, nerStates == NerStates.LAST ? "tok" : "tok-" + nerStates.settingName(), texts);
         if (file != null && Files.isRegularFile(file)) {
             return new Encoded(tokens, readStates(file, tokens));
         }
-        EncodedText[] encoded = encode(name, tokens);
+        EncodedText[] encoded = encode(name, tokens, this::kept);
         if (file != null) {
             writeStates(file, encoded);
         }
@@ -130,7 +154,8 @@ public final class FeatureCache {
         return tokens;
     }
 
-    private EncodedText[] encode(String name, List<TokenizedText> tokens) {
+    /** Encodes in length-sorted batches, keeping {@code keep} of each output (not both layers of a whole set). */
+    private EncodedText[] encode(String name, List<TokenizedText> tokens, UnaryOperator<EncodedText> keep) {
         int n = tokens.size();
         EncodedText[] out = new EncodedText[n];
         int[] order = IntStream.range(0, n).boxed()
@@ -147,7 +172,7 @@ public final class FeatureCache {
                 }
                 EncodedText[] encoded = session.encode(batch);
                 for (int i = from; i < to; i++) {
-                    out[order[i]] = encoded[i - from];
+                    out[order[i]] = keep.apply(encoded[i - from]);
                 }
                 long now = System.nanoTime();
                 if (log != null && (now - lastLog > 10_000_000_000L || to == n)) {
@@ -207,6 +232,19 @@ public final class FeatureCache {
         }
     }
 
+    private static EncodedText lastLayer(EncodedText e) {
+        return new EncodedText(e.sentenceVector(), e.tokenStates(), e.dimension());
+    }
+
+    /** What the cache keeps of one output for NER: the last layer, or the mix (in both slots); never two layers. */
+    private EncodedText kept(EncodedText e) {
+        if (nerStates == NerStates.LAST) {
+            return lastLayer(e);
+        }
+        float[] mixed = nerStates.of(e);
+        return new EncodedText(e.sentenceVector(), mixed, e.dimension(), mixed);
+    }
+
     private static void writeStates(Path file, EncodedText[] encoded) {
         atomicWrite(file, data -> {
             data.writeInt(encoded.length);
@@ -218,7 +256,7 @@ public final class FeatureCache {
         });
     }
 
-    private static EncodedText[] readStates(Path file, List<TokenizedText> tokens) {
+    private EncodedText[] readStates(Path file, List<TokenizedText> tokens) {
         try (DataInputStream data = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
             int count = data.readInt();
             if (count != tokens.size()) {
@@ -232,7 +270,8 @@ public final class FeatureCache {
                 if (states.length != tokens.get(i).length() * dim) {
                     throw new IOException("text " + i + ": token states do not match its tokenization");
                 }
-                out[i] = new EncodedText(sentence, states, dim);
+                out[i] = nerStates == NerStates.LAST ? new EncodedText(sentence, states, dim)
+                        : new EncodedText(sentence, states, dim, states);
             }
             return out;
         } catch (IOException e) {

@@ -215,6 +215,7 @@ public final class HeadEvaluator {
         long seed = 2003;
         try (Encoder encoder = Encoder.load(spec, o.maxLength(), o.threads(), true)) {
             FeatureCache cache = new FeatureCache(encoder, o.cacheDir(), o.encodeBatch(), log);
+            FeatureCache nerCache = cache.withNerStates(heads.ner().states());
             List<SentimentResult> sentiment = new ArrayList<>();
             if (o.sentiment()) {
                 for (DataSets.SentimentCorpus set : HeldOut.sentiment(data, o.airline())) {
@@ -223,7 +224,7 @@ public final class HeadEvaluator {
             }
             List<NerResult> ner = new ArrayList<>();
             for (DataSets.NerCorpus set : HeldOut.ner(data)) {
-                ner.add(ner(heads, cache, set, seed));
+                ner.add(ner(heads, nerCache, set, seed));
             }
             Cost cost = o.timing() ? cost(encoder, heads, data) : null;
             return new Report(spec.name(), heads.sentiment().version(), heads.ner().version(), o.sample(), sentiment,

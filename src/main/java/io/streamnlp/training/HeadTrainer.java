@@ -7,6 +7,7 @@ import io.streamnlp.heads.Mlp;
 import io.streamnlp.heads.NerHead;
 import io.streamnlp.heads.Pca;
 import io.streamnlp.heads.SentimentHead;
+import io.streamnlp.heads.features.NerStates;
 import io.streamnlp.heads.features.WordShape;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSpec;
@@ -54,6 +55,8 @@ public final class HeadTrainer {
 
     /** Release of the heads this trainer writes: the {@code v2} in {@code ner-v2-3fa2b1c0}. */
     public static final String RELEASE = "2";
+    /** Release of a NER head that mixes in an intermediate layer ({@link NerStates}): {@code ner-v3-...}. */
+    public static final String LAYER_MIX_RELEASE = "3";
 
     /** A user's own labelled file and how much it weighs; {@code types} only for NER files. */
     public record UserFile(Path path, float weight, Set<EntityKind> types) {
@@ -129,7 +132,20 @@ public final class HeadTrainer {
             int sentimentEnsemble,
             Path modelPath,
             // The name, as heads.profile and train --profile spell it.
-            String profileName) {
+            String profileName,
+            // Release 3: auto, last or mean-last-intermediate (NerStates).
+            String nerStatesName) {
+
+        /**
+         * The layers the NER head reads: as named, or for {@code auto} the mix with the encoder's
+         * intermediate layer where it exposes one (the catalogue's e5-small-q), else the last layer.
+         */
+        NerStates nerStates(EncoderSpec spec) {
+            if (!"auto".equals(nerStatesName)) {
+                return NerStates.of(nerStatesName);
+            }
+            return spec.intermediateOutput() == null ? NerStates.LAST : NerStates.MEAN_OF_LAST_AND_INTERMEDIATE;
+        }
 
         /** Which shared sets may train the heads: {@code profileName}'s profile. */
         HeadProfile profile() {
@@ -288,8 +304,9 @@ public final class HeadTrainer {
                 }
             }
             if (o.ner()) {
-                HeadFile file = o.nerArch().equals("window-mlp") ? trainNerWindowMlp(spec, cache)
-                        : trainNerCrf(spec, cache);
+                FeatureCache nerCache = cache.withNerStates(o.nerStates(spec));
+                HeadFile file = o.nerArch().equals("window-mlp") ? trainNerWindowMlp(spec, nerCache)
+                        : trainNerCrf(spec, nerCache);
                 if (file != null) {
                     write(folder.resolve(Heads.NER_FILE), file);
                 }
@@ -734,6 +751,38 @@ public final class HeadTrainer {
         return w;
     }
 
+    /** Why {@code --ner-states} cannot be used with these options' encoder, or null when it can. */
+    public static String nerStatesProblem(Options options) {
+        String name = options.nerStatesName();
+        if ("auto".equals(name)) {
+            return null;
+        }
+        NerStates states;
+        try {
+            states = NerStates.of(name);
+        } catch (IllegalArgumentException e) {
+            return "--ner-states must be auto, last or mean-last-intermediate, got '" + name + "'";
+        }
+        EncoderSpec catalogued = options.modelPath() == null ? ModelCatalogue.all().get(options.model()) : null;
+        if (states.needsIntermediate() && (catalogued == null || catalogued.intermediateOutput() == null)) {
+            return "--ner-states " + name + ": encoder " + (options.modelPath() != null ? "in " + options.modelPath()
+                    : options.model()) + " exposes no intermediate layer; use --ner-states last (or auto)";
+        }
+        return null;
+    }
+
+    private String nerRelease(EncoderSpec spec) {
+        return o.nerStates(spec) == NerStates.LAST ? RELEASE : LAYER_MIX_RELEASE;
+    }
+
+    /** The head file names the layers it reads unless it is the last one (so earlier heads' bytes stay as they were). */
+    private void putStates(EncoderSpec spec, Map<String, String> meta) {
+        NerStates states = o.nerStates(spec);
+        if (states != NerStates.LAST) {
+            meta.put("states", states.settingName());
+        }
+    }
+
     HeadFile trainNerCrf(EncoderSpec spec, FeatureCache cache) {
         Path data = o.dataDir();
         List<DataSets.NerCorpus> select = nerSelection();
@@ -784,6 +833,7 @@ public final class HeadTrainer {
                 + "buckets x %d%n", spec.name(), words.words(), words.sentences, o.nerHidden(), o.nerWindow(),
                 o.charBuckets(), o.charDim());
         Map<String, String> meta = new LinkedHashMap<>();
+        putStates(spec, meta);
         StringBuilder sets = new StringBuilder();
         for (DataSets.NerCorpus c : train) {
             sets.append(sets.isEmpty() ? "" : "; ").append(c.name()).append(" (").append(c.used()).append(", weight ")
@@ -807,11 +857,11 @@ public final class HeadTrainer {
         meta.put("encoder.maxLength", Integer.toString(o.maxLength()));
         CrfNerTrainer trainer = new CrfNerTrainer(config, words);
         java.util.function.Function<CrfNerTrainer.Params, HeadFile> toFile = p -> CrfNerTrainer.file(spec.name(),
-                spec.version(), RELEASE, config, norm[0], norm[1], p.table(), p.w1(), p.b1(), p.v(), p.b2(), p.pad(),
+                spec.version(), nerRelease(spec), config, norm[0], norm[1], p.table(), p.w1(), p.b1(), p.v(), p.b2(), p.pad(),
                 p.start(), p.trans(), p.end(), meta, false);
         CrfNerTrainer.Params best = trainer.train(toFile, f -> nerSelectionScore(new NerHead(f), select,
                 selectEncoded), log);
-        HeadFile file = CrfNerTrainer.file(spec.name(), spec.version(), RELEASE, config, norm[0], norm[1],
+        HeadFile file = CrfNerTrainer.file(spec.name(), spec.version(), nerRelease(spec), config, norm[0], norm[1],
                 best.table(), best.w1(), best.b1(), best.v(), best.b2(), best.pad(), best.start(), best.trans(),
                 best.end(), meta, true);
         log.printf(Locale.ROOT, "NER head %s (weights as shipped): selection score %.2f%n", file.version(),
@@ -912,6 +962,7 @@ public final class HeadTrainer {
         }
 
         Map<String, String> meta = new LinkedHashMap<>();
+        putStates(spec, meta);
         meta.put("window", Integer.toString(window));
         meta.put("transition.weight", Float.toString(weight));
         meta.put("input", "per word: first word-piece state (standardised) of the words in +-window, word shape "

@@ -59,6 +59,21 @@ class TrainUserDataCommandTest {
         assertThat(out).isEmptyDirectory();
     }
 
+    @Test
+    void nerStatesThatDoNotExistOrThatTheEncoderCannotGiveAreExitTwo() {
+        Run misspelt = train("--model", "e5-small-q", "--ner-data", NER, "--out", out.toString(),
+                "--ner-states", "middle");
+        assertThat(misspelt.exit()).isEqualTo(2);
+        assertThat(misspelt.stderr().strip())
+                .isEqualTo("--ner-states must be auto, last or mean-last-intermediate, got 'middle'");
+        Run noLayer = train("--model", "minilm-l6-q", "--ner-data", NER, "--out", out.toString(),
+                "--ner-states", "mean-last-intermediate");
+        assertThat(noLayer.exit()).isEqualTo(2);
+        assertThat(noLayer.stderr().strip()).isEqualTo("--ner-states mean-last-intermediate: encoder minilm-l6-q "
+                + "exposes no intermediate layer; use --ner-states last (or auto)");
+        assertThat(out).isEmptyDirectory();
+    }
+
     private static HeadFile read(Path file) throws Exception {
         try (InputStream in = Files.newInputStream(file)) {
             return HeadFile.read(in);

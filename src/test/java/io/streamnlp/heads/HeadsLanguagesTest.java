@@ -20,7 +20,7 @@ class HeadsLanguagesTest {
     private EncoderSpec custom(String properties) throws Exception {
         Files.writeString(directory.resolve(CustomModel.PROPERTIES), properties);
         return new EncoderSpec("mine", "1", CustomModel.GRAPH, CustomModel.TOKENIZER, Pooling.MEAN, "", 384, "test",
-                directory, 512);
+                directory, 512, null);
     }
 
     @Test

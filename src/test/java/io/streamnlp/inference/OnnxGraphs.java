@@ -1,15 +1,20 @@
 package io.streamnlp.inference;
 
+import static io.streamnlp.inference.OnnxWire.fields;
+import static io.streamnlp.inference.OnnxWire.lengthDelimited;
+import static io.streamnlp.inference.OnnxWire.message;
+import static io.streamnlp.inference.OnnxWire.string;
+import static io.streamnlp.inference.OnnxWire.varint;
+import static io.streamnlp.inference.OnnxWire.write;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Edits and builds ONNX graphs for the custom-model tests, on the protobuf wire format itself (no
- * protobuf library is on the classpath): an ONNX file is a {@code ModelProto}, its field 7 the
- * {@code GraphProto} with nodes (1), initializers (5), inputs (11) and outputs (12).
+ * Edits and builds ONNX graphs for the custom-model tests, on the protobuf wire format itself
+ * ({@link OnnxWire}).
  */
 public final class OnnxGraphs {
 
@@ -21,13 +26,13 @@ public final class OnnxGraphs {
      * graph gives exactly what the original gives for all-zero token types (what StreamNLP feeds).
      */
     static byte[] withoutTokenTypeIds(byte[] model) {
-        List<Field> top = fields(model);
+        List<OnnxWire.Field> top = fields(model);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Field field : top) {
-            if (field.number == 7) {
-                write(out, lengthDelimited(7, withoutTokenTypeInput(field.payload)));
+        for (OnnxWire.Field field : top) {
+            if (field.number() == 7) {
+                write(out, lengthDelimited(7, withoutTokenTypeInput(field.payload())));
             } else {
-                write(out, field.raw);
+                write(out, field.raw());
             }
         }
         return out.toByteArray();
@@ -39,11 +44,11 @@ public final class OnnxGraphs {
                 string(1, "input_ids"), string(1, "streamnlp_zero"), string(2, "token_type_ids"),
                 string(3, "streamnlp_zero_token_types"), string(4, "Mul"));
         write(out, lengthDelimited(1, node)); // first: its inputs are a graph input and an initializer
-        for (Field field : fields(graph)) {
-            if (field.number == 11 && nameOf(field.payload).equals("token_type_ids")) {
+        for (OnnxWire.Field field : fields(graph)) {
+            if (field.number() == 11 && nameOf(field.payload()).equals("token_type_ids")) {
                 continue;
             }
-            write(out, field.raw);
+            write(out, field.raw());
         }
         byte[] zero = message(varint(2, 7), string(8, "streamnlp_zero"), lengthDelimited(9, new byte[8]));
         write(out, lengthDelimited(5, zero));
@@ -93,30 +98,30 @@ public final class OnnxGraphs {
         // fp32: the weight itself; int8 exports: its quantized copy (uint8), beside a scale and a zero point
         return inGraph(model, 5, name -> name.equals("embeddings.position_embeddings.weight")
                 || name.equals("embeddings.position_embeddings.weight_quantized"), tensor -> {
-            List<Field> fields = fields(tensor);
+            List<OnnxWire.Field> fields = fields(tensor);
             long rowBytes = 1;
-            for (Field field : fields) {
-                if (field.number == 2) {
-                    rowBytes = field.value == 1 ? 4 : 1; // FLOAT, else UINT8 / INT8
+            for (OnnxWire.Field field : fields) {
+                if (field.number() == 2) {
+                    rowBytes = field.value() == 1 ? 4 : 1; // FLOAT, else UINT8 / INT8
                 }
             }
             boolean first = true;
-            for (Field field : fields) {
-                if (field.number == 1 && !first) {
-                    rowBytes *= field.value;
+            for (OnnxWire.Field field : fields) {
+                if (field.number() == 1 && !first) {
+                    rowBytes *= field.value();
                 }
-                first &= field.number != 1;
+                first &= field.number() != 1;
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             boolean firstDim = true;
-            for (Field field : fields) {
-                if (field.number == 1 && firstDim) {
+            for (OnnxWire.Field field : fields) {
+                if (field.number() == 1 && firstDim) {
                     write(out, varint(1, positions));
                     firstDim = false;
-                } else if (field.number == 9) {
-                    write(out, lengthDelimited(9, Arrays.copyOf(field.payload, (int) (positions * rowBytes))));
+                } else if (field.number() == 9) {
+                    write(out, lengthDelimited(9, Arrays.copyOf(field.payload(), (int) (positions * rowBytes))));
                 } else {
-                    write(out, field.raw);
+                    write(out, field.raw());
                 }
             }
             return out.toByteArray();
@@ -143,10 +148,10 @@ public final class OnnxGraphs {
     /** A ValueInfoProto with the last dim of its tensor type's shape replaced: name (1), type (2) > tensor (1) > shape (2) > dim (1). */
     private static byte[] withLastDim(byte[] valueInfo, byte[] dim) {
         return replace(valueInfo, 2, type -> replace(type, 1, tensor -> replace(tensor, 2, shape -> {
-            List<Field> dims = fields(shape);
+            List<OnnxWire.Field> dims = fields(shape);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (int i = 0; i < dims.size(); i++) {
-                write(out, i == dims.size() - 1 ? lengthDelimited(1, dim) : dims.get(i).raw);
+                write(out, i == dims.size() - 1 ? lengthDelimited(1, dim) : dims.get(i).raw());
             }
             return out.toByteArray();
         })));
@@ -158,12 +163,12 @@ public final class OnnxGraphs {
         int[] found = {0};
         byte[] edited = replace(model, 7, graph -> {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            for (Field field : fields(graph)) {
-                if (field.number == number && name.test(nameOf(field.payload, number == 5 ? 8 : 1))) {
-                    write(out, lengthDelimited(number, edit.apply(field.payload)));
+            for (OnnxWire.Field field : fields(graph)) {
+                if (field.number() == number && name.test(nameOf(field.payload(), number == 5 ? 8 : 1))) {
+                    write(out, lengthDelimited(number, edit.apply(field.payload())));
                     found[0]++;
                 } else {
-                    write(out, field.raw);
+                    write(out, field.raw());
                 }
             }
             return out.toByteArray();
@@ -177,9 +182,9 @@ public final class OnnxGraphs {
     /** Every length-delimited field {@code number} of a message, edited. */
     private static byte[] replace(byte[] message, int number, java.util.function.UnaryOperator<byte[]> edit) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Field field : fields(message)) {
-            write(out, field.number == number && field.wireType == 2 ? lengthDelimited(number, edit.apply(field.payload))
-                    : field.raw);
+        for (OnnxWire.Field field : fields(message)) {
+            write(out, field.number() == number && field.wireType() == 2 ? lengthDelimited(number, edit.apply(field.payload()))
+                    : field.raw());
         }
         return out.toByteArray();
     }
@@ -190,93 +195,11 @@ public final class OnnxGraphs {
         return message(string(1, name), lengthDelimited(2, message(lengthDelimited(1, tensor))));
     }
 
-    // --- the wire format ---
-
-    private record Field(int number, int wireType, byte[] raw, byte[] payload, long value) {}
-
-    private static List<Field> fields(byte[] message) {
-        List<Field> fields = new ArrayList<>();
-        int[] at = {0};
-        while (at[0] < message.length) {
-            int start = at[0];
-            long tag = readVarint(message, at);
-            int number = (int) (tag >>> 3);
-            int wireType = (int) (tag & 7);
-            byte[] payload = null;
-            long value = 0;
-            switch (wireType) {
-                case 0 -> value = readVarint(message, at);
-                case 1 -> at[0] += 8;
-                case 2 -> {
-                    int length = (int) readVarint(message, at);
-                    payload = Arrays.copyOfRange(message, at[0], at[0] + length);
-                    at[0] += length;
-                }
-                case 5 -> at[0] += 4;
-                default -> throw new IllegalArgumentException("wire type " + wireType + " at " + start);
-            }
-            fields.add(new Field(number, wireType, Arrays.copyOfRange(message, start, at[0]), payload, value));
-        }
-        return fields;
-    }
-
     private static String nameOf(byte[] valueInfo) {
-        return nameOf(valueInfo, 1);
+        return OnnxWire.nameOf(valueInfo, 1);
     }
 
     private static String nameOf(byte[] message, int nameField) {
-        for (Field field : fields(message)) {
-            if (field.number == nameField && field.wireType == 2) {
-                return new String(field.payload, StandardCharsets.UTF_8);
-            }
-        }
-        return "";
-    }
-
-    private static long readVarint(byte[] bytes, int[] at) {
-        long value = 0;
-        int shift = 0;
-        while (true) {
-            byte b = bytes[at[0]++];
-            value |= (long) (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                return value;
-            }
-            shift += 7;
-        }
-    }
-
-    private static byte[] varintBytes(long value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        while ((value & ~0x7fL) != 0) {
-            out.write((int) ((value & 0x7f) | 0x80));
-            value >>>= 7;
-        }
-        out.write((int) value);
-        return out.toByteArray();
-    }
-
-    private static byte[] varint(int number, long value) {
-        return message(varintBytes((long) number << 3), varintBytes(value));
-    }
-
-    private static byte[] lengthDelimited(int number, byte[] payload) {
-        return message(varintBytes(((long) number << 3) | 2), varintBytes(payload.length), payload);
-    }
-
-    private static byte[] string(int number, String value) {
-        return lengthDelimited(number, value.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] message(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            write(out, part);
-        }
-        return out.toByteArray();
-    }
-
-    private static void write(ByteArrayOutputStream out, byte[] bytes) {
-        out.write(bytes, 0, bytes.length);
+        return OnnxWire.nameOf(message, nameField);
     }
 }

@@ -19,12 +19,12 @@ public final class NerFeatures {
         return (2 * window + 1) * slotSize(dim) + WordShape.PER_TEXT;
     }
 
-    /** First-piece state of each word, standardised: flat {@code [words x dim]}. */
-    public static float[] wordStates(EncodedText encoded, Words words, float[] mean, float[] invStd) {
+    /** First-piece state of each word ({@code which} layers), standardised: flat {@code [words x dim]}. */
+    public static float[] wordStates(EncodedText encoded, NerStates which, Words words, float[] mean, float[] invStd) {
         int dim = encoded.dimension();
         int n = words.count();
         float[] out = new float[n * dim];
-        float[] states = encoded.tokenStates();
+        float[] states = which.of(encoded);
         for (int i = 0; i < n; i++) {
             int t = words.firstPiece(i);
             int src = t * dim;

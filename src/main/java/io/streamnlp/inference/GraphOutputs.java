@@ -1,0 +1,61 @@
+package io.streamnlp.inference;
+
+import static io.streamnlp.inference.OnnxWire.FLOAT;
+import static io.streamnlp.inference.OnnxWire.GRAPH_OUTPUT;
+import static io.streamnlp.inference.OnnxWire.MODEL_GRAPH;
+import static io.streamnlp.inference.OnnxWire.lengthDelimited;
+import static io.streamnlp.inference.OnnxWire.message;
+import static io.streamnlp.inference.OnnxWire.string;
+import static io.streamnlp.inference.OnnxWire.varint;
+import static io.streamnlp.inference.OnnxWire.write;
+
+import java.io.ByteArrayOutputStream;
+
+/**
+ * Makes a tensor the graph computes anyway into one more graph output, so that a head can read an
+ * intermediate layer's hidden states from the same forward pass. Nothing else of the graph changes:
+ * the existing outputs stay bit-identical (EncoderIntermediateLayerTest) and the session does the
+ * same work.
+ */
+final class GraphOutputs {
+
+    private GraphOutputs() {}
+
+    /** {@code model} (an ONNX file's bytes) with the float tensor {@code tensor} appended to the graph's outputs. */
+    static byte[] withOutput(byte[] model, String tensor) {
+        if (!contains(model, tensor)) {
+            throw new IllegalArgumentException("The encoder graph has no tensor named '" + tensor + "'");
+        }
+        // ValueInfoProto { name = 1, type = 2: TypeProto { tensor_type = 1: Tensor { elem_type = 1 } } }; no shape:
+        // ONNX Runtime takes the tensor's shape from the node that computes it.
+        byte[] output = message(string(1, tensor), lengthDelimited(2, message(lengthDelimited(1, varint(1, FLOAT)))));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean edited = false;
+        for (OnnxWire.Field field : OnnxWire.fields(model)) {
+            if (field.number() == MODEL_GRAPH && field.wireType() == 2) {
+                write(out, lengthDelimited(MODEL_GRAPH, message(field.payload(), lengthDelimited(GRAPH_OUTPUT, output))));
+                edited = true;
+            } else {
+                write(out, field.raw());
+            }
+        }
+        if (!edited) {
+            throw new IllegalArgumentException("Not an ONNX model: no graph");
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean contains(byte[] model, String tensor) {
+        byte[] name = tensor.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        outer:
+        for (int i = 0; i + name.length <= model.length; i++) {
+            for (int j = 0; j < name.length; j++) {
+                if (model[i + j] != name[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,57 @@
+package io.streamnlp.heads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamnlp.heads.features.NerStates;
+import io.streamnlp.inference.EncodedText;
+import io.streamnlp.inference.ModelCatalogue;
+import org.junit.jupiter.api.Test;
+
+/** Which layers a NER head reads, and the check that its encoder exposes them. */
+class NerStatesTest {
+
+    @Test
+    void theMixIsTheMeanOfTheTwoLayersElementByElement() {
+        EncodedText e = new EncodedText(new float[2], new float[] {1f, -2f, 0.5f, 4f}, 2, new float[] {3f, 2f, 0.5f, -4f});
+        assertThat(NerStates.MEAN_OF_LAST_AND_INTERMEDIATE.of(e)).containsExactly(2f, 0f, 0.5f, 0f);
+        assertThat(NerStates.LAST.of(e)).containsExactly(1f, -2f, 0.5f, 4f);
+    }
+
+    @Test
+    void anOutputWithoutTheIntermediateLayerCannotFeedTheMix() {
+        EncodedText lastOnly = new EncodedText(new float[2], new float[4], 2);
+        assertThatThrownBy(() -> NerStates.MEAN_OF_LAST_AND_INTERMEDIATE.of(lastOnly))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("intermediate layer");
+    }
+
+    @Test
+    void namesAreTheHeadFilesAndTheTrainOptions() {
+        assertThat(NerStates.of(" Mean-Last-Intermediate ")).isEqualTo(NerStates.MEAN_OF_LAST_AND_INTERMEDIATE);
+        assertThat(NerStates.of("last")).isEqualTo(NerStates.LAST);
+        assertThatThrownBy(() -> NerStates.of("middle")).hasMessageContaining("last or mean-last-intermediate");
+    }
+
+    @Test
+    void theShippedDefaultHeadReadsTheMixAndNeedsAnEncoderThatExposesIt() {
+        Heads shipped = Heads.load("e5-small-q");
+        assertThat(shipped.ner().states()).isEqualTo(NerStates.MEAN_OF_LAST_AND_INTERMEDIATE);
+        assertThat(shipped.ner().version()).isEqualTo("ner-v3-2589b4b7");
+        Heads commercial = Heads.load("e5-small-q", io.streamnlp.model.HeadProfile.COMMERCIAL);
+        assertThat(commercial.ner().states()).isEqualTo(NerStates.MEAN_OF_LAST_AND_INTERMEDIATE);
+        assertThat(commercial.ner().version()).isEqualTo("ner-v3-9f325761");
+        var stripped = ModelCatalogue.byName("e5-small-q").withIntermediateOutput(null);
+        assertThatThrownBy(() -> Heads.of(stripped, shipped.sentiment().file(), shipped.ner().file()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(shipped.ner().version())
+                .hasMessageContaining("intermediate layer")
+                .hasMessageContaining("--ner-states last");
+    }
+
+    @Test
+    void headsOfEncodersWithoutTheLayerReadTheLastOne() {
+        for (String model : new String[] {"bge-small-q", "minilm-l6-q", "minilm-l6"}) {
+            assertThat(Heads.load(model).ner().states()).as(model).isEqualTo(NerStates.LAST);
+        }
+    }
+}
