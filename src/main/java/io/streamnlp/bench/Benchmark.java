@@ -68,6 +68,7 @@ public final class Benchmark {
             progress.println("encoder alone...");
             EncoderBenchmark.Result bucketed = EncoderBenchmark.run(encoder, tokens, BATCH, 3);
             report.encoder(bucketed, bucketed);
+            intermediateLayerRow(report, encoder, tokens, t);
             progress.println("task heads...");
             report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
             progress.println("language identification...");
@@ -76,6 +77,28 @@ public final class Benchmark {
             report.pii(PiiBenchmark.run(texts));
         }
         return report;
+    }
+
+    /**
+     * What exposing the intermediate layer costs the encoder (issue 22: at most 2 %): the same session
+     * layout with and without the second output, alternated twice so that a drifting machine hits both.
+     */
+    private void intermediateLayerRow(BenchReport report, Encoder encoder, List<TokenizedText> tokens, int threads) {
+        EncoderSpec spec = encoder.spec();
+        if (spec.intermediateOutput() == null) {
+            return;
+        }
+        progress.println("encoder alone, without the intermediate layer's output...");
+        double on = 0;
+        double off = 0;
+        try (Encoder without = Encoder.load(spec.withIntermediateOutput(null), 256, threads, true)) {
+            EncoderBenchmark.run(without, tokens, BATCH, 3); // its own warm-up
+            for (int round = 0; round < 2; round++) {
+                on += EncoderBenchmark.run(encoder, tokens, BATCH, 1).textsPerSecond();
+                off += EncoderBenchmark.run(without, tokens, BATCH, 1).textsPerSecond();
+            }
+        }
+        report.intermediateLayer(spec.intermediateOutput(), on / 2, off / 2);
     }
 
     /**
@@ -182,6 +205,7 @@ public final class Benchmark {
             report.encoder(EncoderBenchmark.run(encoder, tokens, BATCH, 5), null);
             report.encoderPerThread(EncoderBenchmark.runConcurrent(single, tokens, BATCH, cores), cores);
             report.encoderSliced(EncoderBenchmark.runSliced(single, texts, tokens, BATCH, cores));
+            intermediateLayerRow(report, encoder, tokens, cores);
             if (full) {
                 try (Encoder plain = Encoder.load(spec, 256, cores, false)) {
                     report.encoder(report.bucketed(), EncoderBenchmark.run(plain, tokens, BATCH, 5));

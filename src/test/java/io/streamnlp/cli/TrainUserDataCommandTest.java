@@ -6,15 +6,11 @@ import io.streamnlp.heads.HeadFile;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.heads.NerHead;
 import io.streamnlp.heads.SentimentHead;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code train} as a user with nothing but their own sentiment or NER file runs it: no {@code --data},
@@ -28,31 +24,16 @@ class TrainUserDataCommandTest {
     @TempDir
     Path out;
 
-    /** Exit code, stdout, stderr of one {@code train} run. */
-    private record Run(int exit, String stdout, String stderr) {}
-
-    private static Run train(String... args) {
+    private static CommandRun train(String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "train";
         System.arraycopy(args, 0, all, 1, args.length);
-        PrintStream stdout = System.out;
-        PrintStream stderr = System.err;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
-        try {
-            int exit = new CommandLine(new StreamNlpCommand()).execute(all);
-            return new Run(exit, printed.toString(StandardCharsets.UTF_8), errors.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(stdout);
-            System.setErr(stderr);
-        }
+        return CommandRun.of(all);
     }
 
     @Test
     void aProfileThatDoesNotExistIsExitTwoNamingTheChoices() {
-        Run run = train("--model", "e5-small-q", "--sentiment-data", SENTIMENT, "--out", out.toString(),
+        CommandRun run = train("--model", "e5-small-q", "--sentiment-data", SENTIMENT, "--out", out.toString(),
                 "--profile", "business");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.stderr().strip()).isEqualTo("--profile must be research or commercial, got 'business'");
@@ -61,12 +42,12 @@ class TrainUserDataCommandTest {
 
     @Test
     void nerStatesThatDoNotExistOrThatTheEncoderCannotGiveAreExitTwo() {
-        Run misspelt = train("--model", "e5-small-q", "--ner-data", NER, "--out", out.toString(),
+        CommandRun misspelt = train("--model", "e5-small-q", "--ner-data", NER, "--out", out.toString(),
                 "--ner-states", "middle");
         assertThat(misspelt.exit()).isEqualTo(2);
         assertThat(misspelt.stderr().strip())
                 .isEqualTo("--ner-states must be auto, last or mean-last-intermediate, got 'middle'");
-        Run noLayer = train("--model", "minilm-l6-q", "--ner-data", NER, "--out", out.toString(),
+        CommandRun noLayer = train("--model", "minilm-l6-q", "--ner-data", NER, "--out", out.toString(),
                 "--ner-states", "mean-last-intermediate");
         assertThat(noLayer.exit()).isEqualTo(2);
         assertThat(noLayer.stderr().strip()).isEqualTo("--ner-states mean-last-intermediate: encoder minilm-l6-q "
@@ -82,7 +63,7 @@ class TrainUserDataCommandTest {
 
     @Test
     void theSentimentHeadTrainsOnTheUsersFileAloneAndPrintsItsHeldOutTable() throws Exception {
-        Run run = train("--model", "e5-small-q", "--sentiment-data", SENTIMENT, "--out", out.toString(),
+        CommandRun run = train("--model", "e5-small-q", "--sentiment-data", SENTIMENT, "--out", out.toString(),
                 "--no-cache", "--threads", "1", "--sentiment-ensemble", "1");
 
         assertThat(run.exit()).as(run.stderr()).isZero();
@@ -102,7 +83,7 @@ class TrainUserDataCommandTest {
 
     @Test
     void theNerHeadTrainsOnTheUsersFileAloneAndPrintsF1PerType() throws Exception {
-        Run run = train("--model", "e5-small-q", "--ner-data", NER + ":1:PER+ORG+LOC", "--out", out.toString(),
+        CommandRun run = train("--model", "e5-small-q", "--ner-data", NER + ":1:PER+ORG+LOC", "--out", out.toString(),
                 "--no-cache", "--threads", "1");
 
         assertThat(run.exit()).as(run.stderr()).isZero();
@@ -117,26 +98,26 @@ class TrainUserDataCommandTest {
 
     @Test
     void badInputExitsTwoWithAMessageNamingTheOption() {
-        Run nothing = train("--model", "e5-small-q", "--out", out.toString());
+        CommandRun nothing = train("--model", "e5-small-q", "--out", out.toString());
         assertThat(nothing.exit()).isEqualTo(2);
         assertThat(nothing.stderr()).contains("--sentiment-data", "--ner-data", "--data");
 
-        Run missing = train("--model", "e5-small-q", "--sentiment-data", out.resolve("missing.tsv").toString(),
+        CommandRun missing = train("--model", "e5-small-q", "--sentiment-data", out.resolve("missing.tsv").toString(),
                 "--out", out.toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.stderr()).contains("--sentiment-data", "missing.tsv");
 
-        Run missingNer = train("--model", "e5-small-q", "--ner-data", out.resolve("missing.conll").toString(),
+        CommandRun missingNer = train("--model", "e5-small-q", "--ner-data", out.resolve("missing.conll").toString(),
                 "--out", out.toString());
         assertThat(missingNer.exit()).isEqualTo(2);
         assertThat(missingNer.stderr()).contains("--ner-data", "missing.conll");
 
-        Run missingHeldOut = train("--model", "e5-small-q", "--sentiment-data", SENTIMENT, "--sentiment-held-out",
+        CommandRun missingHeldOut = train("--model", "e5-small-q", "--sentiment-data", SENTIMENT, "--sentiment-held-out",
                 out.resolve("held.tsv").toString(), "--out", out.toString());
         assertThat(missingHeldOut.exit()).isEqualTo(2);
         assertThat(missingHeldOut.stderr()).contains("--sentiment-held-out", "held.tsv");
 
-        Run wrongHead = train("--model", "e5-small-q", "--heads", "ner", "--sentiment-data", SENTIMENT, "--out",
+        CommandRun wrongHead = train("--model", "e5-small-q", "--heads", "ner", "--sentiment-data", SENTIMENT, "--out",
                 out.toString());
         assertThat(wrongHead.exit()).isEqualTo(2);
         assertThat(wrongHead.stderr()).contains("--ner-data");

@@ -538,7 +538,10 @@ class EnrichmentTopologyTest {
                     + "the hotel breakfast was fine and the coffee was strong, although the road works near the bridge slowed "
                     + "us down for an hour or so.\n\n");
         }
-        return text.append("On the last evening Maria from Google joined us for dinner in Paris. A wonderful trip!").toString();
+        // After 65 paragraphs of one kind the release-3 NER head reads "Maria from Google" as one name (it
+        // splits it in a short text); the test is about offsets in the last window, so the names stand apart.
+        return text.append("On the last evening Maria, who works at Google, joined us for dinner in Paris. A wonderful trip!")
+                .toString();
     }
 
     @Test
