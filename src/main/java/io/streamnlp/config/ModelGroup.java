@@ -49,7 +49,7 @@ final class ModelGroup {
                 "Encoder from the model catalogue: minilm-l6-q, minilm-l6, bge-small-q, e5-small-q.");
         definitions.define(MODEL_PATH, Type.STRING, "", null, Importance.HIGH, Width.LONG, "Model path",
                 "Your own encoder instead of model.name: a directory with model.onnx, tokenizer.json and model.properties "
-                        + "(name, version, pooling, hidden.size, query.prefix, max.length), and heads/ if trained by "
+                        + "(name, version, pooling, hidden.size, query.prefix, max.length, intermediate.output), and heads/ if trained by "
                         + "'streamnlp train --model-path'. Without heads it serves outputs=embeddings only. See the README, "
                         + "'Your own encoder'.");
         definitions.define(HEADS_PROFILE, Type.STRING, "research", ValidString.in("research", "commercial"), Importance.MEDIUM,

@@ -61,10 +61,27 @@ public final class CustomModel {
     /** The languages a custom model's task heads were trained for, ISO 639-1 codes, comma-separated (default en). */
     public static final String HEADS_LANGUAGES = "heads.languages";
 
+    /**
+     * The graph's tensor of one intermediate layer's hidden states, exposed as a second output for NER
+     * heads trained on the layer mix (e.g. {@code /encoder/layer.3/output/LayerNorm/Add_1_output_0}); optional.
+     */
+    public static final String INTERMEDIATE_OUTPUT = "intermediate.output";
+
     private static final Set<String> KEYS = Set.of("name", "version", "pooling", "hidden.size", "query.prefix",
-            "max.length", HEADS_LANGUAGES);
+            "max.length", HEADS_LANGUAGES, INTERMEDIATE_OUTPUT);
 
     private CustomModel() {}
+
+    /** Whether the directory's model.properties names an intermediate output (not checked: {@link #load} checks it). */
+    public static boolean declaresIntermediateOutput(Path directory) {
+        Path file = directory.resolve(PROPERTIES);
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        Properties properties = properties(directory, new ArrayList<>());
+        String value = properties == null ? null : properties.getProperty(INTERMEDIATE_OUTPUT);
+        return value != null && !value.isBlank();
+    }
 
     /**
      * The encoder of a directory, checked: its files, its properties, its graph's inputs and outputs.
@@ -122,8 +139,15 @@ public final class CustomModel {
             checkTokenizer(directory.resolve(TOKENIZER), problems);
         }
         // What the directory claims, if every file and property is usable: then the graph is also tried.
+        String intermediate = properties == null ? null : properties.getProperty(INTERMEDIATE_OUTPUT);
+        intermediate = intermediate == null || intermediate.isBlank() ? null : intermediate.strip();
+        if (intermediate != null && Files.isRegularFile(directory.resolve(GRAPH))
+                && !GraphOutputs.has(directory.resolve(GRAPH), intermediate)) {
+            problems.add(PROPERTIES + ": " + INTERMEDIATE_OUTPUT + "=" + intermediate + " is not a tensor of " + GRAPH
+                    + ": name one of its layers' outputs, or remove the key");
+        }
         EncoderSpec spec = problems.isEmpty() ? new EncoderSpec(name, version, GRAPH, TOKENIZER, pooling, prefix, hidden,
-                "custom model from " + directory, directory, maxLength, null) : null;
+                "custom model from " + directory, directory, maxLength, intermediate) : null;
         if (Files.isRegularFile(directory.resolve(GRAPH))) {
             checkGraph(directory.resolve(GRAPH), hidden, spec, properties != null && properties.getProperty("max.length") != null,
                     problems);

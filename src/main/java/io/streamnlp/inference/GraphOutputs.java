@@ -10,6 +10,10 @@ import static io.streamnlp.inference.OnnxWire.varint;
 import static io.streamnlp.inference.OnnxWire.write;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Makes a tensor the graph computes anyway into one more graph output, so that a head can read an
@@ -23,7 +27,7 @@ final class GraphOutputs {
 
     /** {@code model} (an ONNX file's bytes) with the float tensor {@code tensor} appended to the graph's outputs. */
     static byte[] withOutput(byte[] model, String tensor) {
-        if (!contains(model, tensor)) {
+        if (!has(model, tensor)) {
             throw new IllegalArgumentException("The encoder graph has no tensor named '" + tensor + "'");
         }
         // ValueInfoProto { name = 1, type = 2: TypeProto { tensor_type = 1: Tensor { elem_type = 1 } } }; no shape:
@@ -45,7 +49,16 @@ final class GraphOutputs {
         return out.toByteArray();
     }
 
-    private static boolean contains(byte[] model, String tensor) {
+    /** Whether the ONNX file {@code graph} names a tensor {@code tensor}. */
+    static boolean has(Path graph, String tensor) {
+        try {
+            return has(Files.readAllBytes(graph), tensor);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + graph, e);
+        }
+    }
+
+    private static boolean has(byte[] model, String tensor) {
         byte[] name = tensor.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         outer:
         for (int i = 0; i + name.length <= model.length; i++) {

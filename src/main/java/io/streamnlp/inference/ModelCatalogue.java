@@ -21,13 +21,16 @@ public final class ModelCatalogue {
     static {
         add(new EncoderSpec("minilm-l6-q", "all-MiniLM-L6-v2-int8/1.19.0-beta29",
                 "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json",
-                Pooling.MEAN, "", HIDDEN, "sentence-transformers/all-MiniLM-L6-v2, 6 layers, int8"));
+                Pooling.MEAN, "", HIDDEN, "sentence-transformers/all-MiniLM-L6-v2, 6 layers, int8")
+                .withIntermediateOutput(bertLayerOutput(3)));
         add(new EncoderSpec("minilm-l6", "all-MiniLM-L6-v2/1.19.0-beta29",
                 "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json",
-                Pooling.MEAN, "", HIDDEN, "sentence-transformers/all-MiniLM-L6-v2, 6 layers, fp32"));
+                Pooling.MEAN, "", HIDDEN, "sentence-transformers/all-MiniLM-L6-v2, 6 layers, fp32")
+                .withIntermediateOutput(bertLayerOutput(3)));
         add(new EncoderSpec("bge-small-q", "bge-small-en-v1.5-int8/1.11.0-beta19",
                 "bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json",
-                Pooling.CLS, "", HIDDEN, "BAAI/bge-small-en-v1.5, 12 layers, int8"));
+                Pooling.CLS, "", HIDDEN, "BAAI/bge-small-en-v1.5, 12 layers, int8")
+                .withIntermediateOutput(bertLayerOutput(7)));
         add(new EncoderSpec("e5-small-q", "e5-small-v2-int8/0.36.2",
                 "e5-small-v2-q.onnx", "e5-small-v2-q-tokenizer.json",
                 Pooling.MEAN, "query: ", HIDDEN, "intfloat/e5-small-v2, 12 layers, int8")
@@ -38,9 +41,10 @@ public final class ModelCatalogue {
 
     /**
      * The hidden states after layer {@code index} (0-based) of a BERT-family graph exported by Hugging
-     * Face Optimum: the output of that layer's last LayerNorm. Layer 8 of e5-small's 12 (index 7)
-     * carries what the last layer has traded away for sentence similarity, such as casing and word
-     * identity: mixed in, the NER head gained on every held-out set (the model card's "Layer mix").
+     * Face Optimum (all four here): the output of that layer's last LayerNorm. Two thirds of the way up
+     * (layer 8 of 12, layer 4 of 6) it still carries what the last layer has traded away for sentence
+     * similarity, such as casing and word identity: mixed in, every encoder's NER head gained on every
+     * held-out set (the model card's "Layer mix").
      */
     static String bertLayerOutput(int index) {
         return "/encoder/layer." + index + "/output/LayerNorm/Add_1_output_0";

@@ -763,8 +763,10 @@ public final class HeadTrainer {
         } catch (IllegalArgumentException e) {
             return "--ner-states must be auto, last or mean-last-intermediate, got '" + name + "'";
         }
-        EncoderSpec catalogued = options.modelPath() == null ? ModelCatalogue.all().get(options.model()) : null;
-        if (states.needsIntermediate() && (catalogued == null || catalogued.intermediateOutput() == null)) {
+        boolean exposes = options.modelPath() != null ? CustomModel.declaresIntermediateOutput(options.modelPath())
+                : ModelCatalogue.all().containsKey(options.model())
+                        && ModelCatalogue.byName(options.model()).intermediateOutput() != null;
+        if (states.needsIntermediate() && !exposes) {
             return "--ner-states " + name + ": encoder " + (options.modelPath() != null ? "in " + options.modelPath()
                     : options.model()) + " exposes no intermediate layer; use --ner-states last (or auto)";
         }

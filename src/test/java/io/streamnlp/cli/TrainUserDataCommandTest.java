@@ -47,11 +47,12 @@ class TrainUserDataCommandTest {
         assertThat(misspelt.exit()).isEqualTo(2);
         assertThat(misspelt.stderr().strip())
                 .isEqualTo("--ner-states must be auto, last or mean-last-intermediate, got 'middle'");
-        CommandRun noLayer = train("--model", "minilm-l6-q", "--ner-data", NER, "--out", out.toString(),
-                "--ner-states", "mean-last-intermediate");
+        Path custom = out.resolve("my-encoder");
+        CommandRun noLayer = train("--model-path", custom.toString(), "--ner-data", NER, "--ner-states",
+                "mean-last-intermediate");
         assertThat(noLayer.exit()).isEqualTo(2);
-        assertThat(noLayer.stderr().strip()).isEqualTo("--ner-states mean-last-intermediate: encoder minilm-l6-q "
-                + "exposes no intermediate layer; use --ner-states last (or auto)");
+        assertThat(noLayer.stderr().strip()).isEqualTo("--ner-states mean-last-intermediate: encoder in " + custom
+                + " exposes no intermediate layer; use --ner-states last (or auto)");
         assertThat(out).isEmptyDirectory();
     }
 

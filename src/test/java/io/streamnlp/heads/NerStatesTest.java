@@ -49,9 +49,11 @@ class NerStatesTest {
     }
 
     @Test
-    void headsOfEncodersWithoutTheLayerReadTheLastOne() {
+    void everyCatalogueEncodersNerHeadReadsTheMix() {
         for (String model : new String[] {"bge-small-q", "minilm-l6-q", "minilm-l6"}) {
-            assertThat(Heads.load(model).ner().states()).as(model).isEqualTo(NerStates.LAST);
+            assertThat(ModelCatalogue.byName(model).intermediateOutput()).as(model).isNotNull();
+            assertThat(Heads.load(model).ner().states()).as(model).isEqualTo(NerStates.MEAN_OF_LAST_AND_INTERMEDIATE);
+            assertThat(Heads.load(model).ner().version()).as(model).startsWith("ner-v3-");
         }
     }
 }

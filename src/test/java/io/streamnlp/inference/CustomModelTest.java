@@ -135,6 +135,8 @@ class CustomModelTest {
         assertProblem(directory("bad-pooling", graph, tokenizer, PROPERTIES.replace("pooling=mean", "pooling=max")),
                 "pooling=max is neither mean nor cls");
         assertProblem(directory("typo", graph, tokenizer, PROPERTIES + "hiden.size=384\n"), "unknown key 'hiden.size'");
+        assertProblem(directory("no-such-layer", graph, tokenizer, PROPERTIES + "intermediate.output=/encoder/layer.9/out\n"),
+                "intermediate.output=/encoder/layer.9/out is not a tensor of model.onnx");
         assertProblem(directory("too-long", graph, tokenizer, PROPERTIES.replace("max.length=512", "max.length=4096")),
                 "max.length=4096 must be between 8 and 512");
         assertProblem(directory("wrong-hidden", graph, tokenizer, PROPERTIES.replace("hidden.size=384", "hidden.size=768")),
@@ -259,7 +261,9 @@ class CustomModelTest {
 
     @Test
     void withoutHeadsACustomModelHasNoneAndWithThemItsResultsAreItsCatalogueEntrys() throws IOException {
-        String named = PROPERTIES.replace("name=my-minilm", "name=minilm-l6"); // the packaged heads were trained for it
+        // The packaged heads were trained for minilm-l6, and its NER head reads the mix with layer 4 of 6.
+        String named = PROPERTIES.replace("name=my-minilm", "name=minilm-l6") + "\n" + CustomModel.INTERMEDIATE_OUTPUT + "="
+                + ModelCatalogue.byName("minilm-l6").intermediateOutput() + "\n";
         EncoderSpec bare = CustomModel.load(directory("bare", graph, tokenizer, named));
         assertThat(Heads.load(bare)).isNull();
 
