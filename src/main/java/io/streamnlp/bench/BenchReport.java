@@ -133,7 +133,7 @@ public final class BenchReport {
         }
         if (intermediateTensor != null) {
             row(out, f("encoder alone, one session on %d threads, with / without the intermediate layer as a second output "
-                            + "(%s, which the NER head mixes in; alternated A B A B)", cores, intermediateTensor),
+                            + "(%s, which the NER head mixes in; alternated three times, the best run of each)", cores, intermediateTensor),
                     f("%.0f / %.0f texts/s = %.3f", intermediateOn, intermediateOff, intermediateOn / intermediateOff),
                     "the encoder's time rises <= 2 %", met(intermediateOn >= intermediateOff / 1.02));
         }
