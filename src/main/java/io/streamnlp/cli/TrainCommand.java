@@ -208,8 +208,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--ner-states", defaultValue = "auto",
             description = "The encoder layers the NER head reads: last, mean-last-intermediate (the mean of the last and "
-                    + "an intermediate layer, from the same forward pass; e5-small-q exposes layer 8 of 12), or auto: the "
-                    + "mean where the encoder exposes an intermediate layer, else last (default ${DEFAULT-VALUE}).")
+                    + "an intermediate layer, from the same forward pass; every catalogue encoder exposes the layer two "
+                    + "thirds of the way up, a custom one names it in model.properties as intermediate.output), or auto: "
+                    + "the mean where the encoder exposes an intermediate layer, else last (default ${DEFAULT-VALUE}).")
     String nerStates;
 
     @Option(names = "--encode-only", description = "Only fill the feature cache with every set's encodings; train nothing.")
