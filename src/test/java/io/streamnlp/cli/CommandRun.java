@@ -13,7 +13,11 @@ import picocli.CommandLine;
  */
 record CommandRun(int exit, String stdout, String stderr) {
 
-    static CommandRun of(String... args) {
+    /** Runs {@code streamnlp <command> <args...>}. */
+    static CommandRun of(String command, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = command;
+        System.arraycopy(args, 0, all, 1, args.length);
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -21,7 +25,7 @@ record CommandRun(int exit, String stdout, String stderr) {
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
         try {
-            int exit = new CommandLine(new StreamNlpCommand()).execute(args);
+            int exit = new CommandLine(new StreamNlpCommand()).execute(all);
             String own = errors.toString(StandardCharsets.UTF_8).lines()
                     .filter(line -> !line.startsWith("INFO: Instrumented ")).collect(Collectors.joining("\n"));
             return new CommandRun(exit, printed.toString(StandardCharsets.UTF_8), own);

@@ -8,10 +8,7 @@ import org.junit.jupiter.api.Test;
 class EvaluateCommandTest {
 
     private static CommandRun evaluate(String... args) {
-        String[] all = new String[args.length + 1];
-        all[0] = "evaluate";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return CommandRun.of(all);
+        return CommandRun.of("evaluate", args);
     }
 
     @Test

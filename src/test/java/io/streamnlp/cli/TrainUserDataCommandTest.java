@@ -25,10 +25,7 @@ class TrainUserDataCommandTest {
     Path out;
 
     private static CommandRun train(String... args) {
-        String[] all = new String[args.length + 1];
-        all[0] = "train";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return CommandRun.of(all);
+        return CommandRun.of("train", args);
     }
 
     @Test

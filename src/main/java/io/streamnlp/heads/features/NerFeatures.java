@@ -24,13 +24,16 @@ public final class NerFeatures {
         int dim = encoded.dimension();
         int n = words.count();
         float[] out = new float[n * dim];
-        float[] states = which.of(encoded);
+        float[] states = encoded.tokenStates();
+        // Only the words' first pieces are mixed, not every token of the text (the per-record path).
+        float[] middle = which.intermediateOf(encoded);
         for (int i = 0; i < n; i++) {
             int t = words.firstPiece(i);
             int src = t * dim;
             int dst = i * dim;
             for (int d = 0; d < dim; d++) {
-                out[dst + d] = (states[src + d] - mean[d]) * invStd[d];
+                float state = middle == null ? states[src + d] : NerStates.mix(states[src + d], middle[src + d]);
+                out[dst + d] = (state - mean[d]) * invStd[d];
             }
         }
         return out;

@@ -33,22 +33,37 @@ public enum NerStates {
 
     /** The token states of {@code encoded} that the head reads, flat {@code [tokens x dim]}. */
     public float[] of(EncodedText encoded) {
-        if (this == LAST) {
-            return encoded.tokenStates();
-        }
         float[] last = encoded.tokenStates();
+        float[] middle = intermediateOf(encoded);
+        if (middle == null) {
+            return last;
+        }
+        float[] mixed = new float[last.length];
+        for (int i = 0; i < mixed.length; i++) {
+            mixed[i] = mix(last[i], middle[i]);
+        }
+        return mixed;
+    }
+
+    /**
+     * The states to mix with the last layer's, element by element ({@link #mix}), or null where the last
+     * layer's are read as they are: for {@link #LAST}, and where one array stands for both layers (the
+     * mix already, as the training feature cache keeps it).
+     */
+    float[] intermediateOf(EncodedText encoded) {
+        if (this == LAST) {
+            return null;
+        }
         float[] middle = encoded.intermediateStates();
         if (middle == null) {
             throw new IllegalArgumentException("The NER head reads an intermediate layer; this encoder output has none");
         }
-        if (middle == last) {
-            return last; // one array as both layers: already the mix (what the training feature cache keeps)
-        }
-        float[] mixed = new float[last.length];
-        for (int i = 0; i < mixed.length; i++) {
-            mixed[i] = (last[i] + middle[i]) * 0.5f;
-        }
-        return mixed;
+        return middle == encoded.tokenStates() ? null : middle;
+    }
+
+    /** One element of the mix: the one formula training ({@link #of}) and serving (NerFeatures) share. */
+    static float mix(float last, float middle) {
+        return (last + middle) * 0.5f;
     }
 
     /** The choice named {@code name} (any case). */
