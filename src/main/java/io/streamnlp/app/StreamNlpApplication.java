@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import io.streamnlp.ops.ExpectedKafkaWarnings;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.inference.EncoderSessions;
+import io.streamnlp.config.CachePlacement;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.guard.ModelChangeRefusedException;
 import io.streamnlp.guard.ModelGuard;
@@ -101,7 +102,6 @@ public final class StreamNlpApplication implements AutoCloseable {
      *     ProcessorSupplier, io.streamnlp.ops.PipelineMeters)}
      */
     public StreamNlpApplication(StreamNlpConfig config, ProcessorSupplier<byte[], byte[], byte[], byte[]> inputGate) {
-        this.config = config;
         // What the run needs is checked before the model loads: a start that cannot work ends in a
         // second or two, naming the topic or setting, instead of after the model and at the first record.
         // The encoder's files and heads first (a custom model directory is checked whole, and its graph tried
@@ -112,11 +112,25 @@ public final class StreamNlpApplication implements AutoCloseable {
         Heads heads = plan.any() ? heads(spec, config.headsProfile(), plan) : null;
         Classifiers classifiers = classifiers(config, spec);
         this.registry = new SchemaRegistryClient(config.registry());
+        Preflight preflight;
         try {
-            this.widestInput = preflight();
+            preflight = preflight(config);
         } catch (RuntimeException e) {
             registry.close();
             throw e;
+        }
+        this.widestInput = preflight.widestInput();
+        // From here on the configuration says where the cache lives: cache.placement=auto is decided now,
+        // once, from what the cluster holds, and the topology and start are built from that answer.
+        boolean auto = config.cachePlacement() == CachePlacement.AUTO;
+        config = config.withCachePlacementResolved(preflight.byTextTopicExists());
+        this.config = config;
+        if (config.cacheEnabled()) {
+            LOG.info("Result cache placed by {}: {}", config.byTextHop() ? "text" : "input partition", !auto
+                    ? "cache.placement=" + config.cachePlacement().settingName()
+                    : preflight.byTextTopicExists() ? "cache.placement=auto found " + config.byTextTopic()
+                            + " (this application ran with the by-text hop before)"
+                            : "cache.placement=auto, and no " + config.byTextTopic() + " from an earlier run");
         }
         long started = System.nanoTime();
         this.encoder = Encoder.load(spec, config.maxLength(), config.intraOpThreads(), config.bucketing());
@@ -271,7 +285,11 @@ public final class StreamNlpApplication implements AutoCloseable {
     }
 
     /** Input topics, output topics, registry credentials; returns the widest input's partition count. */
-    private int preflight() {
+    /** What the start learnt from the cluster: the widest input's partition count, and whether the by-text topic exists. */
+    private record Preflight(int widestInput, boolean byTextTopicExists) {
+    }
+
+    private Preflight preflight(StreamNlpConfig config) {
         // The registry first: a start with wrong credentials must not create anything.
         try {
             registry.checkAccess();
@@ -296,7 +314,7 @@ public final class StreamNlpApplication implements AutoCloseable {
             new KafkaAccess(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers()).require(inputs,
                     config.outputTopics().all(), config.applicationId(),
                     config.processingGuarantee().startsWith("exactly_once") ? config.applicationId() + "-" : null);
-            return widest;
+            return new Preflight(widest, ByTextTopic.exists(admin, config.byTextTopic(), PREFLIGHT_TIMEOUT));
         } catch (TopicsUnavailableException e) {
             throw new StartupFailedException(e.getMessage(), e);
         }
@@ -390,6 +408,11 @@ public final class StreamNlpApplication implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** The configuration this instance runs: the one it was given, with {@code cache.placement=auto} resolved. */
+    public StreamNlpConfig config() {
+        return config;
     }
 
     /**

@@ -128,9 +128,9 @@ public final class Benchmark {
             progress.println("pipeline, exactly-once, cache off...");
             report.pipelineCacheOff(pipeline.throughput("no-cache",
                     merge(common, Map.of(StreamNlpConfig.CACHE_ENABLED, "false"))));
-            progress.println("pipeline, exactly-once, cache.placement=partition...");
-            report.pipelinePartitionCache(pipeline.throughput("partition-cache",
-                    merge(common, Map.of(StreamNlpConfig.CACHE_PLACEMENT, "partition"))));
+            progress.println("pipeline, exactly-once, cache.placement=by-text...");
+            report.pipelineByTextCache(pipeline.throughput("by-text-cache",
+                    merge(common, Map.of(StreamNlpConfig.CACHE_PLACEMENT, "by-text"))));
             // The live page's aggregation, on (and its page polled, as an open browser tab does) and off,
             // back to back; both with the operations endpoint, which the other rows leave off.
             progress.println("pipeline, exactly-once, live page on (polled every 2 s) / off...");
@@ -164,9 +164,9 @@ public final class Benchmark {
                 progress.println("the same stream, cache off...");
                 report.cacheOffOnRepeats(withRepeats.throughput("cache-off-repeats",
                         merge(common, Map.of(StreamNlpConfig.CACHE_ENABLED, "false"))));
-                progress.println("the same stream, cache.placement=partition...");
-                report.partitionCacheOnRepeats(withRepeats.throughput("partition-cache-repeats",
-                        merge(common, Map.of(StreamNlpConfig.CACHE_PLACEMENT, "partition"))));
+                progress.println("the same stream, cache.placement=by-text...");
+                report.byTextCacheOnRepeats(withRepeats.throughput("by-text-cache-repeats",
+                        merge(common, Map.of(StreamNlpConfig.CACHE_PLACEMENT, "by-text"))));
             }
             double halfLoad = report.pipelineExactlyOnceRate() / 2;
             progress.printf("latency at half load (%.0f texts/s)...%n", halfLoad);
@@ -258,7 +258,8 @@ public final class Benchmark {
                     Map.of("kafka.statestore.cache.max.bytes", "0"), null),
             new Lever("producers send at once (linger.ms 0; Kafka Streams' default is 100)",
                     Map.of("kafka.producer.linger.ms", "0"), null),
-            new Lever("the result cache in each input task, no by-text hop", Map.of(StreamNlpConfig.CACHE_PLACEMENT, "partition"), null),
+            new Lever("the result cache by text: every event takes the by-text hop (the default before #26)",
+                    Map.of(StreamNlpConfig.CACHE_PLACEMENT, "by-text"), null),
             new Lever("the result cache off (no hop, no look-up)", Map.of(StreamNlpConfig.CACHE_ENABLED, "false"), null),
             new Lever("defaults again (run-to-run noise)", Map.of(), null));
 

@@ -241,7 +241,10 @@ final class PipelineBenchmark implements AutoCloseable {
 
     /** One minute of a soak: what came out, how late, and what the process and the by-text topic held at its end. */
     record SoakMinute(int minute, long records, double p50Ms, double p99Ms, long heapAfterGcBytes, long rssBytes,
-            long byTextRecords) {}
+            long byTextRecords) {
+        /** {@code byTextRecords} of a run without the by-text topic. */
+        static final long NO_TOPIC = -1;
+    }
 
     /**
      * The soak: offers distinct texts ({@code textOf(i)}) at {@code perSecond} for {@code duration}
@@ -334,8 +337,12 @@ final class PipelineBenchmark implements AutoCloseable {
     }
 
     /** Records a topic retains now: end offsets minus log-start offsets, over its partitions. */
+    /** Records {@code topic} retains; {@value SoakMinute#NO_TOPIC} when it does not exist (the cache placed by partition). */
     private long retained(String topic) throws Exception {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(admin())) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                return SoakMinute.NO_TOPIC;
+            }
             var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
                     .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
             var earliest = admin.listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p,

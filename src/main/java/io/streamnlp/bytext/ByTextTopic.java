@@ -110,6 +110,23 @@ public final class ByTextTopic implements AutoCloseable {
     }
 
     /**
+     * Whether {@code topic} exists: what {@code cache.placement=auto} is decided by.
+     *
+     * @throws TopicsUnavailableException when the cluster cannot say within {@code timeout}
+     */
+    public static boolean exists(Admin admin, String topic, Duration timeout) {
+        try {
+            return admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(topic);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicsUnavailableException("Interrupted while looking for " + topic, e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new TopicsUnavailableException("Cannot list the topics to find " + topic + " (cache.placement=auto "
+                    + "is decided by whether it exists; set cache.placement=partition or by-text to skip this): " + e, e);
+        }
+    }
+
+    /**
      * Without the hop (the cache off, or placed by partition) whatever still waits in the by-text topic
      * would never be read again: refuse to start until it is drained.
      *

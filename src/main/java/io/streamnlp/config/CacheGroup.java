@@ -27,14 +27,16 @@ final class CacheGroup {
         definitions.group(GROUP_CACHE);
         definitions.define(CACHE_ENABLED, Type.BOOLEAN, true, null, Importance.MEDIUM, Width.SHORT, "Result cache",
                 "Serve texts enriched before (same normal form, model and head versions) from the result cache instead of the encoder. Where the cache lives: cache.placement.");
-        definitions.define(CACHE_PLACEMENT, Type.STRING, "by-text", ValidString.in("by-text", "partition"), Importance.MEDIUM,
-                Width.SHORT, "Cache placement",
-                "by-text: every event passes the <application.id>-by-text topic, re-keyed by its text, so all copies of a "
-                        + "text meet in one task's cache (the ideal hit rate; one more produce, consume and transaction per "
-                        + "event). partition: each input partition's task keeps its own cache and events take no hop (a text "
-                        + "repeated on another partition misses once there; nothing paid where nothing repeats). Switching "
-                        + "from by-text needs the by-text topic drained first (the start checks it); each placement has its "
-                        + "own cache store, so the other's entries are not served.");
+        definitions.define(CACHE_PLACEMENT, Type.STRING, "auto", ValidString.in("auto", "by-text", "partition"),
+                Importance.MEDIUM, Width.SHORT, "Cache placement",
+                "auto: by-text where the <application.id>-by-text topic exists (an application that ran with the hop "
+                        + "goes on as it was), else partition (a fresh application id); resolved once at start. "
+                        + "by-text: every event passes the <application.id>-by-text topic, re-keyed by its text, so all "
+                        + "copies of a text meet in one task's cache (the ideal hit rate; one more produce, consume and "
+                        + "transaction per event). partition: each input partition's task keeps its own cache and events "
+                        + "take no hop (a text repeated on another partition misses once there; nothing paid where nothing "
+                        + "repeats). Switching from by-text needs the by-text topic drained first (the start checks it); "
+                        + "each placement has its own cache store, so the other's entries are not served.");
         definitions.define(CACHE_MAX_ENTRIES, Type.LONG, 100_000L, Range.atLeast(1), Importance.LOW, Width.SHORT, "Max cache entries",
                 "Most result-cache entries per task (about 1.7 KB each with a 384-d vector, off-heap in RocksDB; about 100 bytes each of heap for the index).");
         definitions.define(CACHE_MAX_BYTES, Type.LONG, 256L * 1024 * 1024, Range.atLeast(1), Importance.LOW, Width.SHORT,

@@ -398,14 +398,43 @@ public final class StreamNlpConfig extends AbstractConfig {
         return getBoolean(CACHE_ENABLED);
     }
 
-    /** Where the result cache lives, and so whether events take the by-text hop (when the cache is on). */
+    /**
+     * Where the result cache lives, and so whether events take the by-text hop (when the cache is on);
+     * {@link CachePlacement#AUTO} until {@link #withCachePlacementResolved} has run.
+     */
     public CachePlacement cachePlacement() {
         return CachePlacement.of(getString(CACHE_PLACEMENT));
     }
 
-    /** True when events pass the {@code <application.id>-by-text} topic: the cache is on and placed by text. */
+    /**
+     * This configuration with {@code cache.placement} resolved for an application whose by-text topic
+     * does or does not exist ({@link CachePlacement#resolve}); itself when nothing is left to resolve.
+     */
+    public StreamNlpConfig withCachePlacementResolved(boolean byTextTopicExists) {
+        CachePlacement placement = cachePlacement();
+        if (placement != CachePlacement.AUTO) {
+            return this;
+        }
+        Map<String, Object> settings = new java.util.HashMap<>(originals());
+        settings.put(CACHE_PLACEMENT, placement.resolve(byTextTopicExists).settingName());
+        return new StreamNlpConfig(settings);
+    }
+
+    /**
+     * True when events pass the {@code <application.id>-by-text} topic: the cache is on and placed by text.
+     *
+     * @throws IllegalStateException when the cache is on and {@code cache.placement=auto} is not resolved yet
+     */
     public boolean byTextHop() {
-        return cacheEnabled() && cachePlacement() == CachePlacement.BY_TEXT;
+        if (!cacheEnabled()) {
+            return false;
+        }
+        CachePlacement placement = cachePlacement();
+        if (placement == CachePlacement.AUTO) {
+            throw new IllegalStateException("cache.placement=auto must be resolved against the cluster "
+                    + "(withCachePlacementResolved) before the topology is built");
+        }
+        return placement == CachePlacement.BY_TEXT;
     }
 
     /** Bounds of each task's result cache (whether or not it is enabled). */

@@ -85,7 +85,7 @@ final class ReplayExecution {
                         break;
                     }
                     Map<TopicPartition, OffsetAndMetadata> committed = ReplayOffsets.committed(admin, id);
-                    Map<TopicPartition, Long> byTextEnds = ReplayOffsets.byTextEnds(admin, config);
+                    Map<TopicPartition, Long> byTextEnds = ReplayOffsets.byTextEnds(admin, app.config());
                     long backlog = ReplayOffsets.backlog(byTextEnds, committed);
                     boolean read = state == KafkaStreams.State.RUNNING
                             && ReplayOffsets.allRead(plan.ranges(), committed, readable)

@@ -21,7 +21,6 @@ import io.streamnlp.enrich.Enricher;
 import io.streamnlp.bytext.ByTextRouter;
 import io.streamnlp.cache.CacheKeys;
 import io.streamnlp.cache.CachePlan;
-import io.streamnlp.config.CachePlacement;
 import io.streamnlp.config.OutputFormat;
 import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.OutputTopics;
@@ -257,7 +256,7 @@ public final class EnrichmentTopology {
             parts.add(longText.identity(maxLength)); // truncation keeps the identity (and the caches) of before
         }
         TextTokenizer tokenizer = enricher.tokenizer();
-        String store = config.cachePlacement() == CachePlacement.BY_TEXT ? RESULT_CACHE_STORE : PARTITION_CACHE_STORE;
+        String store = config.byTextHop() ? RESULT_CACHE_STORE : PARTITION_CACHE_STORE;
         return new CachePlan(store, config.cacheSettings(), new CacheKeys(String.join("|", parts)), heads,
                 tokenCount -> tokenizer.windowsOf(tokenCount, longText));
     }

@@ -26,7 +26,8 @@ class BenchSmokeIntegrationTest {
                 "G MAC/s ceiling", "where the exactly-once row's CPU went", "pipeline, exactly-once", "pipeline, at-least-once",
                 "per record", "live page's aggregation on", "padding waste", "latency at half load", "memory: 4 input partitions",
                 "RocksDB pool peak", "outputs=embeddings", "long texts", "language identification per text", "PII detection and redaction per text",
-                "cache.placement=partition (each input task's own cache, no hop)", "the same repeating stream, cache.placement=partition");
+                "cache.placement=auto: partition on a fresh application id", "cache.placement=by-text (every event takes the by-text hop)",
+                "the same repeating stream, cache.placement=by-text");
     }
 
     @Test

@@ -24,6 +24,15 @@ class SoakReportTest {
     }
 
     @Test
+    void aRunWithoutTheByTextTopicSaysSoInsteadOfCountingIt() {
+        long none = PipelineBenchmark.SoakMinute.NO_TOPIC;
+        String table = new SoakReport("e5-small-q", 300, 210, Duration.ofMinutes(3), 6000, List.of(minute(1, 200, 400, 1500, none),
+                minute(2, 200, 400, 1500, none), minute(3, 210, 400, 1500, none))).markdown();
+        assertThat(table).contains("| 2 | 6000 | 100 | 200 | 400 | 1500 | - |",
+                "| by-text topic, minute 2 to 3 | none: the cache is placed by partition (no hop) | does not grow (<= +5 %) | yes |");
+    }
+
+    @Test
     void growthAndDriftAreMissed() {
         String table = new SoakReport("e5-small-q", 300, 210, Duration.ofMinutes(3), 6000, List.of(minute(1, 200, 400, 1500, 100),
                 minute(2, 200, 400, 1500, 100), minute(3, 400, 500, 1700, 1000))).markdown();

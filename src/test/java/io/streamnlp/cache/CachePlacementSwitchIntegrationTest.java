@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamnlp.app.StartupFailedException;
 import io.streamnlp.app.StreamNlpApplication;
+import io.streamnlp.config.CachePlacement;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.registry.InternalAvroSerde;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,8 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Moving a running application from {@code cache.placement=by-text} to {@code partition} on a real
  * broker: an event still waiting in the by-text topic refuses the start (it would never be read
- * again), naming the setting and how to drain it; once a by-text run has drained it, the partition
- * placement starts, takes no hop and enriches new events. Nothing accepted is lost on the way.
+ * again), naming the setting and how to drain it; the default, {@code auto}, finds the topic and
+ * keeps the hop (an upgrade from a release whose default was by-text), which drains it; then the
+ * partition placement starts, takes no hop and enriches new events. Nothing accepted is lost on the
+ * way. And {@code auto} on a fresh application id takes no hop and creates no by-text topic.
  */
 class CachePlacementSwitchIntegrationTest {
 
@@ -63,7 +67,9 @@ class CachePlacementSwitchIntegrationTest {
                         .hasMessageContaining("1 unconsumed event").hasMessageContaining("cache.placement=by-text until");
             }
 
-            try (StreamNlpApplication app = new StreamNlpApplication(config(kafka, "by-text"))) {
+            try (StreamNlpApplication app = new StreamNlpApplication(config(kafka, "auto"))) {
+                assertThat(app.config().cachePlacement()).as("auto, where the by-text topic exists")
+                        .isEqualTo(CachePlacement.BY_TEXT);
                 app.start();
                 assertThat(keys(kafka, 1)).containsExactly("waiting");
             }
@@ -76,6 +82,18 @@ class CachePlacementSwitchIntegrationTest {
                 producer.send(new ProducerRecord<>(INPUT, "fresh", "Arrived after the switch; fast and quiet.")).get();
                 assertThat(keys(kafka, 2)).as("each event out once, the waiting one before the switch")
                         .containsExactlyInAnyOrder("waiting", "fresh");
+            }
+
+            Map<String, String> fresh = new java.util.HashMap<>(config(kafka, "auto").originalsStrings());
+            fresh.put(StreamNlpConfig.APPLICATION_ID, "placement-fresh");
+            fresh.put(StreamNlpConfig.OUTPUT_TOPIC_PREFIX, PREFIX + "-fresh");
+            try (StreamNlpApplication app = new StreamNlpApplication(ConfigLoader.load(null, Map.of(), fresh))) {
+                assertThat(app.config().cachePlacement()).as("auto, on a fresh application id").isEqualTo(CachePlacement.PARTITION);
+                app.start();
+                assertThat(app.internalTopics()).doesNotContain("placement-fresh-by-text");
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                    assertThat(admin.listTopics().names().get()).as("no by-text topic created").doesNotContain("placement-fresh-by-text");
+                }
             }
         }
     }

@@ -66,6 +66,28 @@ class StreamNlpConfigTest {
         assertThat(config.metricsBindAddress()).as("all interfaces: Kubernetes probes the pod's IP").isEqualTo("0.0.0.0");
         assertThat(config.accountingLogInterval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.byTextTopic()).isEqualTo("streamnlp-by-text");
+        assertThat(config.cachePlacement()).isEqualTo(CachePlacement.AUTO);
+    }
+
+    @Test
+    void cachePlacementAutoKeepsTheHopOnlyWhereItsTopicExists() {
+        StreamNlpConfig auto = new StreamNlpConfig(Map.of());
+        assertThatThrownBy(auto::byTextHop).as("unresolved: no topology may be built from it")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cache.placement=auto");
+        StreamNlpConfig upgraded = auto.withCachePlacementResolved(true);
+        assertThat(upgraded.cachePlacement()).as("an application that ran with the hop").isEqualTo(CachePlacement.BY_TEXT);
+        assertThat(upgraded.byTextHop()).isTrue();
+        StreamNlpConfig fresh = auto.withCachePlacementResolved(false);
+        assertThat(fresh.cachePlacement()).as("a fresh application id").isEqualTo(CachePlacement.PARTITION);
+        assertThat(fresh.byTextHop()).isFalse();
+        assertThat(fresh.applicationId()).as("every other setting kept").isEqualTo(auto.applicationId());
+
+        StreamNlpConfig pinned = new StreamNlpConfig(Map.of(StreamNlpConfig.CACHE_PLACEMENT, "partition"));
+        assertThat(pinned.withCachePlacementResolved(true).byTextHop()).as("an explicit placement is not changed").isFalse();
+        StreamNlpConfig off = new StreamNlpConfig(Map.of(StreamNlpConfig.CACHE_ENABLED, "false"));
+        assertThat(off.byTextHop()).as("no cache, no hop, nothing to resolve").isFalse();
+        assertThatThrownBy(() -> new StreamNlpConfig(Map.of(StreamNlpConfig.CACHE_PLACEMENT, "nearby")))
+                .hasMessageContaining("cache.placement").hasMessageContaining("auto");
     }
 
     @Test

@@ -44,7 +44,8 @@ class DemoLogsIntegrationTest {
             "i.s.a.StreamNlpApplication - Loaded encoder e5-small-q",
             "i.s.a.StreamNlpApplication - Loaded task heads ",
             "i.s.a.StreamNlpApplication - Starting streamnlp-demo on ",
-            "i.s.bytext.ByTextTopic - Created streamnlp-demo-by-text with 2 partition(s)",
+            "i.s.a.StreamNlpApplication - Result cache placed by input partition: cache.placement=auto, and no "
+                    + "streamnlp-demo-by-text from an earlier run",
             "i.s.ops.OpsServer - Serving the live page, /metrics, /health/live and /health/ready on port ",
             "Kafka Streams state CREATED -> REBALANCING",
             "Kafka Streams state REBALANCING -> RUNNING",

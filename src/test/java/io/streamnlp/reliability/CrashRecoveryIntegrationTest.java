@@ -38,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Exactly-once: every input id exactly once, on the embeddings and on the enriched topic.
  * At-least-once: every input id at least once
  * (duplicates are allowed there, and counted). Once with distinct texts (every event an encoder
- * pass) and once with the sample reviews repeated (cache hits and same-batch twins under SIGKILL);
- * each run must have resumed texts from the pending-batch store after a kill, or it proved nothing.
+ * pass) on the default cache placement, and once with the sample reviews repeated through the by-text
+ * hop (cache hits and same-batch twins under SIGKILL); each exactly-once run must have resumed texts
+ * from the pending-batch store after a kill, or it proved nothing.
  */
 @Tag("slow")
 class CrashRecoveryIntegrationTest {
@@ -106,6 +107,15 @@ class CrashRecoveryIntegrationTest {
             // waits across a commit, and with the 50 ms default the punctuation empties a partial batch
             // before nearly every commit, so the kills would seldom find texts to resume.
             settings.put(StreamNlpConfig.BATCH_MAX_WAIT_MS, "2000");
+            // Polls that do not split into whole batches, as on a live stream: the default poll is 4 batches, and
+            // a pre-filled input hands every task whole multiples of 32, so a commit would seldom find a partial
+            // batch without the by-text hop (whose transactional reads split them).
+            settings.put("kafka.consumer.max.poll.records", "100");
+            // The default placement (auto: partition on this fresh application id) in the first two cases; the
+            // repeated texts take the by-text hop, so both cache paths are killed mid-work.
+            if (repeatedTexts) {
+                settings.put(StreamNlpConfig.CACHE_PLACEMENT, "by-text");
+            }
 
             Random random = new Random(42);
             List<Path> logs = new ArrayList<>();

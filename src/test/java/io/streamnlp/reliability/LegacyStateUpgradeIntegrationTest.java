@@ -6,6 +6,7 @@ import io.streamnlp.app.StreamNlpApplication;
 import io.streamnlp.cache.CacheKeys;
 import io.streamnlp.cache.CachedResults;
 import io.streamnlp.cache.NormalizedText;
+import io.streamnlp.config.CachePlacement;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.enrich.Enricher;
@@ -206,6 +207,9 @@ class LegacyStateUpgradeIntegrationTest {
                 Map<String, EntitiesRecord> entities;
                 List<ConsumerRecord<byte[], byte[]>> byText;
                 try (StreamNlpApplication app = new StreamNlpApplication(config)) {
+                    assertThat(app.config().cachePlacement())
+                            .as("the default cache.placement=auto keeps the hop of the release upgraded from")
+                            .isEqualTo(CachePlacement.BY_TEXT);
                     app.start();
                     // First, while nothing has been purged from it: what the new version routes.
                     byText = TopicReader.readAllBytes(kafka.bootstrapServers(), BY_TEXT, BY_TEXT_EVENTS + 1 + fresh.size(),

@@ -331,6 +331,8 @@ class SizeLimitsIntegrationTest {
         // The text limit as high as the record limit, so that a record at max.record.bytes is a text that
         // large: the by-text record then carries it twice (text and original value), the widest it gets.
         settings.put(StreamNlpConfig.MAX_TEXT_BYTES, Integer.toString(MAX_RECORD_BYTES));
+        // The by-text hop, not the default's partition placement on this fresh id: its records are the widest.
+        settings.put(StreamNlpConfig.CACHE_PLACEMENT, "by-text");
         StreamNlpConfig config = ConfigLoader.load(null, Map.of(), settings);
         assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
 

@@ -140,6 +140,8 @@ class ReplayLifecycleIntegrationTest {
         String source = "clean.in";
         produce(source, 2, 0, 30, false);
         Map<String, String> settings = settings("clean");
+        // The by-text hop (not the default's partition placement on a fresh replay id): its topic is one to delete.
+        settings.put(StreamNlpConfig.CACHE_PLACEMENT, "by-text");
         StreamNlpConfig config = config(settings);
         Path stateDir = config.stateDir();
 

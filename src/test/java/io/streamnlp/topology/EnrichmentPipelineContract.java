@@ -144,6 +144,9 @@ abstract class EnrichmentPipelineContract {
                 StreamNlpConfig.INPUT_TOPICS, AVRO_TOPIC + ":avro," + JSON_TOPIC + ":json",
                 StreamNlpConfig.OUTPUT_TOPIC_PREFIX, PREFIX,
                 StreamNlpConfig.METRICS_PORT, "0", // any free port: instances may share this JVM
+                // The by-text hop, which this contract's "one encoder pass per distinct text" is about (the
+                // default on this fresh id places the cache by partition: a copy on another partition misses once).
+                StreamNlpConfig.CACHE_PLACEMENT, "by-text",
                 StreamNlpConfig.STATE_DIR, stateDir.toString()));
         assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
 

@@ -76,7 +76,8 @@ class EnrichmentTopologyTest {
                 StreamNlpConfig.STATE_DIR, stateDir.toString(),
                 StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"));
         settings.putAll(extra);
-        config = ConfigLoader.load(null, Map.of(), settings);
+        // No cluster behind a TopologyTestDriver: cache.placement=auto resolves as for a fresh application id.
+        config = ConfigLoader.load(null, Map.of(), settings).withCachePlacementResolved(false);
         registry = new SchemaRegistryClient(config.registry());
         sessions = TestEncoder.sessions();
         enricher = new Enricher(sessions, TestEncoder.heads(), config.headPlan(), false, 1, FaultInjection.NONE);

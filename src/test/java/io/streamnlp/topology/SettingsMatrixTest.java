@@ -100,8 +100,9 @@ class SettingsMatrixTest {
             new Dimension(StreamNlpConfig.PII_PHONE_REGIONS, List.of("US,GB,DE,FR", "", "JP")),
             new Dimension(StreamNlpConfig.PII_DEAD_LETTERS, List.of("redact", "drop", "keep")),
             // Where the cache lives changes the topology (the by-text hop or none), but the product already
-            // has the cache on and off; spread over it, both placements meet every other setting.
-            new Dimension(StreamNlpConfig.CACHE_PLACEMENT, List.of("by-text", "partition")),
+            // has the cache on and off; spread over it, every placement meets every other setting (auto, the
+            // default, resolves here as on a fresh application id: partition).
+            new Dimension(StreamNlpConfig.CACHE_PLACEMENT, List.of("auto", "by-text", "partition")),
             // Which packaged heads judge the texts: their versions are on the records (and in the cache's key).
             new Dimension(StreamNlpConfig.HEADS_PROFILE, List.of("research", "commercial")));
 

@@ -60,7 +60,8 @@ final class TopologyHarness implements AutoCloseable {
                 StreamNlpConfig.STATE_DIR, stateDir.toString(),
                 StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"));
         settings.putAll(extra);
-        config = ConfigLoader.load(null, Map.of(), settings);
+        // No cluster behind a TopologyTestDriver: cache.placement=auto resolves as for a fresh application id.
+        config = ConfigLoader.load(null, Map.of(), settings).withCachePlacementResolved(false);
         ownsShared = sharedRegistry == null;
         registry = sharedRegistry != null ? sharedRegistry : new SchemaRegistryClient(config.registry());
         sessions = sharedSessions != null ? sharedSessions : TestEncoder.sessions();
