@@ -117,8 +117,9 @@ class LegacyStateUpgradeIntegrationTest {
                 Enricher reference = new Enricher(sessions, Heads.load(MODEL), false, 1)) {
             // The previous release truncated long texts; in window mode the cache identity names the window
             // policy too (entries of the previous release are then simply not hit). Truncation keeps it.
+            // The old release's placement was the by-text hop, hence the topic's existence resolves to it.
             CacheKeys keys = EnrichmentTopology.cachePlan(ConfigLoader.load(null, Map.of(),
-                    Map.of(StreamNlpConfig.LONG_TEXT_MODE, "truncate")), reference).keys();
+                    Map.of(StreamNlpConfig.LONG_TEXT_MODE, "truncate")).withCachePlacementResolved(true), reference).keys();
             Function<String, Integer> partitionOf = text ->
                     Utils.toPositive(Utils.murmur2(keys.keyOf(NormalizedText.of(text)).get())) % PARTITIONS;
             kafka.createTopics(List.of(INPUT), PARTITIONS);

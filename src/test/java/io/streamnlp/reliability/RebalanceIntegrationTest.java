@@ -107,8 +107,11 @@ class RebalanceIntegrationTest {
                 StreamNlpConfig.INPUT_TOPICS, "rebalance.in:text",
                 StreamNlpConfig.OUTPUT_TOPIC_PREFIX, "rebalance",
                 StreamNlpConfig.INFERENCE_INTRA_OP_THREADS, "1",
-                // Batches close when full, not on time: every task always has texts collecting when it moves.
+                // Batches close when full, not on time, and polls do not split into whole batches (the default
+                // poll is 4 batches, and a pre-filled input hands a task whole multiples of 32 when no by-text
+                // hop splits them): every task always has texts collecting when it moves.
                 StreamNlpConfig.BATCH_MAX_WAIT_MS, "5000",
+                "kafka.consumer.max.poll.records", "100",
                 StreamNlpConfig.METRICS_PORT, "0", // any free port: instances may share this JVM
                 StreamNlpConfig.STATE_DIR, workDir.resolve(instance).toString()));
     }
