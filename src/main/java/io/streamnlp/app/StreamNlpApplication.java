@@ -284,11 +284,14 @@ public final class StreamNlpApplication implements AutoCloseable {
                 config.accountingLogInterval());
     }
 
-    /** Input topics, output topics, registry credentials; returns the widest input's partition count. */
-    /** What the start learnt from the cluster: the widest input's partition count, and whether the by-text topic exists. */
+    /**
+     * What the start learnt from the cluster: the widest input's partition count, and whether the
+     * by-text topic exists (asked only where {@code cache.placement=auto} needs the answer).
+     */
     private record Preflight(int widestInput, boolean byTextTopicExists) {
     }
 
+    /** Input topics, output topics, registry credentials, and what {@code cache.placement=auto} is decided by. */
     private Preflight preflight(StreamNlpConfig config) {
         // The registry first: a start with wrong credentials must not create anything.
         try {
@@ -314,7 +317,8 @@ public final class StreamNlpApplication implements AutoCloseable {
             new KafkaAccess(admin, PREFLIGHT_TIMEOUT, config.bootstrapServers()).require(inputs,
                     config.outputTopics().all(), config.applicationId(),
                     config.processingGuarantee().startsWith("exactly_once") ? config.applicationId() + "-" : null);
-            return new Preflight(widest, ByTextTopic.exists(admin, config.byTextTopic(), PREFLIGHT_TIMEOUT));
+            boolean decides = config.cacheEnabled() && config.cachePlacement() == CachePlacement.AUTO;
+            return new Preflight(widest, decides && ByTextTopic.exists(admin, config.byTextTopic(), PREFLIGHT_TIMEOUT));
         } catch (TopicsUnavailableException e) {
             throw new StartupFailedException(e.getMessage(), e);
         }

@@ -341,8 +341,9 @@ public final class BenchReport {
                 f("<= %.0f %% of the encoder's CPU time per text", 100 * HEADS_SHARE_BUDGET), met(cpuShare <= HEADS_SHARE_BUDGET));
         languageRow(out, encoderMicros);
         piiRow(out, encoderMicros);
-        row(out, "pipeline, exactly-once (cache on, no repeats; cache.placement=auto: partition on a fresh application id)", f("%.0f texts/s = %.2f x encoder", eos.textsPerSecond(),
-                eos.textsPerSecond() / encoderRate), ">= 0.95 x encoder", met(eos.textsPerSecond() / encoderRate >= 0.95));
+        row(out, "pipeline, exactly-once (cache on, no repeats; cache.placement=auto: partition on a fresh application id)",
+                f("%.0f texts/s = %.2f x encoder", eos.textsPerSecond(), eos.textsPerSecond() / encoderRate),
+                ">= 0.95 x encoder", met(eos.textsPerSecond() / encoderRate >= 0.95));
         row(out, "where the exactly-once row's CPU went (thread CPU time over the row, by group)", CpuProfile.describe(eos.cpu()),
                 "", "");
         double cacheCost = 1 - eos.textsPerSecond() / cacheOff.textsPerSecond();
