@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * <p>With the result cache on, a text whose normal form is cached is served as it arrives, without
  * waiting for a batch.
  *
+ * <p>Under {@code batch.overlap} (the default) a closed batch's encoder call runs on an encoder thread
+ * while this stage goes on reading and fills the next batch; its results are forwarded at the next
+ * record or punctuation once the call is done, and at the latest when the next batch closes (one batch
+ * in the encoder at a time, so batches are forwarded in the order they closed). Its texts stay in the
+ * pending store until then, so a commit in between covers them exactly like texts still waiting, and a
+ * task that closes with a batch in the encoder drops its results: the next owner encodes its texts.
+ *
  * <p>Each text's language is identified as it arrives, before the cache and the encoder ({@link LanguageGate}):
  * under {@code language.unsupported.policy=dead-letter} a text the heads cannot judge is dead-lettered here,
  * without an encoder pass; otherwise the verdict travels with its result to the fan-out.
@@ -69,6 +76,8 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     private CacheFront cache;
     private MicroBatch<WaitingText> batch;
     private BatchRun runner;
+    /** The batch in the encoder under {@code batch.overlap}, not yet forwarded; null when none. */
+    private BatchRun.Started inFlight;
     private TextTokenizer tokenizer;
     private TaskMetrics metrics;
     /** Texts found in the store at init; forwarding is not allowed in init, so they run first thing after. */
@@ -135,6 +144,7 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
 
     @Override
     public void process(Record<byte[], PendingText> record) {
+        forwardIfEncoded();
         runBacklog();
         PendingText event = record.value();
         LanguageVerdict language = languages.check(event.getText());
@@ -200,6 +210,7 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     }
 
     private void closeIfDue(long now) {
+        forwardIfEncoded();
         runBacklog();
         if (batch.isDue(now)) {
             closeBatch();
@@ -212,7 +223,33 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         }
         long padded = batch.paddedTokens();
         List<WaitingText> texts = batch.drain();
-        BatchRun.Outcome outcome = runner.run(texts, context.currentSystemTimeMs());
+        if (settings.overlap()) {
+            forwardInFlight(); // one batch in the encoder at a time: the previous one is forwarded first
+            inFlight = runner.start(texts, context.currentSystemTimeMs(), true);
+        } else {
+            forwardResults(texts, runner.run(texts, context.currentSystemTimeMs()));
+        }
+        metrics.increment("batches", "Micro-batches run through the encoder");
+        metrics.add("batch-padded-token-bound", "Sum over batches of texts x longest text", padded);
+    }
+
+    /** Forwards the batch in the encoder if its call is done; never waits. */
+    private void forwardIfEncoded() {
+        if (inFlight != null && inFlight.isDone()) {
+            forwardInFlight();
+        }
+    }
+
+    /** Waits for the batch in the encoder, if any, and forwards its results. */
+    private void forwardInFlight() {
+        if (inFlight != null) {
+            BatchRun.Started done = inFlight;
+            inFlight = null; // a failure that is no text's fails the thread; the texts stay pending either way
+            forwardResults(done.texts(), runner.finish(done, context.currentSystemTimeMs()));
+        }
+    }
+
+    private void forwardResults(List<WaitingText> texts, BatchRun.Outcome outcome) {
         for (int i = 0; i < texts.size(); i++) {
             Enrichment result = outcome.results().get(i);
             if (result != null) {
@@ -222,8 +259,6 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
             }
             pending.remove(texts.get(i).sequence());
         }
-        metrics.increment("batches", "Micro-batches run through the encoder");
-        metrics.add("batch-padded-token-bound", "Sum over batches of texts x longest text", padded);
     }
 
     private void forward(Enrichment result) {
@@ -256,7 +291,12 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
 
     @Override
     public void close() {
-        // Texts still waiting stay in the pending store: whoever runs this task next encodes them.
+        // Texts still waiting, or in the encoder, stay in the pending store: whoever runs this task next
+        // encodes them. A batch in the encoder is waited for, so that no encoder call outlives its task.
+        if (inFlight != null) {
+            inFlight.abandon();
+            inFlight = null;
+        }
         metrics.close();
     }
 }

@@ -41,6 +41,8 @@ public final class BenchReport {
     private PipelineBenchmark.Throughput cacheOffOnRepeats;
     private PipelineBenchmark.Throughput cacheOff;
     private PipelineBenchmark.Throughput byTextCache;
+    private PipelineBenchmark.Throughput noOverlap;
+    private PipelineBenchmark.Latency latencyNoOverlap;
     private PipelineBenchmark.Throughput byTextCacheOnRepeats;
     private PipelineBenchmark.Throughput cache;
     private PipelineBenchmark.Throughput liveOn;
@@ -228,6 +230,16 @@ public final class BenchReport {
         byTextCache = t;
     }
 
+    /** The exactly-once row with {@code batch.overlap=false}: each batch on the stream thread (the default before issue 26). */
+    void pipelineNoOverlap(PipelineBenchmark.Throughput t) {
+        noOverlap = t;
+    }
+
+    /** The latency row with {@code batch.overlap=false}. */
+    void latencyNoOverlap(PipelineBenchmark.Latency l) {
+        latencyNoOverlap = l;
+    }
+
     /** The repeating stream with {@code cache.placement=by-text}. */
     void byTextCacheOnRepeats(PipelineBenchmark.Throughput t) {
         byTextCacheOnRepeats = t;
@@ -357,6 +369,11 @@ public final class BenchReport {
                             byTextCache.textsPerSecond(), byTextCache.textsPerSecond() / encoderRate, 100 * byTextCost,
                             eos.textsPerSecond() / byTextCache.textsPerSecond()), "", "");
         }
+        if (noOverlap != null) {
+            row(out, "pipeline, exactly-once, batch.overlap=false (each batch encoded on the stream thread, which waits for it)",
+                    f("%.0f texts/s = %.2f x encoder; overlapped (default) / not = %.2fx", noOverlap.textsPerSecond(),
+                            noOverlap.textsPerSecond() / encoderRate, eos.textsPerSecond() / noOverlap.textsPerSecond()), "", "");
+        }
         if (embeddingsOnly != null) {
             row(out, "pipeline, exactly-once, outputs=embeddings (neither head runs; default: every output)",
                     f("%.0f texts/s = %.2f x encoder; embeddings only / every output = %.2fx", embeddingsOnly.textsPerSecond(),
@@ -421,6 +438,9 @@ public final class BenchReport {
         if (latencyCacheOff != null) {
             row(out, "latency at half load, result cache off", latencyCacheOff.describe(), "", "");
         }
+        if (latencyNoOverlap != null) {
+            row(out, "latency at half load, batch.overlap=false", latencyNoOverlap.describe(), "", "");
+        }
         row(out, f("memory: %d input partitions (%d tasks, %d RocksDB stores), result caches %s (%d entries = %d x %d, %.1f MiB)",
                         memory.partitions(), memory.tasks(), memory.stores(), cachesFull() ? "full" : "**not full**",
                         memory.cacheEntries(), memory.partitions(), memoryEntriesPerTask, memory.cacheBytes() / 1048576.0),
@@ -461,6 +481,7 @@ public final class BenchReport {
         return bucketed != null && unbucketed != null && perThread != null && sliced != null && ceiling != null && encoderOneByOne != null
                 && heads != null && language != null && eos != null && alos != null && perRecord != null
                 && cacheOff != null && cache != null && byTextCache != null && byTextCacheOnRepeats != null
+                && noOverlap != null && latencyNoOverlap != null
                 && embeddingsOnly != null && longTexts != null
                 && longTexts.records() == size.longTexts() && latency != null && latency.samples() > 0 && eos.records() == size.texts()
                 && liveOn != null && liveOff != null && memory != null && memory.tasks() >= Benchmark.MEMORY_PARTITIONS && memory.stores() > 0;

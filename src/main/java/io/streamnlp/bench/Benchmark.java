@@ -131,6 +131,8 @@ public final class Benchmark {
             progress.println("pipeline, exactly-once, cache.placement=by-text...");
             report.pipelineByTextCache(pipeline.throughput("by-text-cache",
                     merge(common, Map.of(StreamNlpConfig.CACHE_PLACEMENT, "by-text"))));
+            progress.println("pipeline, exactly-once, batch.overlap=false...");
+            report.pipelineNoOverlap(pipeline.throughput("no-overlap", merge(common, Map.of(StreamNlpConfig.BATCH_OVERLAP, "false"))));
             // The live page's aggregation, on (and its page polled, as an open browser tab does) and off,
             // back to back; both with the operations endpoint, which the other rows leave off.
             progress.println("pipeline, exactly-once, live page on (polled every 2 s) / off...");
@@ -173,6 +175,9 @@ public final class Benchmark {
             report.latency(pipeline.latency(common, halfLoad, size.latencyDuration()));
             progress.printf("latency at half load, cache off (%.0f texts/s)...%n", halfLoad);
             report.latencyCacheOff(pipeline.latency(merge(common, Map.of(StreamNlpConfig.CACHE_ENABLED, "false")), halfLoad,
+                    size.latencyDuration()));
+            progress.printf("latency at half load, batch.overlap=false (%.0f texts/s)...%n", halfLoad);
+            report.latencyNoOverlap(pipeline.latency(merge(common, Map.of(StreamNlpConfig.BATCH_OVERLAP, "false")), halfLoad,
                     size.latencyDuration()));
 
             // Memory with the state an instance really holds: 4 tasks, each result cache full. Every
@@ -260,6 +265,8 @@ public final class Benchmark {
                     Map.of("kafka.producer.linger.ms", "0"), null),
             new Lever("the result cache by text: every event takes the by-text hop (the default before #26)",
                     Map.of(StreamNlpConfig.CACHE_PLACEMENT, "by-text"), null),
+            new Lever("each batch encoded on the stream thread, which waits for it (batch.overlap=false, the default before #26)",
+                    Map.of(StreamNlpConfig.BATCH_OVERLAP, "false"), null),
             new Lever("the result cache off (no hop, no look-up)", Map.of(StreamNlpConfig.CACHE_ENABLED, "false"), null),
             new Lever("defaults again (run-to-run noise)", Map.of(), null));
 

@@ -73,6 +73,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String BATCH_MAX_TOKENS = "batch.max.tokens";
     public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
     public static final String BATCH_BUCKETING = "batch.bucketing";
+    public static final String BATCH_OVERLAP = "batch.overlap";
     public static final String INFERENCE_INTRA_OP_THREADS = "inference.intra.op.threads";
     public static final String INFERENCE_PARALLEL_CALLS = "inference.parallel.calls";
     public static final String INFERENCE_BATCH_INVARIANT = "inference.batch.invariant";
@@ -359,7 +360,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** When a micro-batch closes, and whether its texts meet the encoder one by one. */
     public BatchSettings batchSettings() {
         return new BatchSettings(getInt(BATCH_MAX_RECORDS), getInt(BATCH_MAX_TOKENS), getLong(BATCH_MAX_WAIT_MS),
-                batchInvariant(), longTextPolicy());
+                batchInvariant(), longTextPolicy(), getBoolean(BATCH_OVERLAP));
     }
 
     /**

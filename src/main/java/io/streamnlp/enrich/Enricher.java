@@ -16,7 +16,9 @@ import io.streamnlp.model.HeadPlan;
 import io.streamnlp.model.Polarity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * Tokenized texts in, results out: one encoder call for a batch, then the heads the outputs need
@@ -37,6 +39,8 @@ public final class Enricher implements AutoCloseable {
     private final Parallel encoderPool;
     private final FaultInjection faults;
     private final TokenizedText selfTestTokens;
+    /** Encoder threads for batches run off the stream threads ({@code batch.overlap}); made on first use. */
+    private final OffStreamThreads offStreamThreads;
 
     /** A known-good text: if the encoder fails on it too, a failing batch is not its texts' fault. */
     static final String SELF_TEST_TEXT = "StreamNLP checks that its encoder works.";
@@ -95,6 +99,16 @@ public final class Enricher implements AutoCloseable {
         this.encoderPool = new Parallel(parallelCalls, (parallelCalls - 1) * Math.max(1, callers), "streamnlp-encoder");
         this.faults = faults;
         this.selfTestTokens = tokenizer().tokenize(SELF_TEST_TEXT);
+        this.offStreamThreads = new OffStreamThreads(Math.max(1, callers));
+    }
+
+    /**
+     * Runs {@code work} (a batch's enrich calls) on one of the encoder's own threads, one per stream
+     * thread, so that the stream thread can poll, deserialize, write state and commit meanwhile
+     * ({@code batch.overlap}). Each such thread has its own encoder session, like a stream thread.
+     */
+    public <T> CompletableFuture<T> offStreamThread(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, offStreamThreads.pool());
     }
 
     /**
@@ -333,5 +347,6 @@ public final class Enricher implements AutoCloseable {
     public void close() {
         headsPool.close();
         encoderPool.close();
+        offStreamThreads.close();
     }
 }

@@ -58,7 +58,7 @@ class StreamNlpConfigTest {
         assertThat(config.maxTextBytes()).isEqualTo(100_000);
         assertThat(config.bucketing()).isTrue();
         assertThat(config.batchInvariant()).isFalse();
-        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(32, 8192, 20L, false, new LongTextPolicy(LongTextPolicy.Mode.WINDOW, 0, 32)));
+        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(32, 8192, 20L, false, new LongTextPolicy(LongTextPolicy.Mode.WINDOW, 0, 32), true));
         assertThat(config.cacheEnabled()).isTrue();
         assertThat(config.cacheSettings()).isEqualTo(new CacheSettings(100_000L, 256L * 1024 * 1024, 7L * 24 * 3600 * 1000));
         assertThat(config.outputTopicPrefix()).isEqualTo("streamnlp");
@@ -106,7 +106,8 @@ class StreamNlpConfigTest {
         assertThat(config.metricsBindAddress()).isEqualTo("127.0.0.1");
         assertThatThrownBy(() -> new StreamNlpConfig(Map.of(StreamNlpConfig.METRICS_BIND_ADDRESS, " ")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(StreamNlpConfig.METRICS_BIND_ADDRESS);
-        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(8, 4096, 5L, true, new LongTextPolicy(LongTextPolicy.Mode.WINDOW, 0, 16)));
+        assertThat(config.batchSettings()).isEqualTo(new BatchSettings(8, 4096, 5L, true, new LongTextPolicy(LongTextPolicy.Mode.WINDOW, 0, 16), true));
+        assertThat(new StreamNlpConfig(Map.of(StreamNlpConfig.BATCH_OVERLAP, "false")).batchSettings().overlap()).isFalse();
         assertThat(config.cacheSettings()).isEqualTo(new CacheSettings(10, 2048, 1000));
         assertThat(config.accountingLogInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/streamnlp"));

@@ -74,7 +74,11 @@ class EnrichmentTopologyTest {
                 StreamNlpConfig.SCHEMA_REGISTRY_URL, TestRegistry.url(),
                 StreamNlpConfig.METRICS_PORT, "0", // any free port: instances may share this JVM
                 StreamNlpConfig.STATE_DIR, stateDir.toString(),
-                StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"));
+                StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once",
+                // These tests read the outputs right after they advance the clock; under batch.overlap a batch
+                // is forwarded at a later punctuation, so it is on only where a test settles the pipeline
+                // (TopologyHarness.settle: the settings matrix).
+                StreamNlpConfig.BATCH_OVERLAP, "false"));
         settings.putAll(extra);
         // No cluster behind a TopologyTestDriver: cache.placement=auto resolves as for a fresh application id.
         config = ConfigLoader.load(null, Map.of(), settings).withCachePlacementResolved(false);

@@ -28,7 +28,6 @@ import io.streamnlp.testing.TestEncoder;
 import io.streamnlp.testing.TestRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -103,6 +102,8 @@ class SettingsMatrixTest {
             // has the cache on and off; spread over it, every placement meets every other setting (auto, the
             // default, resolves here as on a fresh application id: partition).
             new Dimension(StreamNlpConfig.CACHE_PLACEMENT, List.of("auto", "by-text", "partition")),
+            // A batch forwarded from the encoder thread at a later punctuation (the default) or at once.
+            new Dimension(StreamNlpConfig.BATCH_OVERLAP, List.of("true", "false")),
             // Which packaged heads judge the texts: their versions are on the records (and in the cache's key).
             new Dimension(StreamNlpConfig.HEADS_PROFILE, List.of("research", "commercial")));
 
@@ -217,7 +218,7 @@ class SettingsMatrixTest {
             send(pipeline, format, "short-1", SHORT);
             send(pipeline, format, "long", LONG);
             send(pipeline, format, "short-2", SHORT);
-            pipeline.driver.advanceWallClockTime(Duration.ofMillis(100));
+            pipeline.settle();
 
             Set<OutputKind> selected = pipeline.config.outputTopics().selected();
             List<TestRecord<byte[], byte[]>> embeddings = List.of();

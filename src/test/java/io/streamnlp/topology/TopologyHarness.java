@@ -14,15 +14,19 @@ import io.streamnlp.schema.TextEvent;
 import io.streamnlp.testing.TestEncoder;
 import io.streamnlp.testing.TestRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -58,7 +62,11 @@ final class TopologyHarness implements AutoCloseable {
                 StreamNlpConfig.SCHEMA_REGISTRY_URL, TestRegistry.url(),
                 StreamNlpConfig.METRICS_PORT, "0",
                 StreamNlpConfig.STATE_DIR, stateDir.toString(),
-                StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once"));
+                StreamNlpConfig.PROCESSING_GUARANTEE, "at_least_once",
+                // These tests read the outputs right after they advance the clock; under batch.overlap a batch
+                // is forwarded at a later punctuation, so it is on only where a test settles the pipeline
+                // (TopologyHarness.settle: the settings matrix).
+                StreamNlpConfig.BATCH_OVERLAP, "false"));
         settings.putAll(extra);
         // No cluster behind a TopologyTestDriver: cache.placement=auto resolves as for a fresh application id.
         config = ConfigLoader.load(null, Map.of(), settings).withCachePlacementResolved(false);
@@ -93,6 +101,30 @@ final class TopologyHarness implements AutoCloseable {
         Deserializer<T> values = AvroSerdes.specific(type, registry, false).deserializer();
         return driver.createOutputTopic(config.outputTopics().topic(kind), new ByteArrayDeserializer(), values)
                 .readValuesToList();
+    }
+
+    /**
+     * Closes every open batch and advances the wall clock until each text consumed so far has been
+     * emitted or dead-lettered, i.e. the pending-batch store is empty: under {@code batch.overlap} a
+     * batch in the encoder is forwarded at the first punctuation after its encoder call is done.
+     */
+    void settle() {
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        KeyValueStore<Long, Object> pending = driver.getKeyValueStore(TopologyNames.PENDING_STORE);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (holdsAny(pending)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("texts still pending after 60 s: a batch in the encoder was never forwarded");
+            }
+            LockSupport.parkNanos(Duration.ofMillis(1).toNanos()); // the encoder thread is working; look again
+            driver.advanceWallClockTime(Duration.ofMillis(5));
+        }
+    }
+
+    private static boolean holdsAny(KeyValueStore<Long, Object> store) {
+        try (KeyValueIterator<Long, Object> all = store.all()) {
+            return all.hasNext();
+        }
     }
 
     @Override
