@@ -18,6 +18,8 @@ import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.schema.internal.PendingText;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -42,12 +44,14 @@ import org.slf4j.LoggerFactory;
  * <p>With the result cache on, a text whose normal form is cached is served as it arrives, without
  * waiting for a batch.
  *
- * <p>Under {@code batch.overlap} (the default) a closed batch's encoder call runs on an encoder thread
+ * <p>Under {@code batch.overlap} (the default) a closed batch's encoder call runs on an inference thread
  * while this stage goes on reading and fills the next batch; its results are forwarded at the next
- * record or punctuation once the call is done, and at the latest when the next batch closes (one batch
- * in the encoder at a time, so batches are forwarded in the order they closed). Its texts stay in the
- * pending store until then, so a commit in between covers them exactly like texts still waiting, and a
- * task that closes with a batch in the encoder drops its results: the next owner encodes its texts.
+ * record or punctuation once the call is done. Up to {@link #MAX_IN_FLIGHT} batches of a task are
+ * handed over at once, so that the next one is already queued for the encoder while this thread
+ * forwards the one before; when one more closes, this thread waits for the oldest. Batches are
+ * forwarded in the order they closed. Their texts stay in the pending store until then, so a commit in
+ * between covers them exactly like texts still waiting, and a task that closes with batches in the
+ * encoder drops their results: the next owner encodes their texts.
  *
  * <p>Each text's language is identified as it arrives, before the cache and the encoder ({@link LanguageGate}):
  * under {@code language.unsupported.policy=dead-letter} a text the heads cannot judge is dead-lettered here,
@@ -76,8 +80,14 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     private CacheFront cache;
     private MicroBatch<WaitingText> batch;
     private BatchRun runner;
-    /** The batch in the encoder under {@code batch.overlap}, not yet forwarded; null when none. */
-    private BatchRun.Started inFlight;
+    /**
+     * Batches a task may have handed to the encoder and not yet forwarded: two, so the encoder has the
+     * next batch queued while the stream thread forwards the one it just finished.
+     */
+    static final int MAX_IN_FLIGHT = 2;
+
+    /** Batches handed to the encoder under {@code batch.overlap}, not yet forwarded, oldest first. */
+    private final Deque<BatchRun.Started> inFlight = new ArrayDeque<>();
     private TextTokenizer tokenizer;
     private TaskMetrics metrics;
     /** Texts found in the store at init; forwarding is not allowed in init, so they run first thing after. */
@@ -224,8 +234,11 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         long padded = batch.paddedTokens();
         List<WaitingText> texts = batch.drain();
         if (settings.overlap()) {
-            forwardInFlight(); // one batch in the encoder at a time: the previous one is forwarded first
-            inFlight = runner.start(texts, context.currentSystemTimeMs(), true);
+            forwardIfEncoded();
+            if (inFlight.size() == MAX_IN_FLIGHT) {
+                forwardOldest(); // waits for it: at most MAX_IN_FLIGHT batches of a task in the encoder
+            }
+            inFlight.addLast(runner.start(texts, context.currentSystemTimeMs(), true));
         } else {
             forwardResults(texts, runner.run(texts, context.currentSystemTimeMs()));
         }
@@ -233,20 +246,18 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         metrics.add("batch-padded-token-bound", "Sum over batches of texts x longest text", padded);
     }
 
-    /** Forwards the batch in the encoder if its call is done; never waits. */
+    /** Forwards the batches in the encoder whose calls are done, oldest first; never waits. */
     private void forwardIfEncoded() {
-        if (inFlight != null && inFlight.isDone()) {
-            forwardInFlight();
+        while (!inFlight.isEmpty() && inFlight.peekFirst().isDone()) {
+            forwardOldest();
         }
     }
 
-    /** Waits for the batch in the encoder, if any, and forwards its results. */
-    private void forwardInFlight() {
-        if (inFlight != null) {
-            BatchRun.Started done = inFlight;
-            inFlight = null; // a failure that is no text's fails the thread; the texts stay pending either way
-            forwardResults(done.texts(), runner.finish(done, context.currentSystemTimeMs()));
-        }
+    /** Waits for the oldest batch in the encoder and forwards its results. */
+    private void forwardOldest() {
+        // Taken off first: a failure that is no text's fails the thread; the texts stay pending either way.
+        BatchRun.Started oldest = inFlight.removeFirst();
+        forwardResults(oldest.texts(), runner.finish(oldest, context.currentSystemTimeMs()));
     }
 
     private void forwardResults(List<WaitingText> texts, BatchRun.Outcome outcome) {
@@ -292,11 +303,9 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
     @Override
     public void close() {
         // Texts still waiting, or in the encoder, stay in the pending store: whoever runs this task next
-        // encodes them. A batch in the encoder is waited for, so that no encoder call outlives its task.
-        if (inFlight != null) {
-            inFlight.abandon();
-            inFlight = null;
-        }
+        // encodes them. Batches in the encoder are waited for, so that no encoder call outlives its task.
+        inFlight.forEach(BatchRun.Started::abandon);
+        inFlight.clear();
         metrics.close();
     }
 }

@@ -21,8 +21,10 @@ final class CpuProfile {
     private static final Map<String, Predicate<String>> GROUPS = new LinkedHashMap<>();
 
     static {
-        GROUPS.put("stream threads (poll, Avro, state, commit, encoder slice 0)", name -> name.contains("-StreamThread-"));
-        GROUPS.put("encoder slices", name -> name.startsWith("streamnlp-encoder"));
+        GROUPS.put("stream threads (poll, Avro, state, commit; encoder slice 0 only with batch.overlap=false)",
+                name -> name.contains("-StreamThread-"));
+        // Under batch.overlap slice 0 runs on a streamnlp-inference thread, the other slices on streamnlp-encoder.
+        GROUPS.put("encoder slices", name -> name.startsWith("streamnlp-encoder") || name.startsWith("streamnlp-inference"));
         GROUPS.put("heads", name -> name.startsWith("streamnlp-heads"));
         GROUPS.put("Kafka clients' network threads", name -> name.contains("kafka-producer-network-thread")
                 || name.contains("kafka-coordinator-heartbeat") || name.contains("consumer_background")
