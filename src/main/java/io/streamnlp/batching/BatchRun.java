@@ -44,6 +44,11 @@ final class BatchRun {
     private final CacheFront cache;
     private final PipelineMeters meters;
     private final TaskMetrics metrics;
+    /**
+     * The cache entries the last finished batch computed, whether or not the cache kept them: what a
+     * later batch's twins of it are served from when the cache turned the entry away.
+     */
+    private Map<Bytes, CachedResult> lastComputed = Map.of();
 
     BatchRun(Enricher enricher, CacheFront cache, PipelineMeters meters, TaskMetrics metrics) {
         this.enricher = enricher;
@@ -73,19 +78,30 @@ final class BatchRun {
         private final Enrichment[] results;
         private final List<Integer> fresh;
         private final List<Integer> twins;
+        private final List<Integer> twinsOfEarlier;
         private final CompletableFuture<Encoded> encoded;
 
         private Started(List<WaitingText> texts, Enrichment[] results, List<Integer> fresh, List<Integer> twins,
-                CompletableFuture<Encoded> encoded) {
+                List<Integer> twinsOfEarlier, CompletableFuture<Encoded> encoded) {
             this.texts = texts;
             this.results = results;
             this.fresh = fresh;
             this.twins = twins;
+            this.twinsOfEarlier = twinsOfEarlier;
             this.encoded = encoded;
         }
 
         List<WaitingText> texts() {
             return texts;
+        }
+
+        /** The cache keys this batch's encoder call is computing: a later batch waits for them instead. */
+        void addKeysBeingEncoded(Set<Bytes> into) {
+            for (int i : fresh) {
+                if (texts.get(i).cacheable()) {
+                    into.add(texts.get(i).cacheKey());
+                }
+            }
         }
 
         /** Whether {@link #finish} would return without waiting. */
@@ -105,7 +121,7 @@ final class BatchRun {
 
     /** Runs the whole batch on the calling thread. */
     Outcome run(List<WaitingText> texts, long now) {
-        return finish(start(texts, now, false), now);
+        return finish(start(texts, now, false, Set.of()), now);
     }
 
     /**
@@ -113,11 +129,15 @@ final class BatchRun {
      *
      * @param offThread run the encoder call on an encoder thread ({@link Enricher#offStreamThread});
      *     false: on this thread, before returning
+     * @param keysBeingEncoded cache keys an earlier batch, not yet finished, is encoding: a text with
+     *     one of them gets no pass of its own, but the earlier batch's result from the cache at
+     *     {@link #finish} (which must then come after the earlier batch's)
      */
-    Started start(List<WaitingText> texts, long now, boolean offThread) {
+    Started start(List<WaitingText> texts, long now, boolean offThread, Set<Bytes> keysBeingEncoded) {
         Enrichment[] results = new Enrichment[texts.size()];
         Set<Bytes> keysInBatch = new HashSet<>();
         List<Integer> twins = new ArrayList<>();
+        List<Integer> twinsOfEarlier = new ArrayList<>();
         List<Integer> fresh = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             WaitingText waiting = texts.get(i);
@@ -130,6 +150,10 @@ final class BatchRun {
                 TextAnalysis hit = cache.recheck(waiting.cacheKey(), waiting.event().getText(), waiting.normal(), now);
                 if (hit != null) {
                     results[i] = new Enrichment(waiting.event(), hit, true);
+                    continue;
+                }
+                if (keysBeingEncoded.contains(waiting.cacheKey())) {
+                    twinsOfEarlier.add(i);
                     continue;
                 }
                 keysInBatch.add(waiting.cacheKey());
@@ -148,7 +172,7 @@ final class BatchRun {
                 encoded.completeExceptionally(failure);
             }
         }
-        return new Started(texts, results, fresh, twins, encoded);
+        return new Started(texts, results, fresh, twins, twinsOfEarlier, encoded);
     }
 
     /**
@@ -160,7 +184,21 @@ final class BatchRun {
         Enrichment[] results = started.results;
         Map<Integer, RuntimeException> failures = new HashMap<>();
         Map<Bytes, CachedResult> admitted = apply(texts, started.fresh, join(started.encoded), results, failures, now);
+        lastComputed = admitted;
         List<Integer> unserved = new ArrayList<>();
+        for (int i : started.twinsOfEarlier) {
+            WaitingText twin = texts.get(i);
+            TextAnalysis hit = cache.recheck(twin.cacheKey(), twin.event().getText(), twin.normal(), now);
+            CachedResult computed = lastComputed.get(twin.cacheKey());
+            if (hit == null && computed != null) {
+                hit = cache.serveTwin(computed, twin.event().getText(), twin.normal());
+            }
+            if (hit == null) {
+                unserved.add(i);
+            } else {
+                results[i] = new Enrichment(twin.event(), hit, true);
+            }
+        }
         for (int i : started.twins) {
             WaitingText twin = texts.get(i);
             CachedResult entry = admitted.get(twin.cacheKey());
@@ -171,7 +209,7 @@ final class BatchRun {
                 results[i] = new Enrichment(twin.event(), served, true);
             }
         }
-        // Twins the cache would not hold (too large, or their first failed): rare, so on this thread.
+        // Twins the cache would not hold (too large, or their first failed, or evicted): rare, so on this thread.
         apply(texts, unserved, encode(unserved.stream().map(texts::get).toList()), results, failures, now);
         int rows = 0;
         for (int i : started.fresh) {

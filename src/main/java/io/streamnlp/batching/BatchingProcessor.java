@@ -20,7 +20,9 @@ import io.streamnlp.schema.internal.PendingText;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -238,7 +240,9 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
             if (inFlight.size() == MAX_IN_FLIGHT) {
                 forwardOldest(); // waits for it: at most MAX_IN_FLIGHT batches of a task in the encoder
             }
-            inFlight.addLast(runner.start(texts, context.currentSystemTimeMs(), true));
+            Set<Bytes> beingEncoded = new HashSet<>();
+            inFlight.forEach(earlier -> earlier.addKeysBeingEncoded(beingEncoded));
+            inFlight.addLast(runner.start(texts, context.currentSystemTimeMs(), true, beingEncoded));
         } else {
             forwardResults(texts, runner.run(texts, context.currentSystemTimeMs()));
         }
