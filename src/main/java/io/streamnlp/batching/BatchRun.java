@@ -184,12 +184,14 @@ final class BatchRun {
         Enrichment[] results = started.results;
         Map<Integer, RuntimeException> failures = new HashMap<>();
         Map<Bytes, CachedResult> admitted = apply(texts, started.fresh, join(started.encoded), results, failures, now);
+        // The earlier batch whose keys this one waited for is the last one finished before it.
+        Map<Bytes, CachedResult> earlier = lastComputed;
         lastComputed = admitted;
         List<Integer> unserved = new ArrayList<>();
         for (int i : started.twinsOfEarlier) {
             WaitingText twin = texts.get(i);
             TextAnalysis hit = cache.recheck(twin.cacheKey(), twin.event().getText(), twin.normal(), now);
-            CachedResult computed = lastComputed.get(twin.cacheKey());
+            CachedResult computed = earlier.get(twin.cacheKey());
             if (hit == null && computed != null) {
                 hit = cache.serveTwin(computed, twin.event().getText(), twin.normal());
             }

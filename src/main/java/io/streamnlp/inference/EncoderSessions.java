@@ -7,8 +7,9 @@ import java.util.stream.Stream;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One encoder session (DJL predictor) per stream thread, shared by all tasks the thread runs: the
- * predictor is not thread-safe, and a stream thread runs its tasks one at a time.
+ * One encoder session (DJL predictor) per calling thread: a stream thread, shared by all tasks it
+ * runs, or the inference thread that encodes for it under {@code batch.overlap}, and the encoder
+ * pool's threads. The predictor is not thread-safe, and each of these threads runs one call at a time.
  */
 public final class EncoderSessions implements AutoCloseable {
 
