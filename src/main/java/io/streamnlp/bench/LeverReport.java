@@ -25,7 +25,7 @@ public final class LeverReport {
     public String markdown() {
         StringBuilder out = new StringBuilder();
         out.append(f("Levers, one run: %s. %s Latency: every lever at the same offered load (half the first lever's "
-                + "throughput), event timestamp to a read_committed consumer, after the first "
+                + "throughput), event timestamp to a read_committed consumer (in its group before the first event), after the first "
                 + PipelineBenchmark.LATENCY_START_UP.toSeconds() + " s of a fresh instance (their p99 in the last column).%n%n", BenchReport.machine(), BenchReport.PIPELINE_ROWS));
         out.append("| row | measured | target | met |\n|---|---|---|---|\n");
         encoder.encoderRows(out);
