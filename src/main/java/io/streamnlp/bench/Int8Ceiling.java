@@ -1,5 +1,10 @@
 package io.streamnlp.bench;
 
+import static io.streamnlp.inference.OnnxWire.lengthDelimited;
+import static io.streamnlp.inference.OnnxWire.message;
+import static io.streamnlp.inference.OnnxWire.string;
+import static io.streamnlp.inference.OnnxWire.varint;
+
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -7,9 +12,11 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.inference.OnnxWire;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -45,27 +52,27 @@ final class Int8Ceiling {
         try (InputStream in = spec.openGraph()) {
             model = in.readAllBytes();
         }
-        OnnxProto.Field graph = OnnxProto.parse(model, 0, model.length).stream().filter(f -> f.number() == 7)
+        OnnxWire.Field graph = OnnxWire.fields(model).stream().filter(f -> f.number() == 7 && f.wireType() == 2)
                 .findFirst().orElseThrow(() -> new IOException(spec.onnxResource() + " has no graph"));
         Set<String> int8Weights = new HashSet<>();
         Set<String> floatWeights = new HashSet<>();
         Map<String, Long> matrixSizes = new HashMap<>();
-        for (OnnxProto.Field field : graph.children()) {
-            if (field.number() != 1 && field.number() != 5) {
+        for (OnnxWire.Field field : OnnxWire.fields(graph.payload())) {
+            if ((field.number() != 1 && field.number() != 5) || field.wireType() != 2) {
                 continue; // only nodes and initializers are messages we read
             }
-            List<OnnxProto.Field> parts = field.children();
+            List<OnnxWire.Field> parts = OnnxWire.fields(field.payload());
             if (field.number() == 1) { // NodeProto: input = 1, op_type = 4
-                List<String> inputs = parts.stream().filter(p -> p.number() == 1).map(OnnxProto.Field::text).toList();
-                String op = parts.stream().filter(p -> p.number() == 4).map(OnnxProto.Field::text).findFirst().orElse("");
+                List<String> inputs = parts.stream().filter(p -> p.number() == 1).map(OnnxWire.Field::text).toList();
+                String op = parts.stream().filter(p -> p.number() == 4).map(OnnxWire.Field::text).findFirst().orElse("");
                 if (inputs.size() > 1 && INT8_MATMULS.contains(op)) {
                     int8Weights.add(inputs.get(op.equals("QLinearMatMul") ? 3 : 1));
                 } else if (inputs.size() > 1 && (op.equals("MatMul") || op.equals("Gemm"))) {
                     floatWeights.add(inputs.get(1));
                 }
-            } else if (field.number() == 5) { // TensorProto: dims = 1, name = 8
-                List<Long> dims = OnnxProto.varints(parts, 1);
-                String name = parts.stream().filter(p -> p.number() == 8).map(OnnxProto.Field::text).findFirst().orElse("");
+            } else { // TensorProto: dims = 1, name = 8
+                List<Long> dims = OnnxWire.varints(parts, 1);
+                String name = parts.stream().filter(p -> p.number() == 8).map(OnnxWire.Field::text).findFirst().orElse("");
                 if (dims.size() == 2) {
                     matrixSizes.put(name, dims.get(0) * dims.get(1));
                 }
@@ -118,33 +125,32 @@ final class Int8Ceiling {
      */
     static byte[] layerGraph(int hidden, int ff) {
         int[][] shapes = {{hidden, hidden}, {hidden, hidden}, {hidden, hidden}, {hidden, hidden}, {hidden, ff}, {ff, hidden}};
-        OnnxProto.Message graph = new OnnxProto.Message();
+        List<byte[]> graph = new ArrayList<>();
         Random random = new Random(2);
         for (int i = 0; i < shapes.length; i++) {
             String weight = "w" + i;
-            graph.message(1, new OnnxProto.Message().string(1, shapes[i][0] == hidden ? "a" : "b").string(1, weight)
-                    .string(2, "y" + i).string(3, "matmul" + i).string(4, "MatMulInteger"));
+            graph.add(lengthDelimited(1, message(string(1, shapes[i][0] == hidden ? "a" : "b"), string(1, weight),
+                    string(2, "y" + i), string(3, "matmul" + i), string(4, "MatMulInteger"))));
             byte[] values = new byte[shapes[i][0] * shapes[i][1]];
             random.nextBytes(values);
-            graph.message(5, new OnnxProto.Message().varint(1, shapes[i][0]).varint(1, shapes[i][1])
-                    .varint(2, 3 /* INT8 */).string(8, weight).bytes(9, values));
+            graph.add(lengthDelimited(5, message(varint(1, shapes[i][0]), varint(1, shapes[i][1]),
+                    varint(2, 3 /* INT8 */), string(8, weight), lengthDelimited(9, values))));
         }
-        graph.string(2, "int8-ceiling");
-        graph.message(11, valueInfo("a", 2 /* UINT8 */, "rows", hidden));
-        graph.message(11, valueInfo("b", 2, "rows", ff));
+        graph.add(string(2, "int8-ceiling"));
+        graph.add(lengthDelimited(11, valueInfo("a", 2 /* UINT8 */, "rows", hidden)));
+        graph.add(lengthDelimited(11, valueInfo("b", 2, "rows", ff)));
         for (int i = 0; i < shapes.length; i++) {
-            graph.message(12, valueInfo("y" + i, 6 /* INT32 */, "rows", shapes[i][1]));
+            graph.add(lengthDelimited(12, valueInfo("y" + i, 6 /* INT32 */, "rows", shapes[i][1])));
         }
-        return new OnnxProto.Message().varint(1, 8).string(2, "streamnlp-bench")
-                .message(8, new OnnxProto.Message().string(1, "").varint(2, 13))
-                .message(7, graph).toByteArray();
+        return message(varint(1, 8), string(2, "streamnlp-bench"),
+                lengthDelimited(8, message(string(1, ""), varint(2, 13))),
+                lengthDelimited(7, message(graph.toArray(byte[][]::new))));
     }
 
-    private static OnnxProto.Message valueInfo(String name, int elementType, String rows, long columns) {
-        OnnxProto.Message shape = new OnnxProto.Message()
-                .message(1, new OnnxProto.Message().string(2, rows))
-                .message(1, new OnnxProto.Message().varint(1, columns));
-        OnnxProto.Message tensor = new OnnxProto.Message().varint(1, elementType).message(2, shape);
-        return new OnnxProto.Message().string(1, name).message(2, new OnnxProto.Message().message(1, tensor));
+    /** ValueInfoProto { name = 1, type = 2: TypeProto { tensor_type = 1: { elem_type = 1, shape = 2: [rows, columns] } } }. */
+    private static byte[] valueInfo(String name, int elementType, String rows, long columns) {
+        byte[] shape = message(lengthDelimited(1, string(2, rows)), lengthDelimited(1, varint(1, columns)));
+        byte[] tensor = message(varint(1, elementType), lengthDelimited(2, shape));
+        return message(string(1, name), lengthDelimited(2, lengthDelimited(1, tensor)));
     }
 }

@@ -7,12 +7,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The protobuf wire format, as far as editing an ONNX file needs it (no protobuf library is on the
- * classpath): an ONNX file is a {@code ModelProto}, its field 7 the {@code GraphProto} with nodes (1),
- * initializers (5), inputs (11) and outputs (12). A message is a run of fields; editing one means
- * re-emitting its fields with one changed and the length prefix of every message around it rewritten.
+ * The protobuf wire format, as far as reading, editing and writing an ONNX file needs it (no protobuf
+ * library is on the classpath): an ONNX file is a {@code ModelProto}, its field 7 the {@code GraphProto}
+ * with nodes (1), initializers (5), inputs (11) and outputs (12). A message is a run of fields; editing
+ * one means re-emitting its fields with one changed and the length prefix of every message around it
+ * rewritten. Public for the benchmark, which reads an encoder's weight shapes and writes a
+ * one-operator graph with it.
  */
-final class OnnxWire {
+public final class OnnxWire {
 
     /** Field number of the graph in a ModelProto, and of the outputs in a GraphProto. */
     static final int MODEL_GRAPH = 7;
@@ -23,9 +25,16 @@ final class OnnxWire {
     private OnnxWire() {}
 
     /** One field of a message: its raw bytes, and its payload (length-delimited) or value (varint). */
-    record Field(int number, int wireType, byte[] raw, byte[] payload, long value) {}
+    public record Field(int number, int wireType, byte[] raw, byte[] payload, long value) {
 
-    static List<Field> fields(byte[] message) {
+        /** The payload read as UTF-8 (a string field). */
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The fields of {@code message}, in order. */
+    public static List<Field> fields(byte[] message) {
         List<Field> fields = new ArrayList<>();
         int[] at = {0};
         while (at[0] < message.length) {
@@ -61,6 +70,22 @@ final class OnnxWire {
         return "";
     }
 
+    /** Every value of the varint field {@code number}, whether written packed or repeated (a tensor's dims). */
+    public static List<Long> varints(List<Field> fields, int number) {
+        List<Long> values = new ArrayList<>();
+        for (Field field : fields) {
+            if (field.number() == number && field.wireType() == 0) {
+                values.add(field.value());
+            } else if (field.number() == number && field.wireType() == 2) {
+                int[] at = {0};
+                while (at[0] < field.payload().length) {
+                    values.add(readVarint(field.payload(), at));
+                }
+            }
+        }
+        return values;
+    }
+
     private static long readVarint(byte[] bytes, int[] at) {
         long value = 0;
         int shift = 0;
@@ -85,19 +110,19 @@ final class OnnxWire {
         return out.toByteArray();
     }
 
-    static byte[] varint(int number, long value) {
+    public static byte[] varint(int number, long value) {
         return message(varintBytes((long) number << 3), varintBytes(value));
     }
 
-    static byte[] lengthDelimited(int number, byte[] payload) {
+    public static byte[] lengthDelimited(int number, byte[] payload) {
         return message(varintBytes(((long) number << 3) | 2), varintBytes(payload.length), payload);
     }
 
-    static byte[] string(int number, String value) {
+    public static byte[] string(int number, String value) {
         return lengthDelimited(number, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    static byte[] message(byte[]... parts) {
+    public static byte[] message(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             write(out, part);
