@@ -52,11 +52,23 @@ public final class Benchmark {
     private final String model;
     private final Size size;
     private final PrintStream progress;
+    /** StreamNLP settings every pipeline row starts from ({@code bench --set}); each row's own go on top. */
+    private final Map<String, String> settings;
 
     public Benchmark(String model, Size size, PrintStream progress) {
+        this(model, size, progress, Map.of());
+    }
+
+    public Benchmark(String model, Size size, PrintStream progress, Map<String, String> settings) {
         this.model = model;
         this.size = size;
         this.progress = progress;
+        this.settings = Map.copyOf(settings);
+    }
+
+    /** What every pipeline row runs with before its own settings: the model, then {@code bench --set}. */
+    private Map<String, String> common() {
+        return merge(Map.of(StreamNlpConfig.MODEL_NAME, model), settings);
     }
 
     /**
@@ -124,7 +136,7 @@ public final class Benchmark {
                     longTexts.stream().mapToInt(t -> tokenizer.windows(t, policy).count()).sum());
         }
 
-        Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
+        Map<String, String> common = common();
         warmUp(cluster, texts, common);
         try (PipelineBenchmark pipeline = new PipelineBenchmark(cluster, texts)) {
             warmUntilTheJitIsQuiet(pipeline, common);
@@ -306,7 +318,7 @@ public final class Benchmark {
         List<String> texts = ReviewMix.generate(size.texts(), SEED);
         BenchReport encoder = new BenchReport(model, size, texts);
         encoderRows(encoder, texts, false);
-        Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
+        Map<String, String> common = common();
         warmUp(cluster, texts, common);
         LeverReport report = new LeverReport(encoder);
         double halfLoad = 0;
@@ -333,7 +345,7 @@ public final class Benchmark {
      */
     public SoakReport runSoak(Cluster cluster, Duration duration) throws Exception {
         List<String> texts = ReviewMix.generate(size.texts(), SEED);
-        Map<String, String> common = Map.of(StreamNlpConfig.MODEL_NAME, model);
+        Map<String, String> common = common();
         warmUp(cluster, texts, common);
         try (PipelineBenchmark pipeline = new PipelineBenchmark(cluster, texts)) {
             warmUntilTheJitIsQuiet(pipeline, common);

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import io.streamnlp.bench.SoakReport;
+import io.streamnlp.config.StreamNlpConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,8 +47,17 @@ final class BenchCommand implements Callable<Integer> {
             + "maximum for DURATION (e.g. 10m, 90s), a line per minute, and its verdicts (memory, by-text topic, p99).")
     String soak;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A StreamNLP setting every pipeline row starts "
+            + "from, on top of the defaults (repeatable; a row's own settings still win), e.g. --set cache.placement=by-text "
+            + "to soak that placement. With --output it also names the section written, so runs with other settings sit beside it.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        checkSettings();
         Benchmark.Size size = smoke ? Benchmark.Size.SMOKE : Benchmark.Size.FULL;
         if (levers || soak != null) {
             Duration soakFor = soak == null ? null : parseDuration(soak);
@@ -53,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
             boolean complete;
             try (LocalStack stack = LocalStack.start(ApicurioRegistry.defaultHome())) {
                 Cluster cluster = new Cluster(stack.bootstrapServers(), stack.registryUrl());
-                Benchmark bench = new Benchmark(model, size, System.out);
+                Benchmark bench = new Benchmark(model, size, System.out, settings);
                 if (levers) {
                     table = bench.runLevers(cluster, Benchmark.LEVERS).markdown();
                     complete = true;
@@ -65,24 +77,25 @@ final class BenchCommand implements Callable<Integer> {
             }
             System.out.println();
             System.out.print(table);
-            write(levers ? "levers" : "soak", "bin/streamnlp bench" + (smoke ? " --smoke" : "") + " --model " + model
-                    + (levers ? " --levers" : " --soak " + soak), table);
+            write(section(levers ? "levers" : "soak"), "bin/streamnlp bench" + (smoke ? " --smoke" : "") + " --model " + model
+                    + (levers ? " --levers" : " --soak " + soak) + setOptions(), settingsLine() + table);
             return complete ? 0 : 1;
         }
         if (headsOnly) {
-            String table = new Benchmark(model, size, System.out).runHeads(threads).headsMarkdown();
+            String table = new Benchmark(model, size, System.out, settings).runHeads(threads).headsMarkdown();
             System.out.println();
             System.out.print(table);
             return 0;
         }
         BenchReport report;
         try (LocalStack stack = LocalStack.start(ApicurioRegistry.defaultHome())) {
-            report = new Benchmark(model, size, System.out).run(new Cluster(stack.bootstrapServers(), stack.registryUrl()));
+            report = new Benchmark(model, size, System.out, settings).run(new Cluster(stack.bootstrapServers(), stack.registryUrl()));
         }
         String table = report.markdown();
         System.out.println();
         System.out.print(table);
-        write("table", "bin/streamnlp bench" + (smoke ? " --smoke" : "") + " --model " + model, table);
+        write(section("table"), "bin/streamnlp bench" + (smoke ? " --smoke" : "") + " --model " + model + setOptions(),
+                settingsLine() + table);
         return report.complete() ? 0 : 1;
     }
 
@@ -111,6 +124,41 @@ final class BenchCommand implements Callable<Integer> {
         int to = file.indexOf(end);
         return from >= 0 && to > from ? file.substring(0, from) + marked + file.substring(to + end.length())
                 : file.stripTrailing() + "\n\n" + marked + "\n";
+    }
+
+    /** A setting StreamNLP does not know, or a value it refuses, stops the run before anything starts, named. */
+    private void checkSettings() {
+        if (settings.isEmpty()) {
+            return;
+        }
+        for (String key : settings.keySet()) {
+            if (!StreamNlpConfig.DEFINITION.names().contains(key) && !key.startsWith("kafka.")) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--set: '" + key
+                        + "' is no StreamNLP setting (the settings are in the README's table; Kafka's own take the kafka. prefix)");
+            }
+        }
+        try {
+            new StreamNlpConfig(settings);
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--set: " + e.getMessage());
+        }
+    }
+
+    /** The section's name in --output: the kind of run, then the --set settings, so such runs sit beside the plain one. */
+    String section(String kind) {
+        return settings.isEmpty() ? kind : kind + " " + String.join(" ", setPairs());
+    }
+
+    private String setOptions() {
+        return setPairs().stream().map(pair -> " --set " + pair).collect(java.util.stream.Collectors.joining());
+    }
+
+    private String settingsLine() {
+        return settings.isEmpty() ? "" : "Settings on top of the defaults, for every row: " + String.join(", ", setPairs()) + ".\n\n";
+    }
+
+    private java.util.List<String> setPairs() {
+        return settings.entrySet().stream().map(entry -> entry.getKey() + "=" + entry.getValue()).toList();
     }
 
     /** 10m, 90s, 1h, or an ISO-8601 duration (PT10M). */

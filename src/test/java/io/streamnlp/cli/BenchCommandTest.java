@@ -31,4 +31,32 @@ class BenchCommandTest {
         String again = BenchCommand.withSection(both, "table", "| b |\n");
         assertThat(again).contains("Read this.", "| b |", "Kept by hand.", "| s |").doesNotContain("| a |");
     }
+
+    @Test
+    void aSettingStreamNlpDoesNotKnowStopsTheRunBeforeAnythingStartsNamingIt() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = new CommandLine(new BenchCommand()).setErr(new java.io.PrintWriter(err))
+                .execute("--set", "cache.placment=by-text", "--soak", "1m");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--set", "'cache.placment' is no StreamNLP setting");
+    }
+
+    @Test
+    void aValueStreamNlpRefusesStopsTheRunNamingTheSetting() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = new CommandLine(new BenchCommand()).setErr(new java.io.PrintWriter(err))
+                .execute("--set", "cache.placement=sideways", "--levers");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--set", "cache.placement", "sideways");
+    }
+
+    @Test
+    void runsWithSettingsWriteASectionOfTheirOwn() {
+        BenchCommand command = new BenchCommand();
+        CommandLine.populateCommand(command, "--set", "cache.placement=by-text", "--soak", "10m");
+        String plain = BenchCommand.withSection("# Benchmarks\n", "soak", "| default |\n");
+        String both = BenchCommand.withSection(plain, command.section("soak"), "| by-text |\n");
+        assertThat(both).contains("<!-- bench:soak:start -->", "| default |",
+                "<!-- bench:soak cache.placement=by-text:start -->", "| by-text |");
+    }
 }
