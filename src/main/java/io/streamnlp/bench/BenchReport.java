@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** The benchmark's figures and the Markdown table they print as. */
 public final class BenchReport {
@@ -295,7 +296,7 @@ public final class BenchReport {
             return "";
         }
         return f(" (best of %d runs in turns with %s: %s)", t.runs().size(), other,
-                t.runs().stream().map(rate -> f("%.0f", rate)).collect(java.util.stream.Collectors.joining(", ")));
+                t.runs().stream().map(rate -> f("%.0f", rate)).collect(Collectors.joining(", ")));
     }
 
     double pipelineExactlyOnceRate() {

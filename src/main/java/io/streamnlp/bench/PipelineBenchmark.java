@@ -46,10 +46,11 @@ final class PipelineBenchmark implements AutoCloseable {
 
     static final int PARTITIONS = 2;
 
-    /** @param cpu cores used per thread group over the row ({@link CpuProfile}) */
     /**
      * One row's throughput. {@code runs} holds the texts/s of every run the row was measured over
      * (one, or the rounds of an {@link #alternated} pair); the other fields are the best run's.
+     *
+     * @param cpu cores used per thread group over the row ({@link CpuProfile})
      */
     record Throughput(double textsPerSecond, long records, double cacheHits, Map<String, Double> cpu, List<Double> runs) {
         Throughput(double textsPerSecond, long records, double cacheHits, Map<String, Double> cpu) {

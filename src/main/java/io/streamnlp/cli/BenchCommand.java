@@ -12,10 +12,16 @@ import java.time.Duration;
 import io.streamnlp.bench.SoakReport;
 import io.streamnlp.config.StreamNlpConfig;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Measures the pipeline against the model's own speed; prints the table, optionally writes it. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -52,8 +58,8 @@ final class BenchCommand implements Callable<Integer> {
             + "to soak that placement. With --output it also names the section written, so runs with other settings sit beside it.")
     Map<String, String> settings = new LinkedHashMap<>();
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -128,19 +134,16 @@ final class BenchCommand implements Callable<Integer> {
 
     /** A setting StreamNLP does not know, or a value it refuses, stops the run before anything starts, named. */
     private void checkSettings() {
-        if (settings.isEmpty()) {
-            return;
-        }
         for (String key : settings.keySet()) {
             if (!StreamNlpConfig.DEFINITION.names().contains(key) && !key.startsWith("kafka.")) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--set: '" + key
+                throw new ParameterException(spec.commandLine(), "--set: '" + key
                         + "' is no StreamNLP setting (the settings are in the README's table; Kafka's own take the kafka. prefix)");
             }
         }
         try {
             new StreamNlpConfig(settings);
-        } catch (org.apache.kafka.common.config.ConfigException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--set: " + e.getMessage());
+        } catch (ConfigException e) {
+            throw new ParameterException(spec.commandLine(), "--set: " + e.getMessage());
         }
     }
 
@@ -150,14 +153,14 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private String setOptions() {
-        return setPairs().stream().map(pair -> " --set " + pair).collect(java.util.stream.Collectors.joining());
+        return setPairs().stream().map(pair -> " --set " + pair).collect(Collectors.joining());
     }
 
     private String settingsLine() {
         return settings.isEmpty() ? "" : "Settings on top of the defaults, for every row: " + String.join(", ", setPairs()) + ".\n\n";
     }
 
-    private java.util.List<String> setPairs() {
+    private List<String> setPairs() {
         return settings.entrySet().stream().map(entry -> entry.getKey() + "=" + entry.getValue()).toList();
     }
 
@@ -176,7 +179,7 @@ final class BenchCommand implements Callable<Integer> {
                 default -> throw new NumberFormatException();
             };
         } catch (RuntimeException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new BenchCommand()),
+            throw new ParameterException(new picocli.CommandLine(new BenchCommand()),
                     "--soak: '" + text + "' is not a duration: write e.g. 10m, 90s or 1h");
         }
     }
