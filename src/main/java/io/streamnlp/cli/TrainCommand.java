@@ -160,8 +160,10 @@ final class TrainCommand implements Callable<Integer> {
     String calibrate;
 
     @Option(names = "--sentiment-input", defaultValue = "vector",
-            description = "vector (the pooled sentence vector) or pooled3 (it, the max over the token states and the "
-                    + "first token's state) (default ${DEFAULT-VALUE}).")
+            description = "vector (the pooled sentence vector), pooled3 (it, the max over the token states and the "
+                    + "first token's state), vector+intermediate (it beside the mean of the intermediate layer's token "
+                    + "states) or mean-last-intermediate (the mean over the tokens of the last and the intermediate "
+                    + "layer) (default ${DEFAULT-VALUE}).")
     String sentimentInput;
 
     @Option(names = "--sentiment-weight", paramLabel = "DOMAIN=W",
@@ -212,6 +214,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "thirds of the way up, a custom one names it in model.properties as intermediate.output), or auto: "
                     + "the mean where the encoder exposes an intermediate layer, else last (default ${DEFAULT-VALUE}).")
     String nerStates;
+
+    @Option(names = "--ner-names", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Learn a name list from the NER training sets' own entities and let the head read, per word, "
+                    + "whether it lies in a listed name (matched without case, spacing or punctuation) "
+                    + "(default ${DEFAULT-VALUE}).")
+    boolean nerNames;
 
     @Option(names = "--encode-only", description = "Only fill the feature cache with every set's encodings; train nothing.")
     boolean encodeOnly;
@@ -267,8 +275,9 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("--calibrate must be priors, neutral or none");
             return 2;
         }
-        if (!sentimentInput.equals("vector") && !sentimentInput.equals("pooled3")) {
-            System.err.println("--sentiment-input must be vector or pooled3");
+        String inputProblem = HeadTrainer.sentimentInputProblem(sentimentInput);
+        if (inputProblem != null) {
+            System.err.println(inputProblem);
             return 2;
         }
         if (!nerArch.equals("word-crf") && !nerArch.equals("window-mlp")) {
@@ -313,7 +322,7 @@ final class TrainCommand implements Callable<Integer> {
                 sentimentHidden, sentimentEpochs, sentimentLr, sentimentWeightDecay, sentimentDropout, nerHidden,
                 nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout, nerInputDropout, ema, nerBigram, nerProjection,
                 nerArch, charBuckets, charDim, nerBatch, airline, calibrate, sentimentInput, sw, nw, us, un,
-                encodeOnly, nerTransitions, sentimentEnsemble, modelPath, profile, nerStates);
+                encodeOnly, nerTransitions, sentimentEnsemble, modelPath, profile, nerStates, nerNames);
         String statesProblem = HeadTrainer.nerStatesProblem(options);
         if (statesProblem != null) {
             System.err.println(statesProblem);

@@ -180,6 +180,11 @@ public final class Heads {
                     + n.states().settingName() + "), which " + spec.name() + " does not expose: retrain it with "
                     + "streamnlp train --ner-states last");
         }
+        if (s.input().needsIntermediate() && spec.intermediateOutput() == null) {
+            throw new IllegalStateException("Sentiment head " + s.version() + " reads an intermediate layer of the "
+                    + "encoder (" + s.input().settingName() + "), which " + spec.name() + " does not expose: retrain it "
+                    + "with streamnlp train --sentiment-input vector");
+        }
         return new Heads(spec.name(), s, n);
     }
 

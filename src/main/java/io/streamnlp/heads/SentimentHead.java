@@ -1,6 +1,7 @@
 package io.streamnlp.heads;
 
 import io.streamnlp.heads.features.PooledFeatures;
+import io.streamnlp.heads.features.SentimentInput;
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.model.SentimentScores;
 import io.streamnlp.model.Polarity;
@@ -18,6 +19,7 @@ import java.util.List;
  * states and the first token's state) instead of the sentence vector alone; release 1 files have
  * neither and load as before. A release-2 file may also hold an ensemble ({@code ensemble = K} in its
  * meta): K MLPs over the same input ({@code w1, ...}, then {@code m1.w1, ...}) whose logits are averaged.
+ * Release 3 files may read the encoder's intermediate layer as well ({@link SentimentInput}).
  */
 public final class SentimentHead {
 
@@ -30,7 +32,7 @@ public final class SentimentHead {
     private final Mlp mlp;
     private final Mlp[] members; // the ensemble: mlp, then m1., m2., ... (their logits are averaged)
     private final float[] logitBias; // null: none
-    private final boolean pooledInput;
+    private final SentimentInput input;
     private final int vectorDim;
 
     public SentimentHead(HeadFile file) {
@@ -55,13 +57,14 @@ public final class SentimentHead {
         }
         this.logitBias = file.hasTensor("logit_bias") ? file.tensor("logit_bias").data() : null;
         String kind = file.meta().getOrDefault("input.kind", "vector");
-        if (!kind.equals("vector") && !kind.equals("pooled3")) {
-            throw new IllegalArgumentException("Sentiment head " + file.version() + " reads unknown input " + kind);
+        try {
+            this.input = SentimentInput.of(kind);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Sentiment head " + file.version() + " reads unknown input " + kind, e);
         }
-        this.pooledInput = kind.equals("pooled3");
-        this.vectorDim = pooledInput ? mean.length / 3 : mean.length;
+        this.vectorDim = mean.length / input.width(1);
         if (mlp.inputSize() != mean.length || invStd.length != mean.length || mlp.outputSize() != 3
-                || (logitBias != null && logitBias.length != 3) || (pooledInput && mean.length % 3 != 0)) {
+                || (logitBias != null && logitBias.length != 3) || mean.length % input.width(1) != 0) {
             throw new IllegalArgumentException("Sentiment head " + file.version() + " has inconsistent dimensions");
         }
     }
@@ -87,12 +90,17 @@ public final class SentimentHead {
 
     /** Does this head need the token states ({@link #predict(EncodedText)}), not just the sentence vector? */
     public boolean readsTokenStates() {
-        return pooledInput;
+        return input.readsTokenStates();
+    }
+
+    /** What this head reads of an encoder output. */
+    public SentimentInput input() {
+        return input;
     }
 
     /** The three probabilities of one text from its encoder output (what every caller should use). */
     public SentimentScores predict(EncodedText encoded) {
-        return pooledInput ? scores(PooledFeatures.of(encoded)) : predict(encoded.sentenceVector());
+        return input == SentimentInput.VECTOR ? predict(encoded.sentenceVector()) : scores(input.of(encoded));
     }
 
     HeadFile file() {
@@ -101,7 +109,7 @@ public final class SentimentHead {
 
     /** The three probabilities and the most probable label of one text. */
     public SentimentScores predict(float[] sentenceVector) {
-        if (pooledInput) {
+        if (input != SentimentInput.VECTOR) {
             throw new IllegalStateException("Sentiment head " + file.version()
                     + " reads the token states: call predict(EncodedText)");
         }
@@ -112,7 +120,7 @@ public final class SentimentHead {
         return scores(sentenceVector);
     }
 
-    /** Scores of an input row (the sentence vector, or the pooled features of a pooled3 head). */
+    /** Scores of an input row ({@link SentimentInput#of}: the sentence vector, for most heads). */
     public SentimentScores scores(float[] input) {
         if (input.length != mean.length) {
             throw new IllegalArgumentException("Input has " + input.length + " values; the sentiment head of "

@@ -1,9 +1,11 @@
 package io.streamnlp.heads;
 
 import io.streamnlp.heads.features.CharFeatures;
+import io.streamnlp.heads.features.NameList;
 import io.streamnlp.heads.features.NerFeatures;
 import io.streamnlp.heads.features.WordShape;
 import io.streamnlp.heads.features.Words;
+import java.util.Set;
 
 /**
  * The NER head of release 2 ({@code arch = word-crf}): one hidden layer per WORD, a window over the
@@ -18,6 +20,8 @@ import io.streamnlp.heads.features.Words;
  *       it: {@code e_i = b2 + sum_k V_k h_(i+k)}, with a learned padding score {@code pad_k} where
  *       {@code i+k} is outside the text. Each word's hidden vector is computed once (not once per
  *       window position), so a wider window costs only {@code hidden x tags} per word and slot.</li>
+ *   <li>A head with a {@link NameList} (meta {@code names.*}) adds the list's keys to the words of every
+ *       listed name it finds.</li>
  *   <li>A CRF ({@link Crf}) with learned start, transition and end scores decodes the tags under the
  *       BIO constraints; the confidence of a span is the mean CRF marginal of its tags.</li>
  * </ol>
@@ -47,6 +51,7 @@ public final class WordCrfNer {
     final float[] start;
     final float[][] transitions;
     final float[] end;
+    final NameList names; // null: a head without a name list
 
     WordCrfNer(HeadFile file) {
         this.mean = file.tensor("mean").data();
@@ -70,6 +75,7 @@ public final class WordCrfNer {
         this.start = file.tensor("crf_start").data();
         this.transitions = rows(file.tensor("crf_transitions"));
         this.end = file.tensor("crf_end").data();
+        this.names = NameList.fromMeta(file.meta());
         int tags = BioTags.size();
         int slots = 2 * window + 1;
         if (in != inputSize(dim, charDim) || w1[0].length != hidden || v.length != hidden
@@ -98,11 +104,16 @@ public final class WordCrfNer {
      * The per-word input rows {@code [n][in]}: shared by serving and training, so both see the same
      * features. {@code states} are the standardised first-piece states {@code [n x dim]}.
      */
-    static float[][] inputs(String text, Words words, float[] states, int dim, float[][] charTable, int charDim) {
+    static float[][] inputs(String text, Words words, float[] states, int dim, float[][] charTable, int charDim,
+            NameList names) {
         int n = words.count();
         float[] shapes = WordShape.words(text, words);
         float[] textShape = WordShape.text(text, shapes, n);
-        float[] chars = CharFeatures.embed(CharFeatures.ids(text, words, charTable.length), charTable, charDim);
+        int[][] ids = CharFeatures.ids(text, words, charTable.length);
+        if (names != null) {
+            ids = names.withKeys(ids, text, words, charTable.length, Set.of());
+        }
+        float[] chars = CharFeatures.embed(ids, charTable, charDim);
         float[][] rows = new float[n][inputSize(dim, charDim)];
         for (int i = 0; i < n; i++) {
             float[] r = rows[i];
@@ -150,7 +161,7 @@ public final class WordCrfNer {
     /** Emission scores of one text's words, from their standardised states ({@code NerFeatures.wordStates}). */
     float[][] emissions(String text, Words words, float[] states) {
         int n = words.count();
-        float[][] u = inputs(text, words, states, dim, charTable, charDim);
+        float[][] u = inputs(text, words, states, dim, charTable, charDim, names);
         float[][] h = new float[n][hidden];
         Mlp.affine4(u, 0, n, w1, b1, h);
         for (float[] row : h) {

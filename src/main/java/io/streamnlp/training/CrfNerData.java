@@ -60,7 +60,8 @@ final class CrfNerData {
     /** One corpus with its encodings (of ALL its sentences, in file order) and its weight. */
     record Part(DataSets.NerCorpus corpus, FeatureCache.Encoded encoded, float weight, boolean oMayBeMisc) {}
 
-    static CrfNerData build(List<Part> parts, int buckets) {
+    /** @param names the name list and which names each sentence may match, or null for none */
+    static CrfNerData build(List<Part> parts, int buckets, NameListBuilder names) {
         int dim = -1;
         int sentences = 0;
         int total = 0;
@@ -117,6 +118,9 @@ final class CrfNerData {
                 System.arraycopy(WordShape.text(text, sh, n), 0, textShapes, s * WordShape.PER_TEXT,
                         WordShape.PER_TEXT);
                 int[][] ids = CharFeatures.ids(text, words, buckets);
+                if (names != null) {
+                    ids = names.list().withKeys(ids, text, words, buckets, names.ignoredIn(sentence));
+                }
                 System.arraycopy(ids, 0, charIds, w, n);
                 int[] starts = sentence.starts();
                 for (int k = 0; k < n; k++) {

@@ -1,6 +1,7 @@
 package io.streamnlp.training;
 
 import io.streamnlp.heads.features.NerStates;
+import io.streamnlp.heads.features.SentimentInput;
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSession;
@@ -22,10 +23,11 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -107,21 +109,67 @@ public final class FeatureCache {
         return encodePooled(name, texts, file(name, "vec", texts), pool)[1];
     }
 
-    /** Encodes once and writes both the vector and the pooled-features file; returns both. */
+    /**
+     * The row a sentiment head reading {@code input} reads of each text, in order ({@link SentimentInput#of}).
+     */
+    public float[][] sentimentInputs(SentimentInput input, String name, List<String> texts) {
+        return switch (input) {
+            case VECTOR -> sentenceVectors(name, texts);
+            case POOLED3 -> pooledFeatures(name, texts);
+            default -> {
+                float[][] layers = pooledLayers(name, texts);
+                int dim = encoder.spec().dimension();
+                float[][] rows = new float[layers.length][];
+                for (int i = 0; i < layers.length; i++) {
+                    rows[i] = input.fromPooledLayers(layers[i], dim);
+                }
+                yield rows;
+            }
+        };
+    }
+
+    /** Per text {@link SentimentInput#pooledLayers} (needs an encoder that exposes an intermediate layer). */
+    private float[][] pooledLayers(String name, List<String> texts) {
+        if (encoder.spec().intermediateOutput() == null) {
+            throw new IllegalArgumentException("Encoder " + encoder.spec().name() + " exposes no intermediate layer "
+                    + "for the sentiment input: use vector");
+        }
+        Path layers = file(name, "layers", texts);
+        if (layers != null && Files.isRegularFile(layers)) {
+            return readVectors(layers, texts.size());
+        }
+        return encodePooled(name, texts, file(name, "vec", texts), file(name, "pool", texts))[2];
+    }
+
+    /**
+     * Encodes once and writes the vector, the pooled-features and (where the encoder exposes an
+     * intermediate layer) the pooled-layers file; returns the three (the last null without the layer).
+     */
     private float[][][] encodePooled(String name, List<String> texts, Path vecFile, Path poolFile) {
         List<TokenizedText> tokens = tokenize(texts);
-        EncodedText[] encoded = encode(name, tokens, FeatureCache::lastLayer);
-        float[][] vectors = new float[encoded.length][];
-        float[][] pooled = new float[encoded.length][];
-        for (int i = 0; i < encoded.length; i++) {
-            vectors[i] = encoded[i].sentenceVector();
-            pooled[i] = pooled(encoded[i]);
+        boolean layers = encoder.spec().intermediateOutput() != null;
+        // Pooled as each batch comes out: a whole set's token states (two layers) would not fit in memory.
+        List<float[][]> rows = encode(name, tokens, e -> new float[][] {e.sentenceVector(), pooled(e),
+                layers ? SentimentInput.pooledLayers(e) : null});
+        int n = rows.size();
+        float[][] vectors = new float[n][];
+        float[][] pooled = new float[n][];
+        float[][] pooledLayers = layers ? new float[n][] : null;
+        for (int i = 0; i < n; i++) {
+            vectors[i] = rows.get(i)[0];
+            pooled[i] = rows.get(i)[1];
+            if (layers) {
+                pooledLayers[i] = rows.get(i)[2];
+            }
         }
         if (vecFile != null) {
             writeVectors(vecFile, vectors);
             writeVectors(poolFile, pooled);
+            if (layers) {
+                writeVectors(file(name, "layers", texts), pooledLayers);
+            }
         }
-        return new float[][][] {vectors, pooled};
+        return new float[][][] {vectors, pooled, pooledLayers};
     }
 
     /** {@code [sentence vector | max over the token states | first token's state]}. */
@@ -139,7 +187,7 @@ public final class FeatureCache {
         if (file != null && Files.isRegularFile(file)) {
             return new Encoded(tokens, readStates(file, tokens));
         }
-        EncodedText[] encoded = encode(name, tokens, this::kept);
+        EncodedText[] encoded = encode(name, tokens, this::kept).toArray(new EncodedText[0]);
         if (file != null) {
             writeStates(file, encoded);
         }
@@ -155,9 +203,9 @@ public final class FeatureCache {
     }
 
     /** Encodes in length-sorted batches, keeping {@code keep} of each output (not both layers of a whole set). */
-    private EncodedText[] encode(String name, List<TokenizedText> tokens, UnaryOperator<EncodedText> keep) {
+    private <T> List<T> encode(String name, List<TokenizedText> tokens, Function<EncodedText, T> keep) {
         int n = tokens.size();
-        EncodedText[] out = new EncodedText[n];
+        List<T> out = new ArrayList<>(Collections.nCopies(n, null));
         int[] order = IntStream.range(0, n).boxed()
                 .sorted(Comparator.comparingInt((Integer i) -> tokens.get(i).length()).thenComparingInt(i -> i))
                 .mapToInt(Integer::intValue).toArray();
@@ -172,7 +220,7 @@ public final class FeatureCache {
                 }
                 EncodedText[] encoded = session.encode(batch);
                 for (int i = from; i < to; i++) {
-                    out[order[i]] = keep.apply(encoded[i - from]);
+                    out.set(order[i], keep.apply(encoded[i - from]));
                 }
                 long now = System.nanoTime();
                 if (log != null && (now - lastLog > 10_000_000_000L || to == n)) {

@@ -7,6 +7,7 @@ import io.streamnlp.model.EntityKind;
 import io.streamnlp.heads.SentimentHead;
 import io.streamnlp.heads.NerHead;
 import io.streamnlp.heads.Heads;
+import io.streamnlp.heads.features.SentimentInput;
 import io.streamnlp.model.HeadProfile;
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.Encoder;
@@ -236,11 +237,10 @@ public final class HeadEvaluator {
         List<HeadData.LabelledText> items = set.items();
         List<HeadData.LabelledText> chosen = HeadData.sample(items, o.sample(), seed);
         float[][] vectors;
-        boolean pooled = heads.sentiment().readsTokenStates();
+        SentimentInput input = heads.sentiment().input();
         if (chosen.size() == items.size()) {
             // The whole file through the cache (one encoding per file), then its used items.
-            float[][] all = pooled ? cache.pooledFeatures(set.cacheName(), set.texts())
-                    : cache.sentenceVectors(set.cacheName(), set.texts());
+            float[][] all = cache.sentimentInputs(input, set.cacheName(), set.texts());
             vectors = new float[chosen.size()][];
             int k = 0;
             for (int i = 0; i < all.length; i++) {
@@ -250,8 +250,7 @@ public final class HeadEvaluator {
             }
         } else {
             String name = set.cacheName() + "_sample" + chosen.size();
-            vectors = pooled ? cache.pooledFeatures(name, HeadData.texts(chosen))
-                    : cache.sentenceVectors(name, HeadData.texts(chosen));
+            vectors = cache.sentimentInputs(input, name, HeadData.texts(chosen));
         }
         SentimentResult r = sentimentResult(set.name(), heads.sentiment(), vectors, chosen, set.twoClass());
         log.printf(Locale.ROOT, "%s: accuracy %.2f %%, macro recall %.2f of %d%n", set.name(), r.accuracy(),

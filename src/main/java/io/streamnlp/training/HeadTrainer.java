@@ -8,6 +8,7 @@ import io.streamnlp.heads.NerHead;
 import io.streamnlp.heads.Pca;
 import io.streamnlp.heads.SentimentHead;
 import io.streamnlp.heads.features.NerStates;
+import io.streamnlp.heads.features.SentimentInput;
 import io.streamnlp.heads.features.WordShape;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderSpec;
@@ -134,7 +135,9 @@ public final class HeadTrainer {
             // The name, as heads.profile and train --profile spell it.
             String profileName,
             // Release 3: auto, last or mean-last-intermediate (NerStates).
-            String nerStatesName) {
+            String nerStatesName,
+            // Release 3: a name list learned from the NER training sets (NameListBuilder).
+            boolean nerNames) {
 
         /**
          * The layers the NER head reads: as named, or for {@code auto} the mix with the encoder's
@@ -434,7 +437,7 @@ public final class HeadTrainer {
 
     HeadFile trainSentiment(EncoderSpec spec, FeatureCache cache) {
         Path data = o.dataDir();
-        boolean pooled = o.sentimentInput().equals("pooled3");
+        SentimentInput input = SentimentInput.of(o.sentimentInput());
         List<DataSets.SentimentCorpus> select = sentimentSelection();
         List<DataSets.SentimentCorpus> reported = userOnly()
                 ? sentimentSplits().stream().map(UserSplits.Sentiment::heldOut).filter(c -> !c.texts().isEmpty())
@@ -449,8 +452,7 @@ public final class HeadTrainer {
         log.printf("Sentiment training sets of %s (%s input):%n", spec.name(), o.sentimentInput());
         List<float[][]> features = new ArrayList<>();
         for (DataSets.SentimentCorpus c : train) {
-            features.add(pooled ? cache.pooledFeatures(c.cacheName(), c.texts())
-                    : cache.sentenceVectors(c.cacheName(), c.texts()));
+            features.add(cache.sentimentInputs(input, c.cacheName(), c.texts()));
             int[] counts = DataSets.labelCounts(c);
             int[] d = dropped.get(c.name());
             log.printf(Locale.ROOT, "  %-45s %-11s weight %.2f: %,7d items (neg %,d / neu %,d / pos %,d)%s; dropped: "
@@ -460,8 +462,7 @@ public final class HeadTrainer {
         }
         List<float[][]> selectFeatures = new ArrayList<>();
         for (DataSets.SentimentCorpus c : select) {
-            selectFeatures.add(pooled ? cache.pooledFeatures(c.cacheName(), c.texts())
-                    : cache.sentenceVectors(c.cacheName(), c.texts()));
+            selectFeatures.add(cache.sentimentInputs(input, c.cacheName(), c.texts()));
         }
         if (o.encodeOnly()) {
             return null;
@@ -470,7 +471,7 @@ public final class HeadTrainer {
         for (DataSets.SentimentCorpus c : train) {
             n += c.used();
         }
-        int dim = pooled ? 3 * spec.dimension() : spec.dimension();
+        int dim = input.width(spec.dimension());
         double[] sum = new double[dim];
         double[] sq = new double[dim];
         float[] x = new float[n * dim];
@@ -545,7 +546,7 @@ public final class HeadTrainer {
                     o.sentimentLearningRate(), o.sentimentWeightDecay(), o.sentimentDropout(), 0f, ema,
                     o.seed() + 1000L * member, o.threads());
             model.add(MlpTrainer.train(rows, labels, allowed, weights, 3, config, m -> {
-                SentimentHead head = new SentimentHead(sentimentFile(spec, List.of(m), mean, invStd, null, pooled,
+                SentimentHead head = new SentimentHead(sentimentFile(spec, List.of(m), mean, invStd, null, input,
                         Map.of(), false));
                 return selectionScore(head, select, selectFeatures, true);
             }, log, "sentiment" + (o.sentimentEnsemble() > 1 ? " " + (member + 1) : "")));
@@ -557,14 +558,14 @@ public final class HeadTrainer {
             // and neutral (positive is the reference), chosen for the best mean of two-class accuracy and
             // three-class macro recall (the SemEval measure: every class counts the same).
             boolean priors = o.calibrate().equals("priors");
-            double best = calibrationScore(new SentimentHead(sentimentFile(spec, model, mean, invStd, null, pooled,
+            double best = calibrationScore(new SentimentHead(sentimentFile(spec, model, mean, invStd, null, input,
                     Map.of(), true)), select, selectFeatures);
             float[] chosen = {0, 0, 0};
             for (int ni = priors ? -5 : 0; ni <= (priors ? 10 : 0); ni++) {
                 for (int ui = -15; ui <= 10; ui++) {
                     float[] b = {ni * 0.1f, ui * 0.1f, 0};
                     double score = calibrationScore(new SentimentHead(sentimentFile(spec, model, mean, invStd, b,
-                            pooled, Map.of(), true)), select, selectFeatures);
+                            input, Map.of(), true)), select, selectFeatures);
                     if (score > best + 1e-9) {
                         best = score;
                         chosen = b;
@@ -577,8 +578,14 @@ public final class HeadTrainer {
         }
 
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("input", pooled ? "pooled3: sentence vector, max over token states, first token state; standardised"
-                : "pooled L2-normalised sentence vector, standardised (mean, inv_std)");
+        meta.put("input", switch (input) {
+            case VECTOR -> "pooled L2-normalised sentence vector, standardised (mean, inv_std)";
+            case POOLED3 -> "pooled3: sentence vector, max over token states, first token state; standardised";
+            case VECTOR_AND_INTERMEDIATE -> "sentence vector beside the L2-normalised mean of the intermediate layer's "
+                    + "token states (" + spec.intermediateOutput() + "); standardised";
+            case MEAN_OF_LAST_AND_INTERMEDIATE -> "L2-normalised mean over the tokens of (last layer + intermediate layer "
+                    + spec.intermediateOutput() + ") / 2; standardised";
+        });
         StringBuilder sets = new StringBuilder();
         for (DataSets.SentimentCorpus c : train) {
             sets.append(sets.isEmpty() ? "" : "; ").append(c.name()).append(" (").append(c.used()).append(", weight ")
@@ -593,7 +600,7 @@ public final class HeadTrainer {
         meta.put("train.ema", Float.toString(ema));
         meta.put("train.seed", Long.toString(o.seed()));
         meta.put("encoder.maxLength", Integer.toString(o.maxLength()));
-        HeadFile file = sentimentFile(spec, model, mean, invStd, bias, pooled, meta, true);
+        HeadFile file = sentimentFile(spec, model, mean, invStd, bias, input, meta, true);
         SentimentHead head = new SentimentHead(file);
         log.printf(Locale.ROOT, "Sentiment head %s (weights as shipped):%n", file.version());
         for (int i = 0; i < select.size(); i++) {
@@ -606,8 +613,7 @@ public final class HeadTrainer {
         if (userOnly()) {
             List<float[][]> vectors = new ArrayList<>();
             for (DataSets.SentimentCorpus c : reported) {
-                vectors.add(pooled ? cache.pooledFeatures(c.cacheName(), c.texts())
-                        : cache.sentenceVectors(c.cacheName(), c.texts()));
+                vectors.add(cache.sentimentInputs(input, c.cacheName(), c.texts()));
             }
             log.printf("Sentiment held-out table (never trained or selected on):%n");
             log.printf("  %-50s %6s %9s %13s%n", "set", "texts", "accuracy", "macro recall");
@@ -670,7 +676,7 @@ public final class HeadTrainer {
     }
 
     private static HeadFile sentimentFile(EncoderSpec spec, List<Mlp> model, float[] mean, float[] invStd,
-            float[] bias, boolean pooled, Map<String, String> meta, boolean half) {
+            float[] bias, SentimentInput input, Map<String, String> meta, boolean half) {
         List<HeadFile.Tensor> tensors = new ArrayList<>();
         tensors.add(new HeadFile.Tensor("mean", new int[] {mean.length}, mean, false));
         tensors.add(new HeadFile.Tensor("inv_std", new int[] {invStd.length}, invStd, false));
@@ -681,8 +687,8 @@ public final class HeadTrainer {
             tensors.add(new HeadFile.Tensor("logit_bias", new int[] {3}, bias.clone(), false));
         }
         Map<String, String> m = new LinkedHashMap<>(meta);
-        if (pooled) {
-            m.put("input.kind", "pooled3");
+        if (input != SentimentInput.VECTOR) {
+            m.put("input.kind", input.settingName());
         }
         if (model.size() > 1) {
             m.put("ensemble", Integer.toString(model.size()));
@@ -773,6 +779,16 @@ public final class HeadTrainer {
         return null;
     }
 
+    /** Why {@code name} is not a sentiment input ({@link SentimentInput}), or null where it is one. */
+    public static String sentimentInputProblem(String name) {
+        try {
+            SentimentInput.of(name);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "--sentiment-input: " + e.getMessage();
+        }
+    }
+
     private String nerRelease(EncoderSpec spec) {
         return o.nerStates(spec) == NerStates.LAST ? RELEASE : LAYER_MIX_RELEASE;
     }
@@ -827,7 +843,11 @@ public final class HeadTrainer {
         CrfNerTrainer.Config config = new CrfNerTrainer.Config(o.nerHidden(), o.nerWindow(), o.charBuckets(),
                 o.charDim(), nerEpochs, o.nerBatchSentences(), o.nerLearningRate(), o.nerWeightDecay(),
                 o.nerInputDropout(), o.nerDropout(), ema, o.seed(), o.nerTransitions());
-        CrfNerData words = CrfNerData.build(parts, o.charBuckets());
+        NameListBuilder names = o.nerNames() ? new NameListBuilder(train) : null;
+        if (names != null) {
+            log.printf("Name list learned from the training sets: %,d names%n", names.list().size());
+        }
+        CrfNerData words = CrfNerData.build(parts, o.charBuckets(), names);
         parts = null;
         float[][] norm = words.meanInvStd();
         words.standardize(norm[0], norm[1]);
@@ -836,6 +856,9 @@ public final class HeadTrainer {
                 o.charBuckets(), o.charDim());
         Map<String, String> meta = new LinkedHashMap<>();
         putStates(spec, meta);
+        if (names != null) {
+            meta.putAll(names.list().toMeta());
+        }
         StringBuilder sets = new StringBuilder();
         for (DataSets.NerCorpus c : train) {
             sets.append(sets.isEmpty() ? "" : "; ").append(c.name()).append(" (").append(c.used()).append(", weight ")

@@ -71,7 +71,7 @@ class CrfNerTrainerTest {
         List<HeadData.ConllSentence> sentences = toyData();
         DataSets.NerCorpus corpus = DataSets.ner("toy", "toy", sentences, DataSets.PER_ORG_LOC, "news");
         // Partial labels on (O may be MISC): exercises the constrained forward-backward too.
-        CrfNerData data = CrfNerData.build(List.of(new CrfNerData.Part(corpus, encode(sentences, 1), 1f, true)), 64);
+        CrfNerData data = CrfNerData.build(List.of(new CrfNerData.Part(corpus, encode(sentences, 1), 1f, true)), 64, null);
         CrfNerTrainer t = new CrfNerTrainer(config(1), data);
         // Move the parameters off their (mostly zero) start so every term is exercised.
         SplittableRandom r = new SplittableRandom(3);
@@ -152,25 +152,39 @@ class CrfNerTrainerTest {
 
     @Test
     void learnsAToyTaskAndTheHeadDecodesIt() {
+        learnsTheToyTask(false);
+    }
+
+    @Test
+    void learnsTheToyTaskWithANameListThatTheHeadFileCarries() {
+        HeadFile file = learnsTheToyTask(true);
+        assertThat(file.meta()).containsKey(io.streamnlp.heads.features.NameList.META_CHUNKS);
+        assertThat(io.streamnlp.heads.features.NameList.fromMeta(file.meta()).size()).isPositive();
+    }
+
+    private HeadFile learnsTheToyTask(boolean nameList) {
         List<HeadData.ConllSentence> sentences = toyData();
         DataSets.NerCorpus corpus = DataSets.ner("toy", "toy", sentences, DataSets.ALL_TYPES, "news");
         FeatureCache.Encoded encoded = encode(sentences, 1);
-        CrfNerData data = CrfNerData.build(List.of(new CrfNerData.Part(corpus, encoded, 1f, false)), 64);
+        NameListBuilder names = nameList ? new NameListBuilder(List.of(corpus)) : null;
+        CrfNerData data = CrfNerData.build(List.of(new CrfNerData.Part(corpus, encoded, 1f, false)), 64, names);
         float[][] norm = data.meanInvStd();
         data.standardize(norm[0], norm[1]);
         CrfNerTrainer.Config config = config(60);
         CrfNerTrainer trainer = new CrfNerTrainer(config, data);
         java.util.function.Function<CrfNerTrainer.Params, HeadFile> toFile = p -> CrfNerTrainer.file("e5-small-q",
                 "test", "2", config, norm[0], norm[1], p.table(), p.w1(), p.b1(), p.v(), p.b2(), p.pad(), p.start(),
-                p.trans(), p.end(), java.util.Map.of(), false);
+                p.trans(), p.end(), names == null ? java.util.Map.of() : names.list().toMeta(), false);
         java.util.concurrent.atomic.AtomicInteger epoch = new java.util.concurrent.atomic.AtomicInteger();
         CrfNerTrainer.Params best = trainer.train(toFile, f -> epoch.incrementAndGet(), null); // keeps the last
-        NerHead head = new NerHead(toFile.apply(best));
+        HeadFile file = toFile.apply(best);
+        NerHead head = new NerHead(file);
         assertThat(head.architectureRelease()).isEqualTo(2);
         ConllEval.Score score = HeadEvaluator.nerScore(head, sentences, encoded);
         assertThat(score.f1()).isEqualTo(100.0);
         List<EntitySpan> spans = head.predict(sentences.get(1).text(), encoded.tokens().get(1), encoded.encoded()[1]);
         assertThat(spans).extracting(EntitySpan::text).containsExactly("Acme Corp", "Anna Smith");
         assertThat(spans.get(0).confidence()).isBetween(0.5f, 1f);
+        return file;
     }
 }

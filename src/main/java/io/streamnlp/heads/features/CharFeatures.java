@@ -91,6 +91,15 @@ public final class CharFeatures {
         return ids;
     }
 
+    /** The bucket of a key of another kind (a {@link NameList} key): hashed like the keys above, prefix 'k'. */
+    static int keyId(String key, int buckets) {
+        long h = start('k');
+        for (int i = 0; i < key.length(); i++) {
+            h = mix(h, key.charAt(i));
+        }
+        return bucket(h, buckets - 1);
+    }
+
     private static char caseClass(int cp) {
         if (Character.isUpperCase(cp) || Character.isTitleCase(cp)) {
             return 'X';
