@@ -159,11 +159,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "neutral (neutral only) or none (default ${DEFAULT-VALUE}).")
     String calibrate;
 
-    @Option(names = "--sentiment-input", defaultValue = "vector",
+    @Option(names = "--sentiment-input", defaultValue = "auto",
             description = "vector (the pooled sentence vector), pooled3 (it, the max over the token states and the "
                     + "first token's state), vector+intermediate (it beside the mean of the intermediate layer's token "
-                    + "states) or mean-last-intermediate (the mean over the tokens of the last and the intermediate "
-                    + "layer) (default ${DEFAULT-VALUE}).")
+                    + "states), mean-last-intermediate (the mean over the tokens of the last and the intermediate "
+                    + "layer), or auto: vector+intermediate where the encoder exposes an intermediate layer, else vector "
+                    + "(default ${DEFAULT-VALUE}).")
     String sentimentInput;
 
     @Option(names = "--sentiment-weight", paramLabel = "DOMAIN=W",

@@ -150,6 +150,17 @@ public final class HeadTrainer {
             return spec.intermediateOutput() == null ? NerStates.LAST : NerStates.MEAN_OF_LAST_AND_INTERMEDIATE;
         }
 
+        /**
+         * What the sentiment head reads: as named, or for {@code auto} the sentence vector beside the encoder's
+         * intermediate layer where it exposes one (release 3), else the sentence vector alone.
+         */
+        SentimentInput sentimentInput(EncoderSpec spec) {
+            if (!"auto".equals(sentimentInput)) {
+                return SentimentInput.of(sentimentInput);
+            }
+            return spec.intermediateOutput() == null ? SentimentInput.VECTOR : SentimentInput.VECTOR_AND_INTERMEDIATE;
+        }
+
         /** Which shared sets may train the heads: {@code profileName}'s profile. */
         HeadProfile profile() {
             return HeadProfile.of(profileName);
@@ -437,7 +448,7 @@ public final class HeadTrainer {
 
     HeadFile trainSentiment(EncoderSpec spec, FeatureCache cache) {
         Path data = o.dataDir();
-        SentimentInput input = SentimentInput.of(o.sentimentInput());
+        SentimentInput input = o.sentimentInput(spec);
         List<DataSets.SentimentCorpus> select = sentimentSelection();
         List<DataSets.SentimentCorpus> reported = userOnly()
                 ? sentimentSplits().stream().map(UserSplits.Sentiment::heldOut).filter(c -> !c.texts().isEmpty())
@@ -449,7 +460,7 @@ public final class HeadTrainer {
         List<DataSets.SentimentCorpus> train = new ArrayList<>();
         Map<String, int[]> dropped = DataSets.dedupeSentiment(sentimentTraining(), heldOut, train);
 
-        log.printf("Sentiment training sets of %s (%s input):%n", spec.name(), o.sentimentInput());
+        log.printf("Sentiment training sets of %s (%s input):%n", spec.name(), input.settingName());
         List<float[][]> features = new ArrayList<>();
         for (DataSets.SentimentCorpus c : train) {
             features.add(cache.sentimentInputs(input, c.cacheName(), c.texts()));
@@ -693,7 +704,8 @@ public final class HeadTrainer {
         if (model.size() > 1) {
             m.put("ensemble", Integer.toString(model.size()));
         }
-        return HeadFile.create(SentimentHead.KIND, RELEASE, spec.name(), spec.version(), SentimentHead.LABELS, m,
+        return HeadFile.create(SentimentHead.KIND, input.needsIntermediate() ? LAYER_MIX_RELEASE : RELEASE, spec.name(),
+                spec.version(), SentimentHead.LABELS, m,
                 tensors);
     }
 
@@ -781,6 +793,9 @@ public final class HeadTrainer {
 
     /** Why {@code name} is not a sentiment input ({@link SentimentInput}), or null where it is one. */
     public static String sentimentInputProblem(String name) {
+        if ("auto".equals(name)) {
+            return null;
+        }
         try {
             SentimentInput.of(name);
             return null;

@@ -91,6 +91,7 @@ class HeadsQualityTest {
             HeldOut.TWEEBANK_TEST, 62.0);
 
     private static Path data;
+    private static final Map<String, float[][]> ROWS = new java.util.HashMap<>();
     private static Encoder encoder;
     private static FeatureCache features;
     private static Heads heads;
@@ -144,8 +145,14 @@ class HeadsQualityTest {
         DataSets.SentimentCorpus set = HeldOut.sentiment(data, false).stream().filter(s -> s.name().equals(name))
                 .findFirst().orElseThrow();
         assertThat(set.used()).as("the full set").isEqualTo(set.texts().size() - dropped(set));
-        float[][] all = heads.sentiment().readsTokenStates() ? features.pooledFeatures(set.cacheName(), set.texts())
-                : features.sentenceVectors(set.cacheName(), set.texts());
+        assertSentiment(name, heads, SENTIMENT_GATES.get(name), used(heads, set), set);
+        assertSentiment(name, commercial, COMMERCIAL_SENTIMENT_GATES.get(name), used(commercial, set), set);
+    }
+
+    /** The rows of the set's labelled items that {@code profile}'s sentiment head reads (one encoding per input kind). */
+    private static float[][] used(Heads profile, DataSets.SentimentCorpus set) {
+        float[][] all = ROWS.computeIfAbsent(profile.sentiment().input() + "/" + set.name(),
+                k -> features.sentimentInputs(profile.sentiment().input(), set.cacheName(), set.texts()));
         float[][] used = new float[set.used()][];
         int k = 0;
         for (int i = 0; i < all.length; i++) {
@@ -153,9 +160,7 @@ class HeadsQualityTest {
                 used[k++] = all[i];
             }
         }
-        // Both profiles on the same encodings: the encoder pass is the cost here, the heads are cheap.
-        assertSentiment(name, heads, SENTIMENT_GATES.get(name), used, set);
-        assertSentiment(name, commercial, COMMERCIAL_SENTIMENT_GATES.get(name), used, set);
+        return used;
     }
 
     private static void assertSentiment(String name, Heads profile, double[] gate, float[][] used,
