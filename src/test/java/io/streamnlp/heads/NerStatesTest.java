@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamnlp.heads.features.NerStates;
+import io.streamnlp.heads.features.SentimentInput;
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.ModelCatalogue;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,20 @@ class NerStatesTest {
                 .hasMessageContaining(shipped.ner().version())
                 .hasMessageContaining("intermediate layer")
                 .hasMessageContaining("--ner-states last");
+    }
+
+    @Test
+    void theShippedDefaultSentimentHeadReadsLayer8BesideTheSentenceVector() {
+        Heads shipped = Heads.load("e5-small-q");
+        assertThat(shipped.sentiment().version()).isEqualTo("sentiment-v3-677d07b1");
+        assertThat(shipped.sentiment().input()).isEqualTo(SentimentInput.VECTOR_AND_INTERMEDIATE);
+        assertThat(shipped.sentiment().dimension()).isEqualTo(384);
+        // The commercial profile's sentiment head stays release 2 (model card: measured, not shipped).
+        Heads commercial = Heads.load("e5-small-q", io.streamnlp.model.HeadProfile.COMMERCIAL);
+        assertThat(commercial.sentiment().input()).isEqualTo(SentimentInput.VECTOR);
+        EncodedText lastOnly = new EncodedText(new float[384], new float[2 * 384], 384);
+        assertThatThrownBy(() -> shipped.sentiment().predict(lastOnly)).hasMessageContaining("intermediate layer");
+        assertThat(commercial.sentiment().predict(lastOnly).label()).isNotNull();
     }
 
     @Test
