@@ -122,6 +122,14 @@ public final class SentimentHead {
 
     /** Scores of an input row ({@link SentimentInput#of}: the sentence vector, for most heads). */
     public SentimentScores scores(float[] input) {
+        return scoresOfLogits(logits(input), logitBias);
+    }
+
+    /**
+     * The members' mean logits of an input row, before the file's logit bias: what calibration computes
+     * once per text and then scores under every candidate bias ({@link #scoresOfLogits}).
+     */
+    public float[] logits(float[] input) {
         if (input.length != mean.length) {
             throw new IllegalArgumentException("Input has " + input.length + " values; the sentiment head of "
                     + file.encoder() + " expects " + mean.length);
@@ -142,9 +150,15 @@ public final class SentimentHead {
                 p[c] /= members.length;
             }
         }
-        if (logitBias != null) {
+        return p;
+    }
+
+    /** The scores of mean logits under a logit bias ({@code null}: none); {@code logits} is left as it was. */
+    public static SentimentScores scoresOfLogits(float[] logits, float[] bias) {
+        float[] p = logits.clone();
+        if (bias != null) {
             for (int c = 0; c < 3; c++) {
-                p[c] += logitBias[c];
+                p[c] += bias[c];
             }
         }
         Mlp.softmax(p);

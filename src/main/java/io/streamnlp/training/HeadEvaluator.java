@@ -277,11 +277,17 @@ public final class HeadEvaluator {
     /** Accuracy and macro recall (percent): two-class view against neg/pos gold labels, or three-class argmax. */
     public static SentimentResult sentimentResult(String name, SentimentHead head, float[][] vectors,
             List<HeadData.LabelledText> items, boolean twoClass) {
+        return sentimentResult(name, i -> head.scores(vectors[i]), items, twoClass);
+    }
+
+    /** As above, from the scores of item {@code i} (calibration scores precomputed logits under a bias). */
+    static SentimentResult sentimentResult(String name, java.util.function.IntFunction<SentimentScores> scores,
+            List<HeadData.LabelledText> items, boolean twoClass) {
         int[] gold = new int[3];
         int[] hit = new int[3];
         int correct = 0;
         for (int i = 0; i < items.size(); i++) {
-            SentimentScores s = head.scores(vectors[i]);
+            SentimentScores s = scores.apply(i);
             Polarity predicted = twoClass ? s.twoClass() : s.label();
             int label = items.get(i).label();
             gold[label]++;

@@ -568,15 +568,16 @@ public final class HeadTrainer {
             // Calibration of the class priors on the selection sets: logit biases of negative (priors only)
             // and neutral (positive is the reference), chosen for the best mean of two-class accuracy and
             // three-class macro recall (the SemEval measure: every class counts the same).
+            // The ensemble's logits are computed once per selection text; each bias only re-scores them.
             boolean priors = o.calibrate().equals("priors");
-            double best = calibrationScore(new SentimentHead(sentimentFile(spec, model, mean, invStd, null, input,
-                    Map.of(), true)), select, selectFeatures);
+            float[][][] logits = selectionLogits(new SentimentHead(sentimentFile(spec, model, mean, invStd, null,
+                    input, Map.of(), true)), select, selectFeatures);
+            double best = calibrationScore(logits, null, select);
             float[] chosen = {0, 0, 0};
             for (int ni = priors ? -5 : 0; ni <= (priors ? 10 : 0); ni++) {
                 for (int ui = -15; ui <= 10; ui++) {
                     float[] b = {ni * 0.1f, ui * 0.1f, 0};
-                    double score = calibrationScore(new SentimentHead(sentimentFile(spec, model, mean, invStd, b,
-                            input, Map.of(), true)), select, selectFeatures);
+                    double score = calibrationScore(logits, b, select);
                     if (score > best + 1e-9) {
                         best = score;
                         chosen = b;
@@ -673,14 +674,31 @@ public final class HeadTrainer {
         return total / select.size();
     }
 
-    /** Mean over the selection sets of: accuracy (two-class sets), macro recall (three-class sets). */
-    private static double calibrationScore(SentimentHead head, List<DataSets.SentimentCorpus> select,
+    /** The head's mean logits (before any bias) of every labelled selection text, per set. */
+    private static float[][][] selectionLogits(SentimentHead head, List<DataSets.SentimentCorpus> select,
             List<float[][]> features) {
+        float[][][] logits = new float[select.size()][][];
+        for (int i = 0; i < select.size(); i++) {
+            float[][] rows = used(select.get(i), features.get(i));
+            logits[i] = new float[rows.length][];
+            for (int t = 0; t < rows.length; t++) {
+                logits[i][t] = head.logits(rows[t]);
+            }
+        }
+        return logits;
+    }
+
+    /**
+     * Mean over the selection sets of: accuracy (two-class sets), macro recall (three-class sets), of the
+     * precomputed logits under {@code bias} (the same arithmetic as a head file carrying that bias).
+     */
+    private static double calibrationScore(float[][][] logits, float[] bias, List<DataSets.SentimentCorpus> select) {
         double total = 0;
         for (int i = 0; i < select.size(); i++) {
             DataSets.SentimentCorpus c = select.get(i);
-            HeadEvaluator.SentimentResult r = HeadEvaluator.sentimentResult(c.name(), head, used(c, features.get(i)),
-                    c.items(), c.twoClass());
+            float[][] set = logits[i];
+            HeadEvaluator.SentimentResult r = HeadEvaluator.sentimentResult(c.name(),
+                    t -> SentimentHead.scoresOfLogits(set[t], bias), c.items(), c.twoClass());
             total += c.twoClass() ? r.accuracy() : r.macroRecall();
         }
         return total / select.size();

@@ -74,6 +74,10 @@ class TrainUserDataCommandTest {
         HeadFile sentiment = read(folder.resolve(Heads.SENTIMENT_FILE));
         assertThat(sentiment.kind()).isEqualTo(SentimentHead.KIND);
         assertThat(sentiment.meta("train.data")).startsWith("user: user-sentiment.tsv (33, weight 1.0)");
+        // The default calibration (--calibrate priors) chose the class priors and wrote them into the head.
+        assertThat(run.stdout()).containsPattern("Logit biases chosen on the selection sets: negative [-+][0-9.]+, "
+                + "neutral [-+][0-9.]+");
+        assertThat(sentiment.hasTensor("logit_bias")).isTrue();
         // Not trained here, so the stream's other head is the bundled one.
         assertThat(run.stdout()).contains("Copied the bundled ner.bin");
         assertThat(read(folder.resolve(Heads.NER_FILE)).kind()).isEqualTo(NerHead.KIND);

@@ -59,8 +59,31 @@ public enum SentimentInput {
         return switch (this) {
             case VECTOR -> encoded.sentenceVector();
             case POOLED3 -> PooledFeatures.of(encoded);
-            default -> fromPooledLayers(pooledLayers(encoded), encoded.dimension());
+            case VECTOR_AND_INTERMEDIATE -> vectorAndIntermediate(encoded);
+            case MEAN_OF_LAST_AND_INTERMEDIATE -> fromPooledLayers(pooledLayers(encoded), encoded.dimension());
         };
+    }
+
+    /**
+     * The per-record path of the shipped kind: only the intermediate layer's mean, not the last layer's too
+     * (which {@link #pooledLayers} computes for the training cache). Same arithmetic as
+     * {@link #fromPooledLayers}, so the rows are equal ({@code SentimentInputTest}).
+     */
+    private static float[] vectorAndIntermediate(EncodedText encoded) {
+        int dim = encoded.dimension();
+        float[] row = new float[2 * dim];
+        System.arraycopy(encoded.sentenceVector(), 0, row, 0, dim);
+        meanInto(intermediateOf(encoded), dim, row, dim);
+        normalise(row, dim, dim);
+        return row;
+    }
+
+    private static float[] intermediateOf(EncodedText encoded) {
+        float[] middle = encoded.intermediateStates();
+        if (middle == null) {
+            throw new IllegalArgumentException("The sentiment head reads an intermediate layer; this encoder output has none");
+        }
+        return middle;
     }
 
     /**
@@ -69,10 +92,7 @@ public enum SentimentInput {
      */
     public static float[] pooledLayers(EncodedText encoded) {
         int dim = encoded.dimension();
-        float[] middle = encoded.intermediateStates();
-        if (middle == null) {
-            throw new IllegalArgumentException("The sentiment head reads an intermediate layer; this encoder output has none");
-        }
+        float[] middle = intermediateOf(encoded);
         float[] out = new float[3 * dim];
         System.arraycopy(encoded.sentenceVector(), 0, out, 0, dim);
         meanInto(encoded.tokenStates(), dim, out, dim);

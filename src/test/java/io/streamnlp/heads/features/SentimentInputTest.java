@@ -48,6 +48,25 @@ class SentimentInputTest {
     }
 
     @Test
+    void servingsDirectRowEqualsTrainingsRowBitForBitAtTheEncodersSize() {
+        // The serving path of vector+intermediate skips the last layer's mean; the row must not move.
+        java.util.Random random = new java.util.Random(7);
+        int dim = 384;
+        int tokens = 37;
+        float[] vector = new float[dim];
+        float[] last = new float[tokens * dim];
+        float[] middle = new float[tokens * dim];
+        for (float[] a : new float[][] {vector, last, middle}) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) random.nextGaussian();
+            }
+        }
+        EncodedText encoded = new EncodedText(vector, last, dim, middle);
+        float[] training = SentimentInput.VECTOR_AND_INTERMEDIATE.fromPooledLayers(SentimentInput.pooledLayers(encoded), dim);
+        assertThat(SentimentInput.VECTOR_AND_INTERMEDIATE.of(encoded)).containsExactly(training);
+    }
+
+    @Test
     void aLayerKindNeedsTheIntermediateLayerAndNamesAreChecked() {
         EncodedText lastOnly = new EncodedText(new float[2], new float[4], 2);
         assertThatThrownBy(() -> SentimentInput.VECTOR_AND_INTERMEDIATE.of(lastOnly))
