@@ -65,6 +65,11 @@ public final class Encoder implements AutoCloseable {
      * @param bucketing sort each batch by length and pad sub-batches separately
      */
     public static Encoder load(EncoderSpec spec, int maxLength, int intraOpThreads, boolean bucketing) {
+        return load(spec, maxLength, intraOpThreads, bucketing, EncoderGraph.PACKAGED);
+    }
+
+    /** As above, running {@code graph}: the packaged file, or its {@link AttentionFusion fused} form. */
+    public static Encoder load(EncoderSpec spec, int maxLength, int intraOpThreads, boolean bucketing, EncoderGraph graph) {
         // ONNX Runtime's CPU build, on the CPU: nothing asks it about CUDA (see OfflineDjl).
         Engine engine = OfflineDjl.cpuEngine(ENGINE);
         TextTokenizer tokenizer = new TextTokenizer(spec, maxLength);
@@ -72,13 +77,20 @@ public final class Encoder implements AutoCloseable {
         byte[] graphDigest;
         try (DigestInputStream onnx = new DigestInputStream(ModelResources.open(spec, spec.onnxResource()),
                 Fingerprint.sha256())) {
-            if (spec.intermediateOutput() == null) {
+            if (spec.intermediateOutput() == null && graph == EncoderGraph.PACKAGED) {
                 model.load(onnx, Map.of("sessionOptions", sessionOptions(intraOpThreads)));
                 onnx.transferTo(OutputStream.nullOutputStream()); // the digest covers the whole file, read or not
             } else {
-                // The file's own bytes make the fingerprint: the added output changes no result of the graph.
-                byte[] graph = GraphOutputs.withOutput(onnx.readAllBytes(), spec.intermediateOutput());
-                model.load(new ByteArrayInputStream(graph), Map.of("sessionOptions", sessionOptions(intraOpThreads)));
+                // The file's own bytes make the fingerprint (the fused graph adds its name to it, below); an added
+                // output changes no result of the graph.
+                byte[] bytes = onnx.readAllBytes();
+                if (graph == EncoderGraph.FUSED) {
+                    bytes = AttentionFusion.fuse(bytes);
+                }
+                if (spec.intermediateOutput() != null) {
+                    bytes = GraphOutputs.withOutput(bytes, spec.intermediateOutput());
+                }
+                model.load(new ByteArrayInputStream(bytes), Map.of("sessionOptions", sessionOptions(intraOpThreads)));
             }
             graphDigest = onnx.getMessageDigest().digest();
         } catch (OrtException e) {
@@ -97,7 +109,7 @@ public final class Encoder implements AutoCloseable {
         // The inputs are the graph's: BERT-style exports take token_type_ids, RoBERTa/DistilBERT-style ones do not.
         boolean tokenTypes = model.describeInput().keys().contains(CustomModel.TOKEN_TYPE_IDS);
         return new Encoder(spec, model, tokenizer, bucketing, tokenTypes,
-                Fingerprint.of(graphDigest, tokenizer.fileDigest(), spec.pooling().name(), spec.textPrefix()));
+                Fingerprint.of(graphDigest, tokenizer.fileDigest(), spec.pooling().name(), spec.textPrefix(), graph));
     }
 
     /**
