@@ -40,6 +40,7 @@ import io.streamnlp.heads.MissingHeadsException;
 import io.streamnlp.model.HeadPlan;
 import io.streamnlp.model.HeadProfile;
 import io.streamnlp.inference.Encoder;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.live.LiveFeed;
 import io.streamnlp.live.LiveView;
 import io.streamnlp.ops.AccountingLog;
@@ -133,7 +134,8 @@ public final class StreamNlpApplication implements AutoCloseable {
                             : "cache.placement=auto, and no " + config.byTextTopic() + " from an earlier run");
         }
         long started = System.nanoTime();
-        this.encoder = Encoder.load(spec, config.maxLength(), config.intraOpThreads(), config.bucketing());
+        this.encoder = Encoder.load(spec, config.maxLength(), config.intraOpThreads(), config.bucketing(),
+                config.modelGraph());
         LOG.info("Loaded encoder {} ({}, fingerprint {}) in {} ms; per stream thread {} parallel call(s) of {} ONNX Runtime "
                 + "thread(s)", encoder.spec().name(), encoder.spec().version(), encoder.fingerprint(),
                 (System.nanoTime() - started) / 1_000_000, config.parallelCalls(), config.intraOpThreads());
@@ -338,6 +340,12 @@ public final class StreamNlpApplication implements AutoCloseable {
             spec = config.encoderSpec();
         } catch (ModelDirectoryException e) {
             throw new StartupFailedException(e.getMessage(), e);
+        }
+        if (config.modelGraph() == EncoderGraph.FUSED && (spec.custom() || !spec.name().endsWith("-q"))) {
+            throw new StartupFailedException(StreamNlpConfig.MODEL_GRAPH + "=fused runs only on the catalogue's int8 "
+                    + "encoders (e5-small-q, bge-small-q, minilm-l6-q), not on " + (spec.custom()
+                    ? StreamNlpConfig.MODEL_PATH + "=" + spec.directory() : spec.name())
+                    + "; set " + StreamNlpConfig.MODEL_GRAPH + "=packaged", null);
         }
         if (config.maxLength() > spec.maxLength()) {
             throw new StartupFailedException(StreamNlpConfig.MODEL_MAX_LENGTH + "=" + config.maxLength() + " is more than "

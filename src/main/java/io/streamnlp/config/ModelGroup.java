@@ -16,6 +16,7 @@ import static io.streamnlp.config.StreamNlpConfig.LONG_TEXT_MAX_WINDOWS;
 import static io.streamnlp.config.StreamNlpConfig.LONG_TEXT_MODE;
 import static io.streamnlp.config.StreamNlpConfig.LONG_TEXT_STRIDE;
 import static io.streamnlp.config.StreamNlpConfig.MODEL_CHANGE;
+import static io.streamnlp.config.StreamNlpConfig.MODEL_GRAPH;
 import static io.streamnlp.config.StreamNlpConfig.MODEL_MAX_LENGTH;
 import static io.streamnlp.config.StreamNlpConfig.MODEL_NAME;
 import static io.streamnlp.config.StreamNlpConfig.MODEL_PATH;
@@ -52,6 +53,13 @@ final class ModelGroup {
                         + "(name, version, pooling, hidden.size, query.prefix, max.length, intermediate.output), and heads/ if trained by "
                         + "'streamnlp train --model-path'. Without heads it serves outputs=embeddings only. See the README, "
                         + "'Your own encoder'.");
+        definitions.define(MODEL_GRAPH, Type.STRING, "packaged", ValidString.in("packaged", "fused"), Importance.LOW,
+                Width.SHORT, "Encoder graph",
+                "Which graph of the encoder runs: packaged (default; the ONNX file as the model's artifact ships it) or "
+                        + "fused (the same int8 weights, each layer's attention one fused operator, faster on the CPU; "
+                        + "catalogue -q encoders only). The fused graph's outputs differ by a rounding, so it has its own "
+                        + "fingerprint (see model.change), and the packaged heads were trained on the packaged graph. "
+                        + "docs/BENCHMARKS.md has its speed and quality.");
         definitions.define(HEADS_PROFILE, Type.STRING, "research", ValidString.in("research", "commercial"), Importance.MEDIUM,
                 Width.SHORT, "Heads profile",
                 "Which packaged sentiment and NER heads of a catalogue encoder run: research (default; the best, but some "

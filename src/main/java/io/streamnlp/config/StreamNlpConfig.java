@@ -4,6 +4,7 @@ import io.streamnlp.batching.BatchSettings;
 import io.streamnlp.budget.RecordBudget;
 import io.streamnlp.cache.CacheSettings;
 import io.streamnlp.inference.CustomModel;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.ModelCatalogue;
@@ -61,6 +62,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String MODEL_PATH = "model.path";
     public static final String MODEL_MAX_LENGTH = "model.max.length";
     public static final String MODEL_CHANGE = "model.change";
+    public static final String MODEL_GRAPH = "model.graph";
     public static final String CLASSIFIERS = "classifiers";
     public static final String HEADS_PROFILE = "heads.profile";
     public static final String CLASSIFIER_PATH = "classifier.path";
@@ -293,6 +295,11 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** The encoder's name in the model catalogue. */
     public String modelName() {
         return getString(MODEL_NAME);
+    }
+
+    /** Which graph of the encoder runs ({@code model.graph}): the packaged file or its fused form. */
+    public EncoderGraph modelGraph() {
+        return EncoderGraph.of(getString(MODEL_GRAPH));
     }
 
     /** Which packaged heads of a catalogue encoder run ({@code heads.profile}). */

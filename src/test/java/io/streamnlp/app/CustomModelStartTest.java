@@ -117,4 +117,19 @@ class CustomModelStartTest {
                 .hasMessageContaining("model.max.length=256 is more than my-minilm takes (128 tokens");
         assertThat(config(Map.of(StreamNlpConfig.MODEL_PATH, dir.toString())).modelPath()).isEqualTo(dir);
     }
+
+    @Test
+    void theFusedGraphOnAModelItCannotFuseIsAStartErrorNamingTheSetting() throws IOException {
+        Path dir = unpackedMiniLm();
+        assertThatThrownBy(() -> new StreamNlpApplication(config(Map.of(StreamNlpConfig.MODEL_PATH, dir.toString(),
+                StreamNlpConfig.OUTPUTS, "embeddings", StreamNlpConfig.MODEL_GRAPH, "fused"))))
+                .isInstanceOf(StartupFailedException.class)
+                .hasMessageContaining("model.graph=fused runs only on the catalogue's int8 encoders")
+                .hasMessageContaining("model.path=" + dir)
+                .hasMessageContaining("set model.graph=packaged");
+        assertThatThrownBy(() -> new StreamNlpApplication(config(Map.of(StreamNlpConfig.MODEL_NAME, "minilm-l6",
+                StreamNlpConfig.OUTPUTS, "embeddings", StreamNlpConfig.MODEL_GRAPH, "fused"))))
+                .isInstanceOf(StartupFailedException.class)
+                .hasMessageContaining("not on minilm-l6; set model.graph=packaged");
+    }
 }

@@ -3,6 +3,7 @@ package io.streamnlp.testing;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.model.HeadProfile;
 
@@ -11,6 +12,7 @@ public final class TestEncoder {
 
     private static Encoder encoder;
     private static final java.util.Map<HeadProfile, Heads> HEADS = new java.util.EnumMap<>(HeadProfile.class);
+    private static final java.util.Map<EncoderGraph, Encoder> BY_GRAPH = new java.util.EnumMap<>(EncoderGraph.class);
 
     private TestEncoder() {}
 
@@ -19,6 +21,12 @@ public final class TestEncoder {
             encoder = Encoder.load(ModelCatalogue.byName(ModelCatalogue.DEFAULT_MODEL), 256, 1, true);
         }
         return encoder;
+    }
+
+    /** The default encoder running {@code graph} ({@code model.graph}), loaded once per test JVM. */
+    public static synchronized Encoder get(EncoderGraph graph) {
+        return graph == EncoderGraph.PACKAGED ? get() : BY_GRAPH.computeIfAbsent(graph,
+                g -> Encoder.load(ModelCatalogue.byName(ModelCatalogue.DEFAULT_MODEL), 256, 1, true, g));
     }
 
     /** The shipped task heads of the default encoder. */
@@ -34,5 +42,10 @@ public final class TestEncoder {
     /** Fresh per-thread sessions over the shared encoder (each test counts its own encodes). */
     public static EncoderSessions sessions() {
         return new EncoderSessions(get());
+    }
+
+    /** As above, over the default encoder running {@code graph}. */
+    public static EncoderSessions sessions(EncoderGraph graph) {
+        return new EncoderSessions(get(graph));
     }
 }

@@ -10,6 +10,7 @@ import io.streamnlp.config.OutputFormat;
 import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.heads.Heads;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.live.LiveFeed;
 import io.streamnlp.live.LiveView;
@@ -105,7 +106,9 @@ class SettingsMatrixTest {
             // A batch forwarded from the encoder thread at a later punctuation (the default) or at once.
             new Dimension(StreamNlpConfig.BATCH_OVERLAP, List.of("true", "false")),
             // Which packaged heads judge the texts: their versions are on the records (and in the cache's key).
-            new Dimension(StreamNlpConfig.HEADS_PROFILE, List.of("research", "commercial")));
+            new Dimension(StreamNlpConfig.HEADS_PROFILE, List.of("research", "commercial")),
+            // Which graph of the encoder runs: the case's records come from that graph's encoder.
+            new Dimension(StreamNlpConfig.MODEL_GRAPH, List.of("packaged", "fused")));
 
     /** The key of pii.mask=hash, set in every case (used only where the case hashes). */
     private static final String HASH_KEY = "matrix-hash-key-0123456789";
@@ -123,7 +126,7 @@ class SettingsMatrixTest {
     static Path stateDir;
 
     private static SchemaRegistryClient registry;
-    private static EncoderSessions sessions;
+    private static final Map<EncoderGraph, EncoderSessions> SESSIONS = new java.util.EnumMap<>(EncoderGraph.class);
     private static int caseNumber;
 
     @BeforeAll
@@ -131,12 +134,11 @@ class SettingsMatrixTest {
         StreamNlpConfig config = ConfigLoader.load(null, Map.of(),
                 Map.of(StreamNlpConfig.SCHEMA_REGISTRY_URL, TestRegistry.url()));
         registry = new SchemaRegistryClient(config.registry());
-        sessions = TestEncoder.sessions();
     }
 
     @AfterAll
     static void closeShared() {
-        sessions.close();
+        SESSIONS.values().forEach(EncoderSessions::close);
         registry.close();
     }
 
@@ -209,12 +211,14 @@ class SettingsMatrixTest {
         String format = settings.remove(FORMAT);
         boolean classifier = !settings.get(StreamNlpConfig.CLASSIFIERS).isEmpty();
         if (classifier) {
-            settings.put(StreamNlpConfig.CLASSIFIER_PATH, TestClassifier.path().toString());
+            settings.put(StreamNlpConfig.CLASSIFIER_PATH,
+                    TestClassifier.path(EncoderGraph.of(settings.get(StreamNlpConfig.MODEL_GRAPH))).toString());
         }
         LiveView view = live ? new LiveView(new LiveView.Identity("matrix", "m", "1", "s", "n"), new SimpleMeterRegistry(),
                 PipelineMeters.none(), () -> "RUNNING") : null;
         try (TopologyHarness pipeline = new TopologyHarness(stateDir.resolve("case-" + caseNumber++), settings,
-                live ? view : LiveFeed.NONE, registry, sessions)) {
+                live ? view : LiveFeed.NONE, registry, SESSIONS.computeIfAbsent(EncoderGraph.of(
+                        settings.get(StreamNlpConfig.MODEL_GRAPH)), TestEncoder::sessions))) {
             send(pipeline, format, "short-1", SHORT);
             send(pipeline, format, "long", LONG);
             send(pipeline, format, "short-2", SHORT);
