@@ -23,6 +23,9 @@ public final class BenchReport {
     private EncoderBenchmark.Result sliced;
     private String intermediateTensor; // null: the encoder exposes none
     private double intermediateOn;
+    private double fusedPackaged;
+    private double fusedRate;
+    private double[] fusedCosines; // null: no fused graph row (not an int8 encoder)
     private double intermediateOff;
     private int perThreadSessions;
     private Int8Ceiling.Weights weights;
@@ -86,6 +89,12 @@ public final class BenchReport {
         intermediateOff = without;
     }
 
+    void fusedGraph(double packaged, double fused, double[] cosines) {
+        fusedPackaged = packaged;
+        fusedRate = fused;
+        fusedCosines = cosines;
+    }
+
     void encoderProfile(Map<String, Double> shares) {
         profile = shares;
     }
@@ -139,6 +148,13 @@ public final class BenchReport {
                             + "(%s, which the NER head mixes in; alternated three times, the best run of each)", cores, intermediateTensor),
                     f("%.0f / %.0f texts/s = %.3f", intermediateOn, intermediateOff, intermediateOn / intermediateOff),
                     "the encoder's time rises <= 2 %", met(intermediateOn >= intermediateOff / 1.02));
+        }
+        if (fusedCosines != null) {
+            row(out, f("encoder alone, one session on %d threads, model.graph=fused / packaged (one fused attention and "
+                            + "two skip-layer-norms per layer, FastGelu; alternated three times, the best run of each)", cores),
+                    f("%.0f / %.0f texts/s = %.3f x; sentence vectors' cosine to the packaged graph's: mean %.4f, min %.4f",
+                            fusedRate, fusedPackaged, fusedRate / fusedPackaged, fusedCosines[0], fusedCosines[1]),
+                    ">= 1.3 x", met(fusedRate >= 1.3 * fusedPackaged));
         }
         if (weights != null && ceiling != null) {
             EncoderBenchmark.Result best = encoderCeiling();

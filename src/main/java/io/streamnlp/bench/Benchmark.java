@@ -3,6 +3,7 @@ package io.streamnlp.bench;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.Encoder;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.ModelCatalogue;
@@ -86,6 +87,7 @@ public final class Benchmark {
             EncoderBenchmark.Result bucketed = EncoderBenchmark.run(encoder, tokens, BATCH, 3);
             report.encoder(bucketed, bucketed);
             intermediateLayerRow(report, encoder, tokens, t);
+            fusedGraphRow(report, encoder, tokens, t);
             progress.println("task heads...");
             report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
             progress.println("language identification...");
@@ -118,6 +120,30 @@ public final class Benchmark {
             }
         }
         report.intermediateLayer(spec.intermediateOutput(), on, off);
+    }
+
+    /**
+     * What {@code model.graph=fused} buys the encoder alone (issue 26: at least 1.3 x the packaged graph): the same
+     * layout on both graphs, alternated three times, the best run of each (as for the intermediate layer); and how
+     * close its sentence vectors stay to the packaged graph's on the same texts. Only the int8 ({@code -q})
+     * encoders have a fused graph.
+     */
+    private void fusedGraphRow(BenchReport report, Encoder packaged, List<TokenizedText> tokens, int threads) {
+        EncoderSpec spec = packaged.spec();
+        if (!spec.name().endsWith("-q")) {
+            return;
+        }
+        progress.println("encoder alone, model.graph=fused...");
+        double before = 0;
+        double after = 0;
+        try (Encoder fused = Encoder.load(spec, 256, threads, true, EncoderGraph.FUSED)) {
+            EncoderBenchmark.run(fused, tokens, BATCH, 3); // its own warm-up
+            for (int round = 0; round < 3; round++) {
+                before = Math.max(before, EncoderBenchmark.run(packaged, tokens, BATCH, 1).textsPerSecond());
+                after = Math.max(after, EncoderBenchmark.run(fused, tokens, BATCH, 1).textsPerSecond());
+            }
+            report.fusedGraph(before, after, EncoderBenchmark.cosines(packaged, fused, tokens, BATCH));
+        }
     }
 
     /**
@@ -231,6 +257,7 @@ public final class Benchmark {
             report.encoderPerThread(EncoderBenchmark.runConcurrent(single, tokens, BATCH, cores), cores);
             report.encoderSliced(EncoderBenchmark.runSliced(single, texts, tokens, BATCH, cores));
             intermediateLayerRow(report, encoder, tokens, cores);
+            fusedGraphRow(report, encoder, tokens, cores);
             if (full) {
                 try (Encoder plain = Encoder.load(spec, 256, cores, false)) {
                     report.encoder(report.bucketed(), EncoderBenchmark.run(plain, tokens, BATCH, 5));
@@ -286,6 +313,8 @@ public final class Benchmark {
             new Lever("each batch encoded on the stream thread, which waits for it (batch.overlap=false, the default before #26)",
                     Map.of(StreamNlpConfig.BATCH_OVERLAP, "false"), null),
             new Lever("the result cache off (no hop, no look-up)", Map.of(StreamNlpConfig.CACHE_ENABLED, "false"), null),
+            new Lever("the fused encoder graph (model.graph=fused: one fused attention and two skip-layer-norms per layer)",
+                    Map.of(StreamNlpConfig.MODEL_GRAPH, "fused"), null),
             new Lever("defaults again (run-to-run noise)", Map.of(), null));
 
     /** A warm-up run counts as warm when the JIT used less than this share of a core during it. */

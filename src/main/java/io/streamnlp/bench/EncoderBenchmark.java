@@ -145,4 +145,34 @@ final class EncoderBenchmark {
                     batchNanos[batchNanos.length / 2] / 1e6);
         }
     }
+
+    /** Cosine of each text's sentence vector under {@code a} and under {@code b}: {@code [mean, min]}. */
+    static double[] cosines(Encoder a, Encoder b, List<TokenizedText> texts, int batchSize) {
+        double sum = 0;
+        double min = 1;
+        try (EncoderSession first = a.newSession(); EncoderSession second = b.newSession()) {
+            for (List<TokenizedText> batch : batches(texts, batchSize)) {
+                io.streamnlp.inference.EncodedText[] x = first.encode(batch);
+                io.streamnlp.inference.EncodedText[] y = second.encode(batch);
+                for (int i = 0; i < x.length; i++) {
+                    double c = cosine(x[i].sentenceVector(), y[i].sentenceVector());
+                    sum += c;
+                    min = Math.min(min, c);
+                }
+            }
+        }
+        return new double[] {sum / texts.size(), min};
+    }
+
+    private static double cosine(float[] x, float[] y) {
+        double dot = 0;
+        double nx = 0;
+        double ny = 0;
+        for (int i = 0; i < x.length; i++) {
+            dot += (double) x[i] * y[i];
+            nx += (double) x[i] * x[i];
+            ny += (double) y[i] * y[i];
+        }
+        return dot / Math.sqrt(nx * ny);
+    }
 }

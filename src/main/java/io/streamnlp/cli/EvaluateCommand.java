@@ -27,6 +27,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--heads-dir", description = "Read heads from <dir>/<model>/ instead of the classpath.")
     Path headsDir;
 
+    @Option(names = "--model-graph", defaultValue = "packaged", paramLabel = "GRAPH",
+            description = "Which graph of the encoder runs, as model.graph names it: packaged or fused (the catalogue's "
+                    + "-q encoders) (default ${DEFAULT-VALUE}).")
+    String modelGraph;
+
     @Option(names = "--profile", defaultValue = "research",
             description = "Which heads: research or commercial (<model>/commercial/; --model all then means the "
                     + "encoders that have them) (default ${DEFAULT-VALUE}).")
@@ -91,7 +96,12 @@ final class EvaluateCommand implements Callable<Integer> {
         List<HeadEvaluator.Report> reports = new ArrayList<>();
         for (String m : models) {
             HeadEvaluator.Options options = new HeadEvaluator.Options(m, data, headsDir, cache, sample, maxLength,
-                    threads, 64, !noTiming && !nerOnly, !noAirline, !nerOnly, profile);
+                    threads, 64, !noTiming && !nerOnly, !noAirline, !nerOnly, profile, modelGraph);
+            String graphProblem = ModelGraphOption.problem(modelGraph, m, null);
+            if (graphProblem != null) {
+                System.err.println(graphProblem);
+                return 2;
+            }
             reports.add(new HeadEvaluator(options, System.err).run());
         }
         System.out.println();

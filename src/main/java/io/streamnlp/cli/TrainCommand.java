@@ -203,6 +203,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Train this many sentiment MLPs (seeds seed, seed+1000, ...) and average their logits (default ${DEFAULT-VALUE}).")
     int sentimentEnsemble;
 
+    @Option(names = "--model-graph", defaultValue = "packaged", paramLabel = "GRAPH",
+            description = "Which graph of the encoder the heads learn from, as model.graph names it: packaged or fused "
+                    + "(the catalogue's -q encoders) (default ${DEFAULT-VALUE}).")
+    String modelGraph;
+
     @Option(names = "--profile", defaultValue = "research",
             description = "research (every shared set; some are for research use only) or commercial (only GoEmotions, "
                     + "BTC, WNUT-17 and Tweebank-NER, whose licences allow commercial use; written to <out>/<model>/"
@@ -323,7 +328,12 @@ final class TrainCommand implements Callable<Integer> {
                 sentimentHidden, sentimentEpochs, sentimentLr, sentimentWeightDecay, sentimentDropout, nerHidden,
                 nerWindow, nerEpochs, nerLr, nerWeightDecay, nerDropout, nerInputDropout, ema, nerBigram, nerProjection,
                 nerArch, charBuckets, charDim, nerBatch, airline, calibrate, sentimentInput, sw, nw, us, un,
-                encodeOnly, nerTransitions, sentimentEnsemble, modelPath, profile, nerStates, nerNames);
+                encodeOnly, nerTransitions, sentimentEnsemble, modelPath, profile, nerStates, nerNames, modelGraph);
+        String graphProblem = ModelGraphOption.problem(modelGraph, model, modelPath);
+        if (graphProblem != null) {
+            System.err.println(graphProblem);
+            return 2;
+        }
         String statesProblem = HeadTrainer.nerStatesProblem(options);
         if (statesProblem != null) {
             System.err.println(statesProblem);

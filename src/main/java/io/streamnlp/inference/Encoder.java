@@ -30,9 +30,11 @@ public final class Encoder implements AutoCloseable {
     private final String fingerprint;
 
     private final boolean tokenTypes;
+    private final EncoderGraph graph;
 
     private Encoder(EncoderSpec spec, Model model, TextTokenizer tokenizer, boolean bucketing, boolean tokenTypes,
-            String fingerprint) {
+            String fingerprint, EncoderGraph graph) {
+        this.graph = graph;
         this.spec = spec;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -48,12 +50,18 @@ public final class Encoder implements AutoCloseable {
 
     /**
      * What decides the vector space, as 32 hex digits: SHA-256 over the ONNX graph's bytes, the
-     * tokenizer.json's bytes, the pooling and the text prefix. Two encoders with the same fingerprint
+     * tokenizer.json's bytes, the pooling and the text prefix (and the graph, where it is not the packaged one:
+     * {@code model.graph}). Two encoders with the same fingerprint
      * give the same vectors; the max length and the long-text policy only decide how much of a text
      * is seen, not the space.
      */
     public String fingerprint() {
         return fingerprint;
+    }
+
+    /** Which graph of the encoder runs ({@code model.graph}). */
+    public EncoderGraph graph() {
+        return graph;
     }
 
     /**
@@ -109,7 +117,7 @@ public final class Encoder implements AutoCloseable {
         // The inputs are the graph's: BERT-style exports take token_type_ids, RoBERTa/DistilBERT-style ones do not.
         boolean tokenTypes = model.describeInput().keys().contains(CustomModel.TOKEN_TYPE_IDS);
         return new Encoder(spec, model, tokenizer, bucketing, tokenTypes,
-                Fingerprint.of(graphDigest, tokenizer.fileDigest(), spec.pooling().name(), spec.textPrefix(), graph));
+                Fingerprint.of(graphDigest, tokenizer.fileDigest(), spec.pooling().name(), spec.textPrefix(), graph), graph);
     }
 
     /**

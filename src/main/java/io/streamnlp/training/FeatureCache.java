@@ -4,6 +4,7 @@ import io.streamnlp.heads.features.NerStates;
 import io.streamnlp.heads.features.SentimentInput;
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.Encoder;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.EncoderSession;
 import io.streamnlp.inference.TokenizedText;
 import java.io.BufferedInputStream;
@@ -240,9 +241,11 @@ public final class FeatureCache {
         }
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            // A custom model's name and version are whatever its model.properties says: its files decide.
+            // A custom model's name and version are whatever its model.properties says: its files decide. So does a
+            // derived graph's fingerprint (model.graph=fused): another graph, other features.
+            boolean byFingerprint = encoder.spec().custom() || encoder.graph() != EncoderGraph.PACKAGED;
             sha.update((encoder.spec().name() + "|" + encoder.spec().version() + "|" + encoder.tokenizer().maxLength()
-                    + (encoder.spec().custom() ? "|" + encoder.fingerprint() : "")
+                    + (byFingerprint ? "|" + encoder.fingerprint() : "")
                     + "|" + batchSize + "|" + kind + "|").getBytes(StandardCharsets.UTF_8));
             for (String t : texts) {
                 sha.update(t.getBytes(StandardCharsets.UTF_8));

@@ -11,6 +11,7 @@ import io.streamnlp.heads.features.SentimentInput;
 import io.streamnlp.model.HeadProfile;
 import io.streamnlp.inference.EncodedText;
 import io.streamnlp.inference.Encoder;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.EncoderSession;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.ModelCatalogue;
@@ -38,14 +39,16 @@ public final class HeadEvaluator {
      * @param airline also evaluate on the airline tweets (when the heads were not trained on them)
      * @param sentiment also evaluate the sentiment head (false: the NER sets only, e.g. for an error analysis)
      * @param profile which heads ({@code heads.profile}): research or commercial
+     * @param graph which graph of the encoder runs ({@code model.graph}): packaged or fused
      */
     public record Options(String model, Path dataDir, Path headsDir, Path cacheDir, int sample, int maxLength,
-            int threads, int encodeBatch, boolean timing, boolean airline, boolean sentiment, String profile) {
+            int threads, int encodeBatch, boolean timing, boolean airline, boolean sentiment, String profile,
+            String graph) {
 
         public Options(String model, Path dataDir, Path headsDir, Path cacheDir, int sample, int maxLength,
                 int threads, int encodeBatch, boolean timing) {
             this(model, dataDir, headsDir, cacheDir, sample, maxLength, threads, encodeBatch, timing, true, true,
-                    HeadProfile.RESEARCH.settingName());
+                    HeadProfile.RESEARCH.settingName(), EncoderGraph.PACKAGED.settingName());
         }
     }
 
@@ -210,11 +213,11 @@ public final class HeadEvaluator {
         HeadProfile profile = HeadProfile.of(o.profile());
         Heads heads = o.headsDir() == null ? Heads.load(spec.name(), profile)
                 : Heads.load(spec.name(), o.headsDir(), profile);
-        log.printf("Evaluating %s with heads %s (profile %s: %s)%n", spec.name(), heads.versions(),
-                profile.settingName(), profile.licence());
+        log.printf("Evaluating %s (model.graph=%s) with heads %s (profile %s: %s)%n", spec.name(), o.graph(),
+                heads.versions(), profile.settingName(), profile.licence());
         Path data = o.dataDir();
         long seed = 2003;
-        try (Encoder encoder = Encoder.load(spec, o.maxLength(), o.threads(), true)) {
+        try (Encoder encoder = Encoder.load(spec, o.maxLength(), o.threads(), true, EncoderGraph.of(o.graph()))) {
             FeatureCache cache = new FeatureCache(encoder, o.cacheDir(), o.encodeBatch(), log);
             FeatureCache nerCache = cache.withNerStates(heads.ner().states());
             List<SentimentResult> sentiment = new ArrayList<>();

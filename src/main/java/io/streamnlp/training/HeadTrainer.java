@@ -11,6 +11,7 @@ import io.streamnlp.heads.features.NerStates;
 import io.streamnlp.heads.features.SentimentInput;
 import io.streamnlp.heads.features.WordShape;
 import io.streamnlp.inference.Encoder;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.CustomModel;
 import io.streamnlp.inference.ModelCatalogue;
@@ -137,7 +138,9 @@ public final class HeadTrainer {
             // Release 3: auto, last or mean-last-intermediate (NerStates).
             String nerStatesName,
             // Release 3: a name list learned from the NER training sets (NameListBuilder).
-            boolean nerNames) {
+            boolean nerNames,
+            // Which graph of the encoder the heads are trained on (model.graph): packaged or fused.
+            String graphName) {
 
         /**
          * The layers the NER head reads: as named, or for {@code auto} the mix with the encoder's
@@ -309,7 +312,7 @@ public final class HeadTrainer {
             log.printf("Profile %s: %s%s%n", o.profile().settingName(), o.profile().licence(),
                     o.userSentiment().isEmpty() && o.userNer().isEmpty() ? "" : "; plus your own files (their terms are yours)");
         }
-        try (Encoder encoder = Encoder.load(spec, o.maxLength(), o.threads(), true)) {
+        try (Encoder encoder = Encoder.load(spec, o.maxLength(), o.threads(), true, EncoderGraph.of(o.graphName()))) {
             FeatureCache cache = new FeatureCache(encoder, o.cacheDir(), o.encodeBatch(), log);
             if (o.sentiment()) {
                 HeadFile file = trainSentiment(spec, cache);
@@ -362,6 +365,9 @@ public final class HeadTrainer {
         if (o.commercial()) {
             meta.put("profile", o.profile().settingName());
             meta.put("licence", o.profile().licence());
+        }
+        if (EncoderGraph.of(o.graphName()) != EncoderGraph.PACKAGED) {
+            meta.put("encoder.graph", o.graphName()); // the graph whose outputs the head learned from
         }
     }
 

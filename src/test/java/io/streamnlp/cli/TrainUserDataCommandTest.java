@@ -53,6 +53,24 @@ class TrainUserDataCommandTest {
         assertThat(out).isEmptyDirectory();
     }
 
+    @Test
+    void aModelGraphThatDoesNotExistOrCannotRunIsExitTwoForTrainAndEvaluate() {
+        CommandRun misspelt = train("--model", "e5-small-q", "--sentiment-data", SENTIMENT, "--out", out.toString(),
+                "--model-graph", "quick");
+        assertThat(misspelt.exit()).isEqualTo(2);
+        assertThat(misspelt.stderr().strip()).isEqualTo("--model-graph must be packaged or fused, got 'quick'");
+        CommandRun floatModel = train("--model", "minilm-l6", "--sentiment-data", SENTIMENT, "--out", out.toString(),
+                "--model-graph", "fused");
+        assertThat(floatModel.exit()).isEqualTo(2);
+        assertThat(floatModel.stderr().strip()).isEqualTo("--model-graph fused runs only on the catalogue's int8 encoders "
+                + "(e5-small-q, bge-small-q, minilm-l6-q), not on minilm-l6");
+        CommandRun evaluate = CommandRun.of("evaluate", "--model", "minilm-l6", "--data", out.toString(),
+                "--model-graph", "fused");
+        assertThat(evaluate.exit()).isEqualTo(2);
+        assertThat(evaluate.stderr()).contains("--model-graph fused runs only on the catalogue's int8 encoders");
+        assertThat(out).isEmptyDirectory();
+    }
+
     private static HeadFile read(Path file) throws Exception {
         try (InputStream in = Files.newInputStream(file)) {
             return HeadFile.read(in);

@@ -26,7 +26,7 @@ class TrainOptionsTest {
         return new HeadTrainer.Options(model, data, out, null, 256, 1, 64, 13, true, true, true, 256, 12,
                 5e-4f, 1e-4f, 0.3f, 128, 2, 8, 1e-3f, 1e-4f, 0.3f, 0.1f, 0.999f, true, 0, "word-crf", 0, 0, 0, false,
                 "none", "vector", HeadTrainer.SENTIMENT_WEIGHTS, HeadTrainer.NER_WEIGHTS, java.util.List.of(),
-                java.util.List.of(), false, true, 1, modelPath, profile, "auto", false);
+                java.util.List.of(), false, true, 1, modelPath, profile, "auto", false, "packaged");
     }
 
     @Test
