@@ -155,24 +155,12 @@ final class EncoderBenchmark {
                 io.streamnlp.inference.EncodedText[] x = first.encode(batch);
                 io.streamnlp.inference.EncodedText[] y = second.encode(batch);
                 for (int i = 0; i < x.length; i++) {
-                    double c = cosine(x[i].sentenceVector(), y[i].sentenceVector());
+                    double c = io.streamnlp.inference.Pooling.cosine(x[i].sentenceVector(), y[i].sentenceVector()); // unit vectors
                     sum += c;
                     min = Math.min(min, c);
                 }
             }
         }
         return new double[] {sum / texts.size(), min};
-    }
-
-    private static double cosine(float[] x, float[] y) {
-        double dot = 0;
-        double nx = 0;
-        double ny = 0;
-        for (int i = 0; i < x.length; i++) {
-            dot += (double) x[i] * y[i];
-            nx += (double) x[i] * x[i];
-            ny += (double) y[i] * y[i];
-        }
-        return dot / Math.sqrt(nx * ny);
     }
 }

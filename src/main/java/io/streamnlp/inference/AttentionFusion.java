@@ -80,7 +80,8 @@ final class AttentionFusion {
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not optimize the encoder graph for model.graph=fused", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the optimized encoder graph to the temporary directory", e);
+            throw new UncheckedIOException("Cannot write the optimized encoder graph to " + System.getProperty("java.io.tmpdir")
+                    + " (java.io.tmpdir), which model.graph=fused needs for a moment at start", e);
         } finally {
             if (saved != null) {
                 try {
@@ -94,20 +95,7 @@ final class AttentionFusion {
 
     /** Steps 2 to 4 on a graph ONNX Runtime's extended optimizer wrote. */
     static byte[] rewrite(byte[] model) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        boolean edited = false;
-        for (OnnxWire.Field field : OnnxWire.fields(model)) {
-            if (field.number() == MODEL_GRAPH && field.wireType() == 2) {
-                write(out, lengthDelimited(MODEL_GRAPH, new Graph(field.payload()).fused()));
-                edited = true;
-            } else {
-                write(out, field.raw());
-            }
-        }
-        if (!edited) {
-            throw new IllegalArgumentException("Not an ONNX model: no graph");
-        }
-        return out.toByteArray();
+        return OnnxWire.withGraph(model, graph -> new Graph(graph).fused());
     }
 
     /** A node of the graph: its wire bytes and what the rewrite reads of them. */

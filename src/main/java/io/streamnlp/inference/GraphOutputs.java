@@ -2,14 +2,11 @@ package io.streamnlp.inference;
 
 import static io.streamnlp.inference.OnnxWire.FLOAT;
 import static io.streamnlp.inference.OnnxWire.GRAPH_OUTPUT;
-import static io.streamnlp.inference.OnnxWire.MODEL_GRAPH;
 import static io.streamnlp.inference.OnnxWire.lengthDelimited;
 import static io.streamnlp.inference.OnnxWire.message;
 import static io.streamnlp.inference.OnnxWire.string;
 import static io.streamnlp.inference.OnnxWire.varint;
-import static io.streamnlp.inference.OnnxWire.write;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,20 +30,7 @@ final class GraphOutputs {
         // ValueInfoProto { name = 1, type = 2: TypeProto { tensor_type = 1: Tensor { elem_type = 1 } } }; no shape:
         // ONNX Runtime takes the tensor's shape from the node that computes it.
         byte[] output = message(string(1, tensor), lengthDelimited(2, message(lengthDelimited(1, varint(1, FLOAT)))));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        boolean edited = false;
-        for (OnnxWire.Field field : OnnxWire.fields(model)) {
-            if (field.number() == MODEL_GRAPH && field.wireType() == 2) {
-                write(out, lengthDelimited(MODEL_GRAPH, message(field.payload(), lengthDelimited(GRAPH_OUTPUT, output))));
-                edited = true;
-            } else {
-                write(out, field.raw());
-            }
-        }
-        if (!edited) {
-            throw new IllegalArgumentException("Not an ONNX model: no graph");
-        }
-        return out.toByteArray();
+        return OnnxWire.withGraph(model, graph -> message(graph, lengthDelimited(GRAPH_OUTPUT, output)));
     }
 
     /** Whether the ONNX file {@code graph} names a tensor {@code tensor}. */

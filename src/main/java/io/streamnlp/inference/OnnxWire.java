@@ -130,6 +130,24 @@ public final class OnnxWire {
         return out.toByteArray();
     }
 
+    /** {@code model} (an ONNX file's bytes) with its graph replaced by {@code edit} of it; every other field as it was. */
+    static byte[] withGraph(byte[] model, java.util.function.UnaryOperator<byte[]> edit) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean edited = false;
+        for (Field field : fields(model)) {
+            if (field.number() == MODEL_GRAPH && field.wireType() == 2) {
+                write(out, lengthDelimited(MODEL_GRAPH, edit.apply(field.payload())));
+                edited = true;
+            } else {
+                write(out, field.raw());
+            }
+        }
+        if (!edited) {
+            throw new IllegalArgumentException("Not an ONNX model: no graph");
+        }
+        return out.toByteArray();
+    }
+
     static void write(ByteArrayOutputStream out, byte[] bytes) {
         out.write(bytes, 0, bytes.length);
     }

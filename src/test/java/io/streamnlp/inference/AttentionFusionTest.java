@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,22 +37,47 @@ class AttentionFusionTest {
         assertThat(ops.getOrDefault("LayerNormalization", 0)).isEqualTo(1); // the embeddings' own
     }
 
-    @Test
-    void theFusedGraphsOutputsStayWithinARoundingOfThePackagedOnesUnderTheirOwnFingerprint() {
-        EncoderSpec spec = ModelCatalogue.byName("e5-small-q");
+    @ParameterizedTest
+    @ValueSource(strings = {"e5-small-q", "bge-small-q", "minilm-l6-q"})
+    void theFusedGraphsOutputsStayWithinARoundingOfThePackagedOnesUnderTheirOwnFingerprint(String model) {
+        EncoderSpec spec = ModelCatalogue.byName(model);
         try (Encoder packaged = Encoder.load(spec, 64, 1, true);
                 Encoder fused = Encoder.load(spec, 64, 1, true, EncoderGraph.FUSED)) {
             EncodedText[] before = encode(packaged);
             EncodedText[] after = encode(fused);
+            double sum = 0;
             for (int i = 0; i < TEXTS.size(); i++) {
-                assertThat(cosine(before[i].sentenceVector(), after[i].sentenceVector())).as(TEXTS.get(i))
-                        .isGreaterThan(0.99);
+                // Int8 noise: on a one-word text the packaged graph itself is only about 0.98 from the float
+                // model (minilm-l6 against minilm-l6-q), so the bound per text is that, the mean's is tighter.
+                double c = cosine(before[i].sentenceVector(), after[i].sentenceVector());
+                assertThat(c).as("%s: %s", model, TEXTS.get(i)).isGreaterThan(0.97);
+                sum += c;
                 assertThat(after[i].tokenStates()).hasSameSizeAs(before[i].tokenStates());
                 // The layer the heads mix in is still there, and still the same layer.
-                assertThat(cosine(before[i].intermediateStates(), after[i].intermediateStates())).as(TEXTS.get(i))
-                        .isGreaterThan(0.99);
+                assertThat(cosine(before[i].intermediateStates(), after[i].intermediateStates()))
+                        .as("%s: %s", model, TEXTS.get(i)).isGreaterThan(0.97);
             }
+            assertThat(sum / TEXTS.size()).as(model).isGreaterThan(0.985);
             assertThat(fused.fingerprint()).isNotEqualTo(packaged.fingerprint());
+        }
+    }
+
+    @Test
+    void theFusedGraphIsNoFurtherFromTheFloatModelThanThePackagedOne() {
+        // minilm-l6 is the float export of minilm-l6-q's weights: the one reference the catalogue ships.
+        try (Encoder reference = Encoder.load(ModelCatalogue.byName("minilm-l6"), 64, 1, true);
+                Encoder packaged = Encoder.load(ModelCatalogue.byName("minilm-l6-q"), 64, 1, true);
+                Encoder fused = Encoder.load(ModelCatalogue.byName("minilm-l6-q"), 64, 1, true, EncoderGraph.FUSED)) {
+            EncodedText[] floats = encode(reference);
+            EncodedText[] before = encode(packaged);
+            EncodedText[] after = encode(fused);
+            double packagedToFloat = 0;
+            double fusedToFloat = 0;
+            for (int i = 0; i < TEXTS.size(); i++) {
+                packagedToFloat += cosine(floats[i].sentenceVector(), before[i].sentenceVector()) / TEXTS.size();
+                fusedToFloat += cosine(floats[i].sentenceVector(), after[i].sentenceVector()) / TEXTS.size();
+            }
+            assertThat(fusedToFloat).isGreaterThan(packagedToFloat - 0.005);
         }
     }
 
