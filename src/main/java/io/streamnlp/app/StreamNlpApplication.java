@@ -341,9 +341,9 @@ public final class StreamNlpApplication implements AutoCloseable {
         } catch (ModelDirectoryException e) {
             throw new StartupFailedException(e.getMessage(), e);
         }
-        if (config.modelGraph() == EncoderGraph.FUSED && (spec.custom() || !spec.name().endsWith("-q"))) {
-            throw new StartupFailedException(StreamNlpConfig.MODEL_GRAPH + "=fused runs only on the catalogue's int8 "
-                    + "encoders (e5-small-q, bge-small-q, minilm-l6-q), not on " + (spec.custom()
+        if (!config.modelGraph().runsOn(spec)) {
+            throw new StartupFailedException(StreamNlpConfig.MODEL_GRAPH + "=" + config.modelGraph().settingName()
+                    + " runs only on the catalogue's int8 encoders (" + EncoderGraph.fusableEncoders() + "), not on " + (spec.custom()
                     ? StreamNlpConfig.MODEL_PATH + "=" + spec.directory() : spec.name())
                     + "; set " + StreamNlpConfig.MODEL_GRAPH + "=packaged", null);
         }

@@ -130,7 +130,7 @@ public final class Benchmark {
      */
     private void fusedGraphRow(BenchReport report, Encoder packaged, List<TokenizedText> tokens, int threads) {
         EncoderSpec spec = packaged.spec();
-        if (!spec.name().endsWith("-q")) {
+        if (!EncoderGraph.FUSED.runsOn(spec)) {
             return;
         }
         progress.println("encoder alone, model.graph=fused...");

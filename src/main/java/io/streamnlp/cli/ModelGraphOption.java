@@ -1,6 +1,7 @@
 package io.streamnlp.cli;
 
 import io.streamnlp.inference.EncoderGraph;
+import io.streamnlp.inference.ModelCatalogue;
 import java.nio.file.Path;
 
 /** {@code --model-graph} of {@code train} and {@code evaluate}: the values {@code model.graph} takes, checked alike. */
@@ -16,9 +17,18 @@ final class ModelGraphOption {
         } catch (IllegalArgumentException e) {
             return "--model-graph must be packaged or fused, got '" + value + "'";
         }
-        if (graph == EncoderGraph.FUSED && (modelPath != null || model == null || !model.endsWith("-q"))) {
-            return "--model-graph fused runs only on the catalogue's int8 encoders (e5-small-q, bge-small-q, minilm-l6-q), not on "
-                    + (modelPath != null ? "--model-path " + modelPath : model);
+        if (graph == EncoderGraph.PACKAGED) {
+            return null;
+        }
+        boolean runs;
+        try {
+            runs = modelPath == null && graph.runsOn(ModelCatalogue.byName(model));
+        } catch (IllegalArgumentException unknownModel) {
+            return unknownModel.getMessage();
+        }
+        if (!runs) {
+            return "--model-graph " + graph.settingName() + " runs only on the catalogue's int8 encoders ("
+                    + EncoderGraph.fusableEncoders() + "), not on " + (modelPath != null ? "--model-path " + modelPath : model);
         }
         return null;
     }

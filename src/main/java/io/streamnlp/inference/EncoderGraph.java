@@ -1,6 +1,8 @@
 package io.streamnlp.inference;
 
 import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 
 /** Which graph of an encoder runs ({@code model.graph}). */
 public enum EncoderGraph {
@@ -12,6 +14,9 @@ public enum EncoderGraph {
      */
     FUSED("fused");
 
+    /** How the catalogue names its int8 encoders. */
+    private static final String INT8_SUFFIX = "-q";
+
     private final String settingName;
 
     EncoderGraph(String settingName) {
@@ -21,6 +26,23 @@ public enum EncoderGraph {
     /** The value of {@code model.graph}. */
     public String settingName() {
         return settingName;
+    }
+
+    /**
+     * Whether this graph exists for {@code spec}: the packaged one for every encoder, the fused one for the catalogue's
+     * int8 ({@code -q}) encoders only, whose quantized layout {@link AttentionFusion} knows. The one rule the app's
+     * start, {@code train}/{@code evaluate --model-graph} and the bench row share.
+     */
+    public boolean runsOn(EncoderSpec spec) {
+        return this == PACKAGED || (!spec.custom() && spec.name().endsWith(INT8_SUFFIX));
+    }
+
+    /** The encoders the fused graph runs on, for error messages: "minilm-l6-q, bge-small-q, e5-small-q". */
+    public static String fusableEncoders() {
+        return StreamSupport.stream(ModelCatalogue.inOrder().spliterator(), false)
+                .filter(FUSED::runsOn)
+                .map(EncoderSpec::name)
+                .collect(Collectors.joining(", "));
     }
 
     /** The graph named {@code name} (any case). */

@@ -63,7 +63,7 @@ class TrainUserDataCommandTest {
                 "--model-graph", "fused");
         assertThat(floatModel.exit()).isEqualTo(2);
         assertThat(floatModel.stderr().strip()).isEqualTo("--model-graph fused runs only on the catalogue's int8 encoders "
-                + "(e5-small-q, bge-small-q, minilm-l6-q), not on minilm-l6");
+                + "(minilm-l6-q, bge-small-q, e5-small-q), not on minilm-l6");
         CommandRun evaluate = CommandRun.of("evaluate", "--model", "minilm-l6", "--data", out.toString(),
                 "--model-graph", "fused");
         assertThat(evaluate.exit()).isEqualTo(2);
