@@ -87,7 +87,7 @@ public final class Benchmark {
             EncoderBenchmark.Result bucketed = EncoderBenchmark.run(encoder, tokens, BATCH, 3);
             report.encoder(bucketed, bucketed);
             intermediateLayerRow(report, encoder, tokens, t);
-            fusedGraphRow(report, encoder, tokens, t);
+            fusedGraphRow(report, encoder, texts, tokens, t);
             progress.println("task heads...");
             report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
             progress.println("language identification...");
@@ -125,10 +125,13 @@ public final class Benchmark {
     /**
      * What {@code model.graph=fused} buys the encoder alone (issue 26: at least 1.3 x the packaged graph): the same
      * layout on both graphs, alternated three times, the best run of each (as for the intermediate layer); and how
-     * close its sentence vectors stay to the packaged graph's on the same texts. Only the int8 ({@code -q})
-     * encoders have a fused graph.
+     * close its sentence vectors stay to the packaged graph's on the same texts. Measured twice: in one session on
+     * {@code threads} threads (the target's layout), and in the pipeline's own layout, each batch in single-threaded
+     * slices at once, where the packaged graph pays no cost of splitting small operators across threads and fusion
+     * buys less. Only the int8 ({@code -q}) encoders have a fused graph.
      */
-    private void fusedGraphRow(BenchReport report, Encoder packaged, List<TokenizedText> tokens, int threads) {
+    private void fusedGraphRow(BenchReport report, Encoder packaged, List<String> texts, List<TokenizedText> tokens,
+            int threads) {
         EncoderSpec spec = packaged.spec();
         if (!EncoderGraph.FUSED.runsOn(spec)) {
             return;
@@ -136,13 +139,23 @@ public final class Benchmark {
         progress.println("encoder alone, model.graph=fused...");
         double before = 0;
         double after = 0;
-        try (Encoder fused = Encoder.load(spec, 256, threads, true, EncoderGraph.FUSED)) {
+        double slicedBefore = 0;
+        double slicedAfter = 0;
+        try (Encoder fused = Encoder.load(spec, 256, threads, true, EncoderGraph.FUSED);
+                Encoder packagedSingle = Encoder.load(spec, 256, 1, true, EncoderGraph.PACKAGED);
+                Encoder fusedSingle = Encoder.load(spec, 256, 1, true, EncoderGraph.FUSED)) {
             EncoderBenchmark.run(fused, tokens, BATCH, 3); // its own warm-up
             for (int round = 0; round < 3; round++) {
                 before = Math.max(before, EncoderBenchmark.run(packaged, tokens, BATCH, 1).textsPerSecond());
                 after = Math.max(after, EncoderBenchmark.run(fused, tokens, BATCH, 1).textsPerSecond());
             }
-            report.fusedGraph(before, after, EncoderBenchmark.cosines(packaged, fused, tokens, BATCH));
+            for (int round = 0; round < 3; round++) {
+                slicedBefore = Math.max(slicedBefore,
+                        EncoderBenchmark.runSliced(packagedSingle, texts, tokens, BATCH, threads).textsPerSecond());
+                slicedAfter = Math.max(slicedAfter,
+                        EncoderBenchmark.runSliced(fusedSingle, texts, tokens, BATCH, threads).textsPerSecond());
+            }
+            report.fusedGraph(before, after, slicedBefore, slicedAfter, EncoderBenchmark.cosines(packaged, fused, tokens, BATCH));
         }
     }
 
@@ -257,7 +270,7 @@ public final class Benchmark {
             report.encoderPerThread(EncoderBenchmark.runConcurrent(single, tokens, BATCH, cores), cores);
             report.encoderSliced(EncoderBenchmark.runSliced(single, texts, tokens, BATCH, cores));
             intermediateLayerRow(report, encoder, tokens, cores);
-            fusedGraphRow(report, encoder, tokens, cores);
+            fusedGraphRow(report, encoder, texts, tokens, cores);
             if (full) {
                 try (Encoder plain = Encoder.load(spec, 256, cores, false)) {
                     report.encoder(report.bucketed(), EncoderBenchmark.run(plain, tokens, BATCH, 5));

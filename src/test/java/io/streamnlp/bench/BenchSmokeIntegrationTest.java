@@ -27,7 +27,8 @@ class BenchSmokeIntegrationTest {
                 "per record", "live page's aggregation on", "padding waste", "latency at half load", "memory: 4 input partitions",
                 "RocksDB pool peak", "outputs=embeddings", "long texts", "language identification per text", "PII detection and redaction per text",
                 "cache.placement=auto: partition on a fresh application id", "cache.placement=by-text (every event takes the by-text hop)",
-                "the same repeating stream, cache.placement=by-text");
+                "the same repeating stream, cache.placement=by-text", "model.graph=fused / packaged",
+                "the same, in the pipeline's layout: each batch in");
     }
 
     @Test
