@@ -390,7 +390,7 @@ public final class BenchReport {
         row(out, "pipeline, exactly-once (cache on, no repeats; cache.placement=auto: partition on a fresh application id)",
                 f("%.0f texts/s = %.2f x encoder", eos.textsPerSecond(), eos.textsPerSecond() / encoderRate) + turns(eos, "the cache-off row"),
                 ">= 0.95 x encoder", met(eos.textsPerSecond() / encoderRate >= 0.95));
-        row(out, "where the exactly-once row's CPU went (thread CPU time over the row, by group)", CpuProfile.describe(eos.cpu()),
+        row(out, "where the exactly-once row's CPU went (thread CPU time over the row, by group)", eos.describeCpu(),
                 "", "");
         double cacheCost = 1 - eos.textsPerSecond() / cacheOff.textsPerSecond();
         row(out, "pipeline, exactly-once, result cache off", f("%.0f texts/s = %.2f x encoder", cacheOff.textsPerSecond(),

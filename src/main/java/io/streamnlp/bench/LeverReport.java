@@ -44,7 +44,7 @@ public final class LeverReport {
         }
         out.append("\nWhere each lever's exactly-once throughput run spent the CPU (cores busy over the row, by thread group):\n\n");
         for (Measured m : rows) {
-            out.append("- ").append(m.lever().name()).append(": ").append(CpuProfile.describe(m.throughput().cpu())).append('\n');
+            out.append("- ").append(m.lever().name()).append(": ").append(m.throughput().describeCpu()).append('\n');
         }
         return out.toString();
     }

@@ -3,6 +3,7 @@ package io.streamnlp.bench;
 import io.streamnlp.app.StreamNlpApplication;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.inference.EncoderStats;
 import io.streamnlp.topics.Topics;
 import io.streamnlp.ops.TaskMetrics;
 import io.streamnlp.registry.AvroSerdes;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -52,13 +54,23 @@ final class PipelineBenchmark implements AutoCloseable {
      *
      * @param cpu cores used per thread group over the row ({@link CpuProfile})
      */
-    record Throughput(double textsPerSecond, long records, double cacheHits, Map<String, Double> cpu, List<Double> runs) {
-        Throughput(double textsPerSecond, long records, double cacheHits, Map<String, Double> cpu) {
-            this(textsPerSecond, records, cacheHits, cpu, List.of(textsPerSecond));
+    /**
+     * One pipeline run: its rate, the records seen, the cache's hits, where the CPU went, and how many texts an
+     * encoder call carried on average (a slice of a batch is one call): the encoder's rate per core depends on it.
+     */
+    record Throughput(double textsPerSecond, long records, double cacheHits, Map<String, Double> cpu, double textsPerCall,
+            List<Double> runs) {
+        Throughput(double textsPerSecond, long records, double cacheHits, Map<String, Double> cpu, double textsPerCall) {
+            this(textsPerSecond, records, cacheHits, cpu, textsPerCall, List.of(textsPerSecond));
         }
 
         private Throughput over(List<Double> allRuns) {
-            return new Throughput(textsPerSecond, records, cacheHits, cpu, List.copyOf(allRuns));
+            return new Throughput(textsPerSecond, records, cacheHits, cpu, textsPerCall, List.copyOf(allRuns));
+        }
+
+        /** Where the run's CPU went, and the encoder calls' mean size. */
+        String describeCpu() {
+            return CpuProfile.describe(cpu) + String.format(Locale.ROOT, "; %.1f texts per encoder call", textsPerCall);
         }
     }
 
@@ -152,8 +164,11 @@ final class PipelineBenchmark implements AutoCloseable {
                     received += consumer.poll(Duration.ofMillis(50)).count();
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
+                Map<String, Double> cpuShares = cpu.stop();
+                long calls = app.encoderSessions().allStats().mapToLong(EncoderStats::batches).sum();
+                long encoded = app.encoderSessions().allStats().mapToLong(EncoderStats::texts).sum();
                 return new Throughput(received / seconds, received, TaskMetrics.sum(app.streams().metrics(), "cache-hits-total"),
-                        cpu.stop());
+                        cpuShares, calls == 0 ? 0 : (double) encoded / calls);
             }
         }
     }

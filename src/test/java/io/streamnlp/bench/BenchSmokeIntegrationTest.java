@@ -28,7 +28,7 @@ class BenchSmokeIntegrationTest {
                 "RocksDB pool peak", "outputs=embeddings", "long texts", "language identification per text", "PII detection and redaction per text",
                 "cache.placement=auto: partition on a fresh application id", "cache.placement=by-text (every event takes the by-text hop)",
                 "the same repeating stream, cache.placement=by-text", "model.graph=fused / packaged",
-                "the same, in the pipeline's layout: each batch in");
+                "the same, in the pipeline's layout: each batch in", "texts per encoder call");
     }
 
     @Test
@@ -40,6 +40,6 @@ class BenchSmokeIntegrationTest {
         }
         String table = report.markdown();
         System.out.println(table);
-        assertThat(table).contains("| defaults | defaults |", "`inference.parallel.calls=1`", "cores busy");
+        assertThat(table).contains("| defaults | defaults |", "`inference.parallel.calls=1`", "cores busy", "texts per encoder call");
     }
 }
