@@ -53,10 +53,8 @@ final class PipelineBenchmark implements AutoCloseable {
      * (one, or the rounds of an {@link #alternated} pair); the other fields are the best run's.
      *
      * @param cpu cores used per thread group over the row ({@link CpuProfile})
-     */
-    /**
-     * One pipeline run: its rate, the records seen, the cache's hits, where the CPU went, and how many texts an
-     * encoder call carried on average (a slice of a batch is one call): the encoder's rate per core depends on it.
+     * @param textsPerCall texts an encoder call carried on average (a slice of a batch is one call): the
+     *     encoder's rate per core depends on it
      */
     record Throughput(double textsPerSecond, long records, double cacheHits, Map<String, Double> cpu, double textsPerCall,
             List<Double> runs) {
