@@ -52,6 +52,7 @@ import io.streamnlp.state.BoundedRocksDbMemory;
 import io.streamnlp.topology.EnrichmentTopology;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.avro.Schema;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -150,6 +151,7 @@ public final class StreamNlpApplication implements AutoCloseable {
         }
         try {
             guardTheVectorSpace();
+            registerOutputSchemas();
         } catch (RuntimeException e) {
             encoder.close();
             registry.close();
@@ -409,6 +411,27 @@ public final class StreamNlpApplication implements AutoCloseable {
             String fatal = ThreadSupervisor.fatalReason(e);
             throw new StartupFailedException(fatal != null ? fatal : "Cannot read or record the encoder of output prefix "
                     + config.outputTopicPrefix() + " in " + config.outputTopics().models() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Registers each Avro output's value schema now, in the client the serializers share: a subject that
+     * refuses it (an incompatible schema registered there by another writer) stops the start with the
+     * subject's name rather than every stream thread at its first record, and the first records after a
+     * start wait for no registration (issue 26: the first seconds' latency).
+     */
+    private void registerOutputSchemas() {
+        for (Map.Entry<String, Schema> output : EnrichmentTopology.outputSchemas(config).entrySet()) {
+            try {
+                registry.register(output.getKey(), output.getValue());
+            } catch (SchemaRegistryException e) {
+                String fatal = ThreadSupervisor.fatalReason(e);
+                throw new StartupFailedException(fatal != null ? fatal : "Cannot register " + output.getValue().getName()
+                        + " under subject " + output.getKey() + ": " + e.getMessage()
+                        + (e.reason() == SchemaRegistryException.Reason.REJECTED ? " (the subject holds a schema this "
+                                + "release cannot follow: write to another " + StreamNlpConfig.OUTPUT_TOPIC_PREFIX
+                                + ", or change the subject's compatibility rule in the registry)" : ""), e);
+            }
         }
     }
 

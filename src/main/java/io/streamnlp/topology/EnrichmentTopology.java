@@ -57,10 +57,12 @@ import io.streamnlp.schema.TextEvent;
 import io.streamnlp.schema.internal.PendingText;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -259,6 +261,31 @@ public final class EnrichmentTopology {
         String store = config.byTextHop() ? RESULT_CACHE_STORE : PARTITION_CACHE_STORE;
         return new CachePlan(store, config.cacheSettings(), new CacheKeys(String.join("|", parts)), heads,
                 tokenCount -> tokenizer.windowsOf(tokenCount, longText));
+    }
+
+    /**
+     * The value schema each selected output is written with, by its subject ({@code <topic>-value}), in
+     * {@link OutputKind}'s order; empty for {@code output.format=json}, which registers
+     * nothing. The instance registers them before it runs (through the client its serializers share, so
+     * they find the ids cached): a subject that refuses its schema stops the start, naming the subject,
+     * instead of the first record, and the first records wait for no registry round trip per output.
+     */
+    public static Map<String, Schema> outputSchemas(StreamNlpConfig config) {
+        if (config.outputFormat() != OutputFormat.AVRO) {
+            return Map.of();
+        }
+        OutputTopics outputs = config.outputTopics();
+        Map<String, Schema> schemas = new LinkedHashMap<>();
+        for (OutputKind kind : outputs.selected()) {
+            schemas.put(SchemaRegistryClient.valueSubject(outputs.topic(kind)), switch (kind) {
+                case EMBEDDINGS -> EmbeddingRecord.getClassSchema();
+                case SENTIMENT -> SentimentRecord.getClassSchema();
+                case ENTITIES -> EntitiesRecord.getClassSchema();
+                case ENRICHED -> EnrichedEvent.getClassSchema();
+                case LABELS -> LabelsRecord.getClassSchema();
+            });
+        }
+        return schemas;
     }
 
     /**

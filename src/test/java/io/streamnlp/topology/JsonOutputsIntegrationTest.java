@@ -57,7 +57,9 @@ import org.junit.jupiter.api.TestInstance;
  * {@code output.format=json} on a real broker and registry: the same events enriched once into an Avro
  * prefix and once into a JSON prefix; a plain consumer ({@link StringDeserializer}, no Avro, no registry)
  * reads every JSON output, and each record carries the Avro record's fields under the same names with the
- * same values. Nothing is registered for the JSON outputs. The guard holds each prefix to its format: a
+ * same values. Nothing is registered for the JSON outputs; the Avro outputs' subjects are registered by the
+ * start, before any record (one version each, the one the records carry), and a subject that refuses its
+ * schema stops the start naming it. The guard holds each prefix to its format: a
  * switch is refused naming {@code output.format} unless {@code output.format.change=allow}, and a prefix
  * written before formats were recorded (its encoder record alone, or records on a topic without any guard
  * record) holds Avro.
@@ -131,6 +133,9 @@ class JsonOutputsIntegrationTest {
         Map<OutputKind, Map<String, SpecificRecord>> avro = new HashMap<>();
         try (StreamNlpApplication app = new StreamNlpApplication(ConfigLoader.load(null, Map.of(),
                 settings("avro", "jo-avro", "avro")))) {
+            // Registered by the start, before any record: a first record waits for no registration.
+            assertThat(subjects()).filteredOn(s -> s.startsWith("jo-avro.") && !s.startsWith("jo-avro.models"))
+                    .containsExactlyInAnyOrderElementsOf(WRITTEN.stream().map(k -> "jo-avro." + k.settingName() + "-value").toList());
             app.start();
             for (OutputKind kind : WRITTEN) {
                 Map<String, SpecificRecord> values = new HashMap<>();
@@ -166,6 +171,10 @@ class JsonOutputsIntegrationTest {
                 JsonOutputsTest.assertSameFields(JSON.readTree(record.value()), expected, expected.getSchema(),
                         kind + " " + entry.getKey());
             }
+        }
+        for (OutputKind kind : WRITTEN) {
+            assertThat(versions("jo-avro." + kind.settingName() + "-value"))
+                    .as("%s: the records were written with the schema registered at start", kind).containsExactly(1);
         }
         JsonNode bare = JSON.readTree(json.get(OutputKind.ENRICHED).get("e-bare").value());
         assertThat(bare.get("source").isNull()).isTrue();
@@ -228,14 +237,41 @@ class JsonOutputsIntegrationTest {
                 .map(r -> values.deserialize(prefix + ".models", r.value()).getFormat()).toList();
     }
 
+    @Test
+    void aSubjectThatRefusesItsSchemaStopsTheStartNamingIt() {
+        // Another writer's record under the sentiment topic's subject: the registry (BACKWARD) refuses ours over it.
+        registry.register("jo-taken.sentiment-value", new org.apache.avro.Schema.Parser().parse(
+                "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"score\",\"type\":\"int\"}]}"));
+        Map<String, String> taken = settings("taken", "jo-taken", "avro");
+
+        assertThatThrownBy(() -> startAndClose(taken))
+                .isInstanceOf(StartupFailedException.class)
+                .hasMessageContaining("subject jo-taken.sentiment-value")
+                .hasMessageContaining("output.topic.prefix");
+    }
+
     private List<String> subjects() throws Exception {
+        return strings(registryGet("/subjects"));
+    }
+
+    private List<Integer> versions(String subject) throws Exception {
+        List<Integer> versions = new ArrayList<>();
+        JSON.readTree(registryGet("/subjects/" + subject + "/versions")).forEach(v -> versions.add(v.intValue()));
+        return versions;
+    }
+
+    private static List<String> strings(String jsonArray) throws Exception {
+        List<String> values = new ArrayList<>();
+        JSON.readTree(jsonArray).forEach(s -> values.add(s.textValue()));
+        return values;
+    }
+
+    private static String registryGet(String path) throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(TestRegistry.url() + "/subjects"))
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(TestRegistry.url() + path))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(200);
-            List<String> subjects = new ArrayList<>();
-            JSON.readTree(response.body()).forEach(s -> subjects.add(s.textValue()));
-            return subjects;
+            assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
+            return response.body();
         }
     }
 
