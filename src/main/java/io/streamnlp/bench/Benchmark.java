@@ -384,8 +384,11 @@ public final class Benchmark {
      * {@code bench --soak}: measures the exactly-once maximum on the review mix, then offers
      * {@value #SOAK_LOAD} of it for {@code duration}, every text distinct (so the result cache fills
      * and then evicts, and the by-text topic carries every event), and prints each minute.
+     *
+     * @param textsPerSecond the load to offer instead ({@code bench --soak-rate}: two settings soaked at
+     *     one load); null for {@value #SOAK_LOAD} of the maximum
      */
-    public SoakReport runSoak(Cluster cluster, Duration duration) throws Exception {
+    public SoakReport runSoak(Cluster cluster, Duration duration, Double textsPerSecond) throws Exception {
         List<String> texts = ReviewMix.generate(size.texts(), SEED);
         Map<String, String> common = common();
         warmUp(cluster, texts, common);
@@ -393,9 +396,9 @@ public final class Benchmark {
             warmUntilTheJitIsQuiet(pipeline, common);
             progress.println("soak: the exactly-once maximum first...");
             PipelineBenchmark.Throughput max = pipeline.throughput("soak-max", common);
-            double rate = SOAK_LOAD * max.textsPerSecond();
+            double rate = textsPerSecond != null ? textsPerSecond : SOAK_LOAD * max.textsPerSecond();
             long needed = (long) Math.ceil(rate * (duration.toSeconds() + 30));
-            progress.printf("soak: %.0f texts/s (%.0f %% of %.0f) for %s, %d distinct texts...%n", rate, 100 * SOAK_LOAD,
+            progress.printf("soak: %.0f texts/s (%.0f %% of %.0f) for %s, %d distinct texts...%n", rate, 100 * rate / max.textsPerSecond(),
                     max.textsPerSecond(), duration, needed);
             List<String> distinct = ReviewMix.generate((int) needed, SEED + 1);
             // A numbered suffix keeps the rare duplicate of the generator distinct too.

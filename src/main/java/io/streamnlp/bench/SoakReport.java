@@ -45,7 +45,7 @@ public final class SoakReport {
                 + "for %d min, every text distinct, result caches bounded at %d entries per task (about a minute of events, so "
                 + "they are full and evicting from minute 2), defaults otherwise; %s. Heap after GC: used heap right after "
                 + "a forced GC at the end of each minute. The broker and registry run in the same JVM.%n%n",
-                model, rate, 100 * Benchmark.SOAK_LOAD, maxRate, duration.toMinutes(), cacheEntriesPerTask, BenchReport.machine()));
+                model, rate, 100 * rate / maxRate, maxRate, duration.toMinutes(), cacheEntriesPerTask, BenchReport.machine()));
         out.append("| minute | records out | p50 ms | p99 ms | heap after GC MiB | RSS MiB | by-text topic records |\n"
                 + "|---|---|---|---|---|---|---|\n");
         for (PipelineBenchmark.SoakMinute m : minutes) {

@@ -53,6 +53,11 @@ final class BenchCommand implements Callable<Integer> {
             + "maximum for DURATION (e.g. 10m, 90s), a line per minute, and its verdicts (memory, by-text topic, p99).")
     String soak;
 
+    @Option(names = "--soak-rate", paramLabel = "TEXTS_PER_SECOND", description = "With --soak: offer this many texts/s "
+            + "instead of 70 %% of the measured maximum, e.g. to soak two settings at one load (the maximum is still measured "
+            + "and reported).")
+    Double soakRate;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A StreamNLP setting every pipeline row starts "
             + "from, on top of the defaults (repeatable; a row's own settings still win), e.g. --set cache.placement=by-text "
             + "to soak that placement. With --output it also names the section written, so runs with other settings sit beside it.")
@@ -76,15 +81,16 @@ final class BenchCommand implements Callable<Integer> {
                     table = bench.runLevers(cluster, Benchmark.LEVERS).markdown();
                     complete = true;
                 } else {
-                    SoakReport report = bench.runSoak(cluster, soakFor);
+                    SoakReport report = bench.runSoak(cluster, soakFor, soakRate);
                     table = report.markdown();
                     complete = report.complete();
                 }
             }
             System.out.println();
             System.out.print(table);
-            write(section(levers ? "levers" : "soak"), "bin/streamnlp bench" + (smoke ? " --smoke" : "") + " --model " + model
-                    + (levers ? " --levers" : " --soak " + soak) + setOptions(), settingsLine() + table);
+            write(section(levers ? "levers" : soakRate == null ? "soak" : "soak rate=" + rate(soakRate)), "bin/streamnlp bench"
+                    + (smoke ? " --smoke" : "") + " --model " + model + (levers ? " --levers" : " --soak " + soak
+                    + (soakRate == null ? "" : " --soak-rate " + rate(soakRate))) + setOptions(), settingsLine() + table);
             return complete ? 0 : 1;
         }
         if (headsOnly) {
@@ -132,8 +138,20 @@ final class BenchCommand implements Callable<Integer> {
                 : file.stripTrailing() + "\n\n" + marked + "\n";
     }
 
-    /** A setting StreamNLP does not know, or a value it refuses, stops the run before anything starts, named. */
+    /** A rate as written: 101, or 100.5. */
+    private static String rate(double textsPerSecond) {
+        return textsPerSecond == Math.rint(textsPerSecond) ? Long.toString((long) textsPerSecond) : Double.toString(textsPerSecond);
+    }
+
+    /**
+     * A setting StreamNLP does not know, or a value it refuses, stops the run before anything starts, named;
+     * so does a {@code --soak-rate} without {@code --soak} or not above zero.
+     */
     private void checkSettings() {
+        if (soakRate != null && (soak == null || !(soakRate > 0) || soakRate.isInfinite())) {
+            throw new ParameterException(spec.commandLine(), soak == null ? "--soak-rate works only with --soak (e.g. --soak 10m "
+                    + "--soak-rate 100)" : "--soak-rate: " + soakRate + " is not a rate: give the texts per second, above 0");
+        }
         for (String key : settings.keySet()) {
             if (!StreamNlpConfig.DEFINITION.names().contains(key) && !key.startsWith("kafka.")) {
                 throw new ParameterException(spec.commandLine(), "--set: '" + key

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -48,6 +49,17 @@ class BenchCommandTest {
                 .execute("--set", "cache.placement=sideways", "--levers");
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--set", "cache.placement", "sideways");
+    }
+
+    @Test
+    void aSoakRateWithoutASoakOrNotAboveZeroStopsTheRunNamingTheOption() {
+        for (String[] args : List.of(new String[] {"--soak-rate", "100", "--levers"},
+                new String[] {"--soak", "1m", "--soak-rate", "0"}, new String[] {"--soak", "1m", "--soak-rate", "-5"})) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            int exit = new CommandLine(new BenchCommand()).setErr(new java.io.PrintWriter(err)).execute(args);
+            assertThat(exit).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(err.toString()).as(String.join(" ", args)).contains("--soak-rate");
+        }
     }
 
     @Test
