@@ -46,6 +46,7 @@ import io.streamnlp.live.LiveView;
 import io.streamnlp.ops.AccountingLog;
 import io.streamnlp.ops.Health;
 import io.streamnlp.ops.OpsServer;
+import io.streamnlp.ops.StoreGaugeFreeKafkaStreams;
 import io.streamnlp.ops.Telemetry;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.state.BoundedRocksDbMemory;
@@ -190,7 +191,7 @@ public final class StreamNlpApplication implements AutoCloseable {
         if (deadLetterRedaction != null) {
             streamsProperties.put(DeadLetterRedaction.CONFIG, deadLetterRedaction);
         }
-        this.streams = new KafkaStreams(topology, streamsProperties);
+        this.streams = new StoreGaugeFreeKafkaStreams(topology, streamsProperties);
         // A thread that dies for a reason that is not a record's (the registry unreachable, the encoder
         // broken) is replaced and resumes from the last commit; records are neither skipped nor lost.
         // The supervisor bounds that, so a fault that repeats stops the instance instead of looping.

@@ -18,7 +18,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * One instance's metrics, in Prometheus format: Kafka Streams' own metrics bound as they are (which
+ * One instance's metrics, in Prometheus format: Kafka Streams' own metrics bound as they are, less
+ * the store gauges {@link StoreGaugeFreeKafkaStreams} leaves out (which
  * include StreamNLP's counters, registered there by {@link TaskMetrics}: records in and out per
  * topic, dead-lettered by reason, cache hits, misses, entries...), the inference stage's histograms
  * ({@link PipelineMeters}), JVM and process metrics, and {@code streamnlp_model_info} naming the

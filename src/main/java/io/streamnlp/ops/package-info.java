@@ -1,6 +1,7 @@
 /**
  * Counters in Kafka Streams' registry ({@code TaskMetrics}), the inference histograms
- * ({@code PipelineMeters}), the Prometheus registry ({@code Telemetry}), liveness/readiness
+ * ({@code PipelineMeters}), the Prometheus registry ({@code Telemetry}) and the
+ * Kafka Streams client it reads ({@code StoreGaugeFreeKafkaStreams}), liveness/readiness
  * ({@code Health}), the HTTP endpoint ({@code OpsServer}), the accounting log, {@code AppVersion}, the
  * log filter of Kafka's expected warnings ({@code ExpectedKafkaWarnings}).
  *
