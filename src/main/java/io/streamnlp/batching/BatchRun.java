@@ -4,9 +4,11 @@ import io.streamnlp.cache.CacheFront;
 import io.streamnlp.deadletter.Blame;
 import io.streamnlp.deadletter.NotTheRecordsFault;
 import io.streamnlp.enrich.Enricher;
+import io.streamnlp.language.DetectedLanguage;
 import io.streamnlp.model.TextAnalysis;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.ops.TaskMetrics;
+import io.streamnlp.schema.internal.CachedLanguage;
 import io.streamnlp.schema.internal.CachedResult;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,12 +51,15 @@ final class BatchRun {
      * later batch's twins of it are served from when the cache turned the entry away.
      */
     private Map<Bytes, CachedResult> lastComputed = Map.of();
+    /** The language detector's identity, kept with each admitted entry's detection; null when identification is off. */
+    private final String languageDetector;
 
-    BatchRun(Enricher enricher, CacheFront cache, PipelineMeters meters, TaskMetrics metrics) {
+    BatchRun(Enricher enricher, CacheFront cache, PipelineMeters meters, TaskMetrics metrics, String languageDetector) {
         this.enricher = enricher;
         this.cache = cache;
         this.meters = meters;
         this.metrics = metrics;
+        this.languageDetector = languageDetector;
     }
 
     /**
@@ -259,13 +264,20 @@ final class BatchRun {
             }
             results[positions.get(j)] = new Enrichment(waiting.event(), analysis, false);
             if (waiting.cacheable()) {
-                CachedResult entry = cache.admit(waiting.cacheKey(), analysis, waiting.normal(), now);
+                CachedResult entry = cache.admit(waiting.cacheKey(), analysis, waiting.normal(), cachedLanguage(waiting), now);
                 if (entry != null) {
                     entries.put(waiting.cacheKey(), entry);
                 }
             }
         }
         return entries;
+    }
+
+    /** The text's detected language as the cache keeps it, or null when none was detected. */
+    private CachedLanguage cachedLanguage(WaitingText waiting) {
+        DetectedLanguage detected = waiting.language().detected();
+        return languageDetector == null || detected == null ? null
+                : new CachedLanguage(languageDetector, detected.code(), detected.confidence());
     }
 
     /**

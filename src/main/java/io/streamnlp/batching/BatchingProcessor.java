@@ -11,11 +11,13 @@ import io.streamnlp.deadletter.RejectedInputException;
 import io.streamnlp.enrich.Enricher;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.inference.TextWindows;
+import io.streamnlp.language.DetectedLanguage;
 import io.streamnlp.language.LanguageGate;
 import io.streamnlp.language.LanguageVerdict;
 import io.streamnlp.model.TextAnalysis;
 import io.streamnlp.ops.PipelineMeters;
 import io.streamnlp.ops.TaskMetrics;
+import io.streamnlp.schema.internal.CachedLanguage;
 import io.streamnlp.schema.internal.PendingText;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -55,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * between covers them exactly like texts still waiting, and a task that closes with batches in the
  * encoder drops their results: the next owner encodes their texts.
  *
- * <p>Each text's language is identified as it arrives, before the cache and the encoder ({@link LanguageGate}):
+ * <p>Each text's language is identified as it arrives, before the encoder ({@link LanguageGate}; a cache hit takes
+ * the language kept with its entry):
  * under {@code language.unsupported.policy=dead-letter} a text the heads cannot judge is dead-lettered here,
  * without an encoder pass; otherwise the verdict travels with its result to the fan-out.
  */
@@ -128,7 +131,7 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
             long sweep = Math.min(cachePlan.settings().ttlMs(), Duration.ofMinutes(10).toMillis());
             context.schedule(Duration.ofMillis(sweep), PunctuationType.WALL_CLOCK_TIME, cache::expire);
         }
-        this.runner = new BatchRun(enricher, cache, meters, metrics);
+        this.runner = new BatchRun(enricher, cache, meters, metrics, languages.identity());
         resumePendingTexts();
         Duration tick = Duration.ofMillis(Math.max(1, settings.maxWaitMs() / 5));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::closeIfDue);
@@ -159,19 +162,24 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         forwardIfEncoded();
         runBacklog();
         PendingText event = record.value();
-        LanguageVerdict language = languages.check(event.getText());
+        NormalizedText normal = cache == null ? null : NormalizedText.of(event.getText());
+        Bytes cacheKey = normal == null ? null : cache.keyOf(normal);
+        CacheFront.Found found = cacheKey == null ? null
+                : cache.find(cacheKey, event.getText(), normal, context.currentSystemTimeMs());
+        // A hit reuses the language found when its result was computed: identification costs a good part of a
+        // hit's CPU time otherwise.
+        LanguageVerdict language = found == null ? languages.check(event.getText())
+                : verdictOf(found.language(), event.getText());
         if (language.action() == LanguageVerdict.Action.DEAD_LETTER) {
             deadLetter(event, new RejectedInputException(RejectReason.UNSUPPORTED_LANGUAGE, "the text's language ("
                     + language.code() + ", confidence " + language.confidence() + ") is none of the task heads' "
                     + languages.headsLanguages() + " (language.unsupported.policy=dead-letter)"));
             return;
         }
-        NormalizedText normal = cache == null ? null : NormalizedText.of(event.getText());
-        Bytes cacheKey = normal == null ? null : cache.keyOf(normal);
         if (cacheKey != null) {
-            TextAnalysis hit = cache.lookUp(cacheKey, event.getText(), normal, context.currentSystemTimeMs());
-            if (hit != null) {
-                forward(new Enrichment(event, hit, true, language));
+            cache.count(cacheKey, found);
+            if (found != null) {
+                forward(new Enrichment(event, found.analysis(), true, language));
                 return;
             }
         }
@@ -191,6 +199,14 @@ public final class BatchingProcessor implements Processor<byte[], PendingText, b
         }
         long sequence = pending.add(event);
         enqueue(new WaitingText(sequence, event, tokens, normal, cacheKey, context.currentSystemTimeMs(), language));
+    }
+
+    /** The verdict from a cached detection made by this gate's detector; else the text is identified now. */
+    private LanguageVerdict verdictOf(CachedLanguage cached, String text) {
+        if (cached == null || !cached.getDetector().equals(languages.identity())) {
+            return languages.check(text);
+        }
+        return languages.verdict(new DetectedLanguage(cached.getCode(), cached.getConfidence()), text);
     }
 
     private WaitingText waiting(long sequence, PendingText event) {

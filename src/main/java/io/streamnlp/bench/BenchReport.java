@@ -189,7 +189,7 @@ public final class BenchReport {
         language = result;
     }
 
-    /** The language identification row: its thread CPU time per text against the encoder's core time per text. */
+    /** The language identification row: its CPU time per text (Lingua's pool included) against the encoder's core time per text. */
     private void languageRow(StringBuilder out, double encoderMicros) {
         if (language == null) {
             return;
@@ -198,7 +198,7 @@ public final class BenchReport {
         double share = language.cpuMicrosPerText() / encoderCoreMicros;
         row(out, f("language identification per text (before the encoder; %d candidates, high accuracy; one thread, one "
                         + "text at a time)", language.candidates()),
-                f("%.1f us (thread CPU time %.1f us) = %.1f %% of the encoder's %.0f core-us", language.microsPerText(),
+                f("%.1f us (CPU time %.1f us, the common pool's included) = %.1f %% of the encoder's %.0f core-us", language.microsPerText(),
                         language.cpuMicrosPerText(), 100 * share, encoderCoreMicros),
                 f("<= %.0f %% of the encoder's CPU time per text", 100 * LanguageBenchmark.SHARE_BUDGET),
                 met(share <= LanguageBenchmark.SHARE_BUDGET));

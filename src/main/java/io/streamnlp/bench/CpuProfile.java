@@ -26,6 +26,9 @@ final class CpuProfile {
         // Under batch.overlap slice 0 runs on a streamnlp-inference thread, the other slices on streamnlp-encoder.
         GROUPS.put("encoder slices", name -> name.startsWith("streamnlp-encoder") || name.startsWith("streamnlp-inference"));
         GROUPS.put("heads", name -> name.startsWith("streamnlp-heads"));
+        // Lingua runs each detection's n-gram tasks there (the stream thread does the rest of it).
+        GROUPS.put("language identification (the JVM's common fork/join pool)",
+                name -> name.startsWith(LanguageBenchmark.COMMON_POOL_THREAD));
         GROUPS.put("Kafka clients' network threads", name -> name.contains("kafka-producer-network-thread")
                 || name.contains("kafka-coordinator-heartbeat") || name.contains("consumer_background")
                 || name.contains("admin-client"));

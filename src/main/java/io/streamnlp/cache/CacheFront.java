@@ -2,6 +2,7 @@ package io.streamnlp.cache;
 
 import io.streamnlp.model.HeadPlan;
 import io.streamnlp.model.TextAnalysis;
+import io.streamnlp.schema.internal.CachedLanguage;
 import io.streamnlp.schema.internal.CachedResult;
 import java.util.function.IntUnaryOperator;
 import org.apache.kafka.common.utils.Bytes;
@@ -33,9 +34,29 @@ public final class CacheFront {
         return keys.keyOf(normal);
     }
 
-    /** A hit as a text arrives (counted as a look-up for admission), or null. */
-    public TextAnalysis lookUp(Bytes key, String text, NormalizedText normal, long now) {
-        return serve(cache.get(key, now), text, normal);
+    /**
+     * What the cache holds for a text as it arrives: the result served in the text's own spelling and the language
+     * found for it when it was computed (null where none was kept).
+     */
+    public record Found(TextAnalysis analysis, CachedLanguage language) {}
+
+    /**
+     * The cache's result for a text as it arrives, or null; counted by {@link #count} once the caller knows the
+     * text goes on (a text dead-lettered for its language is no look-up, as it never was).
+     */
+    public Found find(Bytes key, String text, NormalizedText normal, long now) {
+        CachedResult entry = cache.find(key, now);
+        TextAnalysis served = entry == null ? null
+                : CachedResults.serve(entry, text, normal, plan, windowsOfTokenCount);
+        return served == null ? null : new Found(served, entry.getLanguage());
+    }
+
+    /** Counts the look-up of an arriving text (for admission): a hit if {@code found} is served, else a miss. */
+    public void count(Bytes key, Found found) {
+        cache.countLookUp(key, found != null);
+        if (found != null) {
+            cache.countHit();
+        }
     }
 
     /** A hit when a batch closes, for a text already looked up on arrival (not counted again), or null. */
@@ -49,12 +70,14 @@ public final class CacheFront {
     }
 
     /**
-     * Offers a fresh result to the cache; returns its entry (for twins in the same batch), or null
+     * Offers a fresh result to the cache, with the language found for its text (null: identification off);
+     * returns its entry (for twins in the same batch), or null
      * when the result cannot be stored (an entity span without an exact normal-form mapping).
      */
-    public CachedResult admit(Bytes key, TextAnalysis fresh, NormalizedText normal, long now) {
+    public CachedResult admit(Bytes key, TextAnalysis fresh, NormalizedText normal, CachedLanguage language, long now) {
         CachedResult entry = CachedResults.toEntry(fresh, normal, now);
         if (entry != null) {
+            entry.setLanguage(language);
             cache.offer(key, entry);
         }
         return entry;

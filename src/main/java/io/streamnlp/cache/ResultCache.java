@@ -136,7 +136,16 @@ public final class ResultCache {
 
     /** The cached result for {@code key}, or null; counts the look-up either way. */
     public CachedResult get(Bytes key, long now) {
-        sketch.increment(key);
+        CachedResult result = find(key, now);
+        countLookUp(key, result != null);
+        return result;
+    }
+
+    /**
+     * The cached result for {@code key}, or null, not yet counted as a look-up (the caller counts it with
+     * {@link #countLookUp} once it knows the text is served). An expired entry is dropped here.
+     */
+    public CachedResult find(Bytes key, long now) {
         Slot slot = slots.get(key);
         if (slot != null && expired(slot.storedAt, now)) {
             remove(key);
@@ -144,11 +153,15 @@ public final class ResultCache {
             publishLevels();
             slot = null;
         }
-        CachedResult result = slot == null ? null : read(key);
-        if (result == null) {
+        return slot == null ? null : read(key);
+    }
+
+    /** Counts a look-up (its frequency, for admission); a miss also in the misses counter. */
+    public void countLookUp(Bytes key, boolean found) {
+        sketch.increment(key);
+        if (!found) {
             metrics.increment("cache-misses", MISSES);
         }
-        return result;
     }
 
     /** The cached result for {@code key}, or null, without counting a look-up (a re-check). */

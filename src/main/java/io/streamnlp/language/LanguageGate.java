@@ -61,7 +61,25 @@ public final class LanguageGate {
         if (detector == null) {
             return LanguageVerdict.NOT_CHECKED;
         }
-        DetectedLanguage detected = detector.detect(text);
+        return verdict(detector.detect(text), text);
+    }
+
+    /**
+     * Which detector this gate runs: its accuracy and candidates. A detection kept with a cached result is reused
+     * (by {@link #verdict}) only by a gate of the same identity; null when identification is off.
+     */
+    public String identity() {
+        return detector == null ? null : (settings.lowAccuracy() ? "low:" : "high:") + String.join(",", detector.candidates());
+    }
+
+    /**
+     * The verdict on {@code text} from a detection already made (by a detector of this {@link #identity}): the
+     * settings applied as {@link #check} applies them, without detecting again.
+     */
+    public LanguageVerdict verdict(DetectedLanguage detected, String text) {
+        if (detector == null) {
+            return LanguageVerdict.NOT_CHECKED;
+        }
         boolean heads = detected.code() == null || headsLanguages.contains(detected.code())
                 || detected.confidence() < settings.minConfidence() || letters(text) < settings.minLength();
         if (heads) {

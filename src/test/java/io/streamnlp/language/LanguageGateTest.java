@@ -31,6 +31,40 @@ class LanguageGateTest {
     }
 
     @Test
+    void aKeptDetectionGivesTheVerdictACheckGivesAndTheIdentityNamesAccuracyAndCandidates() {
+        for (String text : List.of(GERMAN, FRENCH, CHINESE, ENGLISH, "Sehr gut!", "RIO DE JANEIRO 1996-12-05", "12345 !!! 678")) {
+            LanguageVerdict checked = DEFAULT.check(text);
+            assertThat(DEFAULT.verdict(checked.detected(), text)).as(text).isEqualTo(checked);
+        }
+        LanguageGate low = LanguageGate.of(new LanguageSettings(true, List.of("en", "de"), true, 0.1, 10,
+                UnsupportedLanguagePolicy.DEAD_LETTER), Set.of("en"));
+        assertThat(low.identity()).isEqualTo("low:en,de");
+        assertThat(DEFAULT.identity()).isEqualTo("high:" + String.join(",", LanguageSettings.DEFAULT_CANDIDATES));
+        assertThat(low.verdict(new DetectedLanguage("de", 0.4f), GERMAN).action()).isEqualTo(LanguageVerdict.Action.DEAD_LETTER);
+        assertThat(LanguageGate.OFF.identity()).isNull();
+        assertThat(LanguageGate.OFF.verdict(new DetectedLanguage("de", 0.4f), GERMAN)).isEqualTo(LanguageVerdict.NOT_CHECKED);
+    }
+
+    @Test
+    void aLongTextIsJudgedByItsFirstSentences() {
+        String german = (GERMAN + " ").repeat(4);
+        assertThat(german.length()).isGreaterThan(LanguageDetector.SAMPLE_CHARS / 2).isLessThan(LanguageDetector.SAMPLE_CHARS);
+        String longText = german + (ENGLISH + " ").repeat(200);
+        assertThat(DEFAULT.check(longText).code()).isEqualTo("de");
+
+        String sample = LanguageDetector.sample(longText);
+        assertThat(sample.length()).isLessThanOrEqualTo(LanguageDetector.SAMPLE_CHARS);
+        assertThat(longText).startsWith(sample);
+        assertThat(Character.isWhitespace(longText.charAt(sample.length()))).as("cut at a space").isTrue();
+        String chinese = CHINESE.repeat(30);
+        assertThat(LanguageDetector.sample(chinese)).hasSize(LanguageDetector.SAMPLE_CHARS);
+        String emoji = "a" + "\uD83D\uDE00".repeat(300);
+        assertThat(Character.isHighSurrogate(LanguageDetector.sample(emoji).charAt(LanguageDetector.sample(emoji).length() - 1)))
+                .as("never half a surrogate pair").isFalse();
+        assertThat(LanguageDetector.sample(GERMAN)).isSameAs(GERMAN);
+    }
+
+    @Test
     void anEnglishTextIsAnalysed() {
         LanguageVerdict verdict = DEFAULT.check(ENGLISH);
         assertThat(verdict.code()).isEqualTo("en");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamnlp.schema.internal.CachedEntity;
+import io.streamnlp.schema.internal.CachedLanguage;
 import io.streamnlp.schema.internal.CachedResult;
 import io.streamnlp.schema.internal.OriginalHeader;
 import io.streamnlp.schema.internal.PendingText;
@@ -107,7 +108,10 @@ class InternalAvroSerdeTest {
     void aCachedResultRoundTrips() {
         byte[] bytes = cachedSerde.encode(cached());
         assertThat(cachedSerde.decode(bytes)).isEqualTo(cached());
-        assertThat(cachedSerde.version()).isEqualTo(1);
+        CachedResult withLanguage = cached();
+        withLanguage.setLanguage(new CachedLanguage("high:en,de", "de", 0.4f));
+        assertThat(cachedSerde.decode(cachedSerde.encode(withLanguage))).isEqualTo(withLanguage);
+        assertThat(cachedSerde.version()).isEqualTo(2);
     }
 
     @Test
@@ -177,6 +181,7 @@ class InternalAvroSerdeTest {
         record.put("entities", List.of(entity));
         record.put("storedAt", 123_456L);
         assertThat(cachedSerde.decode(unframed(record))).isEqualTo(cached());
+        assertThat(cachedSerde.decode(unframed(record)).getLanguage()).as("version 1 kept no language").isNull();
         assertThat(cachedSerde.decode(framed(record))).isEqualTo(cached());
     }
 

@@ -16,15 +16,23 @@ import io.streamnlp.schema.EmbeddingRecord;
 import io.streamnlp.schema.EnrichedEvent;
 import io.streamnlp.schema.EntitiesRecord;
 import io.streamnlp.schema.SentimentRecord;
+import io.streamnlp.registry.InternalAvroSerde;
+import io.streamnlp.schema.internal.CachedLanguage;
+import io.streamnlp.schema.internal.CachedResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -155,6 +163,49 @@ class LanguageTopologyTest {
             assertThat(r.getSkipReason()).isEqualTo("language-not-supported");
             assertThat(r.getDetectedLanguage()).isEqualTo("de");
         });
+    }
+
+    @Test
+    void aHitTakesTheLanguageKeptWithItsEntryFromTheSameDetectorOnly() {
+        start(Map.of());
+        json("de-1", GERMAN, null);
+        pipeline.driver.advanceWallClockTime(Duration.ofMillis(100));
+        // The entry now says French, as if the detector had found that: a hit that identified its text again
+        // would say German.
+        String detector = keptLanguage(entry -> entry.getLanguage().getDetector().toString());
+        assertThat(detector).startsWith("high:").contains("de").contains("fr");
+        keptLanguage(entry -> new CachedLanguage(detector, "fr", 0.5f));
+        json("de-2", GERMAN, null);
+        pipeline.driver.advanceWallClockTime(Duration.ofMillis(100));
+        // Kept by another detector (other candidates or accuracy): not reused.
+        keptLanguage(entry -> new CachedLanguage("low:en,fr", "fr", 0.5f));
+        json("de-3", GERMAN, null);
+        pipeline.driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        List<SentimentRecord> sentiment = pipeline.values(OutputKind.SENTIMENT, SentimentRecord.class);
+        assertThat(sentiment).extracting(r -> r.getId().toString()).containsExactly("de-1", "de-2", "de-3");
+        assertThat(sentiment).extracting(SentimentRecord::getCached).containsExactly(false, true, true);
+        assertThat(sentiment).extracting(r -> r.getDetectedLanguage().toString()).containsExactly("de", "fr", "de");
+        assertThat(sentiment.get(1).getLanguageConfidence()).isEqualTo(0.5f);
+        assertThat(sentiment).allSatisfy(r -> assertThat(r.getSkipReason()).isEqualTo("language-not-supported"));
+    }
+
+    /** Applies {@code change} to the one cache entry's language (a value returned that is not one is just read). */
+    private <T> T keptLanguage(Function<CachedResult, T> change) {
+        KeyValueStore<Bytes, byte[]> store = pipeline.driver.getKeyValueStore(TopologyNames.PARTITION_CACHE_STORE);
+        InternalAvroSerde<CachedResult> codec = new InternalAvroSerde<>(CachedResult.class);
+        List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
+            all.forEachRemaining(entries::add);
+        }
+        assertThat(entries).hasSize(1);
+        CachedResult entry = codec.decode(entries.get(0).value);
+        T changed = change.apply(entry);
+        if (changed instanceof CachedLanguage language) {
+            entry.setLanguage(language);
+            store.put(entries.get(0).key, codec.encode(entry));
+        }
+        return changed;
     }
 
     @Test
