@@ -17,6 +17,9 @@ import java.util.stream.Collectors;
  */
 final class CpuProfile {
 
+    /** The group of the JVM's common fork/join pool, where Lingua runs most of each detection. */
+    static final String LANGUAGE_POOL = "language identification (the JVM's common fork/join pool)";
+
     /** Groups in print order; a thread goes to the first whose test its name passes. */
     private static final Map<String, Predicate<String>> GROUPS = new LinkedHashMap<>();
 
@@ -27,8 +30,7 @@ final class CpuProfile {
         GROUPS.put("encoder slices", name -> name.startsWith("streamnlp-encoder") || name.startsWith("streamnlp-inference"));
         GROUPS.put("heads", name -> name.startsWith("streamnlp-heads"));
         // Lingua runs each detection's n-gram tasks there (the stream thread does the rest of it).
-        GROUPS.put("language identification (the JVM's common fork/join pool)",
-                name -> name.startsWith(LanguageBenchmark.COMMON_POOL_THREAD));
+        GROUPS.put(LANGUAGE_POOL, name -> name.startsWith("ForkJoinPool.commonPool-worker-"));
         GROUPS.put("Kafka clients' network threads", name -> name.contains("kafka-producer-network-thread")
                 || name.contains("kafka-coordinator-heartbeat") || name.contains("consumer_background")
                 || name.contains("admin-client"));

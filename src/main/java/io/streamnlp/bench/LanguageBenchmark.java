@@ -3,11 +3,8 @@ package io.streamnlp.bench;
 import io.streamnlp.language.LanguageDetector;
 import io.streamnlp.language.LanguageSettings;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Language identification's cost per text (it runs once per text before the encoder), at the default candidates
@@ -20,9 +17,6 @@ final class LanguageBenchmark {
 
     /** Budget: a share of the encoder's CPU time per text (issue 23). */
     static final double SHARE_BUDGET = 0.03;
-
-    /** Where Lingua's tasks run: the JVM names the common pool's threads so. */
-    static final String COMMON_POOL_THREAD = "ForkJoinPool.commonPool-worker-";
 
     record Result(double microsPerText, double cpuMicrosPerText, int candidates) {}
 
@@ -37,31 +31,16 @@ final class LanguageBenchmark {
             }
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        CpuProfile profile = CpuProfile.start();
         long started = System.nanoTime();
         long cpu = mx.getCurrentThreadCpuTime();
-        Map<Long, Long> poolCpu = commonPoolCpu(mx);
         for (String text : texts) {
             detector.detect(text);
         }
+        long callerCpu = mx.getCurrentThreadCpuTime() - cpu;
+        long wall = System.nanoTime() - started;
+        double poolCpu = profile.stop().get(CpuProfile.LANGUAGE_POOL) * wall;
         double n = texts.size();
-        long used = mx.getCurrentThreadCpuTime() - cpu;
-        for (Map.Entry<Long, Long> thread : commonPoolCpu(mx).entrySet()) {
-            used += thread.getValue() - poolCpu.getOrDefault(thread.getKey(), 0L); // a thread started since counts whole
-        }
-        return new Result((System.nanoTime() - started) / 1e3 / n, used / 1e3 / n, LanguageSettings.DEFAULT_CANDIDATES.size());
-    }
-
-    /** CPU time so far of each of the common pool's threads, by thread id. */
-    private static Map<Long, Long> commonPoolCpu(ThreadMXBean mx) {
-        Map<Long, Long> cpu = new HashMap<>();
-        for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith(COMMON_POOL_THREAD)) {
-                long time = mx.getThreadCpuTime(info.getThreadId());
-                if (time >= 0) {
-                    cpu.put(info.getThreadId(), time);
-                }
-            }
-        }
-        return cpu;
+        return new Result(wall / 1e3 / n, (callerCpu + poolCpu) / 1e3 / n, LanguageSettings.DEFAULT_CANDIDATES.size());
     }
 }

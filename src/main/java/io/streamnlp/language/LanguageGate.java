@@ -18,11 +18,14 @@ public final class LanguageGate {
     private final LanguageSettings settings;
     private final LanguageDetector detector;
     private final Set<String> headsLanguages;
+    private final String identity;
 
     private LanguageGate(LanguageSettings settings, LanguageDetector detector, Set<String> headsLanguages) {
         this.settings = settings;
         this.detector = detector;
         this.headsLanguages = headsLanguages;
+        this.identity = detector == null ? null
+                : (settings.lowAccuracy() ? "low:" : "high:") + String.join(",", detector.candidates());
     }
 
     /**
@@ -69,7 +72,7 @@ public final class LanguageGate {
      * (by {@link #verdict}) only by a gate of the same identity; null when identification is off.
      */
     public String identity() {
-        return detector == null ? null : (settings.lowAccuracy() ? "low:" : "high:") + String.join(",", detector.candidates());
+        return identity;
     }
 
     /**

@@ -172,13 +172,13 @@ class LanguageTopologyTest {
         pipeline.driver.advanceWallClockTime(Duration.ofMillis(100));
         // The entry now says French, as if the detector had found that: a hit that identified its text again
         // would say German.
-        String detector = keptLanguage(entry -> entry.getLanguage().getDetector().toString());
+        String detector = cacheEntry().getValue().getLanguage().getDetector();
         assertThat(detector).startsWith("high:").contains("de").contains("fr");
-        keptLanguage(entry -> new CachedLanguage(detector, "fr", 0.5f));
+        keepLanguage(new CachedLanguage(detector, "fr", 0.5f));
         json("de-2", GERMAN, null);
         pipeline.driver.advanceWallClockTime(Duration.ofMillis(100));
         // Kept by another detector (other candidates or accuracy): not reused.
-        keptLanguage(entry -> new CachedLanguage("low:en,fr", "fr", 0.5f));
+        keepLanguage(new CachedLanguage("low:en,fr", "fr", 0.5f));
         json("de-3", GERMAN, null);
         pipeline.driver.advanceWallClockTime(Duration.ofMillis(100));
 
@@ -190,22 +190,27 @@ class LanguageTopologyTest {
         assertThat(sentiment).allSatisfy(r -> assertThat(r.getSkipReason()).isEqualTo("language-not-supported"));
     }
 
-    /** Applies {@code change} to the one cache entry's language (a value returned that is not one is just read). */
-    private <T> T keptLanguage(Function<CachedResult, T> change) {
-        KeyValueStore<Bytes, byte[]> store = pipeline.driver.getKeyValueStore(TopologyNames.PARTITION_CACHE_STORE);
-        InternalAvroSerde<CachedResult> codec = new InternalAvroSerde<>(CachedResult.class);
+    private static final InternalAvroSerde<CachedResult> CACHE_CODEC = new InternalAvroSerde<>(CachedResult.class);
+
+    private KeyValueStore<Bytes, byte[]> cacheStore() {
+        return pipeline.driver.getKeyValueStore(TopologyNames.PARTITION_CACHE_STORE);
+    }
+
+    /** The cache's one entry, decoded. */
+    private Map.Entry<Bytes, CachedResult> cacheEntry() {
         List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = store.all()) {
+        try (KeyValueIterator<Bytes, byte[]> all = cacheStore().all()) {
             all.forEachRemaining(entries::add);
         }
         assertThat(entries).hasSize(1);
-        CachedResult entry = codec.decode(entries.get(0).value);
-        T changed = change.apply(entry);
-        if (changed instanceof CachedLanguage language) {
-            entry.setLanguage(language);
-            store.put(entries.get(0).key, codec.encode(entry));
-        }
-        return changed;
+        return Map.entry(entries.get(0).key, CACHE_CODEC.decode(entries.get(0).value));
+    }
+
+    /** Replaces the language kept with the cache's one entry. */
+    private void keepLanguage(CachedLanguage language) {
+        Map.Entry<Bytes, CachedResult> entry = cacheEntry();
+        entry.getValue().setLanguage(language);
+        cacheStore().put(entry.getKey(), CACHE_CODEC.encode(entry.getValue()));
     }
 
     @Test
