@@ -127,6 +127,16 @@ public final class StreamNlpApplication implements AutoCloseable {
         // once, from what the cluster holds, and the topology and start are built from that answer.
         boolean auto = config.cachePlacement() == CachePlacement.AUTO;
         config = config.withCachePlacementResolved(preflight.byTextTopicExists());
+        // Likewise the encoder's graph: model.graph=auto is decided now, from the encoder, the classifiers and what
+        // the output prefix holds.
+        if (config.modelGraphAuto()) {
+            try {
+                config = config.withModelGraphResolved(autoGraph(config, spec, classifiers));
+            } catch (RuntimeException e) {
+                registry.close();
+                throw e;
+            }
+        }
         this.config = config;
         if (config.cacheEnabled()) {
             LOG.info("Result cache placed by {}: {}", config.byTextHop() ? "text" : "input partition", !auto
@@ -138,9 +148,10 @@ public final class StreamNlpApplication implements AutoCloseable {
         long started = System.nanoTime();
         this.encoder = Encoder.load(spec, config.maxLength(), config.intraOpThreads(), config.bucketing(),
                 config.modelGraph());
-        LOG.info("Loaded encoder {} ({}, fingerprint {}) in {} ms; per stream thread {} parallel call(s) of {} ONNX Runtime "
-                + "thread(s)", encoder.spec().name(), encoder.spec().version(), encoder.fingerprint(),
-                (System.nanoTime() - started) / 1_000_000, config.parallelCalls(), config.intraOpThreads());
+        LOG.info("Loaded encoder {} ({}, model.graph={}, fingerprint {}) in {} ms; per stream thread {} parallel call(s) of {} "
+                + "ONNX Runtime thread(s)", encoder.spec().name(), encoder.spec().version(), encoder.graph().settingName(),
+                encoder.fingerprint(), (System.nanoTime() - started) / 1_000_000, config.parallelCalls(),
+                config.intraOpThreads());
         try {
             // A classifier trained on another encoder of the same name reads another vector space: refused here,
             // before the guard records anything and before any output.
@@ -344,7 +355,7 @@ public final class StreamNlpApplication implements AutoCloseable {
         } catch (ModelDirectoryException e) {
             throw new StartupFailedException(e.getMessage(), e);
         }
-        if (!config.modelGraph().runsOn(spec)) {
+        if (!config.modelGraphAuto() && !config.modelGraph().runsOn(spec)) {
             throw new StartupFailedException(StreamNlpConfig.MODEL_GRAPH + "=" + config.modelGraph().settingName()
                     + " runs only on the catalogue's int8 encoders (" + EncoderGraph.fusableEncoders() + "), not on " + (spec.custom()
                     ? StreamNlpConfig.MODEL_PATH + "=" + spec.directory() : spec.name())
@@ -395,6 +406,47 @@ public final class StreamNlpApplication implements AutoCloseable {
      * for the output prefix must be this instance's (unless {@code model.change=allow} /
      * {@code output.format.change=allow}); a new prefix records them.
      */
+    /**
+     * What {@code model.graph=auto} runs: the fused graph where the encoder has one, except on an output prefix that
+     * holds the packaged graph's vectors (recorded by a release before fused was the default, or by
+     * {@code model.graph=packaged}), where it keeps the packaged graph so that a topic holds one vector space; and
+     * where every classifier that runs was trained on the packaged graph (a classifier reads its encoder's space).
+     */
+    private EncoderGraph autoGraph(StreamNlpConfig config, EncoderSpec spec, Classifiers classifiers) {
+        if (!EncoderGraph.FUSED.runsOn(spec)) {
+            LOG.info("model.graph=auto: {} has no fused graph (the catalogue's int8 encoders have: {}); running the packaged graph",
+                    spec.custom() ? StreamNlpConfig.MODEL_PATH + "=" + spec.directory() : spec.name(),
+                    EncoderGraph.fusableEncoders());
+            return EncoderGraph.PACKAGED;
+        }
+        String packaged = Encoder.fingerprintOf(spec, EncoderGraph.PACKAGED);
+        if (!classifiers.isEmpty() && classifiers.allTrainedOn(packaged)) {
+            LOG.info("model.graph=auto: the classifiers {} were trained on {}'s packaged graph; running it (train them with "
+                    + "--model-graph fused to run the faster graph)", classifiers.versions(), spec.name());
+            return EncoderGraph.PACKAGED;
+        }
+        if (config.writesVectors()) {
+            String recorded;
+            try {
+                recorded = new ModelGuard(config, registry).recordedFingerprint();
+            } catch (TopicsUnavailableException e) {
+                throw new StartupFailedException(e.getMessage() + " (set model.graph=fused or packaged to start without it)", e);
+            } catch (SchemaRegistryException e) {
+                String fatal = ThreadSupervisor.fatalReason(e);
+                throw new StartupFailedException(fatal != null ? fatal : "Cannot read the encoder recorded for output prefix "
+                        + config.outputTopicPrefix() + " in " + config.outputTopics().models() + ", which model.graph=auto "
+                        + "decides by: " + e.getMessage(), e);
+            }
+            if (packaged.equals(recorded)) {
+                LOG.info("model.graph=auto: output prefix {} holds vectors of {}'s packaged graph; keeping it (model.graph=fused "
+                        + "with model.change=allow switches this prefix, or use a new output.topic.prefix)",
+                        config.outputTopicPrefix(), spec.name());
+                return EncoderGraph.PACKAGED;
+            }
+        }
+        return EncoderGraph.FUSED;
+    }
+
     private void guardTheVectorSpace() {
         ModelGuard guard = new ModelGuard(config, registry);
         if (!guard.applies()) {

@@ -326,8 +326,8 @@ public final class Benchmark {
             new Lever("each batch encoded on the stream thread, which waits for it (batch.overlap=false, the default before #26)",
                     Map.of(StreamNlpConfig.BATCH_OVERLAP, "false"), null),
             new Lever("the result cache off (no hop, no look-up)", Map.of(StreamNlpConfig.CACHE_ENABLED, "false"), null),
-            new Lever("the fused encoder graph (model.graph=fused: one fused attention and two skip-layer-norms per layer)",
-                    Map.of(StreamNlpConfig.MODEL_GRAPH, "fused"), null),
+            new Lever("the packaged encoder graph (model.graph=packaged: the default before #26, kept where a prefix holds its vectors)",
+                    Map.of(StreamNlpConfig.MODEL_GRAPH, "packaged"), null),
             new Lever("defaults again (run-to-run noise)", Map.of(), null));
 
     /** A warm-up run counts as warm when the JIT used less than this share of a core during it. */

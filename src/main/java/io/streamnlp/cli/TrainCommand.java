@@ -1,6 +1,7 @@
 package io.streamnlp.cli;
 
 import io.streamnlp.inference.CustomModel;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.training.ClassifierTrainer;
@@ -205,7 +206,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--model-graph", defaultValue = "packaged", paramLabel = "GRAPH",
             description = "Which graph of the encoder the heads learn from, as model.graph names it: packaged or fused "
-                    + "(the catalogue's -q encoders) (default ${DEFAULT-VALUE}).")
+                    + "(the catalogue's -q encoders). A classifier reads only the graph it was trained on: model.graph=auto "
+                    + "runs the packaged graph for classifiers trained on it, the faster fused one for classifiers "
+                    + "trained with --model-graph fused (default ${DEFAULT-VALUE}).")
     String modelGraph;
 
     @Option(names = "--profile", defaultValue = "research",
@@ -389,9 +392,14 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
+        String graphProblem = ModelGraphOption.problem(modelGraph, model, modelPath);
+        if (graphProblem != null) {
+            System.err.println(graphProblem);
+            return 2;
+        }
         EncoderSpec spec = modelPath != null ? CustomModel.load(modelPath) : ModelCatalogue.byName(model);
         Path folder = modelPath != null ? CustomModel.headsOf(spec) : out.resolve(spec.name());
-        trainer.run(spec, folder, noCache ? null : cache, maxLength);
+        trainer.run(spec, folder, noCache ? null : cache, maxLength, EncoderGraph.of(modelGraph));
         return 0;
     }
 }

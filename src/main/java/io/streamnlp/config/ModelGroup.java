@@ -53,13 +53,15 @@ final class ModelGroup {
                         + "(name, version, pooling, hidden.size, query.prefix, max.length, intermediate.output), and heads/ if trained by "
                         + "'streamnlp train --model-path'. Without heads it serves outputs=embeddings only. See the README, "
                         + "'Your own encoder'.");
-        definitions.define(MODEL_GRAPH, Type.STRING, "packaged", ValidString.in("packaged", "fused"), Importance.LOW,
+        definitions.define(MODEL_GRAPH, Type.STRING, "auto", ValidString.in("auto", "packaged", "fused"), Importance.LOW,
                 Width.SHORT, "Encoder graph",
-                "Which graph of the encoder runs: packaged (default; the ONNX file as the model's artifact ships it) or "
-                        + "fused (the same int8 weights, each layer's attention one fused operator, faster on the CPU; "
-                        + "catalogue -q encoders only). The fused graph's outputs differ by a rounding, so it has its own "
-                        + "fingerprint (see model.change), and the packaged heads were trained on the packaged graph. "
-                        + "docs/BENCHMARKS.md has its speed and quality.");
+                "Which graph of the encoder runs: fused (the same int8 weights, each layer's attention one fused operator: "
+                        + "1.2-1.3 x faster on the CPU; catalogue -q encoders only) or packaged (the ONNX file as the model's "
+                        + "artifact ships it). The fused graph's outputs differ by a rounding, so it has its own fingerprint "
+                        + "(see model.change). auto (default) runs fused where the encoder has it, unless the output prefix "
+                        + "holds vectors of the packaged graph (an upgrade from a release before fused was the default): "
+                        + "there it keeps packaged, so a topic never mixes the two. docs/BENCHMARKS.md has the speed and "
+                        + "the heads' quality on each.");
         definitions.define(HEADS_PROFILE, Type.STRING, "research", ValidString.in("research", "commercial"), Importance.MEDIUM,
                 Width.SHORT, "Heads profile",
                 "Which packaged sentiment and NER heads of a catalogue encoder run: research (default; the best, but some "

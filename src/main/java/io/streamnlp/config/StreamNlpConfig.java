@@ -63,6 +63,8 @@ public final class StreamNlpConfig extends AbstractConfig {
     public static final String MODEL_MAX_LENGTH = "model.max.length";
     public static final String MODEL_CHANGE = "model.change";
     public static final String MODEL_GRAPH = "model.graph";
+    /** The value of {@code model.graph} that decides at start ({@link #withModelGraphResolved}). */
+    public static final String MODEL_GRAPH_AUTO = "auto";
     public static final String CLASSIFIERS = "classifiers";
     public static final String HEADS_PROFILE = "heads.profile";
     public static final String CLASSIFIER_PATH = "classifier.path";
@@ -297,9 +299,32 @@ public final class StreamNlpConfig extends AbstractConfig {
         return getString(MODEL_NAME);
     }
 
-    /** Which graph of the encoder runs ({@code model.graph}): the packaged file or its fused form. */
+    /**
+     * Which graph of the encoder runs ({@code model.graph}): the packaged file or its fused form.
+     *
+     * @throws IllegalStateException while {@code model.graph=auto} is not resolved ({@link #withModelGraphResolved})
+     */
     public EncoderGraph modelGraph() {
+        if (modelGraphAuto()) {
+            throw new IllegalStateException("model.graph=auto must be resolved against the encoder and the output prefix "
+                    + "(withModelGraphResolved) before the encoder loads");
+        }
         return EncoderGraph.of(getString(MODEL_GRAPH));
+    }
+
+    /** Whether {@code model.graph=auto}: the graph is decided at start from the encoder and what the output prefix holds. */
+    public boolean modelGraphAuto() {
+        return MODEL_GRAPH_AUTO.equals(getString(MODEL_GRAPH).trim().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** This configuration with {@code model.graph=auto} replaced by {@code graph}; itself when a graph is named. */
+    public StreamNlpConfig withModelGraphResolved(EncoderGraph graph) {
+        if (!modelGraphAuto()) {
+            return this;
+        }
+        Map<String, Object> settings = new java.util.HashMap<>(originals());
+        settings.put(MODEL_GRAPH, graph.settingName());
+        return new StreamNlpConfig(settings);
     }
 
     /** Which packaged heads of a catalogue encoder run ({@code heads.profile}). */

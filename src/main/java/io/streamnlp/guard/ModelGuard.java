@@ -151,6 +151,27 @@ public final class ModelGuard {
     }
 
     /**
+     * The fingerprint of the encoder whose vectors the prefix holds, or null: none recorded, or no
+     * {@code <prefix>.models} topic yet. Reads only and creates nothing; what {@code model.graph=auto} decides by,
+     * before the encoder loads.
+     */
+    public String recordedFingerprint() {
+        try (Admin admin = Admin.create(config.adminProperties())) {
+            if (!admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).contains(topic)) {
+                return null;
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new io.streamnlp.topics.TopicsUnavailableException("Cannot list topics to find " + topic
+                    + ", which model.graph=auto reads: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.streamnlp.topics.TopicsUnavailableException("Interrupted while looking for " + topic, e);
+        }
+        EmbeddingModel model = recorded().model();
+        return model == null ? null : model.getFingerprint();
+    }
+
+    /**
      * Checks {@code current} and this instance's {@code output.format} against the prefix's records, and
      * records each when there is none or the change is allowed.
      *

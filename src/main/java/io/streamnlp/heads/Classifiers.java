@@ -133,6 +133,11 @@ public final class Classifiers {
         }
     }
 
+    /** Whether every classifier here was trained on the encoder with {@code fingerprint} (true when there is none). */
+    public boolean allTrainedOn(String fingerprint) {
+        return heads.stream().allMatch(head -> head.encoderFingerprint().equals(fingerprint));
+    }
+
     public boolean isEmpty() {
         return heads.isEmpty();
     }

@@ -10,7 +10,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.Map;
 
 /**
@@ -65,6 +68,22 @@ public final class Encoder implements AutoCloseable {
     }
 
     /**
+     * The {@link #fingerprint()} an encoder of {@code spec} running {@code graph} has, from its files alone: nothing
+     * is loaded. How {@code model.graph=auto} recognises an output prefix that holds the packaged graph's vectors.
+     */
+    public static String fingerprintOf(EncoderSpec spec, EncoderGraph graph) {
+        try (InputStream onnx = ModelResources.open(spec, spec.onnxResource());
+                InputStream tokenizer = ModelResources.open(spec, spec.tokenizerResource())) {
+            MessageDigest graphDigest = Fingerprint.sha256();
+            onnx.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), graphDigest));
+            return Fingerprint.of(graphDigest.digest(), Fingerprint.sha256().digest(tokenizer.readAllBytes()),
+                    spec.pooling().name(), spec.textPrefix(), graph);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read model " + spec.onnxResource(), e);
+        }
+    }
+
+    /**
      * Loads an encoder: from the classpath for the catalogue, from its directory for a custom one
      * (checked before by {@link CustomModel#load}).
      *
@@ -88,19 +107,20 @@ public final class Encoder implements AutoCloseable {
             if (spec.intermediateOutput() == null && graph == EncoderGraph.PACKAGED) {
                 model.load(onnx, Map.of("sessionOptions", sessionOptions(intraOpThreads)));
                 onnx.transferTo(OutputStream.nullOutputStream()); // the digest covers the whole file, read or not
+                graphDigest = onnx.getMessageDigest().digest();
             } else {
                 // The file's own bytes make the fingerprint (the fused graph adds its name to it, below); an added
                 // output changes no result of the graph.
                 byte[] bytes = onnx.readAllBytes();
+                graphDigest = onnx.getMessageDigest().digest();
                 if (graph == EncoderGraph.FUSED) {
-                    bytes = AttentionFusion.fuse(bytes);
+                    bytes = AttentionFusion.fuse(bytes, graphDigest);
                 }
                 if (spec.intermediateOutput() != null) {
                     bytes = GraphOutputs.withOutput(bytes, spec.intermediateOutput());
                 }
                 model.load(new ByteArrayInputStream(bytes), Map.of("sessionOptions", sessionOptions(intraOpThreads)));
             }
-            graphDigest = onnx.getMessageDigest().digest();
         } catch (OrtException e) {
             tokenizer.close();
             model.close();

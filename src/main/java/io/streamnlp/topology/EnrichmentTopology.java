@@ -27,6 +27,7 @@ import io.streamnlp.config.OutputTopics;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.language.LanguageGate;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.TextTokenizer;
 import io.streamnlp.ingest.AvroTextEventParser;
@@ -242,8 +243,8 @@ public final class EnrichmentTopology {
 
     /**
      * The cache's identity covers what is computed: the encoder, the version of each head that runs
-     * ("-" for one that does not), the max length and, with windows, the window policy. With both heads
-     * and truncation it is what it always was.
+     * ("-" for one that does not), the max length and, with windows, the window policy, and the encoder's graph
+     * where it is not the packaged one. With both heads, truncation and the packaged graph it is what it always was.
      */
     public static CachePlan cachePlan(StreamNlpConfig config, Enricher enricher) {
         var spec = enricher.encoderSpec();
@@ -256,6 +257,12 @@ public final class EnrichmentTopology {
                 Integer.toString(maxLength)));
         if (longText.mode() == LongTextPolicy.Mode.WINDOW) {
             parts.add(longText.identity(maxLength)); // truncation keeps the identity (and the caches) of before
+        }
+        EncoderGraph graph = enricher.sessions().encoder().graph();
+        if (graph != EncoderGraph.PACKAGED) {
+            // Another graph computes other numbers (by a rounding): its entries apart. The packaged graph keeps the
+            // identity, and so the caches, of before.
+            parts.add("graph=" + graph.settingName());
         }
         TextTokenizer tokenizer = enricher.tokenizer();
         String store = config.byTextHop() ? RESULT_CACHE_STORE : PARTITION_CACHE_STORE;

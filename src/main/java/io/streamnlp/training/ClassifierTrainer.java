@@ -4,6 +4,7 @@ import io.streamnlp.heads.ClassifierHead;
 import io.streamnlp.heads.HeadFile;
 import io.streamnlp.heads.Mlp;
 import io.streamnlp.inference.Encoder;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.EncoderSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -217,9 +218,10 @@ public final class ClassifierTrainer {
      * Loads the encoder, trains and writes the head into {@code folder}.
      *
      * @param cacheDir the encoded-feature cache, or null to encode afresh
+     * @param graph the graph of the encoder the stream will run it on ({@code model.graph}): its fingerprint is the head's
      */
-    public Result run(EncoderSpec spec, Path folder, Path cacheDir, int maxLength) {
-        try (Encoder encoder = Encoder.load(spec, maxLength, o.threads(), true)) {
+    public Result run(EncoderSpec spec, Path folder, Path cacheDir, int maxLength, EncoderGraph graph) {
+        try (Encoder encoder = Encoder.load(spec, maxLength, o.threads(), true, graph)) {
             Result result = train(new FeatureCache(encoder, cacheDir, 64, log), spec, encoder.fingerprint());
             write(folder, result.file());
             return result;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamnlp.batching.BatchSettings;
 import io.streamnlp.cache.CacheSettings;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.ingest.InputFormat;
 import io.streamnlp.model.HeadPlan;
@@ -67,6 +68,23 @@ class StreamNlpConfigTest {
         assertThat(config.accountingLogInterval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.byTextTopic()).isEqualTo("streamnlp-by-text");
         assertThat(config.cachePlacement()).isEqualTo(CachePlacement.AUTO);
+        assertThat(config.modelGraphAuto()).isTrue();
+    }
+
+    @Test
+    void modelGraphAutoIsResolvedBeforeTheEncoderLoads() {
+        StreamNlpConfig auto = new StreamNlpConfig(Map.of());
+        assertThatThrownBy(auto::modelGraph).as("unresolved: no encoder may load from it")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("model.graph=auto");
+        StreamNlpConfig resolved = auto.withModelGraphResolved(EncoderGraph.FUSED);
+        assertThat(resolved.modelGraphAuto()).isFalse();
+        assertThat(resolved.modelGraph()).isEqualTo(EncoderGraph.FUSED);
+        assertThat(resolved.applicationId()).as("every other setting kept").isEqualTo(auto.applicationId());
+        StreamNlpConfig pinned = new StreamNlpConfig(Map.of(StreamNlpConfig.MODEL_GRAPH, "packaged"));
+        assertThat(pinned.withModelGraphResolved(EncoderGraph.FUSED).modelGraph()).as("a named graph is not changed")
+                .isEqualTo(EncoderGraph.PACKAGED);
+        assertThatThrownBy(() -> new StreamNlpConfig(Map.of(StreamNlpConfig.MODEL_GRAPH, "quick")))
+                .hasMessageContaining("model.graph").hasMessageContaining("auto");
     }
 
     @Test

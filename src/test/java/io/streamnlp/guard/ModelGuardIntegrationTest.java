@@ -7,6 +7,10 @@ import io.streamnlp.app.StartupFailedException;
 import io.streamnlp.app.StreamNlpApplication;
 import io.streamnlp.config.ConfigLoader;
 import io.streamnlp.config.StreamNlpConfig;
+import io.streamnlp.inference.Encoder;
+import io.streamnlp.inference.EncoderGraph;
+import io.streamnlp.inference.EncoderSpec;
+import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.registry.RegistrySettings;
 import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EmbeddingModel;
@@ -116,6 +120,38 @@ class ModelGuardIntegrationTest {
         // Now e5 is the prefix's encoder, and minilm is the one refused.
         assertThatThrownBy(() -> startAndClose(settings("back", "vectors", "minilm-l6-q")))
                 .isInstanceOf(StartupFailedException.class).hasMessageContaining("holds vectors of e5-small-q");
+    }
+
+    @Test
+    void theDefaultGraphIsFusedOnANewPrefixAndStaysPackagedWhereThePrefixHoldsPackagedVectors() {
+        EncoderSpec spec = ModelCatalogue.byName("minilm-l6-q");
+        // A prefix written by a release before model.graph=auto (the packaged graph was the only one).
+        Map<String, String> before = settings("graph-before", "upgraded", "minilm-l6-q");
+        before.put(StreamNlpConfig.MODEL_GRAPH, "packaged");
+        startAndClose(before);
+        assertThat(records("upgraded", 1)).extracting(EmbeddingModel::getFingerprint)
+                .containsExactly(Encoder.fingerprintOf(spec, EncoderGraph.PACKAGED));
+
+        // The upgrade, on the default: it keeps the packaged graph, and the guard finds the same encoder.
+        try (StreamNlpApplication upgraded = new StreamNlpApplication(ConfigLoader.load(null, Map.of(),
+                settings("graph-after", "upgraded", "minilm-l6-q")))) {
+            assertThat(upgraded.config().modelGraph()).isEqualTo(EncoderGraph.PACKAGED);
+        }
+        assertThat(records("upgraded", 1)).as("nothing new recorded").hasSize(1);
+
+        // A new prefix gets the fused graph, and records its fingerprint.
+        try (StreamNlpApplication fresh = new StreamNlpApplication(ConfigLoader.load(null, Map.of(),
+                settings("graph-fresh", "fresh-graph", "minilm-l6-q")))) {
+            assertThat(fresh.config().modelGraph()).isEqualTo(EncoderGraph.FUSED);
+        }
+        assertThat(records("fresh-graph", 1)).extracting(EmbeddingModel::getFingerprint)
+                .containsExactly(Encoder.fingerprintOf(spec, EncoderGraph.FUSED));
+
+        // An encoder without a fused graph (the fp32 one) runs its packaged graph.
+        try (StreamNlpApplication fp32 = new StreamNlpApplication(ConfigLoader.load(null, Map.of(),
+                settings("graph-fp32", "fp32-graph", "minilm-l6")))) {
+            assertThat(fp32.config().modelGraph()).isEqualTo(EncoderGraph.PACKAGED);
+        }
     }
 
     @Test

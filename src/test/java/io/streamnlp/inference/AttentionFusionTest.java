@@ -59,6 +59,9 @@ class AttentionFusionTest {
             }
             assertThat(sum / TEXTS.size()).as(model).isGreaterThan(0.985);
             assertThat(fused.fingerprint()).isNotEqualTo(packaged.fingerprint());
+            // What model.graph=auto compares a prefix's record with, from the files alone: the loaded encoders' own.
+            assertThat(Encoder.fingerprintOf(spec, EncoderGraph.PACKAGED)).isEqualTo(packaged.fingerprint());
+            assertThat(Encoder.fingerprintOf(spec, EncoderGraph.FUSED)).isEqualTo(fused.fingerprint());
         }
     }
 

@@ -14,6 +14,7 @@ import io.streamnlp.registry.SchemaRegistryClient;
 import io.streamnlp.schema.EnrichedEvent;
 import io.streamnlp.schema.LabelsRecord;
 import io.streamnlp.testing.KafkaTestCluster;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.testing.TestClassifier;
 import io.streamnlp.testing.TestEncoder;
 import io.streamnlp.testing.TestRegistry;
@@ -123,6 +124,8 @@ class ClassifierIntegrationTest {
         assertThat(enrichedById).containsOnlyKeys(TICKETS.keySet());
         enrichedById.forEach((id, record) -> assertThat(record.getLabels()).as(id).isEqualTo(byKey.get(id).getLabels()));
         assertThat(TopicReader.readAllBytes(kafka.bootstrapServers(), "tickets.dlq", 0, Duration.ofSeconds(5))).isEmpty();
+        // The classifier was trained on the packaged graph, so model.graph=auto runs that one: it reads its own space.
+        assertThat(app.config().modelGraph()).isEqualTo(EncoderGraph.PACKAGED);
     }
 
     @Test
@@ -146,7 +149,8 @@ class ClassifierIntegrationTest {
         assertThatThrownBy(() -> new StreamNlpApplication(ConfigLoader.load(null, Map.of(), refused)))
                 .isInstanceOf(StartupFailedException.class)
                 .hasMessageContaining(foreign)
-                .hasMessageContaining(TestEncoder.get().fingerprint())
+                // No classifier was trained on the packaged graph, so model.graph=auto ran the fused one.
+                .hasMessageContaining(TestEncoder.get(EncoderGraph.FUSED).fingerprint())
                 .hasMessageContaining(StreamNlpConfig.CLASSIFIERS);
     }
 }

@@ -26,6 +26,7 @@ import io.streamnlp.schema.SentimentRecord;
 import io.streamnlp.schema.TextEvent;
 import io.streamnlp.schema.internal.OriginalHeader;
 import io.streamnlp.schema.internal.PendingText;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.testing.TestEncoder;
 import io.streamnlp.testing.TestRegistry;
 import java.nio.ByteBuffer;
@@ -383,6 +384,18 @@ class EnrichmentTopologyTest {
                     .doesNotHaveDuplicates();
             assertThat(vectors.heads()).isEqualTo(HeadPlan.NONE);
             assertThat(everything.heads()).isEqualTo(HeadPlan.ALL);
+        }
+    }
+
+    @Test
+    void theCacheKeyCoversWhichGraphOfTheEncoderRan() {
+        StreamNlpConfig config = start(Map.of());
+        var packaged = EnrichmentTopology.cachePlan(config, enricher);
+        try (Enricher fused = new Enricher(TestEncoder.sessions(EncoderGraph.FUSED), TestEncoder.heads(), HeadPlan.ALL, false,
+                1, FaultInjection.NONE)) {
+            var text = NormalizedText.of("Great product!");
+            // The fused graph's numbers differ by a rounding: its entries never answer for the packaged graph's.
+            assertThat(EnrichmentTopology.cachePlan(config, fused).keys().keyOf(text)).isNotEqualTo(packaged.keys().keyOf(text));
         }
     }
 
