@@ -413,7 +413,7 @@ public final class StreamNlpApplication implements AutoCloseable {
      * where every classifier that runs was trained on the packaged graph (a classifier reads its encoder's space).
      */
     private EncoderGraph autoGraph(StreamNlpConfig config, EncoderSpec spec, Classifiers classifiers) {
-        if (!EncoderGraph.FUSED.runsOn(spec)) {
+        if (EncoderGraph.onNewPrefix(spec) == EncoderGraph.PACKAGED) {
             LOG.info("model.graph=auto: {} has no fused graph (the catalogue's int8 encoders have: {}); running the packaged graph",
                     spec.custom() ? StreamNlpConfig.MODEL_PATH + "=" + spec.directory() : spec.name(),
                     EncoderGraph.fusableEncoders());
@@ -444,7 +444,7 @@ public final class StreamNlpApplication implements AutoCloseable {
                 return EncoderGraph.PACKAGED;
             }
         }
-        return EncoderGraph.FUSED;
+        return EncoderGraph.onNewPrefix(spec);
     }
 
     private void guardTheVectorSpace() {

@@ -1,5 +1,6 @@
 package io.streamnlp.bench;
 
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.TokenizedText;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +28,8 @@ public final class BenchReport {
     private double fusedRate;
     private double fusedSlicedPackaged; // the same two graphs in the pipeline's layout: single-threaded slices at once
     private double fusedSlicedRate;
+    /** The graph of the encoder rows; the packaged one until {@link #graph} says otherwise. */
+    private EncoderGraph graph = EncoderGraph.PACKAGED;
     private double[] fusedCosines; // null: no fused graph row (not an int8 encoder)
     private double intermediateOff;
     private int perThreadSessions;
@@ -91,6 +94,11 @@ public final class BenchReport {
         intermediateOff = without;
     }
 
+    /** Which graph the encoder rows ran: the pipeline rows' ({@code model.graph}). */
+    void graph(EncoderGraph graph) {
+        this.graph = graph;
+    }
+
     void fusedGraph(double packaged, double fused, double slicedPackaged, double slicedFused, double[] cosines) {
         fusedPackaged = packaged;
         fusedRate = fused;
@@ -130,7 +138,8 @@ public final class BenchReport {
     /** The encoder rows every table starts with: both thread layouts and the arithmetic against the int8 ceiling. */
     void encoderRows(StringBuilder out) {
         int cores = Runtime.getRuntime().availableProcessors();
-        row(out, f("encoder alone, bucketed batches of %d, one session on %d ONNX Runtime threads", Benchmark.BATCH, cores),
+        row(out, f("encoder alone (model.graph=%s, as the pipeline rows run it), bucketed batches of %d, one session on %d ONNX "
+                        + "Runtime threads", graph.settingName(), Benchmark.BATCH, cores),
                 f("%.0f texts/s, %.0f tokens/s", bucketed.textsPerSecond(), bucketed.tokensPerSecond()),
                 encoderCeiling() == bucketed ? "ceiling (the faster layout)" : "", "");
         if (perThread != null) {
@@ -176,7 +185,7 @@ public final class BenchReport {
                     "report the fraction", "");
         }
         if (profile != null) {
-            row(out, f("encoder kernel time by operator of the optimized graph (ONNX Runtime profiler, batches of %d, one session on %d threads)",
+            row(out, f("encoder kernel time by operator of the packaged graph as ONNX Runtime optimizes it (ONNX Runtime profiler, batches of %d, one session on %d threads)",
                     Benchmark.BATCH, cores), EncoderProfile.describe(profile, 6), "", "");
         }
     }

@@ -73,6 +73,16 @@ public final class Benchmark {
     }
 
     /**
+     * The graph the pipeline rows run, so that the encoder rows they are compared with run it too: {@code bench --set
+     * model.graph=...} where given, else what {@code model.graph=auto} runs on the bench's fresh application ids.
+     */
+    private EncoderGraph pipelineGraph(EncoderSpec spec) {
+        String named = settings.get(StreamNlpConfig.MODEL_GRAPH);
+        return named == null || named.trim().equalsIgnoreCase(StreamNlpConfig.MODEL_GRAPH_AUTO)
+                ? EncoderGraph.onNewPrefix(spec) : EncoderGraph.of(named);
+    }
+
+    /**
      * Only the encoder and task-head rows (no cluster): {@code bench --heads-only}. The encoder
      * runs on {@code threads} ONNX Runtime threads (0 = all cores); the heads on one.
      */
@@ -80,14 +90,17 @@ public final class Benchmark {
         List<String> texts = ReviewMix.generate(size.texts(), SEED);
         BenchReport report = new BenchReport(model, size, texts);
         int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        try (Encoder encoder = Encoder.load(ModelCatalogue.byName(model), 256, t, true)) {
+        EncoderSpec spec = ModelCatalogue.byName(model);
+        EncoderGraph graph = pipelineGraph(spec);
+        report.graph(graph);
+        try (Encoder encoder = Encoder.load(spec, 256, t, true, graph)) {
             List<TokenizedText> tokens = EncoderBenchmark.tokenize(encoder, texts);
             report.tokens(tokens);
             progress.println("encoder alone...");
             EncoderBenchmark.Result bucketed = EncoderBenchmark.run(encoder, tokens, BATCH, 3);
             report.encoder(bucketed, bucketed);
             intermediateLayerRow(report, encoder, tokens, t);
-            fusedGraphRow(report, encoder, texts, tokens, t);
+            fusedGraphRow(report, spec, texts, tokens, t);
             progress.println("task heads...");
             report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
             progress.println("language identification...");
@@ -112,7 +125,7 @@ public final class Benchmark {
         progress.println("encoder alone, without the intermediate layer's output...");
         double on = 0;
         double off = 0;
-        try (Encoder without = Encoder.load(spec.withIntermediateOutput(null), 256, threads, true)) {
+        try (Encoder without = Encoder.load(spec.withIntermediateOutput(null), 256, threads, true, encoder.graph())) {
             EncoderBenchmark.run(without, tokens, BATCH, 3); // its own warm-up
             for (int round = 0; round < 3; round++) {
                 on = Math.max(on, EncoderBenchmark.run(encoder, tokens, BATCH, 1).textsPerSecond());
@@ -130,9 +143,8 @@ public final class Benchmark {
      * slices at once, where the packaged graph pays no cost of splitting small operators across threads and fusion
      * buys less. Only the int8 ({@code -q}) encoders have a fused graph.
      */
-    private void fusedGraphRow(BenchReport report, Encoder packaged, List<String> texts, List<TokenizedText> tokens,
+    private void fusedGraphRow(BenchReport report, EncoderSpec spec, List<String> texts, List<TokenizedText> tokens,
             int threads) {
-        EncoderSpec spec = packaged.spec();
         if (!EncoderGraph.FUSED.runsOn(spec)) {
             return;
         }
@@ -141,10 +153,12 @@ public final class Benchmark {
         double after = 0;
         double slicedBefore = 0;
         double slicedAfter = 0;
-        try (Encoder fused = Encoder.load(spec, 256, threads, true, EncoderGraph.FUSED);
+        try (Encoder packaged = Encoder.load(spec, 256, threads, true, EncoderGraph.PACKAGED);
+                Encoder fused = Encoder.load(spec, 256, threads, true, EncoderGraph.FUSED);
                 Encoder packagedSingle = Encoder.load(spec, 256, 1, true, EncoderGraph.PACKAGED);
                 Encoder fusedSingle = Encoder.load(spec, 256, 1, true, EncoderGraph.FUSED)) {
-            EncoderBenchmark.run(fused, tokens, BATCH, 3); // its own warm-up
+            EncoderBenchmark.run(packaged, tokens, BATCH, 3); // their own warm-up
+            EncoderBenchmark.run(fused, tokens, BATCH, 3);
             for (int round = 0; round < 3; round++) {
                 before = Math.max(before, EncoderBenchmark.run(packaged, tokens, BATCH, 1).textsPerSecond());
                 after = Math.max(after, EncoderBenchmark.run(fused, tokens, BATCH, 1).textsPerSecond());
@@ -260,9 +274,11 @@ public final class Benchmark {
     private void encoderRows(BenchReport report, List<String> texts, boolean full) throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         EncoderSpec spec = ModelCatalogue.byName(model);
-        progress.println("encoder alone...");
-        try (Encoder encoder = Encoder.load(spec, 256, cores, true);
-                Encoder single = Encoder.load(spec, 256, 1, true)) {
+        EncoderGraph graph = pipelineGraph(spec);
+        report.graph(graph);
+        progress.println("encoder alone (model.graph=" + graph.settingName() + ")...");
+        try (Encoder encoder = Encoder.load(spec, 256, cores, true, graph);
+                Encoder single = Encoder.load(spec, 256, 1, true, graph)) {
             List<TokenizedText> tokens = EncoderBenchmark.tokenize(encoder, texts);
             report.tokens(tokens);
             EncoderBenchmark.run(encoder, tokens, BATCH, 5); // warm-up: JIT, ONNX Runtime's arenas
@@ -270,9 +286,9 @@ public final class Benchmark {
             report.encoderPerThread(EncoderBenchmark.runConcurrent(single, tokens, BATCH, cores), cores);
             report.encoderSliced(EncoderBenchmark.runSliced(single, texts, tokens, BATCH, cores));
             intermediateLayerRow(report, encoder, tokens, cores);
-            fusedGraphRow(report, encoder, texts, tokens, cores);
+            fusedGraphRow(report, spec, texts, tokens, cores);
             if (full) {
-                try (Encoder plain = Encoder.load(spec, 256, cores, false)) {
+                try (Encoder plain = Encoder.load(spec, 256, cores, false, graph)) {
                     report.encoder(report.bucketed(), EncoderBenchmark.run(plain, tokens, BATCH, 5));
                 }
                 progress.println("encoder alone, one text per call...");

@@ -37,6 +37,14 @@ public enum EncoderGraph {
         return this == PACKAGED || (!spec.custom() && spec.name().endsWith(INT8_SUFFIX));
     }
 
+    /**
+     * What {@code model.graph=auto} runs where nothing ties the start to a graph (a new output prefix, no classifier
+     * trained on the packaged graph): the fused graph where {@code spec} has one, else the packaged graph.
+     */
+    public static EncoderGraph onNewPrefix(EncoderSpec spec) {
+        return FUSED.runsOn(spec) ? FUSED : PACKAGED;
+    }
+
     /** The encoders the fused graph runs on, for error messages: "minilm-l6-q, bge-small-q, e5-small-q". */
     public static String fusableEncoders() {
         return StreamSupport.stream(ModelCatalogue.inOrder().spliterator(), false)

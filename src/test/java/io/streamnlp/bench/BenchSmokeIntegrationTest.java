@@ -22,7 +22,7 @@ class BenchSmokeIntegrationTest {
         }
         System.out.println(report.markdown());
         assertThat(report.complete()).isTrue();
-        assertThat(report.markdown()).contains("encoder alone", "slices of similar length", "encoder arithmetic",
+        assertThat(report.markdown()).contains("encoder alone (model.graph=fused, as the pipeline rows run it)", "slices of similar length", "encoder arithmetic",
                 "G MAC/s ceiling", "where the exactly-once row's CPU went", "pipeline, exactly-once", "pipeline, at-least-once",
                 "per record", "live page's aggregation on", "padding waste", "latency at half load", "memory: 4 input partitions",
                 "RocksDB pool peak", "outputs=embeddings", "long texts", "language identification per text", "PII detection and redaction per text",
