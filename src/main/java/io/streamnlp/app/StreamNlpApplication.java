@@ -112,6 +112,7 @@ public final class StreamNlpApplication implements AutoCloseable {
         // nothing is created for a model that cannot run.
         EncoderSpec spec = encoderSpec(config);
         HeadPlan plan = config.headPlan();
+        // Checked now (the packaged graph's heads); those of the graph that runs are taken once it is decided, below.
         Heads heads = plan.any() ? heads(spec, config.headsProfile(), plan) : null;
         Classifiers classifiers = classifiers(config, spec);
         this.registry = new SchemaRegistryClient(config.registry());
@@ -144,6 +145,9 @@ public final class StreamNlpApplication implements AutoCloseable {
                     : preflight.byTextTopicExists() ? "cache.placement=auto found " + config.byTextTopic()
                             + " (this application ran with the by-text hop before)"
                             : "cache.placement=auto, and no " + config.byTextTopic() + " from an earlier run");
+        }
+        if (heads != null && config.modelGraph() == EncoderGraph.FUSED) {
+            heads = Heads.load(spec, config.headsProfile(), EncoderGraph.FUSED); // checked above on the packaged graph's
         }
         long started = System.nanoTime();
         this.encoder = Encoder.load(spec, config.maxLength(), config.intraOpThreads(), config.bucketing(),

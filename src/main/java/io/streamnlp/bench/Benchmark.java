@@ -2,6 +2,7 @@ package io.streamnlp.bench;
 
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.heads.Heads;
+import io.streamnlp.model.HeadProfile;
 import io.streamnlp.inference.Encoder;
 import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.EncoderSpec;
@@ -102,7 +103,7 @@ public final class Benchmark {
             intermediateLayerRow(report, encoder, tokens, t);
             fusedGraphRow(report, spec, texts, tokens, t);
             progress.println("task heads...");
-            report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
+            report.heads(HeadsBenchmark.run(encoder, Heads.load(model, HeadProfile.RESEARCH, encoder.graph()), texts, tokens, BATCH));
             progress.println("language identification...");
             report.language(LanguageBenchmark.run(texts));
             progress.println("PII detection and redaction...");
@@ -295,7 +296,7 @@ public final class Benchmark {
                 // In the same layout as the ceiling: one single-threaded session per core, one text per call.
                 report.encoderOneByOne(EncoderBenchmark.runConcurrent(single, tokens, 1, cores));
                 progress.println("task heads...");
-                report.heads(HeadsBenchmark.run(encoder, Heads.load(model), texts, tokens, BATCH));
+                report.heads(HeadsBenchmark.run(encoder, Heads.load(model, HeadProfile.RESEARCH, encoder.graph()), texts, tokens, BATCH));
                 progress.println("language identification...");
                 report.language(LanguageBenchmark.run(texts));
                 progress.println("PII detection and redaction...");

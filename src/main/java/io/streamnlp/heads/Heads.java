@@ -2,6 +2,7 @@ package io.streamnlp.heads;
 
 import io.streamnlp.model.HeadProfile;
 import io.streamnlp.inference.CustomModel;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.EncoderSpec;
 import io.streamnlp.inference.ModelCatalogue;
 import java.io.BufferedInputStream;
@@ -17,7 +18,8 @@ import java.util.List;
  * The task heads of one encoder: sentiment over the pooled vector and NER over the token states, both
  * from the same encoder pass. Shipped as classpath resources {@code heads/<model>/sentiment.bin} and
  * {@code heads/<model>/ner.bin} (format: {@link HeadFile}), and for the commercial profile
- * ({@link HeadProfile}) in {@code heads/<model>/commercial/}; built by {@code streamnlp train}.
+ * ({@link HeadProfile}) in {@code heads/<model>/commercial/}; heads trained on the fused graph of the encoder
+ * ({@code model.graph}) in a {@code fused/} sub-folder of either; built by {@code streamnlp train}.
  * Immutable and thread-safe: load once, share across stream threads.
  */
 public final class Heads {
@@ -26,6 +28,8 @@ public final class Heads {
     public static final String RESOURCE_ROOT = "heads";
     public static final String SENTIMENT_FILE = "sentiment.bin";
     public static final String NER_FILE = "ner.bin";
+    /** Beside a profile's heads, those trained on the fused graph ({@code train --model-graph fused}). */
+    public static final String FUSED_SUBFOLDER = "fused/";
 
     /** The languages the packaged heads were trained for (resources/heads/MODEL_CARD.md): English data only. */
     public static final java.util.Set<String> PACKAGED_LANGUAGES = java.util.Set.of("en");
@@ -81,6 +85,26 @@ public final class Heads {
                     + (profile == HeadProfile.RESEARCH ? "" : " --profile " + profile.settingName()));
         }
         return of(spec, sentiment, ner);
+    }
+
+    /**
+     * The heads of a catalogue encoder for the graph that runs ({@code model.graph}): those trained on the fused
+     * graph where the classpath has them ({@code heads/<model>/[commercial/]fused/}), else the packaged graph's,
+     * which serve both (the model card has their figures on each graph).
+     */
+    public static Heads load(String model, HeadProfile profile, EncoderGraph graph) {
+        ClassLoader loader = Heads.class.getClassLoader();
+        if (graph == EncoderGraph.FUSED && loader.getResource(resource(model, profile, FUSED_SUBFOLDER + SENTIMENT_FILE)) != null
+                && loader.getResource(resource(model, profile, FUSED_SUBFOLDER + NER_FILE)) != null) {
+            return of(ModelCatalogue.byName(model), readResource(loader, resource(model, profile, FUSED_SUBFOLDER + SENTIMENT_FILE)),
+                    readResource(loader, resource(model, profile, FUSED_SUBFOLDER + NER_FILE)));
+        }
+        return load(model, profile, loader);
+    }
+
+    /** As {@link #load(EncoderSpec, HeadProfile)}, for the graph that runs: see {@link #load(String, HeadProfile, EncoderGraph)}. */
+    public static Heads load(EncoderSpec spec, HeadProfile profile, EncoderGraph graph) {
+        return spec.custom() ? load(spec, profile) : load(spec.name(), profile, graph);
     }
 
     /** The heads of an encoder from {@code dir/<model>/} (what {@code train --out dir} writes). */

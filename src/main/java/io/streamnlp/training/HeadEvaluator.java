@@ -211,7 +211,7 @@ public final class HeadEvaluator {
     public Report run() {
         EncoderSpec spec = ModelCatalogue.byName(o.model());
         HeadProfile profile = HeadProfile.of(o.profile());
-        Heads heads = o.headsDir() == null ? Heads.load(spec.name(), profile)
+        Heads heads = o.headsDir() == null ? Heads.load(spec.name(), profile, EncoderGraph.of(o.graph()))
                 : Heads.load(spec.name(), o.headsDir(), profile);
         log.printf("Evaluating %s (model.graph=%s) with heads %s (profile %s: %s)%n", spec.name(), o.graph(),
                 heads.versions(), profile.settingName(), profile.licence());

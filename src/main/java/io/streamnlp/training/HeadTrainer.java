@@ -176,11 +176,15 @@ public final class HeadTrainer {
 
         /**
          * Where the heads go: {@code <modelPath>/heads/} for a custom encoder, else {@code <outDir>/<name>/}, and
-         * its {@code commercial/} sub-folder for that profile (where {@code heads.profile=commercial} finds them).
+         * its {@code commercial/} sub-folder for that profile (where {@code heads.profile=commercial} finds them), and
+         * a {@code fused/} sub-folder of that for heads trained on the fused graph (where it finds them).
          */
         Path folder(EncoderSpec spec) {
-            return modelPath != null ? CustomModel.headsOf(spec)
-                    : outDir.resolve(spec.name()).resolve(profile().subfolder());
+            if (modelPath != null) {
+                return CustomModel.headsOf(spec);
+            }
+            Path profileFolder = outDir.resolve(spec.name()).resolve(profile().subfolder());
+            return EncoderGraph.of(graphName()) == EncoderGraph.FUSED ? profileFolder.resolve(Heads.FUSED_SUBFOLDER) : profileFolder;
         }
 
         /** Only the shared sets whose licence allows commercial use (and the user's own files). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamnlp.heads.features.NerStates;
 import io.streamnlp.heads.features.SentimentInput;
 import io.streamnlp.inference.EncodedText;
+import io.streamnlp.inference.EncoderGraph;
 import io.streamnlp.inference.ModelCatalogue;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,23 @@ class NerStatesTest {
         EncodedText lastOnly = new EncodedText(new float[384], new float[2 * 384], 384);
         assertThatThrownBy(() -> shipped.sentiment().predict(lastOnly)).hasMessageContaining("intermediate layer");
         assertThat(commercial.sentiment().predict(lastOnly).label()).isNotNull();
+    }
+
+    @Test
+    void theFusedGraphTakesTheHeadsTrainedOnItWhereTheyShipAndThePackagedGraphsElsewhere() {
+        EncoderGraph fused = EncoderGraph.FUSED;
+        Heads retrained = Heads.load("e5-small-q", io.streamnlp.model.HeadProfile.RESEARCH, fused);
+        assertThat(retrained.sentiment().version()).isEqualTo("sentiment-v3-a44c0b55");
+        assertThat(retrained.ner().version()).isEqualTo("ner-v3-77f40355");
+        assertThat(retrained.sentiment().input()).isEqualTo(SentimentInput.VECTOR_AND_INTERMEDIATE);
+        assertThat(retrained.ner().states()).isEqualTo(NerStates.MEAN_OF_LAST_AND_INTERMEDIATE);
+        // The packaged graph keeps its own; where no fused heads ship, the packaged graph's serve both.
+        assertThat(Heads.load("e5-small-q", io.streamnlp.model.HeadProfile.RESEARCH, EncoderGraph.PACKAGED).ner().version())
+                .isEqualTo("ner-v3-2589b4b7");
+        assertThat(Heads.load("e5-small-q", io.streamnlp.model.HeadProfile.COMMERCIAL, fused).ner().version())
+                .isEqualTo("ner-v3-9f325761");
+        assertThat(Heads.load("minilm-l6-q", io.streamnlp.model.HeadProfile.RESEARCH, fused).ner().version())
+                .isEqualTo(Heads.load("minilm-l6-q").ner().version());
     }
 
     @Test

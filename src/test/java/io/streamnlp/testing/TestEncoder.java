@@ -39,6 +39,14 @@ public final class TestEncoder {
         return HEADS.computeIfAbsent(profile, p -> Heads.load(ModelCatalogue.DEFAULT_MODEL, p));
     }
 
+    private static final java.util.Map<String, Heads> HEADS_BY_GRAPH = new java.util.HashMap<>();
+
+    /** The shipped task heads of the default encoder for {@code graph}, as the application takes them. */
+    public static synchronized Heads heads(HeadProfile profile, EncoderGraph graph) {
+        return graph == EncoderGraph.PACKAGED ? heads(profile) : HEADS_BY_GRAPH.computeIfAbsent(profile + "/" + graph,
+                k -> Heads.load(ModelCatalogue.DEFAULT_MODEL, profile, graph));
+    }
+
     /** Fresh per-thread sessions over the shared encoder (each test counts its own encodes). */
     public static EncoderSessions sessions() {
         return new EncoderSessions(get());

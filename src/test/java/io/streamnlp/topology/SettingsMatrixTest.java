@@ -11,6 +11,7 @@ import io.streamnlp.config.OutputKind;
 import io.streamnlp.config.StreamNlpConfig;
 import io.streamnlp.heads.Heads;
 import io.streamnlp.inference.EncoderGraph;
+import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.inference.EncoderSessions;
 import io.streamnlp.live.LiveFeed;
 import io.streamnlp.live.LiveView;
@@ -107,8 +108,9 @@ class SettingsMatrixTest {
             new Dimension(StreamNlpConfig.BATCH_OVERLAP, List.of("true", "false")),
             // Which packaged heads judge the texts: their versions are on the records (and in the cache's key).
             new Dimension(StreamNlpConfig.HEADS_PROFILE, List.of("research", "commercial")),
-            // Which graph of the encoder runs: the case's records come from that graph's encoder.
-            new Dimension(StreamNlpConfig.MODEL_GRAPH, List.of("packaged", "fused")));
+            // Which graph of the encoder runs: the case's records come from that graph's encoder (auto, the default,
+            // resolves here as on a new output prefix: fused).
+            new Dimension(StreamNlpConfig.MODEL_GRAPH, List.of("auto", "packaged", "fused")));
 
     /** The key of pii.mask=hash, set in every case (used only where the case hashes). */
     private static final String HASH_KEY = "matrix-hash-key-0123456789";
@@ -210,15 +212,17 @@ class SettingsMatrixTest {
         boolean live = Boolean.parseBoolean(settings.remove(LIVE));
         String format = settings.remove(FORMAT);
         boolean classifier = !settings.get(StreamNlpConfig.CLASSIFIERS).isEmpty();
+        // auto as the application resolves it on a new output prefix (its classifier trained on that graph).
+        String graphSetting = settings.get(StreamNlpConfig.MODEL_GRAPH);
+        EncoderGraph graph = StreamNlpConfig.MODEL_GRAPH_AUTO.equals(graphSetting)
+                ? EncoderGraph.onNewPrefix(ModelCatalogue.byName(ModelCatalogue.DEFAULT_MODEL)) : EncoderGraph.of(graphSetting);
         if (classifier) {
-            settings.put(StreamNlpConfig.CLASSIFIER_PATH,
-                    TestClassifier.path(EncoderGraph.of(settings.get(StreamNlpConfig.MODEL_GRAPH))).toString());
+            settings.put(StreamNlpConfig.CLASSIFIER_PATH, TestClassifier.path(graph).toString());
         }
         LiveView view = live ? new LiveView(new LiveView.Identity("matrix", "m", "1", "s", "n"), new SimpleMeterRegistry(),
                 PipelineMeters.none(), () -> "RUNNING") : null;
         try (TopologyHarness pipeline = new TopologyHarness(stateDir.resolve("case-" + caseNumber++), settings,
-                live ? view : LiveFeed.NONE, registry, SESSIONS.computeIfAbsent(EncoderGraph.of(
-                        settings.get(StreamNlpConfig.MODEL_GRAPH)), TestEncoder::sessions))) {
+                live ? view : LiveFeed.NONE, registry, SESSIONS.computeIfAbsent(graph, TestEncoder::sessions))) {
             send(pipeline, format, "short-1", SHORT);
             send(pipeline, format, "long", LONG);
             send(pipeline, format, "short-2", SHORT);

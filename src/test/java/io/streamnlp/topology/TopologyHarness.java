@@ -73,7 +73,7 @@ final class TopologyHarness implements AutoCloseable {
         ownsShared = sharedRegistry == null;
         registry = sharedRegistry != null ? sharedRegistry : new SchemaRegistryClient(config.registry());
         sessions = sharedSessions != null ? sharedSessions : TestEncoder.sessions();
-        enricher = new Enricher(sessions, TestEncoder.heads(config.headsProfile()), config.headPlan(), false, 1, FaultInjection.NONE);
+        enricher = new Enricher(sessions, TestEncoder.heads(config.headsProfile(), sessions.encoder().graph()), config.headPlan(), false, 1, FaultInjection.NONE);
         driver = new TopologyTestDriver(EnrichmentTopology.build(config, enricher, registry, null, PipelineMeters.none(), live),
                 config.streamsProperties());
     }
