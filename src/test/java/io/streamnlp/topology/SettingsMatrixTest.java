@@ -274,9 +274,9 @@ class SettingsMatrixTest {
                         assertThat(labelNames(pipeline, OutputKind.ENRICHED, r.value()))
                                 .isEqualTo(classifier ? Set.of(TestClassifier.NAME) : Set.of()));
             }
-            Heads heads = TestEncoder.heads(pipeline.config.headsProfile());
+            Heads heads = TestEncoder.heads(pipeline.config.headsProfile(), graph); // the heads trained on that graph
             if (selected.contains(OutputKind.SENTIMENT)) {
-                assertThat(read.get(OutputKind.SENTIMENT)).as("%s: the profile's sentiment head judged", setting)
+                assertThat(read.get(OutputKind.SENTIMENT)).as("%s: the profile's sentiment head of the graph judged", setting)
                         .extracting(r -> headVersion(pipeline, OutputKind.SENTIMENT, r.value()))
                         .containsOnly(heads.sentiment().version());
             }
