@@ -45,13 +45,12 @@ final class HeadsBenchmark {
             }
         }
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        // Warm-up: let the JIT compile both heads' loops.
-        for (int round = 0; round < 3; round++) {
-            for (int i = 0; i < Math.min(500, texts.size()); i++) {
+        WarmUp.untilTheJitIsQuiet(() -> {
+            for (int i = 0; i < texts.size(); i++) {
                 heads.sentiment().predict(encoded[i]);
                 heads.ner().predict(texts.get(i), tokens.get(i), encoded[i]);
             }
-        }
+        });
         long started = System.nanoTime();
         long cpu = mx.getCurrentThreadCpuTime();
         for (EncodedText e : encoded) {
@@ -70,11 +69,11 @@ final class HeadsBenchmark {
         double[] classifiers = new double[2];
         for (int k = 0; k < 2; k++) {
             ClassifierHead head = syntheticClassifier(encoder.spec().dimension(), k == 0 ? 0 : 256, k);
-            for (int round = 0; round < 3; round++) {
-                for (int i = 0; i < Math.min(500, texts.size()); i++) {
-                    head.classify(encoded[i].sentenceVector());
+            WarmUp.untilTheJitIsQuiet(() -> {
+                for (EncodedText e : encoded) {
+                    head.classify(e.sentenceVector());
                 }
-            }
+            });
             cpu = mx.getCurrentThreadCpuTime();
             for (EncodedText e : encoded) {
                 head.classify(e.sentenceVector());

@@ -25,11 +25,11 @@ final class LanguageBenchmark {
     static Result run(List<String> texts) {
         LanguageDetector detector = LanguageDetector.of(LanguageSettings.DEFAULT_CANDIDATES, false);
         detector.warmUp();
-        for (int round = 0; round < 3; round++) {
-            for (int i = 0; i < Math.min(1000, texts.size()); i++) {
-                detector.detect(texts.get(i));
+        WarmUp.untilTheJitIsQuiet(() -> {
+            for (String text : texts) {
+                detector.detect(text);
             }
-        }
+        });
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         CpuProfile profile = CpuProfile.start();
         long started = System.nanoTime();
