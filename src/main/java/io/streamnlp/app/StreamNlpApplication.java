@@ -628,7 +628,7 @@ public final class StreamNlpApplication implements AutoCloseable {
                 gate.warmUp();
                 // Debug only: the start line already says what runs, and this one comes at no fixed point of the start.
                 LOG.debug("Loaded the language detector's models ({} candidates, {} accuracy) in {} ms",
-                        settings.candidates().size(), settings.lowAccuracy() ? "low" : "high",
+                        settings.candidates().size(), settings.accuracy().settingName(),
                         (System.nanoTime() - started) / 1_000_000);
             } catch (RuntimeException e) {
                 LOG.warn("Could not load the language detector's models ahead of the first texts", e);

@@ -23,7 +23,7 @@ final class LanguageBenchmark {
     private LanguageBenchmark() {}
 
     static Result run(List<String> texts) {
-        LanguageDetector detector = LanguageDetector.of(LanguageSettings.DEFAULT_CANDIDATES, false);
+        LanguageDetector detector = LanguageDetector.of(LanguageSettings.DEFAULT_CANDIDATES, LanguageSettings.defaults().accuracy());
         detector.warmUp();
         WarmUp.untilTheJitIsQuiet(() -> {
             for (String text : texts) {

@@ -122,10 +122,11 @@ final class ModelGroup {
                 languageCandidatesValidator(), Importance.MEDIUM, Width.LONG, "Candidate languages",
                 "ISO 639-1 codes of the languages the detector tells apart (at least two). A text in another language "
                         + "is reported as the nearest candidate; each candidate costs detection time and memory.");
-        definitions.define(LANGUAGE_ACCURACY, Type.STRING, "high", ValidString.in("high", "low"), Importance.LOW, Width.SHORT,
-                "Language detection accuracy",
-                "high: all of the detector's n-gram models (1 to 5); low: trigrams only, less memory and time per "
-                        + "text, weaker below about 120 characters.");
+        definitions.define(LANGUAGE_ACCURACY, Type.STRING, "auto", ValidString.in("auto", "high", "low"), Importance.LOW,
+                Width.SHORT, "Language detection accuracy",
+                "auto: all of the detector's n-gram models (1 to 5) for a text under 120 characters, trigrams only from "
+                        + "there (as good there, in under half the time); high: all models for every text; low: trigrams "
+                        + "only for every text, less memory and time, weaker below about 120 characters.");
         definitions.define(LANGUAGE_MIN_CONFIDENCE, Type.DOUBLE, LanguageSettings.DEFAULT_MIN_CONFIDENCE, Range.between(0.0, 1.0),
                 Importance.LOW, Width.SHORT, "Language min confidence",
                 "A text whose detected language is less than this far ahead of the next most likely one (languageConfidence: "

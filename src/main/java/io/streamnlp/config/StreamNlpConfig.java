@@ -10,6 +10,7 @@ import io.streamnlp.inference.LongTextPolicy;
 import io.streamnlp.inference.ModelCatalogue;
 import io.streamnlp.ingest.InputLimits;
 import io.streamnlp.ingest.InputTopic;
+import io.streamnlp.language.LanguageAccuracy;
 import io.streamnlp.language.LanguageSettings;
 import io.streamnlp.language.UnsupportedLanguagePolicy;
 import io.streamnlp.model.HeadPlan;
@@ -421,7 +422,7 @@ public final class StreamNlpConfig extends AbstractConfig {
     /** How texts' languages are identified and what happens to those the heads were not trained for. */
     public LanguageSettings languageSettings() {
         return new LanguageSettings(getBoolean(LANGUAGE_DETECT), getList(LANGUAGE_CANDIDATES),
-                getString(LANGUAGE_ACCURACY).equals("low"), getDouble(LANGUAGE_MIN_CONFIDENCE), getInt(LANGUAGE_MIN_LENGTH),
+                LanguageAccuracy.of(getString(LANGUAGE_ACCURACY)), getDouble(LANGUAGE_MIN_CONFIDENCE), getInt(LANGUAGE_MIN_LENGTH),
                 UnsupportedLanguagePolicy.ofSetting(getString(LANGUAGE_UNSUPPORTED_POLICY)));
     }
 

@@ -22,17 +22,23 @@ public final class LanguageDetector {
 
     private static final Map<List<Object>, LanguageDetector> SHARED = new ConcurrentHashMap<>();
 
-    private final com.github.pemistahl.lingua.api.LanguageDetector lingua;
+    private final com.github.pemistahl.lingua.api.LanguageDetector everyModel; // null for LOW
+    private final com.github.pemistahl.lingua.api.LanguageDetector trigrams; // null for HIGH
+    private final LanguageAccuracy accuracy;
     private final List<String> candidates;
 
-    private LanguageDetector(List<String> candidates, boolean lowAccuracy) {
+    private LanguageDetector(List<String> candidates, LanguageAccuracy accuracy) {
         this.candidates = candidates;
+        this.accuracy = accuracy;
         List<Language> languages = new ArrayList<>();
         for (String code : candidates) {
             languages.add(language(code));
         }
-        LanguageDetectorBuilder builder = LanguageDetectorBuilder.fromLanguages(languages.toArray(Language[]::new));
-        this.lingua = (lowAccuracy ? builder.withLowAccuracyMode() : builder).build();
+        Language[] chosen = languages.toArray(Language[]::new);
+        // Lingua keeps each language's models once per process, so the AUTO pair holds no second copy.
+        this.everyModel = accuracy.needsEveryModel() ? LanguageDetectorBuilder.fromLanguages(chosen).build() : null;
+        this.trigrams = accuracy != LanguageAccuracy.HIGH
+                ? LanguageDetectorBuilder.fromLanguages(chosen).withLowAccuracyMode().build() : null;
     }
 
     /**
@@ -40,9 +46,9 @@ public final class LanguageDetector {
      *
      * @throws IllegalArgumentException naming {@code language.candidates} for an unknown code or fewer than two
      */
-    public static LanguageDetector of(List<String> candidates, boolean lowAccuracy) {
+    public static LanguageDetector of(List<String> candidates, LanguageAccuracy accuracy) {
         List<String> normalized = check(candidates);
-        return SHARED.computeIfAbsent(List.of(normalized, lowAccuracy), key -> new LanguageDetector(normalized, lowAccuracy));
+        return SHARED.computeIfAbsent(List.of(normalized, accuracy), key -> new LanguageDetector(normalized, accuracy));
     }
 
     /**
@@ -90,6 +96,10 @@ public final class LanguageDetector {
         return candidates;
     }
 
+    public LanguageAccuracy accuracy() {
+        return accuracy;
+    }
+
     /**
      * How much of a text is read, in chars: detection costs time in proportion to the text (about 1 ms of CPU per
      * 150 chars at the default candidates, much of it on the JVM's common pool), and a few sentences already tell
@@ -104,7 +114,9 @@ public final class LanguageDetector {
      * words and a link was otherwise often something else.
      */
     public DetectedLanguage detect(String text) {
-        String words = withoutLinksAndHandles(sample(text));
+        String sample = sample(text);
+        String words = withoutLinksAndHandles(sample);
+        var lingua = accuracy.trigramsOnly(sample.length()) ? trigrams : everyModel;
         SortedMap<Language, Double> values = lingua.computeLanguageConfidenceValues(words);
         if (values.isEmpty()) {
             return DetectedLanguage.UNDETERMINED;
@@ -158,7 +170,12 @@ public final class LanguageDetector {
         for (String text : List.of("The quick brown fox jumps over the lazy dog again and again",
                 "Съешь же ещё этих мягких французских булок", "هذا نص قصير للتجربة", "这是一个用于测试的句子",
                 "これはテストのための文です", "이것은 시험용 문장입니다", "यह परीक्षण के लिए एक वाक्य है")) {
-            detect(text);
+            // Both of an AUTO detector's models, whatever the length of these texts.
+            for (var lingua : new com.github.pemistahl.lingua.api.LanguageDetector[] {everyModel, trigrams}) {
+                if (lingua != null) {
+                    lingua.computeLanguageConfidenceValues(text);
+                }
+            }
         }
     }
 }

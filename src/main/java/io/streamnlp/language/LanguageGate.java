@@ -25,7 +25,7 @@ public final class LanguageGate {
         this.detector = detector;
         this.headsLanguages = headsLanguages;
         this.identity = detector == null ? null
-                : (settings.lowAccuracy() ? "low:" : "high:") + String.join(",", detector.candidates());
+                : settings.accuracy().settingName() + ":" + String.join(",", detector.candidates());
     }
 
     /**
@@ -38,7 +38,7 @@ public final class LanguageGate {
         }
         Set<String> heads = new TreeSet<>();
         headsLanguages.forEach(code -> heads.add(code.trim().toLowerCase(Locale.ROOT)));
-        return new LanguageGate(settings, LanguageDetector.of(settings.candidates(), settings.lowAccuracy()), Set.copyOf(heads));
+        return new LanguageGate(settings, LanguageDetector.of(settings.candidates(), settings.accuracy()), Set.copyOf(heads));
     }
 
     public boolean enabled() {

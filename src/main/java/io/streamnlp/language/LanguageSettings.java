@@ -9,14 +9,14 @@ import java.util.List;
  *     text is analysed as before
  * @param candidates ISO 639-1 codes of the languages told apart ({@code language.candidates}); a text in another
  *     language is reported as the nearest candidate, so list the languages your streams carry
- * @param lowAccuracy Lingua's low-accuracy mode (trigrams only): less memory and time, weaker on short texts
+ * @param accuracy which of the detector's models read a text ({@code language.accuracy}; {@link LanguageAccuracy})
  * @param minConfidence below this confidence (distance to the runner-up) a text counts as the heads' language
  *     ({@code language.min.confidence})
  * @param minLength a text of fewer letters (in words that do not start with a capital) counts as the heads'
  *     language ({@code language.min.length})
  * @param policy what happens to a text outside the heads' languages
  */
-public record LanguageSettings(boolean enabled, List<String> candidates, boolean lowAccuracy, double minConfidence,
+public record LanguageSettings(boolean enabled, List<String> candidates, LanguageAccuracy accuracy, double minConfidence,
         int minLength, UnsupportedLanguagePolicy policy) {
 
     /**
@@ -38,17 +38,17 @@ public record LanguageSettings(boolean enabled, List<String> candidates, boolean
 
     /** The defaults. */
     public static LanguageSettings defaults() {
-        return new LanguageSettings(true, DEFAULT_CANDIDATES, false, DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_LENGTH,
+        return new LanguageSettings(true, DEFAULT_CANDIDATES, LanguageAccuracy.AUTO, DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_LENGTH,
                 UnsupportedLanguagePolicy.SKIP);
     }
 
     /** Language identification off: every text goes to the heads, no language fields. */
     public static LanguageSettings off() {
-        return new LanguageSettings(false, DEFAULT_CANDIDATES, false, DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_LENGTH,
+        return new LanguageSettings(false, DEFAULT_CANDIDATES, LanguageAccuracy.AUTO, DEFAULT_MIN_CONFIDENCE, DEFAULT_MIN_LENGTH,
                 UnsupportedLanguagePolicy.ENRICH);
     }
 
     public LanguageSettings withPolicy(UnsupportedLanguagePolicy newPolicy) {
-        return new LanguageSettings(enabled, candidates, lowAccuracy, minConfidence, minLength, newPolicy);
+        return new LanguageSettings(enabled, candidates, accuracy, minConfidence, minLength, newPolicy);
     }
 }

@@ -36,10 +36,10 @@ class LanguageGateTest {
             LanguageVerdict checked = DEFAULT.check(text);
             assertThat(DEFAULT.verdict(checked.detected(), text)).as(text).isEqualTo(checked);
         }
-        LanguageGate low = LanguageGate.of(new LanguageSettings(true, List.of("en", "de"), true, 0.1, 10,
+        LanguageGate low = LanguageGate.of(new LanguageSettings(true, List.of("en", "de"), LanguageAccuracy.LOW, 0.1, 10,
                 UnsupportedLanguagePolicy.DEAD_LETTER), Set.of("en"));
         assertThat(low.identity()).isEqualTo("low:en,de");
-        assertThat(DEFAULT.identity()).isEqualTo("high:" + String.join(",", LanguageSettings.DEFAULT_CANDIDATES));
+        assertThat(DEFAULT.identity()).isEqualTo("auto:" + String.join(",", LanguageSettings.DEFAULT_CANDIDATES));
         assertThat(low.verdict(new DetectedLanguage("de", 0.4f), GERMAN).action()).isEqualTo(LanguageVerdict.Action.DEAD_LETTER);
         assertThat(LanguageGate.OFF.identity()).isNull();
         assertThat(LanguageGate.OFF.verdict(new DetectedLanguage("de", 0.4f), GERMAN)).isEqualTo(LanguageVerdict.NOT_CHECKED);
@@ -134,10 +134,39 @@ class LanguageGateTest {
         assertThat(LanguageDetector.check(List.of(" EN", "de", "de"))).containsExactly("en", "de");
     }
 
+    /**
+     * language.accuracy=auto reads a text of 120 chars and more with the trigrams alone (the low mode's answer,
+     * confidence included) and a shorter one with every model (the high mode's).
+     */
+    @Test
+    void autoAccuracyReadsLongTextsWithTheTrigramsAndShortOnesWithEveryModel() {
+        List<String> candidates = List.of("en", "de", "fr", "it", "pt", "es");
+        LanguageDetector auto = LanguageDetector.of(candidates, LanguageAccuracy.AUTO);
+        LanguageDetector high = LanguageDetector.of(candidates, LanguageAccuracy.HIGH);
+        LanguageDetector low = LanguageDetector.of(candidates, LanguageAccuracy.LOW);
+        String longText = "The delivery came two days late and the box was crushed, but the support team sent a new one "
+                + "the next morning without any questions.";
+        assertThat(longText.length()).isGreaterThanOrEqualTo(LanguageAccuracy.LONG_TEXT_CHARS);
+        assertThat(auto.detect(longText)).isEqualTo(low.detect(longText));
+        boolean modesDifferOnAShortText = false;
+        for (String shortText : List.of("Lo ricomprerei.", "Caro demais.", "A sopa estava fria e o pão estava duro.",
+                "audio is excellent .", "Sehr gut!")) {
+            assertThat(shortText.length()).isLessThan(LanguageAccuracy.LONG_TEXT_CHARS);
+            assertThat(auto.detect(shortText)).as(shortText).isEqualTo(high.detect(shortText));
+            modesDifferOnAShortText |= !high.detect(shortText).equals(low.detect(shortText));
+        }
+        // Otherwise the assertions above could not tell which model read the short texts.
+        assertThat(modesDifferOnAShortText).as("the two modes part on some short text").isTrue();
+        assertThat(LanguageAccuracy.of(" AUTO ")).isEqualTo(LanguageAccuracy.AUTO);
+        assertThatThrownBy(() -> LanguageAccuracy.of("medium")).hasMessageContaining("language.accuracy");
+    }
+
     @Test
     void oneDetectorPerCandidateSetAndMode() {
-        assertThat(LanguageDetector.of(List.of("en", "de"), false)).isSameAs(LanguageDetector.of(List.of("EN", "de"), false));
-        assertThat(LanguageDetector.of(List.of("en", "de"), false)).isNotSameAs(LanguageDetector.of(List.of("en", "de"), true));
+        assertThat(LanguageDetector.of(List.of("en", "de"), LanguageAccuracy.HIGH))
+                .isSameAs(LanguageDetector.of(List.of("EN", "de"), LanguageAccuracy.HIGH));
+        assertThat(LanguageDetector.of(List.of("en", "de"), LanguageAccuracy.HIGH))
+                .isNotSameAs(LanguageDetector.of(List.of("en", "de"), LanguageAccuracy.LOW));
     }
 
     /**
@@ -147,7 +176,7 @@ class LanguageGateTest {
      */
     @Test
     void theLabelledMultilingualSetIsIdentified() {
-        LanguageDetector detector = LanguageDetector.of(LanguageSettings.DEFAULT_CANDIDATES, false);
+        LanguageDetector detector = LanguageDetector.of(LanguageSettings.DEFAULT_CANDIDATES, LanguageAccuracy.AUTO);
         List<LanguageMeasurement.Labelled> rows = LanguageMeasurement.labelled();
         assertThat(rows).hasSize(275);
         long right = rows.stream().filter(r -> r.language().equals(detector.detect(r.text()).code())).count();

@@ -27,7 +27,7 @@ import java.util.TreeMap;
  * </ol>
  *
  * Run: {@code java -cp target/classes:target/test-classes:$(cat cp.txt) io.streamnlp.language.LanguageMeasurement
- * ../shared/data [high|low] [candidates]}
+ * ../shared/data [auto|high|low] [candidates]}
  */
 public final class LanguageMeasurement {
 
@@ -35,18 +35,18 @@ public final class LanguageMeasurement {
 
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/data");
-        boolean low = args.length > 1 && args[1].equals("low");
+        LanguageAccuracy accuracy = LanguageAccuracy.of(args.length > 1 ? args[1] : "auto");
         List<String> candidates = args.length > 2 ? List.of(args[2].split(",")) : LanguageSettings.DEFAULT_CANDIDATES;
         Runtime rt = Runtime.getRuntime();
         System.gc();
         long heapBefore = rt.totalMemory() - rt.freeMemory();
         long started = System.nanoTime();
-        LanguageDetector detector = LanguageDetector.of(candidates, low);
+        LanguageDetector detector = LanguageDetector.of(candidates, accuracy);
         detector.warmUp();
         long startMs = (System.nanoTime() - started) / 1_000_000;
         System.gc();
         long heapAfter = rt.totalMemory() - rt.freeMemory();
-        System.out.printf(Locale.ROOT, "accuracy=%s, %d candidates: %s%n", low ? "low" : "high", candidates.size(), candidates);
+        System.out.printf(Locale.ROOT, "accuracy=%s, %d candidates: %s%n", accuracy.settingName(), candidates.size(), candidates);
         System.out.printf(Locale.ROOT, "start (build + load every candidate's models): %d ms; heap of the models: %.0f MiB%n",
                 startMs, (heapAfter - heapBefore) / 1048576.0);
 

@@ -173,7 +173,7 @@ class LanguageTopologyTest {
         // The entry now says French, as if the detector had found that: a hit that identified its text again
         // would say German.
         String detector = cacheEntry().getValue().getLanguage().getDetector();
-        assertThat(detector).startsWith("high:").contains("de").contains("fr");
+        assertThat(detector).startsWith("auto:").contains("de").contains("fr");
         keepLanguage(new CachedLanguage(detector, "fr", 0.5f));
         json("de-2", GERMAN, null);
         pipeline.driver.advanceWallClockTime(Duration.ofMillis(100));

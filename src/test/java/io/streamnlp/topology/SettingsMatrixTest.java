@@ -84,7 +84,7 @@ class SettingsMatrixTest {
             // The matrix's texts are English: every policy analyses them; the language is on every record.
             new Dimension(StreamNlpConfig.LANGUAGE_UNSUPPORTED_POLICY, List.of("skip", "enrich", "dead-letter")),
             new Dimension(StreamNlpConfig.LANGUAGE_DETECT, List.of("true", "false")),
-            new Dimension(StreamNlpConfig.LANGUAGE_ACCURACY, List.of("high", "low")),
+            new Dimension(StreamNlpConfig.LANGUAGE_ACCURACY, List.of("auto", "high", "low")),
             new Dimension(StreamNlpConfig.LANGUAGE_MIN_CONFIDENCE, List.of("0.1", "0.0", "0.5")),
             new Dimension(StreamNlpConfig.LANGUAGE_MIN_LENGTH, List.of("10", "0")),
             new Dimension(StreamNlpConfig.LANGUAGE_CANDIDATES, List.of("en,de,fr,es,it,pt,nl,ru,ar,zh,ja,ko", "en,de")),
