@@ -205,7 +205,7 @@ public final class BenchReport {
         }
         double encoderCoreMicros = encoderMicros * Runtime.getRuntime().availableProcessors();
         double share = language.cpuMicrosPerText() / encoderCoreMicros;
-        row(out, f("language identification per text (before the encoder; %d candidates, high accuracy; one thread, one "
+        row(out, f("language identification per text (before the encoder; %d candidates, language.accuracy=auto; one thread, one "
                         + "text at a time)", language.candidates()),
                 f("%.1f us (CPU time %.1f us, the common pool's included) = %.1f %% of the encoder's %.0f core-us", language.microsPerText(),
                         language.cpuMicrosPerText(), 100 * share, encoderCoreMicros),
