@@ -205,8 +205,9 @@ public final class BenchReport {
         }
         double encoderCoreMicros = encoderMicros * Runtime.getRuntime().availableProcessors();
         double share = language.cpuMicrosPerText() / encoderCoreMicros;
-        row(out, f("language identification per text (before the encoder; %d candidates, language.accuracy=auto; one thread, one "
-                        + "text at a time)", language.candidates()),
+        row(out, f("language identification per text (before the encoder; %d candidates, language.accuracy=%s; one thread, one "
+                        + "text at a time)", language.candidates(),
+                        io.streamnlp.language.LanguageSettings.defaults().accuracy().settingName()),
                 f("%.1f us (CPU time %.1f us, the common pool's included) = %.1f %% of the encoder's %.0f core-us", language.microsPerText(),
                         language.cpuMicrosPerText(), 100 * share, encoderCoreMicros),
                 f("<= %.0f %% of the encoder's CPU time per text", 100 * LanguageBenchmark.SHARE_BUDGET),
